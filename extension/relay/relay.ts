@@ -1,0 +1,150 @@
+import {
+  CONTENT_PORT,
+  PROTOCOL_VERSION,
+  RELAY_SOURCE,
+  type BackgroundToContentMessage,
+  type ContentToBackgroundMessage,
+  type HookBatch,
+  type PanelToHookMessage,
+  type RelayWindowEnvelope,
+} from "../../protocol/messages"
+import { checkPageEnvelope, checkPanelToHook } from "../../protocol/validate"
+import { DropCounter } from "./drop-counter"
+import { reconnectingPort, type PortLike } from "../ports/reconnecting-port"
+
+/** Batches held while nobody can take them; beyond this the oldest are counted as lost. */
+export const MAX_BUFFERED_BATCHES = 5_000
+/** How long the relay waits for a panel to come back before telling the hook to go idle. */
+export const LISTEN_GRACE_MS = 3_000
+/** How often changed drop counters are reported. */
+const STATS_INTERVAL_MS = 250
+
+export interface RelayOptions {
+  window: Window
+  connect: () => PortLike
+  url: () => string
+}
+
+export interface Relay {
+  readonly drops: DropCounter
+  stop(): void
+}
+
+export function createRelay({ window: win, connect, url }: RelayOptions): Relay {
+  const nonce = randomNonce()
+  const drops = new DropCounter()
+  const buffer: HookBatch[] = []
+  let listening = false
+  let graceTimer: ReturnType<typeof setTimeout> | undefined
+
+  const port = reconnectingPort({
+    connect,
+    name: CONTENT_PORT,
+    onConnect: send => send({ type: "content/hello", protocol: PROTOCOL_VERSION, url: url() }),
+    onMessage: raw => handleBackground(raw as BackgroundToContentMessage),
+    onDisconnect: () => {
+      // Keep what we were told: the panel most likely still listens, and the
+      // background will say otherwise once it is back.
+    },
+  })
+
+  function post(message: PanelToHookMessage): void {
+    const envelope: RelayWindowEnvelope = { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce, message }
+    win.postMessage(envelope, "*")
+  }
+
+  function flush(): void {
+    while (buffer.length > 0 && listening && port.connected) {
+      if (!port.send({ type: "content/page-batch", batch: buffer[0] } satisfies ContentToBackgroundMessage)) return
+      buffer.shift()
+    }
+  }
+
+  function setListening(next: boolean): void {
+    listening = next
+    if (next) {
+      clearTimeout(graceTimer)
+      graceTimer = undefined
+      flush()
+      return
+    }
+    if (graceTimer !== undefined) return
+    graceTimer = setTimeout(() => {
+      graceTimer = undefined
+      if (listening) return
+      buffer.length = 0
+      post({ type: "panel/unsubscribe" })
+    }, LISTEN_GRACE_MS)
+  }
+
+  function handleBackground(message: BackgroundToContentMessage): void {
+    switch (message?.type) {
+      case "background/panel-listening":
+        setListening(message.listening === true)
+        return
+      case "background/to-page": {
+        const checked = checkPanelToHook(message.message)
+        if (checked.ok) post(checked.value)
+        return
+      }
+    }
+  }
+
+  function onWindowMessage(event: MessageEvent): void {
+    const data: unknown = event.data
+    if (isRelayEnvelope(data)) {
+      // Our own messages to the hook come back to us; anything else wearing
+      // our tag is a page pretending to be the panel.
+      if (data.nonce !== nonce) drops.count("spoofed-relay")
+      return
+    }
+    if (event.source !== win) {
+      drops.count("foreign-source")
+      return
+    }
+    const checked = checkPageEnvelope(data)
+    if (!checked.ok) {
+      drops.count(checked.reason)
+      return
+    }
+    enqueue(checked.value)
+  }
+
+  function enqueue(batch: HookBatch): void {
+    if (listening && buffer.length === 0 && port.send({ type: "content/page-batch", batch } satisfies ContentToBackgroundMessage)) {
+      return
+    }
+    buffer.push(batch)
+    if (buffer.length > MAX_BUFFERED_BATCHES) {
+      const lost = buffer.shift()!
+      drops.lose(lost.messages.length)
+    }
+  }
+
+  const statsTimer = setInterval(() => {
+    if (!drops.takeChanged() || !port.connected) return
+    port.send({ type: "content/stats", stats: drops.snapshot() } satisfies ContentToBackgroundMessage)
+  }, STATS_INTERVAL_MS)
+
+  win.addEventListener("message", onWindowMessage)
+
+  return {
+    drops,
+    stop() {
+      win.removeEventListener("message", onWindowMessage)
+      clearInterval(statsTimer)
+      clearTimeout(graceTimer)
+      port.close()
+    },
+  }
+}
+
+function isRelayEnvelope(data: unknown): data is RelayWindowEnvelope {
+  return typeof data === "object" && data !== null && (data as { source?: unknown }).source === RELAY_SOURCE
+}
+
+function randomNonce(): string {
+  const bytes = new Uint8Array(16)
+  crypto.getRandomValues(bytes)
+  return Array.from(bytes, b => b.toString(16).padStart(2, "0")).join("")
+}

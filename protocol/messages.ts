@@ -1,0 +1,375 @@
+/**
+ * The Ephemera wire protocol: every message that crosses a boundary between
+ * the page hook, the content-script relay, the background and the panel.
+ *
+ * Types and constants only (no runtime dependencies), so every layer can
+ * `import type` it. Runtime checks of untrusted input live in `validate.ts`.
+ *
+ * Unions are named by direction. Every switch over them ends in `assertNever`.
+ */
+
+/**
+ * Bump when a message's shape changes in a way an older peer would misread.
+ * Changelog:
+ * - 1: first version (hello handshake, batched page traffic, relay stats).
+ */
+export const PROTOCOL_VERSION = 1
+
+/** The global the page hook defines before any page script runs. */
+export const HOOK_GLOBAL = "__EPHEMERA_DEVTOOLS_HOOK__"
+
+/** `source` tag on window messages posted by the page hook. */
+export const PAGE_SOURCE = "ephemera:page"
+/** `source` tag on window messages posted by the content-script relay. */
+export const RELAY_SOURCE = "ephemera:relay"
+
+/** runtime.connect() port names. */
+export const CONTENT_PORT = "ephemera:content"
+export const PANEL_PORT = "ephemera:panel"
+
+/** How long the hook holds events before flushing a batch (React DevTools uses 100 ms). */
+export const BATCH_INTERVAL_MS = 50
+
+// ---------------------------------------------------------------------------
+// Values: JSON-safe summaries of arbitrary page values (see injected/serialize.ts)
+// ---------------------------------------------------------------------------
+
+/** Tag key marking a summarised value that plain JSON cannot carry. */
+export const SUMMARY_TAG = "$ephemera"
+
+export type SummaryKind =
+  | "undefined"
+  | "bigint"
+  | "bytes"
+  | "map"
+  | "set"
+  | "date"
+  | "function"
+  | "symbol"
+  | "cycle"
+  | "instance"
+  | "error"
+  | "truncated-string"
+  | "truncated-array"
+  | "truncated-object"
+  | "depth"
+  | "number"
+
+/**
+ * A value as it travels: plain JSON, or an object carrying SUMMARY_TAG.
+ * Summaries are never ambiguous with app data: a page object that itself has
+ * a SUMMARY_TAG key is summarised as `instance`.
+ */
+export type WireValue =
+  | null
+  | boolean
+  | number
+  | string
+  | WireValue[]
+  | { [key: string]: WireValue }
+
+// ---------------------------------------------------------------------------
+// Model snapshot (a JSON view of synchronizer.model)
+// ---------------------------------------------------------------------------
+
+export type PeerType = "user" | "bot" | "service"
+export type ChannelKind = "storage" | "network" | "other"
+export type SyncStatus = "unknown" | "absent" | "pending" | "synced"
+
+export interface IdentitySummary {
+  peerId: string
+  name?: string
+  type: PeerType | string
+}
+
+export interface DocSyncStateSummary {
+  docId: string
+  status: SyncStatus | string
+  /** VersionVector as {peer: counter}. */
+  lastKnownVersion?: Record<string, number>
+  /** ms since epoch. */
+  lastUpdated?: number
+}
+
+export interface PeerSummary {
+  identity: IdentitySummary
+  channels: number[]
+  subscriptions: string[]
+  docSyncStates: DocSyncStateSummary[]
+}
+
+export interface ChannelSummary {
+  channelId: number
+  type: "connected" | "established" | string
+  kind: ChannelKind | string
+  adapterType: string
+  /** Present once established. */
+  peerId?: string
+}
+
+export interface DocSummary {
+  docId: string
+  version: Record<string, number>
+  /** Ready states as the synchronizer reports them, summarised. */
+  readyStates?: WireValue
+}
+
+export interface ModelSnapshot {
+  identity: IdentitySummary
+  peers: PeerSummary[]
+  channels: ChannelSummary[]
+  documents: DocSummary[]
+}
+
+/** The parts of the model a synchronizer message replaced (compared by identity). */
+export interface ModelDelta {
+  peers?: PeerSummary[]
+  channels?: ChannelSummary[]
+  documents?: DocSummary[]
+}
+
+/** One key of an EphemeralStore. */
+export interface StoreEntry {
+  key: string
+  /** Absent for tombstones. */
+  value?: WireValue
+  deleted: boolean
+  /** The writer's timestamp (ms since epoch) as the store holds it, when known. */
+  timestamp?: number
+  /** Size of the key's encoded bytes. */
+  size?: number
+}
+
+export interface StoreSnapshot {
+  docId: string
+  namespace: string
+  entries: StoreEntry[]
+}
+
+// ---------------------------------------------------------------------------
+// Repos and taps
+// ---------------------------------------------------------------------------
+
+export type TapName =
+  | "update-fn"
+  | "adapters-send"
+  | "establishment-send"
+  | "channel-receive"
+  | "emitter"
+  | "stores"
+
+export interface TapStatus {
+  tap: TapName
+  enabled: boolean
+  /** Why a tap is off: feature missing, or the error that disabled it. */
+  reason?: string
+}
+
+export interface RepoInfo {
+  /** Stable for the page's lifetime; unique per registration. */
+  repoId: string
+  label: string
+  peerId: string
+  name?: string
+  identityType: string
+  /** As given at registration, or the detected shape ("5.x" / "6.x"). */
+  libraryVersion: string
+  /** How the repo was found. */
+  origin: "register" | "discovered" | "expression"
+  taps: TapStatus[]
+  registeredAt: number
+}
+
+// ---------------------------------------------------------------------------
+// Events the hook observes
+// ---------------------------------------------------------------------------
+
+interface EventBase {
+  /** Monotonic per page (across repos). */
+  id: number
+  repoId: string
+  /** ms since epoch (Date.now()) when observed. */
+  t: number
+}
+
+/** A command a synchronizer message produced (nested `cmd/batch` flattened with depth). */
+export interface CommandSummary {
+  type: string
+  depth: number
+  /** Summarised payload (functions and docs dropped). */
+  detail?: WireValue
+}
+
+export type HookEvent =
+  /** One trip through the synchronizer's update function: message in, commands out. */
+  | (EventBase & {
+      kind: "sync-message"
+      msgType: string
+      message: WireValue
+      commands: CommandSummary[]
+      delta: ModelDelta
+    })
+  /** A channel message delivered to the repo by an adapter. */
+  | (EventBase & {
+      kind: "channel-in"
+      channelId: number
+      peerId?: string
+      msgType: string
+      size: number
+      message: WireValue
+    })
+  /** An envelope the repo handed to its adapters. */
+  | (EventBase & {
+      kind: "channel-out"
+      toChannelIds: number[]
+      msgType: string
+      size: number
+      message: WireValue
+      establishment: boolean
+    })
+  /** An event from synchronizer.emitter. */
+  | (EventBase & { kind: "emitter"; name: string; data: WireValue })
+  /** A change in one EphemeralStore; entries hold the keys that changed, read at event time. */
+  | (EventBase & {
+      kind: "store"
+      docId: string
+      namespace: string
+      by: "local" | "import" | "timeout" | string
+      entries: StoreEntry[]
+    })
+  /** A store the repo created after registration. */
+  | (EventBase & { kind: "store-created"; docId: string; namespace: string })
+
+export type HookEventKind = HookEvent["kind"]
+
+// ---------------------------------------------------------------------------
+// Page hook -> panel (carried in batches through relay and background)
+// ---------------------------------------------------------------------------
+
+export type HookToPanelMessage =
+  /** Sent first after every subscribe: who is talking. */
+  | { type: "hook/hello"; protocol: number; hookVersion: string; url: string }
+  /** A repo is registered (or re-announced on subscribe), with a full snapshot. */
+  | {
+      type: "repo/registered"
+      repo: RepoInfo
+      snapshot: ModelSnapshot
+      stores: StoreSnapshot[]
+    }
+  /** A repo is gone (unregistered or its page is unloading). */
+  | { type: "repo/unregistered"; repoId: string; reason: string }
+  /** Observed events, in order. */
+  | { type: "repo/events"; repoId: string; events: HookEvent[] }
+  /** A tap turned itself off. */
+  | { type: "repo/tap-disabled"; repoId: string; tap: TapName; reason: string }
+  /** Events the hook could not keep (its own buffer overflowed). */
+  | { type: "hook/dropped"; count: number; reason: string }
+  /** Answer to panel/ping. */
+  | { type: "hook/pong"; nonce: string }
+  /** Answer to an attach request. */
+  | {
+      type: "attach/result"
+      requestId: string
+      ok: boolean
+      repoId?: string
+      error?: string
+    }
+
+/** What the hook posts to the window: many messages per batch. */
+export interface HookBatch {
+  /** Increments per batch; a gap means batches were lost. */
+  seq: number
+  messages: HookToPanelMessage[]
+}
+
+// ---------------------------------------------------------------------------
+// Panel -> page hook
+// ---------------------------------------------------------------------------
+
+export type PanelToHookMessage =
+  /** A panel listens: the hook says hello, announces repos, starts streaming. */
+  | { type: "panel/subscribe" }
+  /** No panel listens any more: the hook goes idle. */
+  | { type: "panel/unsubscribe" }
+  /** Liveness check, answered with hook/pong. */
+  | { type: "panel/ping"; nonce: string }
+  /** Attach a Repo found at a dotted path from window (e.g. "repo" or "app.repo"). */
+  | { type: "attach/path"; requestId: string; path: string }
+  /** Look for Repo-like objects on window globals and register them. */
+  | { type: "discovery/scan" }
+
+// ---------------------------------------------------------------------------
+// Window envelopes (page <-> content script)
+// ---------------------------------------------------------------------------
+
+export interface PageWindowEnvelope {
+  source: typeof PAGE_SOURCE
+  protocol: number
+  batch: HookBatch
+}
+
+export interface RelayWindowEnvelope {
+  source: typeof RELAY_SOURCE
+  protocol: number
+  /** Random per relay instance: lets the relay ignore its own echo and count forgeries. */
+  nonce: string
+  message: PanelToHookMessage
+}
+
+// ---------------------------------------------------------------------------
+// Extension ports
+// ---------------------------------------------------------------------------
+
+/** Why the relay refused a window message. */
+export type DropReason =
+  | "foreign-source"
+  | "bad-shape"
+  | "bad-version"
+  | "too-large"
+  | "not-plain-data"
+  | "spoofed-relay"
+  | "buffer-overflow"
+
+export interface RelayStats {
+  /** Total refused window messages since the page loaded. */
+  dropped: number
+  byReason: Partial<Record<DropReason, number>>
+  /** Page batches discarded because the background was unreachable too long. */
+  lost: number
+}
+
+/** Content script -> background. */
+export type ContentToBackgroundMessage =
+  /** First message on a (re)connected port. */
+  | { type: "content/hello"; protocol: number; url: string }
+  /** A validated batch from the page hook. */
+  | { type: "content/page-batch"; batch: HookBatch }
+  /** Counters of refused window messages. */
+  | { type: "content/stats"; stats: RelayStats }
+
+/** Background -> content script. */
+export type BackgroundToContentMessage =
+  /** Whether any panel listens to this tab. */
+  | { type: "background/panel-listening"; listening: boolean }
+  /** A panel's message for the page hook. */
+  | { type: "background/to-page"; message: PanelToHookMessage }
+
+/** Panel -> background. */
+export type PanelToBackgroundMessage =
+  /** First message on a (re)connected port: which tab this panel inspects. */
+  | { type: "panel/hello"; protocol: number; tabId: number }
+  /** Forward to the page hook of the inspected tab. */
+  | { type: "panel/to-page"; message: PanelToHookMessage }
+
+/** Background -> panel. */
+export type BackgroundToPanelMessage =
+  /** A batch from the page hook. */
+  | { type: "background/page-batch"; batch: HookBatch }
+  /** Relay counters for this tab. */
+  | { type: "background/relay-stats"; stats: RelayStats }
+  /** Whether the tab's content script is connected (false during navigation or when none runs). */
+  | { type: "background/page-status"; connected: boolean; url?: string }
+
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled message: ${JSON.stringify(value)}`)
+}

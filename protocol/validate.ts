@@ -1,0 +1,133 @@
+/**
+ * Runtime checks for untrusted input at every boundary. Each returns either
+ * the typed value or a DropReason, never throws, and does bounded work: a
+ * hostile page can make us walk at most MAX_NODES nodes per message.
+ */
+import {
+  PAGE_SOURCE,
+  PROTOCOL_VERSION,
+  RELAY_SOURCE,
+  type DropReason,
+  type HookBatch,
+  type PanelToHookMessage,
+} from "./messages"
+
+/** Limits on one page batch; the hook's own batches stay far below them. */
+export const MAX_NODES = 500_000
+export const MAX_STRING_CHARS = 16_000_000
+export const MAX_DEPTH = 64
+export const MAX_MESSAGES_PER_BATCH = 20_000
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: DropReason }
+
+const HOOK_MESSAGE_TYPES = new Set([
+  "hook/hello",
+  "repo/registered",
+  "repo/unregistered",
+  "repo/events",
+  "repo/tap-disabled",
+  "hook/dropped",
+  "hook/pong",
+  "attach/result",
+])
+
+const PANEL_MESSAGE_TYPES = new Set([
+  "panel/subscribe",
+  "panel/unsubscribe",
+  "panel/ping",
+  "attach/path",
+  "discovery/scan",
+])
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+}
+
+/**
+ * True when `value` is plain JSON data (objects with the plain prototype,
+ * arrays, strings, finite numbers, booleans, null) within the size limits.
+ * Structured clone lets a page post Blobs, Maps, Dates and typed arrays; none
+ * of them may cross into the extension.
+ */
+export function plainDataCheck(value: unknown): DropReason | undefined {
+  let nodes = 0
+  let chars = 0
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!
+    if (++nodes > MAX_NODES) return "too-large"
+    if (depth > MAX_DEPTH) return "too-large"
+    if (current === null || typeof current === "boolean") continue
+    if (typeof current === "number") {
+      if (!Number.isFinite(current)) return "not-plain-data"
+      continue
+    }
+    if (typeof current === "string") {
+      chars += current.length
+      if (chars > MAX_STRING_CHARS) return "too-large"
+      continue
+    }
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i++) stack.push([current[i], depth + 1])
+      continue
+    }
+    if (typeof current === "object") {
+      const proto = Object.getPrototypeOf(current)
+      if (proto !== Object.prototype && proto !== null) return "not-plain-data"
+      for (const key of Object.keys(current)) {
+        chars += key.length
+        stack.push([(current as Record<string, unknown>)[key], depth + 1])
+      }
+      continue
+    }
+    return "not-plain-data"
+  }
+  if (chars > MAX_STRING_CHARS) return "too-large"
+  return undefined
+}
+
+/** A window message the relay may forward: our tag, our version, a well-formed batch. */
+export function checkPageEnvelope(data: unknown): Checked<HookBatch> {
+  if (!isRecord(data) || data.source !== PAGE_SOURCE) return { ok: false, reason: "foreign-source" }
+  if (data.protocol !== PROTOCOL_VERSION) return { ok: false, reason: "bad-version" }
+  const batch = data.batch
+  if (!isRecord(batch) || !Number.isSafeInteger(batch.seq) || !Array.isArray(batch.messages)) {
+    return { ok: false, reason: "bad-shape" }
+  }
+  if (batch.messages.length > MAX_MESSAGES_PER_BATCH) return { ok: false, reason: "too-large" }
+  for (const message of batch.messages) {
+    if (!isRecord(message) || typeof message.type !== "string" || !HOOK_MESSAGE_TYPES.has(message.type)) {
+      return { ok: false, reason: "bad-shape" }
+    }
+  }
+  const plain = plainDataCheck(batch)
+  if (plain) return { ok: false, reason: plain }
+  return { ok: true, value: batch as unknown as HookBatch }
+}
+
+/** A message from the panel side meant for the page hook. */
+export function checkPanelToHook(message: unknown): Checked<PanelToHookMessage> {
+  if (!isRecord(message) || typeof message.type !== "string" || !PANEL_MESSAGE_TYPES.has(message.type)) {
+    return { ok: false, reason: "bad-shape" }
+  }
+  switch (message.type) {
+    case "panel/ping":
+      if (typeof message.nonce !== "string") return { ok: false, reason: "bad-shape" }
+      break
+    case "attach/path":
+      if (typeof message.requestId !== "string" || typeof message.path !== "string") {
+        return { ok: false, reason: "bad-shape" }
+      }
+      break
+  }
+  const plain = plainDataCheck(message)
+  if (plain) return { ok: false, reason: plain }
+  return { ok: true, value: message as unknown as PanelToHookMessage }
+}
+
+/** What the page hook accepts from the window: the relay's tag and version. */
+export function checkRelayEnvelope(data: unknown): Checked<PanelToHookMessage> {
+  if (!isRecord(data) || data.source !== RELAY_SOURCE) return { ok: false, reason: "foreign-source" }
+  if (data.protocol !== PROTOCOL_VERSION) return { ok: false, reason: "bad-version" }
+  return checkPanelToHook(data.message)
+}

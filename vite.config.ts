@@ -1,0 +1,43 @@
+import { crx } from "@crxjs/vite-plugin"
+import { svelte } from "@sveltejs/vite-plugin-svelte"
+import { resolve } from "node:path"
+import { defineConfig } from "vite"
+import { manifestFor, type Target } from "./scripts/manifest"
+
+/**
+ * Builds the extension for one browser: `EPHEMERA_TARGET=firefox vite build`
+ * writes dist/firefox, the default writes dist/chrome.
+ */
+const target = (process.env.EPHEMERA_TARGET ?? "chrome") as Target
+
+// svelte-check loads this file in serve mode, where crx() empties the output
+// folder: leave crx() out when only the type checker is asking.
+const typeCheckOnly = process.argv.some(arg => arg.includes("svelte-check"))
+
+export default defineConfig({
+  plugins: [
+    svelte(),
+    ...(typeCheckOnly
+      ? []
+      : [
+          crx({
+            manifest: manifestFor(target) as never,
+            browser: target,
+            // A MAIN-world script through crxjs' async loader would define the
+            // hook too late; standalone files are self-contained IIFEs.
+            contentScripts: { standaloneFiles: ["injected/hook.iife.ts", "extension/content-relay.ts"] },
+          } as never),
+        ]),
+  ],
+  build: {
+    outDir: `dist/${target}`,
+    emptyOutDir: true,
+    target: "es2022",
+    chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      // The panel page is only referenced from devtools.panels.create().
+      input: { panel: resolve(import.meta.dirname, "devtools-panel/index.html") },
+    },
+  },
+  server: { port: 5174, strictPort: true },
+})
