@@ -1,0 +1,23 @@
+/**
+ * A window stand-in for relay and hook tests: postMessage dispatches a
+ * message event asynchronously, like a browser, with `source` set to this
+ * window unless the caller says the message came from elsewhere (an iframe).
+ * (Node's MessageEvent only accepts MessagePorts as source, hence a plain Event.)
+ */
+export class FakeWindow extends EventTarget {
+  readonly posted: unknown[] = []
+
+  postMessage(data: unknown, _targetOrigin?: string): void {
+    this.posted.push(data)
+    this.#dispatch(data, this)
+  }
+
+  /** A message that arrives from another browsing context. */
+  postFromElsewhere(data: unknown): void {
+    this.#dispatch(data, null)
+  }
+
+  #dispatch(data: unknown, source: unknown): void {
+    queueMicrotask(() => this.dispatchEvent(Object.assign(new Event("message"), { data, source })))
+  }
+}

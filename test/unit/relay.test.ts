@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it, vi } from "vitest"
+import { PAGE_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE } from "../../protocol/messages"
+import { createRelay, LISTEN_GRACE_MS, MAX_BUFFERED_BATCHES, type Relay } from "../../extension/relay/relay"
+import { FakePortPair, until } from "../support/fake-port"
+import { FakeWindow } from "../support/fake-window"
+
+const batch = (seq: number) => ({
+  source: PAGE_SOURCE,
+  protocol: PROTOCOL_VERSION,
+  batch: { seq, messages: [{ type: "hook/pong", nonce: String(seq) }] },
+})
+
+function setup() {
+  const win = new FakeWindow()
+  const pairs: FakePortPair[] = []
+  const relay = createRelay({
+    window: win as unknown as Window,
+    connect: () => {
+      const pair = new FakePortPair()
+      pairs.push(pair)
+      return pair.port
+    },
+    url: () => "http://127.0.0.1/app",
+  })
+  const current = () => pairs[pairs.length - 1]!
+  const batchesSent = () =>
+    pairs.flatMap(p => p.toRemote).filter((m: any) => m.type === "content/page-batch").map((m: any) => m.batch.seq)
+  return { win, pairs, relay, current, batchesSent }
+}
+
+let relay: Relay | undefined
+afterEach(() => {
+  relay?.stop()
+  vi.useRealTimers()
+})
+
+describe("relay", () => {
+  it("says hello and forwards valid batches once a panel listens", async () => {
+    const s = setup()
+    relay = s.relay
+    expect(s.current().toRemote[0]).toEqual({ type: "content/hello", protocol: PROTOCOL_VERSION, url: "http://127.0.0.1/app" })
+    s.win.postMessage(batch(1))
+    await until(() => s.relay.drops.snapshot().dropped === 0 && true)
+    expect(s.batchesSent()).toEqual([])
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    await until(() => s.batchesSent().length === 1, 1000, "buffered batch")
+    s.win.postMessage(batch(2))
+    await until(() => s.batchesSent().length === 2, 1000, "live batch")
+    expect(s.batchesSent()).toEqual([1, 2])
+  })
+
+  it("drops and counts hostile messages while legitimate ones pass", async () => {
+    const s = setup()
+    relay = s.relay
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    const hostile: unknown[] = [
+      { source: "other", protocol: 1 },
+      { ...batch(0), protocol: 7 },
+      { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batch: "nope" },
+      { ...batch(0), batch: { seq: 0, messages: [{ type: "repo/events", events: [new Blob(["x"])] }] } },
+      { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "forged", message: { type: "panel/subscribe" } },
+    ]
+    for (let i = 0; i < 2000; i++) {
+      for (const message of hostile) s.win.postMessage(message)
+      if (i % 100 === 0) s.win.postMessage(batch(i / 100 + 1))
+    }
+    s.win.postFromElsewhere(batch(999))
+    await until(() => s.relay.drops.snapshot().dropped === 10_001, 2000, "all drops counted")
+    expect(s.relay.drops.snapshot().byReason).toEqual({
+      "foreign-source": 2001,
+      "bad-version": 2000,
+      "bad-shape": 2000,
+      "not-plain-data": 2000,
+      "spoofed-relay": 2000,
+    })
+    expect(s.batchesSent()).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+  })
+
+  it("ignores its own messages to the page and forwards panel commands", async () => {
+    const s = setup()
+    relay = s.relay
+    s.current().deliver({ type: "background/to-page", message: { type: "panel/ping", nonce: "a" } })
+    s.current().deliver({ type: "background/to-page", message: { type: "panel/ping" } })
+    await until(() => s.win.posted.length === 1)
+    expect(s.win.posted[0]).toMatchObject({ source: RELAY_SOURCE, message: { type: "panel/ping", nonce: "a" } })
+    await new Promise(resolve => setTimeout(resolve, 10))
+    expect(s.relay.drops.snapshot().dropped).toBe(0)
+  })
+
+  it("buffers across a background restart and loses nothing", async () => {
+    const s = setup()
+    relay = s.relay
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    s.win.postMessage(batch(1))
+    await until(() => s.batchesSent().length === 1)
+    s.current().dropped()
+    for (let seq = 2; seq <= 50; seq++) s.win.postMessage(batch(seq))
+    await until(() => s.pairs.length === 2, 2000, "reconnect")
+    expect(s.current().toRemote[0]).toMatchObject({ type: "content/hello" })
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    await until(() => s.batchesSent().length === 50, 2000, "flush after reconnect")
+    expect(s.batchesSent()).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+  })
+
+  it("counts what overflows the buffer as lost", async () => {
+    const s = setup()
+    relay = s.relay
+    for (let seq = 1; seq <= MAX_BUFFERED_BATCHES + 3; seq++) s.win.postMessage(batch(seq))
+    await until(() => s.relay.drops.snapshot().lost === 3, 3000, "overflow")
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    await until(() => s.batchesSent().length === MAX_BUFFERED_BATCHES, 3000, "flush")
+    expect(s.batchesSent()[0]).toBe(4)
+  })
+
+  it("tells the hook to go idle only after the grace period without a panel", async () => {
+    vi.useFakeTimers()
+    const s = setup()
+    relay = s.relay
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    s.current().deliver({ type: "background/panel-listening", listening: false })
+    vi.advanceTimersByTime(LISTEN_GRACE_MS - 1)
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    s.current().deliver({ type: "background/panel-listening", listening: false })
+    vi.advanceTimersByTime(LISTEN_GRACE_MS + 1)
+    expect(s.win.posted).toEqual([expect.objectContaining({ message: { type: "panel/unsubscribe" } })])
+  })
+})

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest"
+import { PAGE_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE } from "../../protocol/messages"
+import { checkPageEnvelope, checkPanelToHook, checkRelayEnvelope, MAX_STRING_CHARS, plainDataCheck } from "../../protocol/validate"
+
+const good = (messages: unknown[] = [{ type: "hook/pong", nonce: "n" }]) => ({
+  source: PAGE_SOURCE,
+  protocol: PROTOCOL_VERSION,
+  batch: { seq: 1, messages },
+})
+
+describe("checkPageEnvelope", () => {
+  it("accepts a well-formed batch", () => {
+    const checked = checkPageEnvelope(good())
+    expect(checked).toEqual({ ok: true, value: good().batch })
+  })
+
+  it.each([
+    ["a foreign source tag", { ...good(), source: "react-devtools" }, "foreign-source"],
+    ["a non-object", "hello", "foreign-source"],
+    ["null", null, "foreign-source"],
+    ["another protocol version", { ...good(), protocol: 99 }, "bad-version"],
+    ["a batch without seq", { ...good(), batch: { messages: [] } }, "bad-shape"],
+    ["a fractional seq", { ...good(), batch: { seq: 1.5, messages: [] } }, "bad-shape"],
+    ["an unknown message type", good([{ type: "panel/subscribe" }]), "bad-shape"],
+    ["a message that is not an object", good([42]), "bad-shape"],
+    ["a Map inside", good([{ type: "hook/pong", nonce: new Map() }]), "not-plain-data"],
+    ["a Date inside", good([{ type: "hook/pong", nonce: new Date() }]), "not-plain-data"],
+    ["NaN inside", good([{ type: "hook/pong", nonce: Number.NaN }]), "not-plain-data"],
+    ["a huge string", good([{ type: "hook/pong", nonce: "x".repeat(MAX_STRING_CHARS + 1) }]), "too-large"],
+  ])("refuses %s", (_name, data, reason) => {
+    expect(checkPageEnvelope(data)).toEqual({ ok: false, reason })
+  })
+
+  it("refuses deep nesting without recursing", () => {
+    let deep: unknown = "leaf"
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    expect(checkPageEnvelope(good([{ type: "hook/pong", nonce: deep }]))).toEqual({ ok: false, reason: "too-large" })
+  })
+
+  it("refuses too many nodes", () => {
+    const wide = new Array(600_000).fill(0)
+    expect(plainDataCheck(wide)).toBe("too-large")
+  })
+})
+
+describe("checkPanelToHook / checkRelayEnvelope", () => {
+  it("accepts the panel's commands", () => {
+    expect(checkPanelToHook({ type: "panel/subscribe" }).ok).toBe(true)
+    expect(checkPanelToHook({ type: "attach/path", requestId: "1", path: "repo" }).ok).toBe(true)
+  })
+
+  it("refuses malformed commands", () => {
+    expect(checkPanelToHook({ type: "panel/ping" })).toEqual({ ok: false, reason: "bad-shape" })
+    expect(checkPanelToHook({ type: "attach/path", requestId: 1, path: "x" })).toEqual({ ok: false, reason: "bad-shape" })
+    expect(checkPanelToHook({ type: "hook/pong", nonce: "x" })).toEqual({ ok: false, reason: "bad-shape" })
+  })
+
+  it("checks the relay's tag and version", () => {
+    const envelope = { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message: { type: "panel/subscribe" } }
+    expect(checkRelayEnvelope(envelope).ok).toBe(true)
+    expect(checkRelayEnvelope({ ...envelope, protocol: 0 })).toEqual({ ok: false, reason: "bad-version" })
+    expect(checkRelayEnvelope({ ...envelope, source: PAGE_SOURCE })).toEqual({ ok: false, reason: "foreign-source" })
+  })
+})
