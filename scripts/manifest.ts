@@ -23,6 +23,8 @@ export function manifestFor(target: Target): Record<string, unknown> {
         strict_min_version: "140.0",
         data_collection_permissions: { required: ["none"] },
       },
+      // Android learned data_collection_permissions in 142.
+      gecko_android: { strict_min_version: "142.0" },
     }
   }
   return manifest

@@ -1,0 +1,31 @@
+/**
+ * Runs once before the e2e files: refuses to start without both browsers or
+ * without a build, and starts the demo hub that every test page talks to.
+ */
+import { existsSync } from "node:fs"
+import { join } from "node:path"
+import type { TestProject } from "vitest/node"
+import { startHub } from "../../demo/server/hub"
+import { chromiumPath, firefoxPath } from "./support/browsers"
+import { CHROME_DIST, DEMO_DIST, FIREFOX_DIST } from "./support/paths"
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    demoUrl: string
+  }
+}
+
+export default async function setup(project: TestProject) {
+  chromiumPath()
+  firefoxPath()
+  for (const dir of [CHROME_DIST, FIREFOX_DIST, DEMO_DIST]) {
+    if (!existsSync(join(dir, dir === DEMO_DIST ? "index.html" : "manifest.json"))) {
+      throw new Error(`${dir} is missing: run \`npm run build\` first (npm test does).`)
+    }
+  }
+  const hub = await startHub({ port: 0, staticDir: DEMO_DIST })
+  project.provide("demoUrl", hub.url)
+  return async () => {
+    await hub.close()
+  }
+}
