@@ -11,7 +11,8 @@
 /**
  * Bump when a message's shape changes in a way an older peer would misread.
  * Changelog:
- * - 1: first version (hello handshake, batched page traffic, relay stats).
+ * - 1: first version (hello handshake, batched page traffic, relay stats,
+ *   relay/hello pinning the relay's nonce in the hook).
  */
 export const PROTOCOL_VERSION = 1
 
@@ -298,6 +299,15 @@ export type PanelToHookMessage =
   /** Look for Repo-like objects on window globals and register them. */
   | { type: "discovery/scan" }
 
+/**
+ * Relay -> page hook, sent once at document_start before any page script can
+ * run: the hook pins this envelope's nonce and ignores relay envelopes that
+ * carry another (a page pretending to be the panel).
+ */
+export interface RelayHello {
+  type: "relay/hello"
+}
+
 // ---------------------------------------------------------------------------
 // Window envelopes (page <-> content script)
 // ---------------------------------------------------------------------------
@@ -313,7 +323,7 @@ export interface RelayWindowEnvelope {
   protocol: number
   /** Random per relay instance: lets the relay ignore its own echo and count forgeries. */
   nonce: string
-  message: PanelToHookMessage
+  message: PanelToHookMessage | RelayHello
 }
 
 // ---------------------------------------------------------------------------

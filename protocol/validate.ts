@@ -10,6 +10,7 @@ import {
   type DropReason,
   type HookBatch,
   type PanelToHookMessage,
+  type RelayHello,
 } from "./messages"
 
 /** Limits on one page batch; the hook's own batches stay far below them. */
@@ -125,9 +126,22 @@ export function checkPanelToHook(message: unknown): Checked<PanelToHookMessage> 
   return { ok: true, value: message as unknown as PanelToHookMessage }
 }
 
-/** What the page hook accepts from the window: the relay's tag and version. */
-export function checkRelayEnvelope(data: unknown): Checked<PanelToHookMessage> {
+export interface RelayEnvelopeContent {
+  nonce: string
+  message: PanelToHookMessage | RelayHello
+}
+
+/**
+ * What the page hook accepts from the window: the relay's tag and version.
+ * The caller still compares the nonce with the one pinned by relay/hello.
+ */
+export function checkRelayEnvelope(data: unknown): Checked<RelayEnvelopeContent> {
   if (!isRecord(data) || data.source !== RELAY_SOURCE) return { ok: false, reason: "foreign-source" }
   if (data.protocol !== PROTOCOL_VERSION) return { ok: false, reason: "bad-version" }
-  return checkPanelToHook(data.message)
+  if (typeof data.nonce !== "string") return { ok: false, reason: "bad-shape" }
+  if (isRecord(data.message) && data.message.type === "relay/hello") {
+    return { ok: true, value: { nonce: data.nonce, message: { type: "relay/hello" } } }
+  }
+  const checked = checkPanelToHook(data.message)
+  return checked.ok ? { ok: true, value: { nonce: data.nonce, message: checked.value } } : checked
 }

@@ -6,6 +6,7 @@ import {
   type ContentToBackgroundMessage,
   type HookBatch,
   type PanelToHookMessage,
+  type RelayHello,
   type RelayWindowEnvelope,
 } from "../../protocol/messages"
 import { checkPageEnvelope, checkPanelToHook } from "../../protocol/validate"
@@ -48,7 +49,7 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
     },
   })
 
-  function post(message: PanelToHookMessage): void {
+  function post(message: PanelToHookMessage | RelayHello): void {
     const envelope: RelayWindowEnvelope = { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce, message }
     win.postMessage(envelope, "*")
   }
@@ -127,6 +128,9 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
   }, STATS_INTERVAL_MS)
 
   win.addEventListener("message", onWindowMessage)
+  // We run at document_start, before any page script: this first relay
+  // envelope is genuine, and the hook pins its nonce.
+  post({ type: "relay/hello" })
 
   return {
     drops,

@@ -81,8 +81,9 @@ describe("relay", () => {
     relay = s.relay
     s.current().deliver({ type: "background/to-page", message: { type: "panel/ping", nonce: "a" } })
     s.current().deliver({ type: "background/to-page", message: { type: "panel/ping" } })
-    await until(() => s.win.posted.length === 1)
-    expect(s.win.posted[0]).toMatchObject({ source: RELAY_SOURCE, message: { type: "panel/ping", nonce: "a" } })
+    await until(() => s.win.posted.length === 2)
+    expect(s.win.posted[0]).toMatchObject({ source: RELAY_SOURCE, message: { type: "relay/hello" } })
+    expect(s.win.posted[1]).toMatchObject({ source: RELAY_SOURCE, message: { type: "panel/ping", nonce: "a" } })
     await new Promise(resolve => setTimeout(resolve, 10))
     expect(s.relay.drops.snapshot().dropped).toBe(0)
   })
@@ -122,6 +123,9 @@ describe("relay", () => {
     s.current().deliver({ type: "background/panel-listening", listening: true })
     s.current().deliver({ type: "background/panel-listening", listening: false })
     vi.advanceTimersByTime(LISTEN_GRACE_MS + 1)
-    expect(s.win.posted).toEqual([expect.objectContaining({ message: { type: "panel/unsubscribe" } })])
+    expect(s.win.posted).toEqual([
+      expect.objectContaining({ message: { type: "relay/hello" } }),
+      expect.objectContaining({ message: { type: "panel/unsubscribe" } }),
+    ])
   })
 })

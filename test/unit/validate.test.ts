@@ -57,7 +57,9 @@ describe("checkPanelToHook / checkRelayEnvelope", () => {
 
   it("checks the relay's tag and version", () => {
     const envelope = { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message: { type: "panel/subscribe" } }
-    expect(checkRelayEnvelope(envelope).ok).toBe(true)
+    expect(checkRelayEnvelope(envelope)).toEqual({ ok: true, value: { nonce: "n", message: { type: "panel/subscribe" } } })
+    expect(checkRelayEnvelope({ ...envelope, message: { type: "relay/hello" } }).ok).toBe(true)
+    expect(checkRelayEnvelope({ ...envelope, nonce: 5 })).toEqual({ ok: false, reason: "bad-shape" })
     expect(checkRelayEnvelope({ ...envelope, protocol: 0 })).toEqual({ ok: false, reason: "bad-version" })
     expect(checkRelayEnvelope({ ...envelope, source: PAGE_SOURCE })).toEqual({ ok: false, reason: "foreign-source" })
   })
