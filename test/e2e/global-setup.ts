@@ -7,11 +7,13 @@ import { join } from "node:path"
 import type { TestProject } from "vitest/node"
 import { startHub } from "../../demo/server/hub"
 import { chromiumPath, firefoxPath } from "./support/browsers"
+import { startFixtureServer } from "./support/fixture-server"
 import { CHROME_DIST, DEMO_DIST, FIREFOX_DIST } from "./support/paths"
 
 declare module "vitest" {
   export interface ProvidedContext {
     demoUrl: string
+    fixtureUrl: string
   }
 }
 
@@ -24,8 +26,10 @@ export default async function setup(project: TestProject) {
     }
   }
   const hub = await startHub({ port: 0, staticDir: DEMO_DIST })
+  const fixtures = await startFixtureServer()
   project.provide("demoUrl", hub.url)
+  project.provide("fixtureUrl", fixtures.url)
   return async () => {
-    await hub.close()
+    await Promise.all([hub.close(), fixtures.close()])
   }
 }

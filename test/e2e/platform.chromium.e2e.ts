@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { launchChromium, type ChromiumSession } from "./support/chromium"
+import { demoReady, panelState, waitForPanelValue } from "./support/demo-page"
+import { waitFor } from "./support/wait"
+
+const demoUrl = inject("demoUrl")
+const fixtureUrl = inject("fixtureUrl")
+
+describe("platform in Chromium", () => {
+  let chromium: ChromiumSession
+  beforeAll(async () => {
+    chromium = await launchChromium()
+  })
+  afterAll(async () => {
+    await chromium?.close()
+  })
+
+  it("defines the hook before the page's first script runs", async () => {
+    const page = await chromium.context.newPage()
+    await page.goto(`${fixtureUrl}/first-script.html`)
+    expect(await page.evaluate(() => (window as any).hookAtFirstScript)).toBe("function")
+    await page.close()
+  })
+
+  it("carries messages page -> panel and panel -> page", async () => {
+    const { page, tabId } = await chromium.openTab(`${demoUrl}/?room=platform&name=alice`)
+    await demoReady(page)
+    await page.evaluate(() => {
+      const w = window as any
+      w.commandsSeen = []
+      w.__EPHEMERA_DEVTOOLS_HOOK__.onCommand((message: { type: string }) => w.commandsSeen.push(message.type))
+    })
+    const panel = await chromium.openPanel(tabId)
+    // panel -> page: the panel's subscribe reaches the hook in the page.
+    await waitFor(() => page.evaluate(() => (window as any).commandsSeen.includes("panel/subscribe")), "panel/subscribe in the page")
+    // page -> panel: the hook's hello and the registered repo show in the panel.
+    const version = await page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.version)
+    await waitFor(async () => (await panel.getByTestId("hook-version").textContent())?.includes(version), "the hook version in the panel")
+    await waitFor(() => panel.locator('[data-testid="repo-item"][data-label="alice"]').count(), "alice's repo in the panel")
+    await expect(panel.getByTestId("page-status")).toHaveAttribute("data-connected", "true")
+    await panel.close()
+    await page.close()
+  })
+
+  it("loses nothing when the service worker is stopped", async () => {
+    const { page, tabId } = await chromium.openTab(`${demoUrl}/?room=restart&name=bob`)
+    const [peerId] = await demoReady(page)
+    const panel = await chromium.openPanel(tabId)
+    await page.evaluate(() => (window as any).demo.peers[0].setCursor(1, 1))
+    await waitForPanelValue(panel, "bob", "cursor", peerId!, { x: 1, y: 1 }, "the first cursor value")
+    const before = await panelState(panel)
+
+    await chromium.stopServiceWorker()
+    // Traffic during the gap: each write is a store event the panel must get.
+    await page.evaluate(async () => {
+      for (let i = 2; i <= 40; i++) {
+        ;(window as any).demo.peers[0].setCursor(i, i)
+        await new Promise(resolve => setTimeout(resolve, 5))
+      }
+    })
+    await waitForPanelValue(panel, "bob", "cursor", peerId!, { x: 40, y: 40 }, "the cursor written during the gap")
+    const after = await panelState(panel)
+    expect(after.lost).toBe(before.lost)
+    // And the way back works too: the reconnected panel re-subscribed in the page.
+    await page.evaluate(() => (window as any).demo.peers[0].setCursor(41, 41))
+    await waitForPanelValue(panel, "bob", "cursor", peerId!, { x: 41, y: 41 }, "a cursor after the restart")
+    await panel.close()
+    await page.close()
+  })
+
+  it("drops and counts 10,000 hostile window messages while real traffic still arrives", async () => {
+    const { page, tabId } = await chromium.openTab(`${demoUrl}/?room=hostile&name=carol`)
+    const [peerId] = await demoReady(page)
+    const panel = await chromium.openPanel(tabId)
+    await waitFor(() => panel.locator('[data-testid="repo-item"][data-label="carol"]').count(), "carol's repo")
+
+    const storm = await page.evaluate(async () => {
+      const page = "ephemera:page"
+      const relay = "ephemera:relay"
+      const batch = (messages: unknown) => ({ source: page, protocol: 1, batch: { seq: 1, messages } })
+      const hostile: Array<() => unknown> = [
+        () => ({ source: "ephemera:pagex", protocol: 1, batch: { seq: 1, messages: [] } }),
+        () => ({ source: page, protocol: 1, batch: { seq: "one", messages: [] } }),
+        () => ({ source: page, protocol: 999, batch: { seq: 1, messages: [] } }),
+        () => batch([{ type: "repo/events", repoId: "x", events: [new Map([[1, 2]])] }]),
+        () => batch([{ type: "hook/pong", nonce: new Blob(["x"]) }]),
+        () => batch([{ type: "not-a-type" }]),
+        () => ({ source: relay, protocol: 1, nonce: "forged", message: { type: "panel/unsubscribe" } }),
+        () => ({ source: relay, protocol: 1, nonce: "forged", message: { type: "attach/path", requestId: "1", path: "x" } }),
+        () => "a plain string",
+        () => null,
+      ]
+      const huge = batch([{ type: "hook/pong", nonce: "x".repeat(17_000_000) }])
+      let posted = 0
+      let uncloneable = 0
+      for (let i = 0; i < 10_000; i++) {
+        window.postMessage(hostile[i % hostile.length]!(), "*")
+        posted++
+        if (i % 2_000 === 0) {
+          window.postMessage(huge, "*")
+          posted++
+          try {
+            window.postMessage({ source: page, protocol: 1, batch: { seq: 1, messages: [() => 1] } }, "*")
+          } catch {
+            uncloneable++
+          }
+        }
+        if (i % 250 === 0) {
+          ;(window as any).demo.peers[0].setCursor(i, i)
+          await new Promise(resolve => setTimeout(resolve, 0))
+        }
+      }
+      ;(window as any).demo.peers[0].setCursor(-1, -1)
+      return { posted, uncloneable }
+    })
+    expect(storm.uncloneable).toBe(5)
+    await waitFor(async () => Number(await panel.getByTestId("relay-dropped").textContent()) >= storm.posted, "the drop counter to reach the storm size")
+    await waitForPanelValue(panel, "carol", "cursor", peerId!, { x: -1, y: -1 }, "the last legitimate cursor value")
+    expect((await panelState(panel)).lost).toBe(0)
+    await panel.close()
+    await page.close()
+  })
+})
