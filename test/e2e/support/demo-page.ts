@@ -18,6 +18,12 @@ export async function demoReady(page: Evaluator): Promise<string[]> {
   })
 }
 
+/** The names (= panel labels) of the demo page's peers, once they are connected. */
+export async function peerNames(page: Evaluator): Promise<string[]> {
+  await demoReady(page)
+  return page.evaluate(() => (window as any).demo.peers.map((peer: { name: string }) => peer.name))
+}
+
 /** The panel's full model of the page, as it exposes it for tests. */
 export interface PanelSnapshot {
   repos: Array<{
