@@ -1,3 +1,51 @@
+/**
+ * The panel page. Runs inside DevTools (tab id from inspectedWindow) or as a
+ * plain extension page with ?tabId=N (tests, detached windows); the query
+ * parameter wins. Everything that needs the extension APIs is wired here, so
+ * the views stay testable without them.
+ */
 import { mount } from "svelte"
+import browser from "webextension-polyfill"
+import { PANEL_PORT } from "../protocol/messages"
 import App from "./App.svelte"
-mount(App, { target: document.getElementById("app")! })
+import { inspectedEval, inspectedTabId } from "./env/inspected-window"
+import { applyTheme, themeFor } from "./env/theme"
+import { snapshotOf, type PanelStateSnapshot } from "./state/snapshot"
+import { portTransport } from "./transport/port-transport"
+import { PanelStore } from "./ui/panel-store.svelte"
+import "./styles.css"
+
+declare global {
+  interface Window {
+    /** The panel's model as plain JSON, read by end-to-end tests. */
+    readonly __ephemeraPanelState: PanelStateSnapshot
+  }
+}
+
+const target = document.getElementById("app")!
+const hasQueryTab = new URLSearchParams(location.search).has("tabId")
+const devtools = hasQueryTab ? undefined : browser.devtools
+const tabId = inspectedTabId(location.search, devtools)
+
+const prefersDark = matchMedia("(prefers-color-scheme: dark)")
+const followTheme = (name?: string) => applyTheme(document.documentElement, themeFor(name, prefersDark.matches))
+followTheme(browser.devtools?.panels?.themeName)
+browser.devtools?.panels?.onThemeChanged?.addListener(name => followTheme(name))
+prefersDark.addEventListener("change", () => followTheme(browser.devtools?.panels?.themeName))
+
+if (tabId === undefined) {
+  target.textContent = "Ephemera: no tab to inspect. Open this panel from DevTools, or add ?tabId=N to the address."
+} else {
+  const transport = portTransport({ tabId, connect: () => browser.runtime.connect({ name: PANEL_PORT }) })
+  const store = new PanelStore(transport)
+  Object.defineProperty(window, "__ephemeraPanelState", {
+    configurable: true,
+    // Pending messages first, so a test reads what has arrived, not what was last painted.
+    get: () => {
+      store.flush()
+      return snapshotOf(store.state)
+    },
+  })
+  mount(App, { target, props: { store, evalInPage: inspectedEval(devtools) } })
+  addEventListener("pagehide", () => transport.close())
+}

@@ -1,0 +1,113 @@
+/**
+ * The panel's one reducer: every message from the background goes through
+ * `apply(state, message, now)` and comes out as a new state. No DOM, no
+ * Svelte, no clock (`now` is passed in), so it can be tested step by step.
+ */
+import type { BackgroundToPanelMessage, HookBatch, HookToPanelMessage, RelayStats } from "../../protocol/messages"
+import { Draft, type Mutable } from "./draft"
+import type { PanelState } from "./panel-state"
+import { applyRepoEvents } from "./repo-events"
+import { disableTap, registerRepo, resetPage, unregisterRepo } from "./repos"
+
+/** Attach answers kept for the attach box (older ones have long been shown). */
+const MAX_ATTACH_RESULTS = 32
+
+/** The background and the hook may be newer than this panel: unknown messages are skipped. */
+function skipUnknown(message: never): void {
+  void message
+}
+
+export function apply(state: PanelState, message: BackgroundToPanelMessage, now: number): PanelState {
+  if (typeof message !== "object" || message === null) return state
+  const draft = new Draft()
+  const next = draft.object(state)
+  switch (message.type) {
+    case "background/page-batch":
+      applyBatch(draft, next, message.batch, now)
+      break
+    case "background/relay-stats":
+      next.relay = relayStatsOf(message.stats)
+      break
+    case "background/page-status": {
+      const was = state.page
+      const connected = message.connected === true
+      next.page = { connected, url: message.url }
+      // A new content script means a new page; so does a new url without a disconnect in between
+      // (the background replaces the old port without telling us).
+      if (connected && (!was.connected || (was.url !== undefined && message.url !== was.url))) {
+        resetPage(draft, next, "page reloaded", now)
+        next.hook = undefined
+      }
+      break
+    }
+    default:
+      skipUnknown(message)
+      return state
+  }
+  return next
+}
+
+export function applyAll(state: PanelState, messages: readonly BackgroundToPanelMessage[], now: number): PanelState {
+  return messages.reduce((current, message) => apply(current, message, now), state)
+}
+
+function applyBatch(draft: Draft, state: Mutable<PanelState>, batch: HookBatch, now: number): void {
+  if (typeof batch !== "object" || batch === null || !Array.isArray(batch.messages)) return
+  if (Number.isSafeInteger(batch.seq)) {
+    const last = state.lastSeq
+    // A seq that does not grow comes from a new hook: the page was reloaded.
+    if (last !== undefined && batch.seq <= last) resetPage(draft, state, "page reloaded", now)
+    else if (last !== undefined && batch.seq > last + 1) state.lostBatches += batch.seq - last - 1
+    state.lastSeq = batch.seq
+  }
+  for (const message of batch.messages) applyHookMessage(draft, state, message, now)
+}
+
+function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: HookToPanelMessage, now: number): void {
+  if (typeof message !== "object" || message === null) return
+  switch (message.type) {
+    case "hook/hello":
+      if (state.hook && state.hook.url !== message.url) resetPage(draft, state, "page navigated", now)
+      state.hook = { version: String(message.hookVersion), protocol: message.protocol, url: String(message.url) }
+      return
+    case "repo/registered":
+      registerRepo(draft, state, message, now)
+      return
+    case "repo/unregistered":
+      unregisterRepo(draft, state, message.repoId, message.reason, now)
+      return
+    case "repo/events":
+      applyRepoEvents(draft, state, message.repoId, message.events)
+      return
+    case "repo/tap-disabled":
+      disableTap(draft, state, message.repoId, message.tap, message.reason)
+      return
+    case "hook/dropped": {
+      const count = Number.isFinite(message.count) && message.count > 0 ? message.count : 0
+      const reason = String(message.reason ?? "unknown")
+      state.hookDropped += count
+      const before = Object.hasOwn(state.hookDropReasons, reason) ? state.hookDropReasons[reason] : 0
+      state.hookDropReasons = { ...state.hookDropReasons, [reason]: before + count }
+      return
+    }
+    case "hook/pong":
+      state.lastPong = message.nonce
+      return
+    case "attach/result": {
+      const results = new Map(state.attachResults)
+      results.set(String(message.requestId), { ok: message.ok === true, repoId: message.repoId, error: message.error })
+      while (results.size > MAX_ATTACH_RESULTS) results.delete(results.keys().next().value!)
+      state.attachResults = results
+      return
+    }
+    default:
+      skipUnknown(message)
+  }
+}
+
+function relayStatsOf(stats: RelayStats | undefined): RelayStats {
+  const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0)
+  const byReason: RelayStats["byReason"] = {}
+  for (const [reason, value] of Object.entries(stats?.byReason ?? {})) byReason[reason as keyof RelayStats["byReason"]] = count(value)
+  return { dropped: count(stats?.dropped), byReason, lost: count(stats?.lost) }
+}

@@ -1,0 +1,120 @@
+/**
+ * The panel's whole model of the inspected page, as plain immutable data.
+ * Only `apply()` produces new versions; views read it and never write.
+ * Unchanged subtrees keep their identity between versions, so Svelte
+ * re-renders only what an update touched.
+ */
+import type { ModelSnapshot, RelayStats, RepoInfo, WireValue } from "../../protocol/messages"
+import { emptyLog, type EventLog } from "./event-log"
+
+/** The channel that delivered an imported entry. */
+export interface Via {
+  readonly channelId: number
+  /** The peer on that channel: the writer itself, or the peer relaying for it. */
+  readonly peerId?: string
+}
+
+/** One key of one namespace store, with what the panel learned about its history. */
+export interface EntryState {
+  readonly key: string
+  /** Absent for tombstones. */
+  readonly value?: WireValue
+  readonly deleted: boolean
+  /** The writer's timestamp; heartbeats re-stamp it without changing the value. */
+  readonly timestamp?: number
+  readonly size?: number
+  /** When the value or its deleted flag last changed (event time). Re-stamps leave it alone. */
+  readonly changedAt: number
+  /** Real changes observed; 0 for keys first seen in a snapshot. */
+  readonly changes: number
+  /** Who wrote the current value: this repo's peer for local writes, else the key's owner. */
+  readonly changedBy: string
+  /** For imported values: the channel that brought them. */
+  readonly via?: Via
+}
+
+export type NamespaceMap = ReadonlyMap<string, EntryState>
+
+/** What the panel remembers about one peer in one room beyond the current data. */
+export interface MemberActivity {
+  readonly peerId: string
+  readonly present: boolean
+  readonly firstSeen: number
+  /** When the member went from present to gone. */
+  readonly goneAt?: number
+  /** Times of its recent real changes (within RATE_WINDOW_MS of the latest). */
+  readonly recent: readonly number[]
+  /** The channel that last delivered one of its keys. */
+  readonly via?: Via
+}
+
+/** A document with ephemeral stores or subscribed peers. */
+export interface RoomState {
+  readonly docId: string
+  readonly namespaces: ReadonlyMap<string, NamespaceMap>
+  readonly members: ReadonlyMap<string, MemberActivity>
+  readonly lastActivity?: number
+}
+
+export interface RepoState {
+  readonly info: RepoInfo
+  readonly gone: boolean
+  readonly goneReason?: string
+  readonly goneAt?: number
+  /** The page generation that registered it; older generations are gone after a reload. */
+  readonly epoch: number
+  readonly model: ModelSnapshot
+  readonly rooms: ReadonlyMap<string, RoomState>
+  /** Tap name -> why it is off. */
+  readonly disabledTaps: ReadonlyMap<string, string>
+  readonly eventCount: number
+  /** The latest inbound frame carrying ephemeral data: imports that follow are attributed to it. */
+  readonly lastInbound?: { readonly via: Via; readonly docIds: readonly string[] }
+}
+
+export interface AttachResult {
+  readonly ok: boolean
+  readonly repoId?: string
+  readonly error?: string
+}
+
+export interface PanelState {
+  /** The content script of the inspected tab, as the background reports it. */
+  readonly page: { readonly connected: boolean; readonly url?: string }
+  readonly hook?: { readonly version: string; readonly protocol: number; readonly url: string }
+  /** Page generation; bumped on every reload. */
+  readonly epoch: number
+  /** In registration order. */
+  readonly repos: ReadonlyMap<string, RepoState>
+  readonly lastSeq?: number
+  /** Batches missing from the seq sequence. */
+  readonly lostBatches: number
+  /** Events the hook reported it could not keep. */
+  readonly hookDropped: number
+  readonly hookDropReasons: Readonly<Record<string, number>>
+  readonly relay: RelayStats
+  readonly attachResults: ReadonlyMap<string, AttachResult>
+  readonly lastPong?: string
+  readonly log: EventLog
+}
+
+export const DEFAULT_LOG_CAPACITY = 100_000
+
+export function initialState(logCapacity = DEFAULT_LOG_CAPACITY): PanelState {
+  return {
+    page: { connected: false },
+    epoch: 0,
+    repos: new Map(),
+    lostBatches: 0,
+    hookDropped: 0,
+    hookDropReasons: {},
+    relay: { dropped: 0, byReason: {}, lost: 0 },
+    attachResults: new Map(),
+    log: emptyLog(logCapacity),
+  }
+}
+
+/** Everything the panel counts as lost: missing batches plus events the hook dropped. */
+export function lostTotal(state: PanelState): number {
+  return state.lostBatches + state.hookDropped
+}

@@ -1,0 +1,112 @@
+/**
+ * The hook's observed events for one repo, applied in order: store events
+ * update the ephemeral maps, synchronizer messages replace the parts of the
+ * model they changed, and traffic goes to the event log.
+ */
+import type { HookEvent } from "../../protocol/messages"
+import { ephemeralDocIds } from "./attribution"
+import type { Draft, Mutable } from "./draft"
+import { ensureNamespace, writeEntries } from "./ephemeral-maps"
+import { appendToLog, type LoggedEvent } from "./event-log"
+import { noteMemberChange } from "./members"
+import { channelsOf, documentsOf, peersOf } from "./model"
+import type { PanelState, RepoState } from "./panel-state"
+import { draftRoom, refreshRoomsFromModel, settleRoom } from "./rooms"
+
+type StoreEvent = Extract<HookEvent, { kind: "store" }>
+
+/** The page may run a newer hook than this panel: unknown kinds are skipped, not fatal. */
+function skipUnknown(event: never): void {
+  void event
+}
+
+export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId: string, events: readonly HookEvent[]): void {
+  const current = state.repos.get(repoId)
+  // Checked at runtime (page data), typed explicitly: Array.isArray would widen the elements to any.
+  const list: readonly HookEvent[] = Array.isArray(events) ? events : []
+  if (!current || list.length === 0) return
+  const repos = draft.map(state.repos)
+  state.repos = repos
+  const repo = draft.object(current)
+  repos.set(repoId, repo)
+
+  const logged: LoggedEvent[] = []
+  // Presence is settled once per batch, at the time of the last event that touched the room.
+  const touched = new Map<string, number>()
+  let modelChangedAt: number | undefined
+  for (const event of list) {
+    if (typeof event !== "object" || event === null) continue
+    const t = typeof event.t === "number" ? event.t : 0
+    switch (event.kind) {
+      case "store":
+        if (typeof event.docId !== "string" || typeof event.namespace !== "string") break
+        if (applyStoreEvent(draft, repo, event, t)) touched.set(event.docId, t)
+        break
+      case "store-created":
+        if (typeof event.docId !== "string" || typeof event.namespace !== "string") break
+        if (repo.rooms.get(event.docId)?.namespaces.has(event.namespace)) break
+        ensureNamespace(draft, draftRoom(draft, repo, event.docId), event.namespace)
+        touched.set(event.docId, t)
+        break
+      case "sync-message":
+        if (applyDelta(draft, repo, event.delta)) modelChangedAt = t
+        break
+      case "channel-in": {
+        const docIds = ephemeralDocIds(event.message, event.msgType)
+        if (docIds.length > 0) repo.lastInbound = { via: { channelId: event.channelId, peerId: event.peerId }, docIds }
+        logged.push(event)
+        break
+      }
+      case "channel-out":
+      case "emitter":
+        logged.push(event)
+        break
+      default:
+        skipUnknown(event)
+    }
+  }
+  repo.eventCount += list.length
+  if (modelChangedAt !== undefined) {
+    refreshRoomsFromModel(draft, repo, Math.max(modelChangedAt, ...touched.values()))
+  } else {
+    for (const [docId, t] of touched) settleRoom(draft, repo, docId, t)
+  }
+  if (logged.length > 0) state.log = appendToLog(state.log, logged)
+}
+
+/** Returns whether anything (value or timestamp) changed. */
+function applyStoreEvent(draft: Draft, repo: Mutable<RepoState>, event: StoreEvent, t: number): boolean {
+  const inbound = repo.lastInbound
+  const via = event.by === "import" && inbound?.docIds.includes(event.docId) ? inbound.via : undefined
+  const existing = repo.rooms.get(event.docId)
+  // Write into a scratch holder first: an event that changes nothing must not copy the room.
+  const scratch = { namespaces: existing?.namespaces ?? new Map() }
+  const entries = Array.isArray(event.entries) ? event.entries : []
+  const { changed, wrote } = writeEntries(draft, scratch, event.namespace, entries, {
+    t,
+    by: String(event.by),
+    localPeerId: repo.info.peerId,
+    via,
+  })
+  if (existing && !wrote) return false
+  const room = draftRoom(draft, repo, event.docId)
+  room.namespaces = scratch.namespaces
+  for (const key of changed) noteMemberChange(draft, room, key, t, via)
+  return true
+}
+
+/** A sync message's delta replaces whole parts of the model (they are compared by identity on the page). */
+function applyDelta(draft: Draft, repo: Mutable<RepoState>, delta: unknown): boolean {
+  if (typeof delta !== "object" || delta === null) return false
+  const parts = delta as Record<string, unknown>
+  const peers = peersOf(parts.peers)
+  const channels = channelsOf(parts.channels)
+  const documents = documentsOf(parts.documents)
+  if (!peers && !channels && !documents) return false
+  const model = draft.object(repo.model)
+  if (peers) model.peers = peers
+  if (channels) model.channels = channels
+  if (documents) model.documents = documents
+  repo.model = model
+  return true
+}

@@ -1,0 +1,105 @@
+/**
+ * The real transport: a runtime port to the background that reconnects by
+ * itself (an MV3 service worker can stop at any time).
+ *
+ * On every (re)connection it says which tab it inspects and subscribes to the
+ * page hook, which answers with a full resync (hook/hello, then
+ * repo/registered per repo). It subscribes again when the background reports
+ * a newly connected page (a reload or navigation gives a new hook) and asks
+ * that page to scan for Repo-like globals once.
+ */
+import { PANEL_PORT, PROTOCOL_VERSION, type BackgroundToPanelMessage, type PanelToBackgroundMessage, type PanelToHookMessage } from "../../protocol/messages"
+import { reconnectingPort, type PortLike } from "../../extension/ports/reconnecting-port"
+import { isBackgroundMessage, type PanelTransport, type TransportStatus } from "./transport"
+
+/** Page-bound messages held while the background is away; an attach request is worth keeping, a flood is not. */
+const MAX_QUEUED = 100
+
+export interface PortTransportOptions {
+  tabId: number
+  /** Opens a port named PANEL_PORT (browser.runtime.connect in the extension). */
+  connect: () => PortLike
+  minDelayMs?: number
+  maxDelayMs?: number
+}
+
+export interface PortTransport extends PanelTransport {
+  close(): void
+}
+
+export function portTransport(options: PortTransportOptions): PortTransport {
+  const messageListeners = new Set<(message: BackgroundToPanelMessage) => void>()
+  const statusListeners = new Set<(status: TransportStatus) => void>()
+  const queue: PanelToHookMessage[] = []
+  let status: TransportStatus = "connecting"
+  /** The page as last reported on the current connection; undefined right after connecting. */
+  let page: { connected: boolean; url?: string } | undefined
+
+  const toPage = (message: PanelToHookMessage): PanelToBackgroundMessage => ({ type: "panel/to-page", message })
+
+  function setStatus(next: TransportStatus): void {
+    if (next === status) return
+    status = next
+    for (const listener of statusListeners) listener(next)
+  }
+
+  function subscribe(send: (message: unknown) => void): void {
+    send(toPage({ type: "panel/subscribe" }))
+    send(toPage({ type: "discovery/scan" }))
+  }
+
+  const port = reconnectingPort({
+    connect: options.connect,
+    name: PANEL_PORT,
+    minDelayMs: options.minDelayMs,
+    maxDelayMs: options.maxDelayMs,
+    onConnect: send => {
+      page = undefined
+      send({ type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: options.tabId } satisfies PanelToBackgroundMessage)
+      subscribe(send)
+      for (const message of queue.splice(0)) send(toPage(message))
+      setStatus("connected")
+    },
+    onMessage: raw => {
+      if (!isBackgroundMessage(raw)) return
+      if (raw.type === "background/page-status") watchPage(raw)
+      for (const listener of messageListeners) listener(raw)
+    },
+    onDisconnect: () => setStatus("disconnected"),
+  })
+
+  /**
+   * The first status after connecting describes the page our subscribe went to.
+   * After that, a page that (re)connects or changes url has a fresh hook that
+   * knows nothing of us.
+   */
+  function watchPage(message: Extract<BackgroundToPanelMessage, { type: "background/page-status" }>): void {
+    const previous = page
+    page = { connected: message.connected === true, url: message.url }
+    if (!page.connected || previous === undefined) return
+    if (!previous.connected || previous.url !== page.url) subscribe(raw => port.send(raw))
+  }
+
+  return {
+    send(message) {
+      if (message.type !== "panel/to-page") return // hello is this transport's own business
+      if (port.send(message)) return
+      queue.push(message.message)
+      if (queue.length > MAX_QUEUED) queue.shift()
+    },
+    onMessage(listener) {
+      messageListeners.add(listener)
+      return () => messageListeners.delete(listener)
+    },
+    onStatus(listener) {
+      statusListeners.add(listener)
+      listener(status)
+      return () => statusListeners.delete(listener)
+    },
+    close() {
+      port.close()
+      messageListeners.clear()
+      statusListeners.clear()
+    },
+  }
+}

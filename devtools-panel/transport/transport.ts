@@ -1,0 +1,25 @@
+/**
+ * How the panel talks to the background, whatever carries it: the real
+ * extension port, or an in-memory pair in tests. The panel's state code only
+ * ever sees this interface.
+ */
+import type { BackgroundToPanelMessage, PanelToBackgroundMessage } from "../../protocol/messages"
+
+/** The link to the background (not the page: the page's status arrives as background/page-status). */
+export type TransportStatus = "connecting" | "connected" | "disconnected"
+
+export interface PanelTransport {
+  /** Sends now, or holds page-bound messages until the link is back. */
+  send(message: PanelToBackgroundMessage): void
+  /** Returns an unsubscribe function. */
+  onMessage(listener: (message: BackgroundToPanelMessage) => void): () => void
+  /** Called at once with the current status, then on every change. */
+  onStatus(listener: (status: TransportStatus) => void): () => void
+}
+
+const BACKGROUND_TYPES = new Set(["background/page-batch", "background/relay-stats", "background/page-status"])
+
+/** The background is our own code, but a message still has to look like one before the reducer sees it. */
+export function isBackgroundMessage(value: unknown): value is BackgroundToPanelMessage {
+  return typeof value === "object" && value !== null && BACKGROUND_TYPES.has((value as { type?: unknown }).type as string)
+}

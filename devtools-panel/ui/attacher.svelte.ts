@@ -1,0 +1,77 @@
+/**
+ * "Attach by expression". Inside DevTools the expression is evaluated in the
+ * inspected page (any JavaScript expression works and the answer is
+ * immediate). As a plain extension page there is no eval: the hook resolves
+ * a dotted path from window and answers with attach/result.
+ */
+import { HOOK_GLOBAL } from "../../protocol/messages"
+import type { PanelStore } from "./panel-store.svelte"
+
+/** Evaluates code in the inspected page: the result, or why it failed. */
+export type InspectedEval = (code: string) => Promise<{ value?: unknown; error?: string }>
+
+/** Identifiers and array indexes from window: "repo", "app.repo", "demo.peers.1.repo". */
+const DOTTED_PATH = /^[A-Za-z_$][\w$]*(\.[\w$]+)*$/
+
+export function registerCode(expression: string): string {
+  return `globalThis.${HOOK_GLOBAL}?.register(${expression}, {label: ${JSON.stringify(expression)}}) && true`
+}
+
+let requestCounter = 0
+
+export class Attacher {
+  /** The attach/path request whose answer the box shows, and its path. */
+  requestId: string | undefined = $state()
+  requestPath: string | undefined = $state()
+  localError: string | undefined = $state()
+  evaluating = $state(false)
+
+  readonly #store: PanelStore
+  readonly #evalInPage: InspectedEval | undefined
+
+  constructor(store: PanelStore, evalInPage?: InspectedEval) {
+    this.#store = store
+    this.#evalInPage = evalInPage
+  }
+
+  get error(): string | undefined {
+    if (this.localError !== undefined) return this.localError
+    const result = this.requestId === undefined ? undefined : this.#store.state.attachResults.get(this.requestId)
+    if (result && !result.ok) return result.error || `The page could not attach ${this.requestPath}.`
+    return undefined
+  }
+
+  get pending(): boolean {
+    return this.evaluating || (this.requestId !== undefined && !this.#store.state.attachResults.has(this.requestId))
+  }
+
+  async attach(input: string): Promise<void> {
+    const expression = input.trim()
+    this.localError = undefined
+    this.requestId = undefined
+    if (expression === "") {
+      this.localError = "Type an expression that evaluates to a Repo, e.g. window.app.repo"
+      return
+    }
+    if (this.#evalInPage) {
+      this.evaluating = true
+      try {
+        const { value, error } = await this.#evalInPage(registerCode(expression))
+        if (error !== undefined) this.localError = error
+        else if (value !== true) this.localError = `No Ephemera hook in this page, or it did not take ${expression} as a Repo.`
+      } finally {
+        this.evaluating = false
+      }
+      return
+    }
+    const path = expression.replace(/^(window|globalThis)\./, "")
+    if (!DOTTED_PATH.test(path)) {
+      this.localError = `Outside DevTools only a dotted path from window works (e.g. app.repo), not: ${expression}`
+      return
+    }
+    const requestId = `attach-${++requestCounter}-${Date.now().toString(36)}`
+    this.requestId = requestId
+    this.requestPath = path
+    this.#store.toPage({ type: "attach/path", requestId, path })
+  }
+}

@@ -1,0 +1,21 @@
+/** Services every view needs, handed down once by App instead of through every prop list. */
+import { getContext, setContext } from "svelte"
+import type { Clock } from "./clock.svelte"
+import type { PanelSelection } from "./selection.svelte"
+
+export interface PanelContext {
+  selection: PanelSelection
+  clock: Clock
+}
+
+const KEY = Symbol("ephemera-panel")
+
+export function setPanelContext(context: PanelContext): void {
+  setContext(KEY, context)
+}
+
+export function panelContext(): PanelContext {
+  const context = getContext<PanelContext | undefined>(KEY)
+  if (!context) throw new Error("panel views must be rendered inside App")
+  return context
+}

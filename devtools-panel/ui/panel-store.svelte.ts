@@ -1,0 +1,78 @@
+/**
+ * The panel's live state: messages from the transport are queued and applied
+ * through the reducer at most once per animation frame, so thousands of
+ * events per second cost one render per frame. A timer backs the frame
+ * callback up, because a hidden DevTools panel gets no animation frames and
+ * its queue must not grow without bound.
+ */
+import type { BackgroundToPanelMessage, PanelToHookMessage } from "../../protocol/messages"
+import { apply } from "../state/apply"
+import { initialState, type PanelState } from "../state/panel-state"
+import type { PanelTransport, TransportStatus } from "../transport/transport"
+
+/** Longest wait for a frame before applying anyway. */
+const FLUSH_FALLBACK_MS = 250
+
+export interface PanelStoreOptions {
+  /** Event-log capacity (default 100,000). */
+  logCapacity?: number
+  now?: () => number
+  /** Schedules the coalesced flush; defaults to the next animation frame. */
+  schedule?: (flush: () => void) => void
+}
+
+function nextFrame(flush: () => void): void {
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(flush)
+  setTimeout(flush, FLUSH_FALLBACK_MS)
+}
+
+export class PanelStore {
+  state: PanelState = $state.raw(initialState())
+  link: TransportStatus = $state("connecting")
+
+  readonly #transport: PanelTransport
+  readonly #now: () => number
+  readonly #schedule: (flush: () => void) => void
+  #pending: BackgroundToPanelMessage[] = []
+  #scheduled = false
+  readonly #unsubscribe: Array<() => void>
+
+  constructor(transport: PanelTransport, options: PanelStoreOptions = {}) {
+    this.#transport = transport
+    this.#now = options.now ?? Date.now
+    this.#schedule = options.schedule ?? nextFrame
+    this.state = initialState(options.logCapacity)
+    this.#unsubscribe = [
+      transport.onMessage(message => this.#receive(message)),
+      transport.onStatus(status => (this.link = status)),
+    ]
+  }
+
+  /** Applies everything received so far, now. */
+  flush = (): void => {
+    this.#scheduled = false
+    if (this.#pending.length === 0) return
+    const messages = this.#pending
+    this.#pending = []
+    const now = this.#now()
+    let next = this.state
+    for (const message of messages) next = apply(next, message, now)
+    this.state = next
+  }
+
+  /** Sends a message to the inspected page's hook. */
+  toPage(message: PanelToHookMessage): void {
+    this.#transport.send({ type: "panel/to-page", message })
+  }
+
+  dispose(): void {
+    for (const unsubscribe of this.#unsubscribe) unsubscribe()
+  }
+
+  #receive(message: BackgroundToPanelMessage): void {
+    this.#pending.push(message)
+    if (this.#scheduled) return
+    this.#scheduled = true
+    this.#schedule(this.flush)
+  }
+}

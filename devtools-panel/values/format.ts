@@ -1,0 +1,37 @@
+/** Text formats shared by the views; DevTools-like and compact. */
+
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 })
+
+/** 1,000,000 */
+export function formatCount(value: number): string {
+  return integer.format(value)
+}
+
+/** "0.4 s ago", "12 s ago", "3 min ago", "2 h ago". */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000
+  if (seconds < 10) return `${seconds.toFixed(1)} s ago`
+  if (seconds < 60) return `${Math.floor(seconds)} s ago`
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`
+  return `${Math.floor(seconds / 86_400)} d ago`
+}
+
+/** Local wall-clock time with milliseconds, as DevTools' console shows it. */
+export function formatClock(ms: number): string {
+  const date = new Date(ms)
+  if (Number.isNaN(date.getTime())) return "—"
+  const pad = (value: number, width = 2) => String(value).padStart(width, "0")
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+}
+
+/** "0/s", "0.4/s", "12/s". */
+export function formatRate(perSecond: number): string {
+  if (perSecond === 0) return "0/s"
+  return perSecond < 10 ? `${perSecond.toFixed(1)}/s` : `${Math.round(perSecond)}/s`
+}
+
+/** Peer ids are long numbers; the tail is what tells them apart in a narrow column. */
+export function shortId(id: string, keep = 8): string {
+  return id.length <= keep + 1 ? id : `…${id.slice(-keep)}`
+}

@@ -1,0 +1,135 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from "vitest"
+import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
+import { T0, batch, entry, hello, pageStatus, registered, relayStats, repoInfo, store } from "./fixtures/messages"
+
+let panel: MountedPanel | undefined
+afterEach(() => {
+  panel?.destroy()
+  panel = undefined
+})
+
+function typeAndAttach(mounted: MountedPanel, expression: string): void {
+  const input = mounted.one("attach-input") as HTMLInputElement
+  input.value = expression
+  input.dispatchEvent(new Event("input"))
+  mounted.one("attach-button").click()
+  mounted.settle()
+}
+
+describe("status bar", () => {
+  it("shows page connection, hook version, relay drops and losses", () => {
+    panel = mountPanel()
+    expect(panel.one("page-status").dataset.connected).toBe("false")
+    expect(panel.one("hook-version").textContent).toBe("—")
+    panel.push(pageStatus(true), batch(1, hello("http://127.0.0.1/app", "0.3.1")))
+    expect(panel.one("page-status").dataset.connected).toBe("true")
+    expect(panel.one("hook-version").textContent).toBe("0.3.1")
+
+    panel.push(relayStats({ dropped: 10_005, byReason: { "foreign-source": 10_000, "too-large": 5 } }))
+    expect(panel.one("relay-dropped").textContent).toBe("10005")
+    expect(panel.one("relay-drop-reasons").textContent).toContain("foreign-source 10,000")
+
+    panel.push(batch(4), batch(5, { type: "hook/dropped", count: 7, reason: "buffer-full" }))
+    expect(panel.one("lost-count").textContent).toBe("9")
+  })
+
+  it("shows the page as disconnected while the extension link is down", () => {
+    panel = mountPanel()
+    panel.push(pageStatus(true))
+    panel.transport.setStatus("disconnected")
+    panel.settle()
+    expect(panel.one("page-status").dataset.connected).toBe("false")
+    expect(panel.one("page-status").textContent).toContain("Reconnecting")
+  })
+})
+
+describe("repos", () => {
+  it("warns about disabled taps by name and reason", () => {
+    panel = mountPanel()
+    panel.push(
+      pageStatus(true),
+      batch(1, registered(repoInfo(), { taps: [{ tap: "emitter", enabled: false, reason: "no emitter.onAny" }] }), {
+        type: "repo/tap-disabled",
+        repoId: "r1",
+        tap: "channel-receive",
+        reason: "onReceive not writable",
+      }),
+    )
+    const warnings = panel.all("tap-warning")
+    expect(warnings.map(el => el.dataset.tap)).toEqual(["emitter", "channel-receive"])
+    expect(warnings[1]!.textContent).toContain("onReceive not writable")
+  })
+
+  it("greys out unregistered repos and replaces them after a reload", () => {
+    panel = mountPanel()
+    panel.push(pageStatus(true), batch(1, hello(), registered(repoInfo(), { stores: [store("room:a", "presence", [entry("100", 1, T0)])] })))
+    panel.one("repo-item").click()
+    panel.push(batch(2, { type: "repo/unregistered", repoId: "r1", reason: "unregistered" }))
+    expect(panel.one("repo-item").dataset.gone).toBe("true")
+    // The data stays readable.
+    expect(panel.all("ephemeral-entry")).toHaveLength(1)
+
+    panel.push(pageStatus(false), pageStatus(true), batch(1, hello(), registered(repoInfo({ repoId: "r9", peerId: "900" }))))
+    expect(panel.all("repo-item").map(el => [el.dataset.repoId, el.dataset.gone])).toEqual([["r9", "false"]])
+    expect(panel.one("repo-item", '[aria-selected="true"]').dataset.label).toBe("my-app")
+  })
+})
+
+describe("empty state and attach", () => {
+  it("says no repo is registered and shows the one-line snippet", () => {
+    panel = mountPanel()
+    panel.push(pageStatus(true), batch(1, hello()))
+    const empty = panel.one("empty-state")
+    expect(empty.textContent).toContain("No repo registered")
+    expect(empty.textContent).toContain('globalThis.__EPHEMERA_DEVTOOLS_HOOK__?.register(repo, { label: "my-app" })')
+    panel.push(batch(2, registered(repoInfo())))
+    expect(panel.all("empty-state")).toHaveLength(0)
+  })
+
+  it("outside DevTools sends attach/path and shows the hook's error inline", () => {
+    panel = mountPanel()
+    panel.push(pageStatus(true), batch(1, hello()))
+    typeAndAttach(panel, "window.demo.nothing.here")
+    const request = panel.transport.sentToPage().find(message => message.type === "attach/path")
+    expect(request).toMatchObject({ type: "attach/path", path: "demo.nothing.here" })
+    expect(panel.one("attach-button").hasAttribute("disabled")).toBe(true)
+    if (request?.type !== "attach/path") throw new Error("no attach request")
+    panel.push(batch(2, { type: "attach/result", requestId: request.requestId, ok: false, error: "demo.nothing is undefined" }))
+    expect(panel.one("attach-error").textContent).toBe("demo.nothing is undefined")
+    expect(panel.one("attach-button").hasAttribute("disabled")).toBe(false)
+  })
+
+  it("stays available once repos are listed", () => {
+    panel = mountPanel()
+    panel.push(pageStatus(true), batch(1, hello(), registered(repoInfo({ origin: "discovered", label: "repo" }))))
+    typeAndAttach(panel, "demo.peers.1.repo")
+    expect(panel.transport.sentToPage().at(-1)).toMatchObject({ type: "attach/path", path: "demo.peers.1.repo" })
+  })
+
+  it("refuses what is not a dotted path when it cannot evaluate", () => {
+    panel = mountPanel()
+    typeAndAttach(panel, "getRepo()")
+    expect(panel.one("attach-error").textContent).toContain("dotted path")
+    expect(panel.transport.sentToPage()).toEqual([])
+  })
+
+  it("inside DevTools evaluates a register call in the page", async () => {
+    const evalInPage = vi.fn(async (code: string) => (code.includes("broken") ? { error: "ReferenceError: broken is not defined" } : { value: true }))
+    panel = mountPanel({ evalInPage })
+    typeAndAttach(panel, "app.repos[0]")
+    await vi.waitFor(() => expect(evalInPage).toHaveBeenCalledTimes(1))
+    expect(evalInPage.mock.calls[0]![0]).toBe('globalThis.__EPHEMERA_DEVTOOLS_HOOK__?.register(app.repos[0], {label: "app.repos[0]"}) && true')
+    await vi.waitFor(() => {
+      panel!.settle()
+      expect(panel!.one("attach-button").hasAttribute("disabled")).toBe(false)
+    })
+    expect(panel.all("attach-error")).toHaveLength(0)
+
+    typeAndAttach(panel, "broken")
+    await vi.waitFor(() => {
+      panel!.settle()
+      expect(panel!.one("attach-error").textContent).toContain("ReferenceError")
+    })
+  })
+})

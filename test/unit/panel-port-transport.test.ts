@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import type { BackgroundToPanelMessage } from "../../protocol/messages"
+import type { PortLike } from "../../extension/ports/reconnecting-port"
+import { portTransport, type PortTransport } from "../../devtools-panel/transport/port-transport"
+import type { TransportStatus } from "../../devtools-panel/transport/transport"
+
+/** One side of a runtime port; the test plays the background. */
+class FakePort implements PortLike {
+  readonly posted: unknown[] = []
+  readonly #messageListeners: Array<(message: unknown) => void> = []
+  readonly #disconnectListeners: Array<() => void> = []
+  disconnected = false
+  onMessage = { addListener: (listener: (message: unknown) => void) => void this.#messageListeners.push(listener) }
+  onDisconnect = { addListener: (listener: () => void) => void this.#disconnectListeners.push(listener) }
+  postMessage(message: unknown): void {
+    if (this.disconnected) throw new Error("Attempting to use a disconnected port object")
+    this.posted.push(message)
+  }
+  disconnect(): void {
+    this.disconnected = true
+  }
+  fromBackground(message: unknown): void {
+    for (const listener of this.#messageListeners) listener(message)
+  }
+  /** The background went away (service worker stopped). */
+  drop(): void {
+    this.disconnected = true
+    for (const listener of this.#disconnectListeners) listener()
+  }
+  /** What went to the page hook, by type. */
+  pageTypes(): string[] {
+    return this.posted.flatMap(message => {
+      const m = message as { type: string; message?: { type: string } }
+      return m.type === "panel/to-page" ? [m.message!.type] : [m.type]
+    })
+  }
+}
+
+describe("port transport", () => {
+  let ports: FakePort[]
+  let transport: PortTransport
+  let received: BackgroundToPanelMessage[]
+  let statuses: TransportStatus[]
+
+  beforeEach(() => {
+    vi.useFakeTimers()
+    ports = []
+    received = []
+    statuses = []
+    transport = portTransport({
+      tabId: 42,
+      connect: () => {
+        const port = new FakePort()
+        ports.push(port)
+        return port
+      },
+      minDelayMs: 10,
+    })
+    transport.onMessage(message => received.push(message))
+    transport.onStatus(status => statuses.push(status))
+  })
+  afterEach(() => {
+    transport.close()
+    vi.useRealTimers()
+  })
+
+  it("says hello with the tab id, subscribes and asks for a scan on connect", () => {
+    expect(ports).toHaveLength(1)
+    expect(ports[0]!.posted[0]).toEqual({ type: "panel/hello", protocol: 1, tabId: 42 })
+    expect(ports[0]!.pageTypes()).toEqual(["panel/hello", "panel/subscribe", "discovery/scan"])
+    expect(statuses).toEqual(["connected"])
+  })
+
+  it("passes background messages on and ignores anything else", () => {
+    const stats: BackgroundToPanelMessage = { type: "background/relay-stats", stats: { dropped: 1, byReason: {}, lost: 0 } }
+    ports[0]!.fromBackground(stats)
+    ports[0]!.fromBackground({ type: "something/else" })
+    ports[0]!.fromBackground("nonsense")
+    expect(received).toEqual([stats])
+  })
+
+  it("subscribes again when a new page connects, not for the status that answers its hello", () => {
+    const port = ports[0]!
+    port.fromBackground({ type: "background/page-status", connected: true, url: "http://a/" })
+    expect(port.pageTypes()).toEqual(["panel/hello", "panel/subscribe", "discovery/scan"])
+    port.fromBackground({ type: "background/page-status", connected: false, url: "http://a/" })
+    port.fromBackground({ type: "background/page-status", connected: true, url: "http://a/" })
+    expect(port.pageTypes().slice(3)).toEqual(["panel/subscribe", "discovery/scan"])
+    port.fromBackground({ type: "background/page-status", connected: true, url: "http://b/" })
+    expect(port.pageTypes().slice(5)).toEqual(["panel/subscribe", "discovery/scan"])
+  })
+
+  it("subscribes once the page connects when it was not connected at hello time", () => {
+    const port = ports[0]!
+    port.fromBackground({ type: "background/page-status", connected: false })
+    port.fromBackground({ type: "background/page-status", connected: true, url: "http://a/" })
+    expect(port.pageTypes()).toEqual(["panel/hello", "panel/subscribe", "discovery/scan", "panel/subscribe", "discovery/scan"])
+  })
+
+  it("queues page messages while the background is away and sends them after the new hello", () => {
+    ports[0]!.drop()
+    expect(statuses).toEqual(["connected", "disconnected"])
+    transport.send({ type: "panel/to-page", message: { type: "attach/path", requestId: "a1", path: "app.repo" } })
+    transport.send({ type: "panel/hello", protocol: 1, tabId: 7 })
+    vi.advanceTimersByTime(10)
+    expect(ports).toHaveLength(2)
+    expect(ports[1]!.pageTypes()).toEqual(["panel/hello", "panel/subscribe", "discovery/scan", "attach/path"])
+    expect(ports[1]!.posted[0]).toEqual({ type: "panel/hello", protocol: 1, tabId: 42 })
+    expect(statuses).toEqual(["connected", "disconnected", "connected"])
+  })
+
+  it("sends page messages at once while connected", () => {
+    transport.send({ type: "panel/to-page", message: { type: "panel/ping", nonce: "n" } })
+    expect(ports[0]!.pageTypes().at(-1)).toBe("panel/ping")
+  })
+})

@@ -1,0 +1,428 @@
+import { describe, expect, it } from "vitest"
+import type { BackgroundToPanelMessage } from "../../protocol/messages"
+import { apply, applyAll } from "../../devtools-panel/state/apply"
+import { logEvents } from "../../devtools-panel/state/event-log"
+import { RATE_WINDOW_MS, updateRate } from "../../devtools-panel/state/members"
+import { initialState, lostTotal, type PanelState } from "../../devtools-panel/state/panel-state"
+import { memberRows, roomSummaries } from "../../devtools-panel/state/queries"
+import { snapshotOf } from "../../devtools-panel/state/snapshot"
+import {
+  PAGE_URL,
+  T0,
+  batch,
+  channel,
+  channelIn,
+  channelOut,
+  entry,
+  events,
+  hello,
+  pageStatus,
+  peer,
+  registered,
+  relayStats,
+  repoInfo,
+  store,
+  storeCreated,
+  storeEvent,
+  syncMessage,
+  tombstone,
+} from "../component/fixtures/messages"
+
+const DOC = "room-1"
+const SELF = "100"
+const DIRECT = "200"
+const RELAYED = "300"
+const HUB = "900"
+
+/** A page with one repo: itself, a directly connected peer and a peer relayed by a hub. */
+function registration() {
+  return registered(repoInfo(), {
+    peers: [peer(DIRECT, { name: "bob", channels: [1], subscriptions: [DOC] }), peer(HUB, { channels: [2], subscriptions: [DOC] })],
+    channels: [channel(1, DIRECT), channel(2, HUB, "network", "sse")],
+    stores: [
+      store(DOC, "presence", [
+        entry(SELF, { name: "alice", cursor: { x: 1, y: 2 } }, T0 - 50),
+        entry(DIRECT, { name: "bob", cursor: { x: 5, y: 5 } }, T0 - 40),
+        entry(RELAYED, { name: "carol", cursor: null }, T0 - 30),
+      ]),
+      store(DOC, "typing", [entry(DIRECT, false, T0 - 40)]),
+    ],
+  })
+}
+
+function run(...messages: BackgroundToPanelMessage[]): PanelState {
+  return applyAll(initialState(), messages, T0)
+}
+
+function opened(): PanelState {
+  return run(pageStatus(true), batch(1, hello(), registration()))
+}
+
+function entryOf(state: PanelState, namespace: string, key: string, repoId = "r1", docId = DOC) {
+  return state.repos.get(repoId)?.rooms.get(docId)?.namespaces.get(namespace)?.get(key)
+}
+
+function memberOf(state: PanelState, peerId: string, repoId = "r1", docId = DOC) {
+  return state.repos.get(repoId)?.rooms.get(docId)?.members.get(peerId)
+}
+
+describe("registration snapshot", () => {
+  it("builds repos, rooms, namespaces and members from the snapshot", () => {
+    const state = opened()
+    expect(state.hook).toEqual({ version: "0.1.0", protocol: 1, url: PAGE_URL })
+    expect(snapshotOf(state)).toEqual({
+      repos: [
+        {
+          repoId: "r1",
+          label: "my-app",
+          peerId: SELF,
+          gone: false,
+          rooms: [
+            {
+              docId: DOC,
+              namespaces: {
+                presence: {
+                  [SELF]: { value: { name: "alice", cursor: { x: 1, y: 2 } }, deleted: false, timestamp: T0 - 50 },
+                  [DIRECT]: { value: { name: "bob", cursor: { x: 5, y: 5 } }, deleted: false, timestamp: T0 - 40 },
+                  [RELAYED]: { value: { name: "carol", cursor: null }, deleted: false, timestamp: T0 - 30 },
+                },
+                typing: { [DIRECT]: { value: false, deleted: false, timestamp: T0 - 40 } },
+              },
+            },
+          ],
+        },
+      ],
+      dropped: 0,
+      lost: 0,
+    })
+    const repo = state.repos.get("r1")!
+    expect(roomSummaries(repo)).toEqual([{ docId: DOC, presentMembers: 4, namespaces: ["presence", "typing"], lastActivity: undefined }])
+    const rows = memberRows(repo, repo.rooms.get(DOC)!)
+    expect(rows.map(row => [row.peerId, row.name, row.present, row.connection.kind])).toEqual([
+      [SELF, "alice", true, "self"],
+      [DIRECT, "bob", true, "direct"],
+      [RELAYED, "carol", true, "none"],
+      [HUB, undefined, true, "direct"],
+    ])
+    // Keys first seen in a snapshot are not changes.
+    expect(entryOf(state, "presence", DIRECT)?.changes).toBe(0)
+  })
+
+  it("makes rooms of documents that only have subscribed peers", () => {
+    const state = run(pageStatus(true), batch(1, hello(), registered(repoInfo(), { peers: [peer(DIRECT, { channels: [1], subscriptions: ["doc-b"] })], channels: [channel(1, DIRECT)] })))
+    const room = state.repos.get("r1")!.rooms.get("doc-b")!
+    expect([...room.namespaces.keys()]).toEqual([])
+    expect(room.members.get(DIRECT)?.present).toBe(true)
+  })
+
+  it("re-announcing the same repo changes nothing (resync is idempotent)", () => {
+    const first = opened()
+    const again = apply(first, batch(2, hello(), registration()), T0 + 5_000)
+    expect(again.repos).toEqual(first.repos)
+    expect(snapshotOf(again)).toEqual(snapshotOf(first))
+    // Unchanged keys keep their objects: nothing re-renders.
+    expect(entryOf(again, "presence", DIRECT)).toBe(entryOf(first, "presence", DIRECT))
+  })
+
+  it("keeps history across a resync and takes what changed meanwhile", () => {
+    const first = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 6, y: 5 } }, T0 + 10)], T0 + 10))), T0)
+    const changed = registered(repoInfo(), {
+      peers: [peer(DIRECT, { name: "bob", channels: [1], subscriptions: [DOC] })],
+      channels: [channel(1, DIRECT)],
+      stores: [store(DOC, "presence", [entry(SELF, { name: "alice", cursor: { x: 1, y: 2 } }, T0 + 20), entry(DIRECT, { name: "bob", cursor: { x: 7, y: 5 } }, T0 + 20)])],
+    })
+    const state = apply(first, batch(3, changed), T0 + 30)
+    expect(entryOf(state, "presence", DIRECT)).toMatchObject({ value: { name: "bob", cursor: { x: 7, y: 5 } }, changes: 2, changedAt: T0 + 30 })
+    expect(entryOf(state, "presence", SELF)).toMatchObject({ changes: 0, timestamp: T0 + 20 })
+    expect(entryOf(state, "presence", RELAYED)).toBeUndefined()
+    expect(state.repos.get("r1")!.rooms.get(DOC)!.namespaces.has("typing")).toBe(false)
+    expect(memberOf(state, RELAYED)).toMatchObject({ present: false, goneAt: T0 + 30 })
+    expect(memberOf(state, DIRECT)?.firstSeen).toBe(T0)
+  })
+})
+
+describe("store events", () => {
+  it("applies a remote update, attributed to the channel that delivered it", () => {
+    const frame = { type: "channel/ephemeral", docId: DOC, hopsRemaining: 0, stores: [{ peerId: HUB, namespace: "presence", data: { $ephemera: "bytes", length: 12 } }] }
+    const state = apply(
+      opened(),
+      batch(
+        2,
+        events(
+          "r1",
+          channelIn("r1", 2, HUB, frame, T0 + 100),
+          storeEvent("r1", DOC, "presence", "import", [entry(RELAYED, { name: "carol", cursor: { x: 9, y: 9 } }, T0 + 99)], T0 + 101),
+        ),
+      ),
+      T0 + 200,
+    )
+    expect(entryOf(state, "presence", RELAYED)).toEqual({
+      key: RELAYED,
+      value: { name: "carol", cursor: { x: 9, y: 9 } },
+      deleted: false,
+      timestamp: T0 + 99,
+      size: undefined,
+      changedAt: T0 + 101,
+      changes: 1,
+      changedBy: RELAYED,
+      via: { channelId: 2, peerId: HUB },
+    })
+    const repo = state.repos.get("r1")!
+    const carol = memberRows(repo, repo.rooms.get(DOC)!).find(row => row.peerId === RELAYED)!
+    expect(carol.connection).toEqual({ kind: "relayed", via: { channelId: 2, peerId: HUB }, channel: channel(2, HUB, "network", "sse") })
+    expect(carol.lastUpdate).toBe(T0 + 101)
+    expect(updateRate(carol.activity, T0 + 200)).toBe(1 / (RATE_WINDOW_MS / 1000))
+    expect(repo.rooms.get(DOC)!.lastActivity).toBe(T0 + 101)
+  })
+
+  it("counts every change of a batch, also when several events touch the same room", () => {
+    const state = apply(
+      opened(),
+      batch(
+        2,
+        events(
+          "r1",
+          storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 1, y: 1 } }, T0 + 1)], T0 + 1),
+          storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 2, y: 2 } }, T0 + 2)], T0 + 2),
+          storeEvent("r1", DOC, "typing", "import", [entry(DIRECT, true, T0 + 3)], T0 + 3),
+        ),
+      ),
+      T0,
+    )
+    expect(entryOf(state, "presence", DIRECT)).toMatchObject({ changes: 2, changedAt: T0 + 2 })
+    expect(entryOf(state, "typing", DIRECT)).toMatchObject({ changes: 1, value: true })
+    expect(memberOf(state, DIRECT)?.recent).toEqual([T0 + 1, T0 + 2, T0 + 3])
+    expect(state.repos.get("r1")!.rooms.get(DOC)!.lastActivity).toBe(T0 + 3)
+  })
+
+  it("attributes imports inside a channel/batch frame", () => {
+    const frame = { type: "channel/batch", messages: [{ type: "channel/ephemeral", docId: DOC, hopsRemaining: 0, stores: [] }] }
+    const state = apply(opened(), batch(2, events("r1", channelIn("r1", 2, HUB, frame, T0 + 1), storeEvent("r1", DOC, "presence", "import", [entry("400", 1, T0)], T0 + 2))), T0)
+    expect(entryOf(state, "presence", "400")?.via).toEqual({ channelId: 2, peerId: HUB })
+  })
+
+  it("credits a local value change to this repo's peer", () => {
+    const state = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "local", [entry(SELF, { name: "alice", cursor: { x: 2, y: 2 } }, T0 + 5)], T0 + 5))), T0)
+    expect(entryOf(state, "presence", SELF)).toMatchObject({ changes: 1, changedBy: SELF, changedAt: T0 + 5, via: undefined })
+  })
+
+  it("a heartbeat re-stamp with the same value updates the timestamp but is not a change", () => {
+    const before = opened()
+    const restamp = storeEvent(
+      "r1",
+      DOC,
+      "presence",
+      "local",
+      [
+        entry(SELF, { name: "alice", cursor: { x: 1, y: 2 } }, T0 + 10_000),
+        entry(DIRECT, { cursor: { x: 5, y: 5 }, name: "bob" }, T0 + 10_000),
+        entry(RELAYED, { name: "carol", cursor: null }, T0 + 10_000),
+      ],
+      T0 + 10_000,
+    )
+    const after = apply(before, batch(2, events("r1", restamp)), T0 + 10_000)
+    for (const key of [SELF, DIRECT, RELAYED]) {
+      const was = entryOf(before, "presence", key)!
+      const now = entryOf(after, "presence", key)!
+      expect(now.timestamp).toBe(T0 + 10_000)
+      expect(now.changes).toBe(was.changes)
+      expect(now.changedAt).toBe(was.changedAt)
+      expect(now.changedBy).toBe(key)
+      expect(memberOf(after, key)).toBe(memberOf(before, key))
+    }
+    expect(after.repos.get("r1")!.rooms.get(DOC)!.lastActivity).toBeUndefined()
+  })
+
+  it("an identical event (same value, same timestamp) changes nothing at all", () => {
+    const before = opened()
+    const after = apply(before, batch(2, events("r1", storeEvent("r1", DOC, "typing", "import", [entry(DIRECT, false, T0 - 40)], T0 + 1))), T0)
+    expect(after.repos.get("r1")!.rooms).toBe(before.repos.get("r1")!.rooms)
+  })
+
+  it("creates namespaces and rooms on demand", () => {
+    const state = apply(opened(), batch(2, events("r1", storeCreated("r1", "room-2", "cursors", T0 + 1))), T0)
+    expect(snapshotOf(state).repos[0].rooms.map(room => [room.docId, room.namespaces])).toEqual([
+      [DOC, expect.any(Object)],
+      ["room-2", { cursors: {} }],
+    ])
+  })
+})
+
+describe("tombstones and presence", () => {
+  it("keeps a deleted key as a tombstone and marks its member gone when nothing else is live", () => {
+    let state = opened()
+    state = apply(state, batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [tombstone(RELAYED, T0 + 500)], T0 + 501))), T0)
+    expect(entryOf(state, "presence", RELAYED)).toMatchObject({ deleted: true, timestamp: T0 + 500, changes: 1 })
+    expect(entryOf(state, "presence", RELAYED)).not.toHaveProperty("value")
+    expect(snapshotOf(state).repos[0].rooms[0].namespaces.presence[RELAYED]).toEqual({ deleted: true, timestamp: T0 + 500 })
+    expect(memberOf(state, RELAYED)).toMatchObject({ present: false, goneAt: T0 + 501 })
+  })
+
+  it("a directly connected peer is gone once its keys are tombstoned and its channels are closed", () => {
+    let state = opened()
+    state = apply(state, batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [tombstone(DIRECT, T0 + 10)], T0 + 10))), T0)
+    // Still live in the typing namespace and still connected.
+    expect(memberOf(state, DIRECT)?.present).toBe(true)
+    state = apply(state, batch(3, events("r1", storeEvent("r1", DOC, "typing", "import", [tombstone(DIRECT, T0 + 20)], T0 + 20))), T0)
+    expect(memberOf(state, DIRECT)?.present).toBe(true)
+    state = apply(
+      state,
+      batch(4, events("r1", syncMessage("r1", "synchronizer/channel-removed", { peers: [peer(DIRECT, { channels: [], subscriptions: [DOC] }), peer(HUB, { channels: [2], subscriptions: [DOC] })], channels: [channel(2, HUB)] }, T0 + 30))),
+      T0,
+    )
+    expect(memberOf(state, DIRECT)).toMatchObject({ present: false, goneAt: T0 + 30 })
+    const repo = state.repos.get("r1")!
+    expect(roomSummaries(repo)[0].presentMembers).toBe(3)
+    // A return clears the departure.
+    state = apply(state, batch(5, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob" }, T0 + 40)], T0 + 40))), T0)
+    expect(memberOf(state, DIRECT)).toMatchObject({ present: true })
+    expect(memberOf(state, DIRECT)?.goneAt).toBeUndefined()
+  })
+
+  it("model deltas replace peers and channels and add rooms for new subscriptions", () => {
+    const state = apply(
+      opened(),
+      batch(2, events("r1", syncMessage("r1", "synchronizer/channel-added", { peers: [peer("500", { channels: [3], subscriptions: ["room-9"] })], channels: [channel(3, "500", "storage", "indexeddb")] }, T0 + 1))),
+      T0,
+    )
+    const repo = state.repos.get("r1")!
+    expect(repo.model.channels).toEqual([channel(3, "500", "storage", "indexeddb")])
+    expect(repo.rooms.get("room-9")!.members.get("500")).toMatchObject({ present: true, firstSeen: T0 + 1 })
+    expect(memberRows(repo, repo.rooms.get("room-9")!)[0].connection).toEqual({ kind: "direct", channels: [channel(3, "500", "storage", "indexeddb")] })
+  })
+})
+
+describe("batches and loss", () => {
+  it("counts missing seq numbers as lost batches", () => {
+    let state = opened()
+    state = apply(state, batch(2), T0)
+    state = apply(state, batch(5), T0)
+    expect(state.lostBatches).toBe(2)
+    state = apply(state, batch(6, { type: "hook/dropped", count: 40, reason: "buffer-full" }), T0)
+    expect(state.hookDropped).toBe(40)
+    expect(state.hookDropReasons).toEqual({ "buffer-full": 40 })
+    expect(lostTotal(state)).toBe(42)
+    expect(snapshotOf(state).lost).toBe(42)
+  })
+
+  it("a seq going backwards is a new hook: not a loss, and the old page's repos are gone", () => {
+    let state = apply(opened(), batch(2), T0)
+    state = apply(state, batch(1, hello()), T0 + 1)
+    expect(state.lostBatches).toBe(0)
+    expect(state.repos.get("r1")).toMatchObject({ gone: true, goneReason: "page reloaded" })
+  })
+
+  it("keeps relay statistics as reported", () => {
+    const state = apply(opened(), relayStats({ dropped: 12_345, byReason: { "foreign-source": 12_000, "bad-shape": 345 }, lost: 3 }), T0)
+    expect(state.relay).toEqual({ dropped: 12_345, byReason: { "foreign-source": 12_000, "bad-shape": 345 }, lost: 3 })
+    expect(snapshotOf(state).dropped).toBe(12_345)
+  })
+})
+
+describe("page reload", () => {
+  it("page-status disconnected then connected marks the old repos gone; the new page's repo takes the same slot", () => {
+    let state = applyAll(opened(), [batch(2, registered(repoInfo({ repoId: "r2", label: "other", peerId: "101" })))], T0)
+    state = applyAll(state, [pageStatus(false), pageStatus(true)], T0 + 1_000)
+    expect([...state.repos.values()].map(repo => [repo.info.repoId, repo.gone])).toEqual([
+      ["r1", true],
+      ["r2", true],
+    ])
+    expect(state.hook).toBeUndefined()
+    // New page: the hook's ids start again; r7 has r1's label and takes its place.
+    state = apply(state, batch(1, hello(), registered(repoInfo({ repoId: "r7", peerId: "700" }), { stores: [store(DOC, "presence", [entry("700", { name: "alice" }, T0 + 2_000)])] })), T0 + 2_000)
+    expect(snapshotOf(state).repos.map(repo => [repo.repoId, repo.label, repo.gone])).toEqual([
+      ["r7", "my-app", false],
+      ["r2", "other", true],
+    ])
+    expect(snapshotOf(state).repos[0].rooms[0].namespaces.presence).toEqual({ "700": { value: { name: "alice" }, deleted: false, timestamp: T0 + 2_000 } })
+  })
+
+  it("a re-registration with the same id after a reload starts without the old page's history", () => {
+    let state = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, 1, T0 + 1)], T0 + 1))), T0)
+    state = applyAll(state, [pageStatus(false), pageStatus(true)], T0 + 10)
+    state = apply(state, batch(1, hello(), registration()), T0 + 20)
+    expect(state.repos.get("r1")).toMatchObject({ gone: false })
+    expect(entryOf(state, "presence", DIRECT)?.changes).toBe(0)
+    expect(memberOf(state, DIRECT)?.firstSeen).toBe(T0 + 20)
+  })
+
+  it("a hook/hello from another url resets the page", () => {
+    const state = apply(opened(), batch(2, hello("http://127.0.0.1:4173/other")), T0 + 5)
+    expect(state.repos.get("r1")).toMatchObject({ gone: true, goneReason: "page navigated" })
+    expect(state.hook?.url).toBe("http://127.0.0.1:4173/other")
+  })
+
+  it("a new url without a disconnect in between is a new page too", () => {
+    const state = apply(opened(), pageStatus(true, "http://127.0.0.1:4173/next"), T0)
+    expect(state.repos.get("r1")?.gone).toBe(true)
+  })
+
+  it("unregistered repos stay listed as gone with their data", () => {
+    const state = apply(opened(), batch(2, { type: "repo/unregistered", repoId: "r1", reason: "unregistered" }), T0 + 3)
+    expect(state.repos.get("r1")).toMatchObject({ gone: true, goneReason: "unregistered", goneAt: T0 + 3 })
+    expect(entryOf(state, "presence", DIRECT)).toBeDefined()
+  })
+})
+
+describe("taps, attach, log", () => {
+  it("collects disabled taps from the registration and from repo/tap-disabled", () => {
+    let state = run(pageStatus(true), batch(1, registered(repoInfo(), { taps: [{ tap: "emitter", enabled: false, reason: "synchronizer.emitter.onAny missing" }, { tap: "stores", enabled: true }] })))
+    state = apply(state, batch(2, { type: "repo/tap-disabled", repoId: "r1", tap: "channel-receive", reason: "TypeError: onReceive is read-only" }), T0)
+    expect([...state.repos.get("r1")!.disabledTaps]).toEqual([
+      ["emitter", "synchronizer.emitter.onAny missing"],
+      ["channel-receive", "TypeError: onReceive is read-only"],
+    ])
+  })
+
+  it("records attach results by request id", () => {
+    const state = apply(opened(), batch(2, { type: "attach/result", requestId: "a1", ok: false, error: "window.app.repo is undefined" }), T0)
+    expect(state.attachResults.get("a1")).toEqual({ ok: false, repoId: undefined, error: "window.app.repo is undefined" })
+  })
+
+  it("keeps traffic events in a bounded log", () => {
+    let state = applyAll(initialState(3), [pageStatus(true), batch(1, registration())], T0)
+    state = apply(state, batch(2, events("r1", channelOut("r1", [1], "channel/ephemeral", 1), channelOut("r1", [1], "channel/update", 2), channelOut("r1", [2], "channel/ephemeral", 3), channelOut("r1", [2], "channel/batch", 4))), T0)
+    expect(state.log.total).toBe(4)
+    expect(logEvents(state.log).map(event => event.t)).toEqual([2, 3, 4])
+    expect(state.repos.get("r1")!.eventCount).toBe(4)
+  })
+})
+
+describe("robustness", () => {
+  it("never mutates the previous state", () => {
+    const before = opened()
+    const frozen = JSON.stringify(snapshotOf(before))
+    const beforeEntry = entryOf(before, "presence", DIRECT)
+    apply(before, batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, "changed", T0 + 1), tombstone(SELF, T0 + 1)], T0 + 1))), T0)
+    expect(JSON.stringify(snapshotOf(before))).toBe(frozen)
+    expect(entryOf(before, "presence", DIRECT)).toBe(beforeEntry)
+  })
+
+  it("ignores unknown messages, unknown event kinds and malformed parts", () => {
+    const before = opened()
+    const odd = [
+      { type: "background/something-new" },
+      { type: "background/page-batch", batch: { seq: 2, messages: [{ type: "hook/new-thing" }, null, { type: "repo/events", repoId: "r1", events: [{ kind: "future" }, null, { kind: "store", docId: DOC }] }] } },
+      { type: "background/page-batch", batch: null },
+      null,
+    ] as unknown as BackgroundToPanelMessage[]
+    const after = applyAll(before, odd, T0)
+    expect(snapshotOf(after)).toEqual(snapshotOf(before))
+  })
+
+  it("survives malformed model parts from the page", () => {
+    const junk = { peers: [null, 5, { identity: null }, { identity: { peerId: "600" }, subscriptions: "room-1", channels: null }], channels: [null, { channelId: "x" }], documents: [1] }
+    const state = apply(opened(), batch(2, events("r1", syncMessage("r1", "synchronizer/channel-added", junk as never, T0 + 1))), T0)
+    const repo = state.repos.get("r1")!
+    expect(repo.model.peers).toEqual([{ identity: { peerId: "600" }, channels: [], subscriptions: [], docSyncStates: [] }])
+    expect(repo.model.channels).toEqual([])
+    expect(() => memberRows(repo, repo.rooms.get(DOC)!)).not.toThrow()
+  })
+
+  it("treats keys like __proto__ as ordinary keys", () => {
+    const state = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry("__proto__", { polluted: true }, T0)], T0))), T0)
+    const snapshot = snapshotOf(state)
+    expect(Object.hasOwn(snapshot.repos[0].rooms[0].namespaces.presence, "__proto__")).toBe(true)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})
