@@ -248,8 +248,11 @@ export type HookEventKind = HookEvent["kind"]
 // ---------------------------------------------------------------------------
 
 export type HookToPanelMessage =
-  /** Sent first after every subscribe: who is talking. */
-  | { type: "hook/hello"; protocol: number; hookVersion: string; url: string }
+  /**
+   * Sent first after every subscribe: who is talking. `instance` is random per
+   * page load: a new one means the page was reloaded, whatever the url says.
+   */
+  | { type: "hook/hello"; protocol: number; hookVersion: string; url: string; instance: string }
   /** A repo is registered (or re-announced on subscribe), with a full snapshot. */
   | {
       type: "repo/registered"

@@ -32,9 +32,10 @@ export function apply(state: PanelState, message: BackgroundToPanelMessage, now:
       const was = state.page
       const connected = message.connected === true
       next.page = { connected, url: message.url }
-      // A new content script means a new page; so does a new url without a disconnect in between
-      // (the background replaces the old port without telling us).
-      if (connected && (!was.connected || (was.url !== undefined && message.url !== was.url))) {
+      // A new url means a new page (the background replaces the old port without
+      // telling us). A disconnect alone does not: a restarted service worker
+      // reconnects the same page, and a reload shows as a new hook instance.
+      if (connected && was.url !== undefined && message.url !== undefined && message.url !== was.url) {
         resetPage(draft, next, "page reloaded", now)
         next.hook = undefined
       }
@@ -68,7 +69,8 @@ function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: Hoo
   switch (message.type) {
     case "hook/hello":
       if (state.hook && state.hook.url !== message.url) resetPage(draft, state, "page navigated", now)
-      state.hook = { version: String(message.hookVersion), protocol: message.protocol, url: String(message.url) }
+      else if (state.hook && state.hook.instance !== message.instance) resetPage(draft, state, "page reloaded", now)
+      state.hook = { version: String(message.hookVersion), protocol: message.protocol, url: String(message.url), instance: String(message.instance) }
       return
     case "repo/registered":
       registerRepo(draft, state, message, now)

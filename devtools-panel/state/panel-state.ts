@@ -81,7 +81,7 @@ export interface AttachResult {
 export interface PanelState {
   /** The content script of the inspected tab, as the background reports it. */
   readonly page: { readonly connected: boolean; readonly url?: string }
-  readonly hook?: { readonly version: string; readonly protocol: number; readonly url: string }
+  readonly hook?: { readonly version: string; readonly protocol: number; readonly url: string; readonly instance: string }
   /** Page generation; bumped on every reload. */
   readonly epoch: number
   /** In registration order. */

@@ -69,7 +69,7 @@ function memberOf(state: PanelState, peerId: string, repoId = "r1", docId = DOC)
 describe("registration snapshot", () => {
   it("builds repos, rooms, namespaces and members from the snapshot", () => {
     const state = opened()
-    expect(state.hook).toEqual({ version: "0.1.0", protocol: 1, url: PAGE_URL })
+    expect(state.hook).toEqual({ version: "0.1.0", protocol: 1, url: PAGE_URL, instance: "hook-1" })
     expect(snapshotOf(state)).toEqual({
       repos: [
         {
@@ -320,16 +320,11 @@ describe("batches and loss", () => {
 })
 
 describe("page reload", () => {
-  it("page-status disconnected then connected marks the old repos gone; the new page's repo takes the same slot", () => {
+  it("a hello from a new hook instance marks the old repos gone; the new page's repo takes the same slot", () => {
     let state = applyAll(opened(), [batch(2, registered(repoInfo({ repoId: "r2", label: "other", peerId: "101" })))], T0)
     state = applyAll(state, [pageStatus(false), pageStatus(true)], T0 + 1_000)
-    expect([...state.repos.values()].map(repo => [repo.info.repoId, repo.gone])).toEqual([
-      ["r1", true],
-      ["r2", true],
-    ])
-    expect(state.hook).toBeUndefined()
     // New page: the hook's ids start again; r7 has r1's label and takes its place.
-    state = apply(state, batch(1, hello(), registered(repoInfo({ repoId: "r7", peerId: "700" }), { stores: [store(DOC, "presence", [entry("700", { name: "alice" }, T0 + 2_000)])] })), T0 + 2_000)
+    state = apply(state, batch(1, hello(undefined, undefined, "hook-2"), registered(repoInfo({ repoId: "r7", peerId: "700" }), { stores: [store(DOC, "presence", [entry("700", { name: "alice" }, T0 + 2_000)])] })), T0 + 2_000)
     expect(snapshotOf(state).repos.map(repo => [repo.repoId, repo.label, repo.gone])).toEqual([
       ["r7", "my-app", false],
       ["r2", "other", true],
@@ -337,10 +332,20 @@ describe("page reload", () => {
     expect(snapshotOf(state).repos[0].rooms[0].namespaces.presence).toEqual({ "700": { value: { name: "alice" }, deleted: false, timestamp: T0 + 2_000 } })
   })
 
+  it("a service-worker restart (page disconnected then connected, same hook) keeps repos and history", () => {
+    let state = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, 1, T0 + 1)], T0 + 1))), T0)
+    state = applyAll(state, [pageStatus(false), pageStatus(true)], T0 + 10)
+    state = apply(state, batch(3, hello(), registration()), T0 + 20)
+    expect(state.repos.get("r1")).toMatchObject({ gone: false })
+    // History survives: the member was first seen before the restart.
+    expect(memberOf(state, DIRECT)?.firstSeen).toBeLessThan(T0 + 10)
+    expect(state.lostBatches).toBe(0)
+  })
+
   it("a re-registration with the same id after a reload starts without the old page's history", () => {
     let state = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, 1, T0 + 1)], T0 + 1))), T0)
     state = applyAll(state, [pageStatus(false), pageStatus(true)], T0 + 10)
-    state = apply(state, batch(1, hello(), registration()), T0 + 20)
+    state = apply(state, batch(1, hello(undefined, undefined, "hook-2"), registration()), T0 + 20)
     expect(state.repos.get("r1")).toMatchObject({ gone: false })
     expect(entryOf(state, "presence", DIRECT)?.changes).toBe(0)
     expect(memberOf(state, DIRECT)?.firstSeen).toBe(T0 + 20)
