@@ -1,1 +1,19 @@
-;(globalThis as any).__EPHEMERA_DEVTOOLS_HOOK__ = { version: "0" }
+/**
+ * MAIN-world content script, run at document_start before any page script
+ * and bundled by crxjs as a self-contained IIFE (see vite.config.ts). It only
+ * wires the modules together and defines the global hook, once: a second
+ * injection (or a page that brought its own hook) keeps the first.
+ */
+import { HOOK_GLOBAL } from "../protocol/messages"
+import { windowTransport } from "./bridge/transport"
+import { createHook } from "./hook/create-hook"
+
+try {
+  const scope = globalThis as unknown as Record<string, unknown>
+  if (typeof window !== "undefined" && scope[HOOK_GLOBAL] === undefined) {
+    const { hook } = createHook({ transport: windowTransport(window), url: () => location.href, root: window })
+    Object.defineProperty(globalThis, HOOK_GLOBAL, { value: hook, enumerable: false, configurable: true, writable: false })
+  }
+} catch {
+  // The page must load exactly as it would without DevTools.
+}

@@ -1,0 +1,37 @@
+/**
+ * An in-memory window for the bridge: records every posted envelope and
+ * delivers messages as if they came from the page's window. Used by the
+ * unit tests and by anything that runs the hook outside a browser.
+ */
+import type { HookToPanelMessage, PageWindowEnvelope } from "../../protocol/messages"
+import type { HookTransport, WindowMessage } from "./transport"
+
+export interface MemoryTransport extends HookTransport {
+  readonly posted: PageWindowEnvelope[]
+  /** Delivers `data` to the listeners, from this window unless `source` says otherwise. */
+  deliver(data: unknown, source?: unknown): void
+  /** Every message of every posted batch, in order. */
+  messages(): HookToPanelMessage[]
+}
+
+export function memoryTransport(): MemoryTransport {
+  const self = { name: "memory window" }
+  const listeners = new Set<(event: WindowMessage) => void>()
+  const posted: PageWindowEnvelope[] = []
+  return {
+    self,
+    posted,
+    post: envelope => {
+      // Cloned like postMessage would: nothing the hook keeps may leak through.
+      posted.push(structuredClone(envelope))
+    },
+    listen: listener => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    deliver: (data, source = self) => {
+      for (const listener of Array.from(listeners)) listener({ data, source })
+    },
+    messages: () => posted.flatMap(envelope => envelope.batch.messages),
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Decoder for loro-crdt EphemeralStore bytes (`store.encode(key)`,
+ * `store.encodeAll()`, the `data` of a `channel/ephemeral` frame). No loro
+ * dependency: it runs in the page hook cheaply and in the panel.
+ *
+ * Format (postcard, checked against loro-crdt 1.17 in the unit tests):
+ *   varint N, then N entries of
+ *     key:       varint length + UTF-8
+ *     value:     Option byte: 0 = None (a tombstone), 1 = Some followed by a LoroValue
+ *     timestamp: zigzag varint i64, the writer's clock in ms
+ *   LoroValue = varint tag:
+ *     0 Null | 1 Bool (1 byte) | 2 Double (8 bytes LE) | 3 I64 (zigzag varint)
+ *     4 String | 5 List (count + values) | 6 Map (count + (string, value) pairs)
+ *     7 Container (a ContainerID) | 8 Binary (length + bytes)
+ */
+import { EphemeralDecodeError, PostcardReader } from "./postcard-reader"
+
+export { EphemeralDecodeError } from "./postcard-reader"
+
+/**
+ * A decoded LoroValue as JavaScript sees it: I64 beyond 2^53 stays exact as a
+ * bigint, Binary is a Uint8Array, and a container id is the string loro-crdt
+ * itself hands to JavaScript ("cid:root-name:Map", "cid:3@42:Text").
+ */
+export type DecodedValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | DecodedValue[]
+  | { [key: string]: DecodedValue }
+
+export interface DecodedEntry {
+  key: string
+  /** Absent for tombstones. */
+  value?: DecodedValue
+  deleted: boolean
+  /** The writer's timestamp, ms since epoch. */
+  timestamp: number
+  /** Bytes this entry takes in the encoding (key + value + timestamp). */
+  size: number
+}
+
+/** loro refuses values nested deeper than this; so do we. */
+const MAX_VALUE_DEPTH = 128
+
+const ValueTag = {
+  Null: 0,
+  Bool: 1,
+  Double: 2,
+  I64: 3,
+  String: 4,
+  List: 5,
+  Map: 6,
+  Container: 7,
+  Binary: 8,
+} as const
+
+/** ContainerType as serde writes it (loro's "historical" byte order, not `to_u8`). */
+const CONTAINER_TYPE_NAMES = ["Text", "Map", "List", "MovableList", "Tree", "Counter"] as const
+
+/**
+ * Decodes every entry. Throws EphemeralDecodeError for malformed, truncated
+ * or trailing input; never allocates more than the input can justify.
+ * Empty input is no entries: the repo sends empty `data` in a
+ * `channel/ephemeral` frame to say a peer's entries were removed.
+ */
+export function decodeEphemeralStore(bytes: Uint8Array): DecodedEntry[] {
+  if (!(bytes instanceof Uint8Array)) throw new EphemeralDecodeError("input is not a Uint8Array", 0)
+  if (bytes.length === 0) return []
+  const reader = new PostcardReader(bytes)
+  // Each entry is at least 3 bytes: key length, option tag, timestamp.
+  const count = reader.length("entry count", 3)
+  const entries: DecodedEntry[] = []
+  for (let index = 0; index < count; index++) {
+    const start = reader.offset
+    const key = reader.string("key")
+    const option = reader.byte("value option")
+    let value: DecodedValue | undefined
+    if (option === 1) value = readValue(reader, 0)
+    else if (option !== 0) reader.fail(`value option byte is ${option}, expected 0 or 1`)
+    const timestamp = reader.varInt("timestamp")
+    entries.push({
+      key,
+      ...(option === 1 ? { value } : {}),
+      deleted: option === 0,
+      timestamp: Number(timestamp),
+      size: reader.offset - start,
+    })
+  }
+  if (reader.remaining > 0) reader.fail(`${reader.remaining} trailing bytes after ${count} entries`)
+  return entries
+}
+
+/** Like decodeEphemeralStore, but returns the error instead of throwing. */
+export function tryDecodeEphemeralStore(
+  bytes: Uint8Array,
+): { ok: true; entries: DecodedEntry[] } | { ok: false; error: string } {
+  try {
+    return { ok: true, entries: decodeEphemeralStore(bytes) }
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+function readValue(reader: PostcardReader, depth: number): DecodedValue {
+  if (depth > MAX_VALUE_DEPTH) reader.fail(`value nested deeper than ${MAX_VALUE_DEPTH}`)
+  const tag = reader.varUint("value tag")
+  switch (tag) {
+    case ValueTag.Null:
+      return null
+    case ValueTag.Bool: {
+      const byte = reader.byte("bool")
+      if (byte > 1) reader.fail(`bool byte is ${byte}`)
+      return byte === 1
+    }
+    case ValueTag.Double:
+      return reader.float64("double")
+    case ValueTag.I64:
+      return reader.varInt("i64")
+    case ValueTag.String:
+      return reader.string("string")
+    case ValueTag.List: {
+      const count = reader.length("list length")
+      const list: DecodedValue[] = []
+      for (let index = 0; index < count; index++) list.push(readValue(reader, depth + 1))
+      return list
+    }
+    case ValueTag.Map: {
+      // Each pair is at least 2 bytes: an empty key's length and a Null tag.
+      const count = reader.length("map size", 2)
+      const map: { [key: string]: DecodedValue } = {}
+      for (let index = 0; index < count; index++) {
+        const key = reader.string("map key")
+        // defineProperty: a "__proto__" key must stay data, not become the prototype.
+        Object.defineProperty(map, key, { value: readValue(reader, depth + 1), enumerable: true, writable: true, configurable: true })
+      }
+      return map
+    }
+    case ValueTag.Container:
+      return readContainerId(reader)
+    case ValueTag.Binary: {
+      const length = reader.length("binary length", 1)
+      return reader.bytes(length, "binary").slice()
+    }
+    default:
+      return reader.fail(`unknown LoroValue tag ${String(tag)}`)
+  }
+}
+
+/** serde's derived enum: variant 0 Root {name, type}, 1 Normal {peer, counter, type}. */
+function readContainerId(reader: PostcardReader): string {
+  const variant = reader.varUint("container id variant")
+  if (variant === 0) {
+    const name = reader.string("root container name")
+    return `cid:root-${name}:${containerTypeName(reader.byte("container type"))}`
+  }
+  if (variant === 1) {
+    const peer = reader.varUint("container peer")
+    const counter = reader.varInt("container counter")
+    return `cid:${String(counter)}@${String(peer)}:${containerTypeName(reader.byte("container type"))}`
+  }
+  return reader.fail(`unknown container id variant ${String(variant)}`)
+}
+
+function containerTypeName(byte: number): string {
+  return CONTAINER_TYPE_NAMES[byte] ?? `Unknown(${byte})`
+}

@@ -1,0 +1,140 @@
+/**
+ * Assembles the hook: the bridge to the panel, the repo registry, discovery
+ * and attach. Everything the page can call is wrapped so that no exception
+ * from the hook ever reaches it.
+ */
+import type { HookToPanelMessage, PanelToHookMessage, RepoInfo } from "../../protocol/messages"
+import { HookBridge, type BridgeLimits } from "../bridge/bridge"
+import type { HookTransport } from "../bridge/transport"
+import { discoverRepos, resolveRepoPath } from "../discovery"
+import { RepoRegistry } from "./registry"
+import type { EphemeraHook, HookStats, RegisterOptions } from "./types"
+import { HOOK_VERSION } from "./version"
+
+export interface HookEnvironment {
+  transport: HookTransport
+  /** The page URL for hook/hello. */
+  url: () => string
+  /** Where discovery and attach/path look (the window). */
+  root: object
+  now?: () => number
+  limits?: Partial<BridgeLimits>
+}
+
+export interface HookHandle {
+  hook: EphemeraHook
+  /** Unregisters every repo and stops listening (tests; the page never disposes its hook). */
+  dispose(): void
+}
+
+const noop = () => {}
+
+export function createHook(env: HookEnvironment): HookHandle {
+  const now = env.now ?? Date.now
+  const bridge: HookBridge = new HookBridge({
+    transport: env.transport,
+    hookVersion: HOOK_VERSION,
+    url: env.url,
+    now,
+    ...(env.limits ? { limits: env.limits } : {}),
+    handlers: {
+      announceRepos: () => registry.announceAll(),
+      attachPath: (requestId, path) => attach(requestId, path),
+      scan: () => scan(),
+    },
+  })
+  const registry = new RepoRegistry(bridge, now)
+
+  function attach(requestId: string, path: string): void {
+    const resolved = resolveRepoPath(env.root, path)
+    if (!resolved.ok) {
+      bridge.reply({ type: "attach/result", requestId, ok: false, error: resolved.error })
+      return
+    }
+    const registered = registry.register(resolved.value, { origin: "expression", label: resolved.label })
+    bridge.reply(
+      registered.ok
+        ? { type: "attach/result", requestId, ok: true, repoId: registered.value.repoId }
+        : { type: "attach/result", requestId, ok: false, error: `${resolved.label}: ${registered.reason}` },
+    )
+  }
+
+  function scan(): void {
+    for (const { path, repo } of discoverRepos(env.root)) {
+      if (!registry.find(repo)) registry.register(repo, { origin: "discovered", label: path })
+    }
+  }
+
+  const hook: EphemeraHook = {
+    version: HOOK_VERSION,
+    get listening() {
+      return bridge.listening
+    },
+    register(repo: unknown, options?: RegisterOptions): () => void {
+      try {
+        const registered = registry.register(repo, {
+          origin: "register",
+          ...(typeof options?.label === "string" ? { label: options.label } : {}),
+          ...(typeof options?.libraryVersion === "string" ? { libraryVersion: options.libraryVersion } : {}),
+          ...(options?.__faultInjection ? { faults: options.__faultInjection } : {}),
+        })
+        return registered.ok ? guarded(registered.value.unregister) : noop
+      } catch {
+        return noop
+      }
+    },
+    emit(message: HookToPanelMessage): void {
+      try {
+        if (typeof message === "object" && message !== null && typeof message.type === "string") bridge.send(message)
+      } catch {
+        // Dropped: emit never throws.
+      }
+    },
+    onCommand(listener: (message: PanelToHookMessage) => void): () => void {
+      try {
+        return typeof listener === "function" ? guarded(bridge.onCommand(listener)) : noop
+      } catch {
+        return noop
+      }
+    },
+    repos(): RepoInfo[] {
+      try {
+        return registry.infos()
+      } catch {
+        return []
+      }
+    },
+    stats(): HookStats {
+      try {
+        return { listening: bridge.listening, queued: bridge.queued, repos: registry.counts() }
+      } catch {
+        return { listening: false, queued: 0, repos: [] }
+      }
+    },
+    flush(): void {
+      try {
+        bridge.flush()
+      } catch {
+        // Whatever failed is retried at the next tick.
+      }
+    },
+  }
+
+  return {
+    hook: Object.freeze(hook),
+    dispose() {
+      registry.disposeAll()
+      bridge.dispose()
+    },
+  }
+}
+
+function guarded(action: () => unknown): () => void {
+  return () => {
+    try {
+      action()
+    } catch {
+      // Unregistering must not throw into the page either.
+    }
+  }
+}

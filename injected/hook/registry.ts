@@ -1,0 +1,113 @@
+/**
+ * The repos the hook has tapped: ids, the announce on (re)subscribe, and
+ * unregistering. A repo registered twice keeps its first registration.
+ */
+import type { HookToPanelMessage, RepoInfo } from "../../protocol/messages"
+import type { HookBridge } from "../bridge/bridge"
+import { tapLoroExtendedRepo, type FaultInjection, type RepoSink, type TappedRepo } from "../sources/loro-extended"
+import type { HookStats } from "./types"
+
+export interface Registration {
+  readonly repoId: string
+  readonly unregister: () => void
+}
+
+export interface RegisterRequest {
+  origin: RepoInfo["origin"]
+  label?: string
+  libraryVersion?: string
+  faults?: FaultInjection
+}
+
+export class RepoRegistry {
+  readonly #bridge: HookBridge
+  readonly #now: () => number
+  readonly #byId = new Map<string, { tapped: TappedRepo; registration: Registration }>()
+  readonly #byRepo = new WeakMap<object, Registration>()
+  #nextId = 1
+
+  constructor(bridge: HookBridge, now: () => number) {
+    this.#bridge = bridge
+    this.#now = now
+  }
+
+  find(repo: unknown): Registration | undefined {
+    return typeof repo === "object" && repo !== null ? this.#byRepo.get(repo) : undefined
+  }
+
+  /** The registration, or why `repo` cannot be tapped. */
+  register(repo: unknown, request: RegisterRequest): { ok: true; value: Registration } | { ok: false; reason: string } {
+    const existing = this.find(repo)
+    if (existing) return { ok: true, value: existing }
+    const repoId = `repo-${this.#nextId++}`
+    const bridge = this.#bridge
+    const sink: RepoSink = {
+      get listening() {
+        return bridge.listening
+      },
+      event: build => bridge.event(repoId, build),
+      message: message => bridge.send(message),
+    }
+    const tapped = tapLoroExtendedRepo(repo, {
+      repoId,
+      origin: request.origin,
+      sink,
+      registeredAt: this.#now(),
+      ...(request.label === undefined ? {} : { label: request.label }),
+      ...(request.libraryVersion === undefined ? {} : { libraryVersion: request.libraryVersion }),
+      ...(request.faults === undefined ? {} : { faults: request.faults }),
+    })
+    if (!tapped.ok) return tapped
+    let done = false
+    const registration: Registration = {
+      repoId,
+      unregister: () => {
+        if (done) return
+        done = true
+        this.#unregister(repoId, "unregistered")
+      },
+    }
+    this.#byId.set(repoId, { tapped: tapped.value, registration })
+    this.#byRepo.set(tapped.value.repo, registration)
+    if (bridge.listening) bridge.send(registeredMessage(tapped.value))
+    return { ok: true, value: registration }
+  }
+
+  /** Queues repo/registered with a fresh snapshot for every repo. */
+  announceAll(): void {
+    for (const { tapped } of this.#byId.values()) this.#bridge.send(registeredMessage(tapped))
+  }
+
+  infos(): RepoInfo[] {
+    return Array.from(this.#byId.values(), ({ tapped }) => tapped.info())
+  }
+
+  counts(): HookStats["repos"] {
+    return Array.from(this.#byId.values(), ({ tapped }) => ({ repoId: tapped.repoId, counts: tapped.counts() }))
+  }
+
+  /** Unregisters everything (the hook itself is going away). */
+  disposeAll(): void {
+    for (const { registration } of Array.from(this.#byId.values())) registration.unregister()
+  }
+
+  #unregister(repoId: string, reason: string): void {
+    const entry = this.#byId.get(repoId)
+    if (!entry) return
+    this.#byId.delete(repoId)
+    this.#byRepo.delete(entry.tapped.repo)
+    entry.tapped.dispose()
+    this.#bridge.send({ type: "repo/unregistered", repoId, reason })
+  }
+}
+
+function registeredMessage(tapped: TappedRepo): HookToPanelMessage {
+  const repo = tapped.info()
+  try {
+    return { type: "repo/registered", repo, ...tapped.snapshot() }
+  } catch {
+    // The repo is still tapped; its events will fill the picture in.
+    const identity = { peerId: repo.peerId, type: repo.identityType, ...(repo.name === undefined ? {} : { name: repo.name }) }
+    return { type: "repo/registered", repo, snapshot: { identity, peers: [], channels: [], documents: [] }, stores: [] }
+  }
+}

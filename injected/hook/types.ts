@@ -1,0 +1,42 @@
+/**
+ * The public shape of `globalThis.__EPHEMERA_DEVTOOLS_HOOK__`. Apps reach it
+ * through `connect()` (injected/connect.ts); the platform's tests call it
+ * directly. Every method is guarded: none of them throws into the page.
+ */
+import type { HookToPanelMessage, PanelToHookMessage, RepoInfo, TapName } from "../../protocol/messages"
+import type { FaultInjection } from "../sources/loro-extended"
+
+export interface RegisterOptions {
+  /** Shown in the panel's repo list; defaults to the identity's name, then "peer <peerId>". */
+  label?: string
+  /** Overrides detection ("5.x" when synchronizer.flush is missing, else "6.x"). */
+  libraryVersion?: string
+  /** Test-only: make the named taps throw from inside their own work. */
+  __faultInjection?: FaultInjection
+}
+
+export interface HookStats {
+  listening: boolean
+  /** Entries waiting for the next flush. */
+  queued: number
+  /** Calls each tap has seen per repo, counted even while no panel listens. */
+  repos: Array<{ repoId: string; counts: Readonly<Record<TapName, number>> }>
+}
+
+export interface EphemeraHook {
+  readonly version: string
+  /** True while a panel is subscribed. */
+  readonly listening: boolean
+  /** Taps a Repo; returns its unregister. A second call for the same repo returns the same unregister. */
+  register(repo: unknown, options?: RegisterOptions): () => void
+  /** Queues a message for the panel (dropped while no panel listens). */
+  emit(message: HookToPanelMessage): void
+  /** Hears every validated command from the panel, after the hook has handled it. */
+  onCommand(listener: (message: PanelToHookMessage) => void): () => void
+  /** Diagnostics: the registered repos as the panel would see them. */
+  repos(): RepoInfo[]
+  /** Diagnostics: queue length and per-tap call counters. */
+  stats(): HookStats
+  /** Posts what is queued now instead of at the next tick. */
+  flush(): void
+}

@@ -1,0 +1,62 @@
+/**
+ * Outbound: `synchronizer.adapters.send(envelope)` and
+ * `sendEstablishmentMessage(envelope)` see every envelope for every adapter,
+ * adapters added later included. They are AdapterManager prototype methods;
+ * the wrappers are own properties of the instance, deleted on restore.
+ */
+import type { TapName } from "../../../protocol/messages"
+import { wrapFunction } from "./function-wrap"
+import { collectEphemeralData, estimateSize, serializeRepoValue } from "./loro-values"
+import { isObject, messageType, read, type SynchronizerLike } from "./repo-shape"
+import type { RepoSink, TapBoard, Teardown } from "./tap-board"
+
+export function installSendTap(
+  sync: SynchronizerLike,
+  board: TapBoard,
+  sink: RepoSink,
+  tap: Extract<TapName, "adapters-send" | "establishment-send">,
+): Teardown | string {
+  const adapters = read(sync, "adapters")
+  if (!isObject(adapters)) return "synchronizer.adapters is missing"
+  const method = tap === "adapters-send" ? "send" : "sendEstablishmentMessage"
+  const establishment = tap === "establishment-send"
+  let active = true
+
+  const observe = (envelope: unknown) => {
+    board.counts[tap]++
+    if (!sink.listening) return
+    board.guard(tap, () => {
+      const message = read(envelope, "message")
+      const targets = read(envelope, "toChannelIds")
+      const toChannelIds = Array.isArray(targets) ? targets.map(Number) : []
+      const msgType = messageType(message)
+      sink.event(base => ({
+        ...base,
+        kind: "channel-out",
+        toChannelIds,
+        msgType,
+        size: estimateSize(message),
+        message: serializeRepoValue(message, collectEphemeralData(message)),
+        establishment,
+      }))
+    })
+  }
+
+  const wrapped = wrapFunction(adapters, method, original =>
+    function tappedSend(this: unknown, ...args: unknown[]) {
+      if (active) {
+        try {
+          observe(args[0])
+        } catch (error) {
+          board.fail(tap, error)
+        }
+      }
+      return original.apply(this, args)
+    },
+  )
+  if (typeof wrapped === "string") return `synchronizer.adapters.${wrapped}`
+  return () => {
+    active = false
+    wrapped.restore()
+  }
+}

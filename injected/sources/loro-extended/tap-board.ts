@@ -1,0 +1,137 @@
+/**
+ * The state of one repo's taps: which are on, why the others are off, how
+ * many calls each has seen, and the guard every tap runs its own work in. A
+ * tap whose work throws turns itself off (undoing its wrapping) and reports
+ * repo/tap-disabled; the app's call it was observing is unaffected.
+ */
+import type { HookToPanelMessage, TapName, TapStatus } from "../../../protocol/messages"
+import type { EventBuilder } from "../../bridge/outbox"
+
+export const TAP_NAMES = [
+  "update-fn",
+  "adapters-send",
+  "establishment-send",
+  "channel-receive",
+  "emitter",
+  "stores",
+] as const satisfies readonly TapName[]
+
+/** Where a tap's observations go; bound to one repo. */
+export interface RepoSink {
+  /** Read on every hot-path call: while false, taps only count. */
+  readonly listening: boolean
+  event(build: EventBuilder): void
+  message(message: HookToPanelMessage): void
+}
+
+/**
+ * Test-only: taps named here throw from inside their own work, to prove a
+ * broken tap never reaches the app. Not part of the public contract.
+ */
+export interface FaultInjection {
+  throwIn: readonly TapName[]
+}
+
+/** Undoes what a tap installed. */
+export type Teardown = () => void
+
+/** A teardown; the reason a tap could not be installed; or a teardown with a caveat. */
+export type InstallOutcome = Teardown | string | { teardown: Teardown; note: string }
+
+export class TapBoard {
+  readonly counts: Record<TapName, number> = {
+    "update-fn": 0,
+    "adapters-send": 0,
+    "establishment-send": 0,
+    "channel-receive": 0,
+    emitter: 0,
+    stores: 0,
+  }
+  readonly #statuses = new Map<TapName, TapStatus>()
+  readonly #teardowns = new Map<TapName, Teardown>()
+  readonly #repoId: string
+  readonly #sink: RepoSink
+  readonly #faults: ReadonlySet<TapName>
+
+  constructor(repoId: string, sink: RepoSink, faults?: FaultInjection) {
+    this.#repoId = repoId
+    this.#sink = sink
+    this.#faults = new Set(faults?.throwIn ?? [])
+  }
+
+  /** Runs `install`; it returns its teardown, or the reason the feature is missing. */
+  install(tap: TapName, install: () => InstallOutcome): void {
+    let outcome: InstallOutcome
+    try {
+      outcome = install()
+    } catch (error) {
+      outcome = `install failed: ${describeError(error)}`
+    }
+    if (typeof outcome === "string") {
+      this.#statuses.set(tap, { tap, enabled: false, reason: outcome })
+    } else if (typeof outcome === "function") {
+      this.#statuses.set(tap, { tap, enabled: true })
+      this.#teardowns.set(tap, outcome)
+    } else {
+      this.#statuses.set(tap, { tap, enabled: true, reason: outcome.note })
+      this.#teardowns.set(tap, outcome.teardown)
+    }
+  }
+
+  enabled(tap: TapName): boolean {
+    return this.#statuses.get(tap)?.enabled === true
+  }
+
+  /** Runs a tap's own work; an exception disables the tap instead of propagating. */
+  guard(tap: TapName, work: () => void): void {
+    try {
+      if (this.#faults.has(tap)) throw new Error(`fault injected into the ${tap} tap`)
+      work()
+    } catch (error) {
+      this.fail(tap, error)
+    }
+  }
+
+  fail(tap: TapName, error: unknown): void {
+    if (!this.enabled(tap)) return
+    const reason = describeError(error)
+    this.#statuses.set(tap, { tap, enabled: false, reason })
+    this.#teardown(tap)
+    try {
+      this.#sink.message({ type: "repo/tap-disabled", repoId: this.#repoId, tap, reason })
+    } catch {
+      // The status above still tells the next resync.
+    }
+  }
+
+  statuses(): TapStatus[] {
+    return TAP_NAMES.map(tap => ({ ...(this.#statuses.get(tap) ?? { tap, enabled: false, reason: "not installed" }) }))
+  }
+
+  /** Undoes every tap (unregister). */
+  dispose(reason: string): void {
+    for (const tap of TAP_NAMES) {
+      if (this.#statuses.get(tap)?.enabled) this.#statuses.set(tap, { tap, enabled: false, reason })
+      this.#teardown(tap)
+    }
+  }
+
+  #teardown(tap: TapName): void {
+    const teardown = this.#teardowns.get(tap)
+    this.#teardowns.delete(tap)
+    try {
+      teardown?.()
+    } catch {
+      // Each wrapper checks its own "active" flag, so a failed restore is still inert.
+    }
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  try {
+    return String(error)
+  } catch {
+    return "unknown error"
+  }
+}

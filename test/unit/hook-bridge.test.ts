@@ -1,0 +1,266 @@
+/**
+ * The batching bridge on its own: who it listens to, what it posts, when,
+ * and how it stays within bounds. Events are hand-made here; the taps that
+ * produce real ones are covered in hook-taps.test.ts.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest"
+import {
+  BATCH_INTERVAL_MS,
+  PAGE_SOURCE,
+  PROTOCOL_VERSION,
+  RELAY_SOURCE,
+  type HookEvent,
+  type HookToPanelMessage,
+  type PanelToHookMessage,
+} from "../../protocol/messages"
+import { checkPageEnvelope } from "../../protocol/validate"
+import { HookBridge, type BridgeLimits } from "../../injected/bridge/bridge"
+import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
+import type { EventBase } from "../../injected/bridge/outbox"
+
+const NONCE = "relay-nonce"
+
+interface Harness {
+  bridge: HookBridge
+  transport: MemoryTransport
+  announced: number
+  relay(message: PanelToHookMessage | { type: "relay/hello" }, nonce?: string): void
+  /** Flushes, checks every envelope like the relay does, returns all messages so far. */
+  messages(): HookToPanelMessage[]
+}
+
+const harnesses: Harness[] = []
+afterEach(() => {
+  for (const harness of harnesses.splice(0)) harness.bridge.dispose()
+})
+
+function harness(limits?: Partial<BridgeLimits>, { hello = true } = {}): Harness {
+  const transport = memoryTransport()
+  const state = { announced: 0 }
+  const bridge = new HookBridge({
+    transport,
+    hookVersion: "test",
+    url: () => "http://app.test/",
+    handlers: {
+      announceRepos: () => {
+        state.announced++
+        bridge.send({ type: "repo/unregistered", repoId: "announce-marker", reason: "test" })
+      },
+      attachPath: () => {},
+      scan: () => {},
+    },
+    ...(limits ? { limits } : {}),
+  })
+  const result: Harness = {
+    bridge,
+    transport,
+    get announced() {
+      return state.announced
+    },
+    relay: (message, nonce = NONCE) => transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce, message }),
+    messages() {
+      bridge.flush()
+      transport.posted.forEach((envelope, index) => {
+        expect(envelope.source).toBe(PAGE_SOURCE)
+        expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: envelope.batch })
+        expect(envelope.batch.seq).toBe(transport.posted[0]!.batch.seq + index)
+      })
+      return transport.messages()
+    },
+  }
+  if (hello) result.relay({ type: "relay/hello" })
+  harnesses.push(result)
+  return result
+}
+
+function emitterEvent(name: string) {
+  return (base: EventBase): HookEvent => ({ ...base, kind: "emitter", name, data: { n: name } })
+}
+
+function subscribed(limits?: Partial<BridgeLimits>): Harness {
+  const h = harness(limits)
+  h.relay({ type: "panel/subscribe" })
+  h.messages()
+  h.transport.posted.length = 0
+  return h
+}
+
+describe("listening to the window", () => {
+  it("obeys only the relay: its own window, the nonce pinned by the first relay/hello", () => {
+    const h = harness(undefined, { hello: false })
+    const seen: string[] = []
+    h.bridge.onCommand(message => seen.push(message.type))
+    h.relay({ type: "panel/subscribe" })
+    expect(h.bridge.listening).toBe(false) // nothing before the relay said hello
+
+    h.relay({ type: "relay/hello" })
+    h.relay({ type: "relay/hello" }, "page-posing-as-relay")
+    h.relay({ type: "panel/subscribe" }, "page-posing-as-relay")
+    h.transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: NONCE, message: { type: "panel/subscribe" } }, { other: "window" })
+    h.transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION + 1, nonce: NONCE, message: { type: "panel/subscribe" } })
+    h.transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: NONCE, message: { type: "panel/ping" } })
+    h.transport.deliver("just a string")
+    expect(h.bridge.listening).toBe(false)
+    expect(seen).toEqual([])
+
+    h.relay({ type: "panel/subscribe" })
+    expect(h.bridge.listening).toBe(true)
+    expect(seen).toEqual(["panel/subscribe"])
+  })
+
+  it("answers panel/ping with hook/pong, even with no panel subscribed", () => {
+    const h = harness()
+    h.relay({ type: "panel/ping", nonce: "p1" })
+    expect(h.messages()).toEqual([{ type: "hook/pong", nonce: "p1" }])
+  })
+
+  it("keeps going when a command listener throws", () => {
+    const h = harness()
+    const later = vi.fn()
+    h.bridge.onCommand(() => {
+      throw new Error("listener bug")
+    })
+    h.bridge.onCommand(later)
+    expect(() => h.relay({ type: "panel/subscribe" })).not.toThrow()
+    expect(later).toHaveBeenCalledWith({ type: "panel/subscribe" })
+    expect(h.bridge.listening).toBe(true)
+  })
+})
+
+describe("subscribe and unsubscribe", () => {
+  it("says hello, announces the repos, and resyncs in full on every subscribe", () => {
+    const h = harness()
+    h.relay({ type: "panel/subscribe" })
+    h.bridge.event("repo-1", emitterEvent("before resubscribe"))
+    h.relay({ type: "panel/subscribe" })
+    h.bridge.event("repo-1", emitterEvent("after"))
+    const messages = h.messages()
+    const hello = { type: "hook/hello", protocol: PROTOCOL_VERSION, hookVersion: "test", url: "http://app.test/", instance: expect.any(String) }
+    // What was observed before the second subscribe still goes out, in order, before the resync.
+    expect(messages.map(m => m.type)).toEqual(["hook/hello", "repo/unregistered", "repo/events", "hook/hello", "repo/unregistered", "repo/events"])
+    expect(messages[0]).toEqual(hello)
+    expect(messages[3]).toEqual(messages[0])
+    expect(h.announced).toBe(2)
+    expect(messages[2]).toMatchObject({ events: [{ name: "before resubscribe" }] })
+    expect(messages[5]).toMatchObject({ events: [{ name: "after" }] })
+  })
+
+  it("goes idle on unsubscribe: queued events are dropped, nothing is posted, events are ignored", () => {
+    const h = subscribed()
+    h.bridge.event("repo-1", emitterEvent("queued"))
+    h.relay({ type: "panel/unsubscribe" })
+    const build = vi.fn(emitterEvent("idle"))
+    h.bridge.event("repo-1", build)
+    h.bridge.send({ type: "repo/unregistered", repoId: "x", reason: "idle" })
+    expect(h.messages()).toEqual([])
+    expect(build).not.toHaveBeenCalled()
+    expect(h.bridge.queued).toBe(0)
+  })
+})
+
+describe("batching", () => {
+  it("merges consecutive events of one repo into one repo/events, in order, with increasing ids", () => {
+    const h = subscribed()
+    h.bridge.event("a", emitterEvent("a1"))
+    h.bridge.event("a", emitterEvent("a2"))
+    h.bridge.event("b", emitterEvent("b1"))
+    h.bridge.send({ type: "repo/tap-disabled", repoId: "a", tap: "emitter", reason: "r" })
+    h.bridge.event("a", emitterEvent("a3"))
+    h.bridge.event("a", emitterEvent("a4"))
+    const messages = h.messages()
+    expect(h.transport.posted).toHaveLength(1)
+    expect(messages.map(m => (m.type === "repo/events" ? `${m.repoId}:${m.events.map(e => e.kind === "emitter" && e.name).join(",")}` : m.type))).toEqual([
+      "a:a1,a2",
+      "b:b1",
+      "repo/tap-disabled",
+      "a:a3,a4",
+    ])
+    const ids = messages.flatMap(m => (m.type === "repo/events" ? m.events.map(e => e.id) : []))
+    expect(ids).toEqual([...ids].sort((x, y) => x - y))
+  })
+
+  it("builds (serialises) events only at flush time", () => {
+    const h = subscribed()
+    const build = vi.fn(emitterEvent("lazy"))
+    h.bridge.event("a", build)
+    expect(build).not.toHaveBeenCalled()
+    h.messages()
+    expect(build).toHaveBeenCalledTimes(1)
+  })
+
+  it(`flushes by itself ${BATCH_INTERVAL_MS} ms after the first queued message`, async () => {
+    const h = subscribed()
+    h.bridge.event("a", emitterEvent("timed"))
+    expect(h.transport.posted).toHaveLength(0)
+    await vi.waitFor(() => expect(h.transport.posted).toHaveLength(1))
+  })
+
+  it("flushes on the next microtask once the queue is large", async () => {
+    const h = subscribed({ earlyFlushEntries: 10 })
+    for (let i = 0; i < 10; i++) h.bridge.event("a", emitterEvent(`e${i}`))
+    expect(h.transport.posted).toHaveLength(0)
+    await Promise.resolve()
+    expect(h.transport.posted).toHaveLength(1)
+  })
+
+  it("serialises a bounded number of entries per flush and schedules the rest", async () => {
+    const h = subscribed({ maxEntriesPerFlush: 3 })
+    for (let i = 0; i < 10; i++) h.bridge.event("a", emitterEvent(`e${i}`))
+    h.bridge.flush()
+    expect(h.transport.messages().flatMap(m => (m.type === "repo/events" ? m.events : []))).toHaveLength(3)
+    await vi.waitFor(() => expect(h.transport.messages().flatMap(m => (m.type === "repo/events" ? m.events : []))).toHaveLength(10))
+  })
+
+  it("cuts batches within the relay's limits, in order", () => {
+    const h = subscribed({ batch: { nodes: 60, chars: 10_000, messages: 100 } })
+    for (let i = 0; i < 50; i++) h.bridge.event(i % 3 === 0 ? "a" : "b", emitterEvent(`e${i}`))
+    const messages = h.messages()
+    expect(h.transport.posted.length).toBeGreaterThan(5)
+    const names = messages.flatMap(m => (m.type === "repo/events" ? m.events.map(e => e.kind === "emitter" && e.name) : []))
+    expect(names).toEqual(Array.from({ length: 50 }, (_, i) => `e${i}`))
+  })
+})
+
+describe("bounds", () => {
+  it("drops the oldest events beyond the cap, reports hook/dropped, and keeps control messages", () => {
+    const h = subscribed({ maxQueuedEvents: 5 })
+    h.bridge.send({ type: "repo/tap-disabled", repoId: "a", tap: "stores", reason: "kept" })
+    for (let i = 0; i < 12; i++) h.bridge.event("a", emitterEvent(`e${i}`))
+    const messages = h.messages()
+    expect(messages[0]).toEqual({ type: "hook/dropped", count: 7, reason: "queue-overflow" })
+    expect(messages[1]).toMatchObject({ type: "repo/tap-disabled", reason: "kept" })
+    expect(messages[2]).toMatchObject({ type: "repo/events", events: ["e7", "e8", "e9", "e10", "e11"].map(name => ({ name })) })
+  })
+
+  it("drops a message the relay would refuse, and an event that cannot be built, and says so", () => {
+    const h = subscribed()
+    h.bridge.send({ type: "hook/pong", nonce: "x".repeat(9_000_000) })
+    h.bridge.event("a", () => {
+      throw new Error("builder bug")
+    })
+    h.bridge.event("a", base => ({ ...base, kind: "emitter", name: "undefined inside", data: { bad: undefined } as never }))
+    h.bridge.event("a", emitterEvent("fine"))
+    const messages = h.messages()
+    expect(messages).toEqual([
+      expect.objectContaining({ type: "repo/events", events: [expect.objectContaining({ name: "fine" })] }),
+      { type: "hook/dropped", count: 1, reason: "message-too-large" },
+      { type: "hook/dropped", count: 2, reason: "serialization-failed" },
+    ])
+  })
+
+  it("turns a failing postMessage into a seq gap, not an exception", () => {
+    const h = subscribed()
+    const post = h.transport.post
+    let calls = 0
+    h.transport.post = envelope => {
+      if (calls++ === 0) throw new DOMException("could not be cloned", "DataCloneError")
+      post(envelope)
+    }
+    h.bridge.event("a", emitterEvent("lost"))
+    expect(() => h.bridge.flush()).not.toThrow()
+    h.bridge.event("a", emitterEvent("kept"))
+    h.bridge.flush()
+    // seq 0 was the subscribe's batch, seq 1 the lost one.
+    expect(h.transport.posted.map(envelope => envelope.batch.seq)).toEqual([2])
+  })
+})
