@@ -73,8 +73,11 @@ export function plainDataCheck(value: unknown): DropReason | undefined {
       continue
     }
     if (typeof current === "object") {
+      // Realm-independent: in Firefox a content script receives the page's
+      // objects with the page realm's Object.prototype. A plain object's
+      // prototype is null or a root prototype; Map, Date, Blob… sit deeper.
       const proto = Object.getPrototypeOf(current)
-      if (proto !== Object.prototype && proto !== null) return "not-plain-data"
+      if (proto !== null && Object.getPrototypeOf(proto) !== null) return "not-plain-data"
       for (const key of Object.keys(current)) {
         chars += key.length
         stack.push([(current as Record<string, unknown>)[key], depth + 1])

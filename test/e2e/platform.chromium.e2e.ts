@@ -37,7 +37,7 @@ describe("platform in Chromium", () => {
     const version = await page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.version)
     await waitFor(async () => (await panel.getByTestId("hook-version").textContent())?.includes(version), "the hook version in the panel")
     await waitFor(() => panel.locator('[data-testid="repo-item"][data-label="alice"]').count(), "alice's repo in the panel")
-    await expect(panel.getByTestId("page-status")).toHaveAttribute("data-connected", "true")
+    expect(await panel.getByTestId("page-status").getAttribute("data-connected")).toBe("true")
     await panel.close()
     await page.close()
   })

@@ -64,3 +64,18 @@ describe("checkPanelToHook / checkRelayEnvelope", () => {
     expect(checkRelayEnvelope({ ...envelope, source: PAGE_SOURCE })).toEqual({ ok: false, reason: "foreign-source" })
   })
 })
+
+describe("plainDataCheck across realms", () => {
+  it("accepts plain objects from another realm and refuses its class instances", async () => {
+    const { runInNewContext } = await import("node:vm")
+    const foreign = runInNewContext("({ plain: { a: [1, 'x', null] }, map: new Map(), date: new Date(0) })")
+    expect(plainDataCheck(foreign.plain)).toBeUndefined()
+    expect(plainDataCheck(foreign.map)).toBe("not-plain-data")
+    expect(plainDataCheck(foreign.date)).toBe("not-plain-data")
+    expect(plainDataCheck(Object.create(null))).toBeUndefined()
+    class Point {
+      x = 1
+    }
+    expect(plainDataCheck(new Point())).toBe("not-plain-data")
+  })
+})

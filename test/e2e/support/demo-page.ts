@@ -2,6 +2,7 @@
  * What the e2e tests read from and do to the demo page and the panel, the same
  * in Playwright (Chromium) and puppeteer (Firefox): both pages have evaluate().
  */
+import { canonicalJson } from "./canonical-json"
 import { waitFor } from "./wait"
 
 export interface Evaluator {
@@ -53,6 +54,6 @@ export async function panelValue(panel: Evaluator, peerLabel: string, namespace:
 }
 
 export function waitForPanelValue(panel: Evaluator, label: string, namespace: string, key: string, expected: unknown, what: string) {
-  const want = JSON.stringify(expected)
-  return waitFor(async () => JSON.stringify(await panelValue(panel, label, namespace, key)) === want, what)
+  const want = canonicalJson(expected)
+  return waitFor(async () => canonicalJson(await panelValue(panel, label, namespace, key)) === want, what)
 }

@@ -2,6 +2,7 @@
  * The truth check: for every repo of a page, every room and namespace, the
  * panel's map must equal `store.getAllStates()` read from the page itself.
  */
+import { canonicalJson } from "./canonical-json"
 import type { Evaluator } from "./demo-page"
 import { panelState } from "./demo-page"
 
@@ -43,8 +44,8 @@ export function describeDifference(expected: Record<string, Maps>, actual: Recor
     for (const [ns, map] of Object.entries(maps)) {
       const got = actual[label]?.[ns] ?? {}
       for (const key of new Set([...Object.keys(map), ...Object.keys(got)])) {
-        const want = JSON.stringify(map[key])
-        const have = JSON.stringify(got[key])
+        const want = canonicalJson(map[key])
+        const have = canonicalJson(got[key])
         if (want !== have) lines.push(`${label}/${ns}/${key}: page ${want} panel ${have}`)
       }
     }
