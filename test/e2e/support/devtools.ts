@@ -45,11 +45,11 @@ export async function openInRealDevTools(url: string, options: DevToolsOptions =
       async () => {
         const frame = devtools.frames().find(f => f.url().startsWith(panelUrl))
         if (frame) return frame
-        await devtools.evaluate(async (panelId: string) => {
-          // @ts-expect-error: a module of the DevTools frontend, resolved inside DevTools.
+        // A string, so the test runner's transform leaves DevTools' own import() alone.
+        await devtools.evaluate(`(async () => {
           const UI = await import("./ui/legacy/legacy.js")
-          await UI.InspectorView.InspectorView.instance().showPanel(panelId)
-        }, `chrome-extension://${extensionId}Ephemera`)
+          await UI.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(`chrome-extension://${extensionId}Ephemera`)})
+        })()`)
         return undefined
       },
       "the Ephemera panel to open in DevTools",
