@@ -30,7 +30,8 @@ export default defineConfig({
         ]),
   ],
   build: {
-    outDir: `dist/${target}`,
+    // EPHEMERA_DIST lets parallel work (and its e2e runs) build elsewhere than dist/.
+    outDir: `${process.env.EPHEMERA_DIST ?? "dist"}/${target}`,
     emptyOutDir: true,
     target: "es2022",
     chunkSizeWarningLimit: 4096,

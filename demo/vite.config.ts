@@ -10,7 +10,7 @@ export default defineConfig({
   base: "./",
   publicDir: false,
   build: {
-    outDir: resolve(import.meta.dirname, "../dist/demo"),
+    outDir: resolve(import.meta.dirname, "..", process.env.EPHEMERA_DIST ?? "dist", "demo"),
     emptyOutDir: true,
     target: "es2022",
     // loro's wasm alone is 3.6 MB; the warning would fire on every build.

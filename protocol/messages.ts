@@ -12,9 +12,12 @@
  * Bump when a message's shape changes in a way an older peer would misread.
  * Changelog:
  * - 1: first version (hello handshake, batched page traffic, relay stats,
- *   relay/hello pinning the relay's nonce in the hook).
+ *   relay/hello pinning the relay's nonce in the hook, simulate/* messages).
  */
 export const PROTOCOL_VERSION = 1
+
+import type { SimulateHookToPanelMessage, SimulatePanelToHookMessage } from "./simulate"
+export type * from "./simulate"
 
 /** The global the page hook defines before any page script runs. */
 export const HOOK_GLOBAL = "__EPHEMERA_DEVTOOLS_HOOK__"
@@ -278,6 +281,8 @@ export type HookToPanelMessage =
       repoId?: string
       error?: string
     }
+  /** Simulated peers of a repo, and answers to simulate/* requests (protocol/simulate.ts). */
+  | SimulateHookToPanelMessage
 
 /** What the hook posts to the window: many messages per batch. */
 export interface HookBatch {
@@ -301,6 +306,8 @@ export type PanelToHookMessage =
   | { type: "attach/path"; requestId: string; path: string }
   /** Look for Repo-like objects on window globals and register them. */
   | { type: "discovery/scan" }
+  /** Add, edit, pause and remove simulated peers (protocol/simulate.ts). */
+  | SimulatePanelToHookMessage
 
 /**
  * Relay -> page hook, sent once at document_start before any page script can

@@ -30,6 +30,8 @@ const HOOK_MESSAGE_TYPES = new Set([
   "hook/dropped",
   "hook/pong",
   "attach/result",
+  "simulate/state",
+  "simulate/error",
 ])
 
 const PANEL_MESSAGE_TYPES = new Set([
@@ -38,6 +40,12 @@ const PANEL_MESSAGE_TYPES = new Set([
   "panel/ping",
   "attach/path",
   "discovery/scan",
+  "simulate/add",
+  "simulate/update",
+  "simulate/pause",
+  "simulate/remove",
+  "simulate/remove-all",
+  "simulate/set-keep-on-close",
 ])
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -123,6 +131,11 @@ export function checkPanelToHook(message: unknown): Checked<PanelToHookMessage> 
         return { ok: false, reason: "bad-shape" }
       }
       break
+    default:
+      // simulate/*: the engine validates specs in full; here only the routing fields.
+      if (message.type.startsWith("simulate/") && (typeof message.requestId !== "string" || typeof message.repoId !== "string")) {
+        return { ok: false, reason: "bad-shape" }
+      }
   }
   const plain = plainDataCheck(message)
   if (plain) return { ok: false, reason: plain }

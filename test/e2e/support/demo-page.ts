@@ -5,8 +5,10 @@
 import { canonicalJson } from "./canonical-json"
 import { waitFor } from "./wait"
 
+/** Playwright's and puppeteer's Page (and Frame) both fit; their generics differ, hence the loose type. */
 export interface Evaluator {
-  evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>
+  // biome-ignore lint: test glue over two libraries' evaluate signatures
+  evaluate(fn: (arg: any) => unknown, arg?: any): Promise<any>
 }
 
 /** Waits until the demo's repos are all connected to the hub; returns their peer ids. */

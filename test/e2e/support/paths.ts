@@ -1,7 +1,9 @@
 import { resolve } from "node:path"
 
 export const ROOT = resolve(import.meta.dirname, "../../..")
-export const CHROME_DIST = resolve(ROOT, "dist/chrome")
-export const FIREFOX_DIST = resolve(ROOT, "dist/firefox")
-export const DEMO_DIST = resolve(ROOT, "dist/demo")
+/** Where the builds are: dist/, or EPHEMERA_DIST when set (both for building and testing). */
+const DIST = resolve(ROOT, process.env.EPHEMERA_DIST ?? "dist")
+export const CHROME_DIST = resolve(DIST, "chrome")
+export const FIREFOX_DIST = resolve(DIST, "firefox")
+export const DEMO_DIST = resolve(DIST, "demo")
 export const PANEL_PATH = "devtools-panel/index.html"
