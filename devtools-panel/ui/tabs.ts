@@ -1,0 +1,12 @@
+/**
+ * The panel's views, in tab order. A view adds itself here and with one
+ * branch in App.svelte.
+ */
+export interface PanelTab {
+  id: string
+  label: string
+}
+
+export const PANEL_TABS = [{ id: "live", label: "Live" }] as const satisfies readonly PanelTab[]
+
+export type PanelTabId = (typeof PANEL_TABS)[number]["id"]
