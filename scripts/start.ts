@@ -19,16 +19,30 @@ const port = Number(process.env.DEMO_PORT ?? 8787)
 
 const step = (text: string) => console.log(`✓ ${text}`)
 
+/** What Ctrl-C has to undo, filled in as the steps succeed. */
+const cleanups: Array<() => Promise<unknown>> = []
+let stopping = false
+
+async function stop(): Promise<void> {
+  if (stopping) return
+  stopping = true
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {})
+  console.log("stopped")
+  process.exit(0)
+}
+process.on("SIGINT", stop)
+process.on("SIGTERM", stop)
+
 async function main(): Promise<void> {
   const hub = await startHub({ port, staticDir: DEMO_DIST })
+  cleanups.push(() => hub.close())
   const demoUrl = `${hub.url}/?room=lobby&peers=3`
   step(`demo hub listening: ${hub.url}/?room=lobby`)
 
-  let closeBrowser: () => Promise<void>
   let panelRepos: () => Promise<number>
   if (browserName === "firefox") {
     const firefox = await launchFirefox({ headless })
-    closeBrowser = firefox.close
+    cleanups.push(() => firefox.close())
     step("Firefox ESR started with the extension installed")
     const { tabId } = await firefox.openTab(demoUrl)
     const panel = await firefox.openPanel(tabId)
@@ -36,7 +50,7 @@ async function main(): Promise<void> {
     panelRepos = () => panel.evaluate(() => document.querySelectorAll('[data-testid="repo-item"]').length)
   } else {
     const session = await openInRealDevTools(demoUrl, { headless })
-    closeBrowser = session.close
+    cleanups.push(() => session.close())
     step(`Chromium started with the extension loaded${headless ? " (headless)" : ""}`)
     step("panel attached: DevTools is open on the demo page with the Ephemera panel selected")
     panelRepos = () => session.panel.evaluate(() => document.querySelectorAll('[data-testid="repo-item"]').length)
@@ -44,21 +58,10 @@ async function main(): Promise<void> {
   const repos = await waitFor(panelRepos, "the panel to show the demo page's repos", 30_000)
   step(`page connected: the panel shows ${repos} repos from ${demoUrl}`)
   console.log(headless ? "Running headless. Press Ctrl-C to stop." : "Press Ctrl-C to stop.")
-
-  let stopping = false
-  const stop = async () => {
-    if (stopping) return
-    stopping = true
-    await closeBrowser().catch(() => {})
-    await hub.close()
-    console.log("stopped")
-    process.exit(0)
-  }
-  process.on("SIGINT", stop)
-  process.on("SIGTERM", stop)
 }
 
-main().catch(error => {
+main().catch(async error => {
   console.error(`✗ ${error instanceof Error ? error.message : String(error)}`)
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {})
   process.exit(1)
 })

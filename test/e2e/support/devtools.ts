@@ -29,6 +29,9 @@ export async function openInRealDevTools(url: string, options: DevToolsOptions =
     pipe: true,
     enableExtensions: [CHROME_DIST],
     handleDevToolsAsPage: true,
+    // The caller decides what Ctrl-C does (npm start closes the hub too).
+    handleSIGINT: false,
+    handleSIGTERM: false,
     args: CHROMIUM_QUIET_FLAGS,
   })
   try {

@@ -24,6 +24,8 @@ export async function launchFirefox(options: { headless?: boolean } = {}): Promi
     executablePath: firefoxPath(),
     headless: options.headless ?? true,
     args: ["--remote-allow-system-access"],
+    handleSIGINT: false,
+    handleSIGTERM: false,
     extraPrefsFirefox: {
       "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
     },

@@ -1,0 +1,29 @@
+import { spawn } from "node:child_process"
+import { describe, expect, it } from "vitest"
+import { ROOT } from "./support/paths"
+import { waitFor } from "./support/wait"
+
+/** `npm start` after its build step: headless, it proves each step in one line, and Ctrl-C stops it cleanly. */
+describe("npm start (headless)", () => {
+  it.each(["chromium", "firefox"])("prints its confirmation lines in %s and exits cleanly on SIGINT", async browser => {
+    const env = { ...process.env, DEMO_PORT: "0" }
+    delete env.DISPLAY
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--browser", browser], { cwd: ROOT, env })
+    let output = ""
+    child.stdout.on("data", chunk => (output += chunk))
+    child.stderr.on("data", chunk => (output += chunk))
+    const exited = new Promise<number | null>(resolve => child.on("exit", code => resolve(code)))
+    try {
+      await waitFor(() => output.includes("Press Ctrl-C to stop."), `the start script to finish starting:\n${output}`, 60_000)
+      expect(output).toMatch(/✓ demo hub listening: http:\/\/127\.0\.0\.1:\d+/)
+      expect(output).toMatch(/✓ (Chromium|Firefox ESR) started with the extension/)
+      expect(output).toMatch(/✓ panel attached/)
+      expect(output).toMatch(/✓ page connected: the panel shows 3 repos/)
+      child.kill("SIGINT")
+      expect(await exited).toBe(0)
+      expect(output).toContain("stopped")
+    } finally {
+      child.kill("SIGKILL")
+    }
+  })
+})
