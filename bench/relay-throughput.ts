@@ -26,6 +26,9 @@ export interface RelayThroughputResult {
 export async function benchRelayThroughput(targetRate = 20_000, seconds = 20): Promise<RelayThroughputResult> {
   const fixtures = await startFixtureServer()
   const chromium = await launchChromium()
+  // tsx (esbuild keepNames) wraps named functions in __name(); code we
+  // evaluate in the pages carries those calls, so the helper must exist there.
+  await chromium.context.addInitScript("globalThis.__name ??= (fn) => fn")
   try {
     const { page, tabId } = await chromium.openTab(`${fixtures.url}/bench-page.html`)
     const probe = await chromium.context.newPage()

@@ -1,0 +1,82 @@
+/**
+ * `npm run bench`: every performance figure the project promises, measured
+ * side by side in one run, printed as a table with its target. With
+ * `--write`, the table also replaces the results section of BENCHMARKS.md.
+ *
+ *   npm run bench                 all benchmarks
+ *   npm run bench -- --only 1,2   some of them
+ */
+import { readFileSync, writeFileSync } from "node:fs"
+import { resolve } from "node:path"
+import { benchHookOverhead } from "./hook-overhead"
+import { describeMachine } from "./machine"
+import { benchRelayThroughput } from "./relay-throughput"
+import { formatTable, ms, perSecond, ratio, type Figure } from "./report"
+
+type Bench = { id: string; name: string; run: () => Promise<Figure[]> }
+
+const BENCHES: Bench[] = [
+  {
+    id: "1",
+    name: "Hook overhead",
+    async run() {
+      const r = await benchHookOverhead()
+      const bench = "1. Hook overhead"
+      return [
+        { bench, what: "no hook (updates/s, median)", value: perSecond(r.rate.none), target: "baseline", met: true },
+        { bench, what: "registered, no panel / no hook", value: ratio(r.ratio.idle), target: ">= 0.98x", met: r.ratio.idle >= 0.98 },
+        { bench, what: "streaming to a consumer / no hook", value: ratio(r.ratio.consuming), target: ">= 0.90x", met: r.ratio.consuming >= 0.9 },
+      ]
+    },
+  },
+  {
+    id: "2",
+    name: "Relay throughput",
+    async run() {
+      const r = await benchRelayThroughput()
+      const bench = "2. Relay throughput (Chromium)"
+      const accounted = r.received + r.accountedLoss >= r.emitted
+      return [
+        { bench, what: `events emitted at ${perSecond(r.targetRate)} for ${r.seconds} s`, value: r.emitted.toLocaleString("en-US"), target: `>= ${(r.targetRate * r.seconds).toLocaleString("en-US")}`, met: r.emitted >= r.targetRate * r.seconds },
+        { bench, what: "received by the panel, or reported lost", value: `${r.received.toLocaleString("en-US")} + ${r.accountedLoss.toLocaleString("en-US")} lost`, target: "all accounted", met: accounted },
+        { bench, what: "page-to-panel latency p95 (p50, max)", value: `${ms(r.p95Ms)} (${ms(r.p50Ms)}, ${ms(r.maxMs)})`, target: "<= 250 ms", met: r.p95Ms <= 250 },
+      ]
+    },
+  },
+]
+
+async function main(): Promise<void> {
+  const only = process.argv.includes("--only") ? new Set(process.argv[process.argv.indexOf("--only") + 1]!.split(",")) : undefined
+  const machine = describeMachine()
+  console.log(`machine: ${machine}`)
+  const figures: Figure[] = []
+  for (const bench of BENCHES) {
+    if (only && !only.has(bench.id)) continue
+    process.stdout.write(`running ${bench.id}. ${bench.name}… `)
+    const started = Date.now()
+    try {
+      figures.push(...(await bench.run()))
+      console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    } catch (error) {
+      console.log("failed")
+      figures.push({ bench: `${bench.id}. ${bench.name}`, what: "run", value: `failed: ${error instanceof Error ? error.message : String(error)}`, target: "runs", met: false })
+    }
+  }
+  const table = formatTable(figures)
+  console.log(`\n${table}\n`)
+  if (process.argv.includes("--write")) writeResults(machine, table)
+  const missed = figures.filter(f => !f.met).length
+  console.log(missed === 0 ? "all targets met" : `${missed} target(s) not met`)
+  process.exitCode = missed === 0 ? 0 : 1
+}
+
+function writeResults(machine: string, table: string): void {
+  const path = resolve(import.meta.dirname, "../BENCHMARKS.md")
+  const marker = "<!-- results -->"
+  const current = readFileSync(path, "utf8")
+  const head = current.includes(marker) ? current.slice(0, current.indexOf(marker)) : `${current}\n`
+  writeFileSync(path, `${head}${marker}\nLast run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine}.\n\n${table}\n`)
+  console.log(`wrote ${path}`)
+}
+
+main()
