@@ -82,7 +82,7 @@ async function startProbe(probe: Page, tabId: number): Promise<void> {
         for (const [reason, count] of Object.entries(message.stats.byReason)) if (reason === "buffer-overflow") lossReasons[reason] = count as number
       }
       if (message.type !== "background/page-batch") return
-      for (const hookMessage of message.batch.messages) {
+      for (const hookMessage of JSON.parse(message.batchJson).messages) {
         if (hookMessage.type === "hook/dropped") {
           accountedLoss += hookMessage.count
           lossReasons[hookMessage.reason] = (lossReasons[hookMessage.reason] ?? 0) + hookMessage.count

@@ -11,8 +11,9 @@
 /**
  * Bump when a message's shape changes in a way an older peer would misread.
  * Changelog:
- * - 1: first version (hello handshake, batched page traffic, relay stats,
- *   relay/hello pinning the relay's nonce in the hook, simulate/* messages).
+ * - 1: first version (hello handshake, batched page traffic as JSON text,
+ *   relay stats, relay/hello pinning the relay's nonce in the hook,
+ *   simulate/* messages).
  */
 export const PROTOCOL_VERSION = 1
 
@@ -284,7 +285,7 @@ export type HookToPanelMessage =
   /** Simulated peers of a repo, and answers to simulate/* requests (protocol/simulate.ts). */
   | SimulateHookToPanelMessage
 
-/** What the hook posts to the window: many messages per batch. */
+/** Many messages from the hook; travels as JSON text (see PageWindowEnvelope). */
 export interface HookBatch {
   /** Increments per batch; a gap means batches were lost. */
   seq: number
@@ -322,10 +323,18 @@ export interface RelayHello {
 // Window envelopes (page <-> content script)
 // ---------------------------------------------------------------------------
 
+/**
+ * A batch travels from the page as ONE string of JSON, untouched until the
+ * panel parses it. A string crosses the page/content-script boundary in one
+ * copy (Firefox would otherwise read every property of a page object through
+ * an Xray wrapper), the relay's JSON.parse can only produce plain data, and
+ * the ports forward it without re-encoding.
+ */
 export interface PageWindowEnvelope {
   source: typeof PAGE_SOURCE
   protocol: number
-  batch: HookBatch
+  /** JSON of a HookBatch. */
+  batchJson: string
 }
 
 export interface RelayWindowEnvelope {
@@ -362,8 +371,8 @@ export interface RelayStats {
 export type ContentToBackgroundMessage =
   /** First message on a (re)connected port. */
   | { type: "content/hello"; protocol: number; url: string }
-  /** A validated batch from the page hook. */
-  | { type: "content/page-batch"; batch: HookBatch }
+  /** A validated batch from the page hook, as the hook's JSON text. */
+  | { type: "content/page-batch"; batchJson: string }
   /** Counters of refused window messages. */
   | { type: "content/stats"; stats: RelayStats }
 
@@ -381,7 +390,12 @@ export type PanelToBackgroundMessage =
   /** Forward to the page hook of the inspected tab. */
   | { type: "panel/to-page"; message: PanelToHookMessage }
 
-/** Background -> panel. */
+/** Background -> panel, as it crosses the port: page batches are still JSON text. */
+export type BackgroundToPanelWire =
+  | Exclude<BackgroundToPanelMessage, { type: "background/page-batch" }>
+  | { type: "background/page-batch"; batchJson: string }
+
+/** Background -> panel, as the panel's reducer sees it (page batches parsed by the transport). */
 export type BackgroundToPanelMessage =
   /** A batch from the page hook. */
   | { type: "background/page-batch"; batch: HookBatch }

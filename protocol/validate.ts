@@ -98,23 +98,43 @@ export function plainDataCheck(value: unknown): DropReason | undefined {
   return undefined
 }
 
-/** A window message the relay may forward: our tag, our version, a well-formed batch. */
-export function checkPageEnvelope(data: unknown): Checked<HookBatch> {
+/** A page batch that passed the relay: its parsed form, and the text to forward untouched. */
+export interface CheckedPageBatch {
+  batch: HookBatch
+  batchJson: string
+}
+
+/**
+ * A window message the relay may forward: our tag, our version, a batch whose
+ * JSON text parses to a well-formed HookBatch. JSON.parse yields plain data
+ * by construction, so only the shape is left to check; the size is bounded
+ * by the text's length before any parsing.
+ */
+export function checkPageEnvelope(data: unknown): Checked<CheckedPageBatch> {
   if (!isRecord(data) || data.source !== PAGE_SOURCE) return { ok: false, reason: "foreign-source" }
   if (data.protocol !== PROTOCOL_VERSION) return { ok: false, reason: "bad-version" }
-  const batch = data.batch
-  if (!isRecord(batch) || !Number.isSafeInteger(batch.seq) || !Array.isArray(batch.messages)) {
-    return { ok: false, reason: "bad-shape" }
+  const batchJson = data.batchJson
+  if (typeof batchJson !== "string") return { ok: false, reason: "not-plain-data" }
+  if (batchJson.length > MAX_STRING_CHARS) return { ok: false, reason: "too-large" }
+  const batch = parseHookBatch(batchJson)
+  return typeof batch === "string" ? { ok: false, reason: batch } : { ok: true, value: { batch, batchJson } }
+}
+
+/** Parses and shape-checks a batch's JSON text (also used by the panel, for text from the background). */
+export function parseHookBatch(batchJson: string): HookBatch | DropReason {
+  let batch: unknown
+  try {
+    batch = JSON.parse(batchJson)
+  } catch {
+    // Not JSON, or nested deeper than the engine's parser allows.
+    return "bad-shape"
   }
-  if (batch.messages.length > MAX_MESSAGES_PER_BATCH) return { ok: false, reason: "too-large" }
+  if (!isRecord(batch) || !Number.isSafeInteger(batch.seq) || !Array.isArray(batch.messages)) return "bad-shape"
+  if (batch.messages.length > MAX_MESSAGES_PER_BATCH) return "too-large"
   for (const message of batch.messages) {
-    if (!isRecord(message) || typeof message.type !== "string" || !HOOK_MESSAGE_TYPES.has(message.type)) {
-      return { ok: false, reason: "bad-shape" }
-    }
+    if (!isRecord(message) || typeof message.type !== "string" || !HOOK_MESSAGE_TYPES.has(message.type)) return "bad-shape"
   }
-  const plain = plainDataCheck(batch)
-  if (plain) return { ok: false, reason: plain }
-  return { ok: true, value: batch as unknown as HookBatch }
+  return batch as unknown as HookBatch
 }
 
 /** A message from the panel side meant for the page hook. */

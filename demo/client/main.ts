@@ -85,7 +85,7 @@ noteForm.addEventListener("submit", event => {
   noteInput.value = ""
   stopTyping()
 })
-extras.forEach((peer, index) => startAutopilot(peer, index + 1))
+if (options.autopilot) extras.forEach((peer, index) => startAutopilot(peer, index + 1))
 
 // --- test API ----------------------------------------------------------------
 installDemoApi({

@@ -12,6 +12,8 @@ export interface PageOptions {
   registerWithDevtools: boolean
   /** `?hub=ws://…`; by default the hub that served the page. */
   hubUrl: string
+  /** `?autopilot=0` keeps the extra peers still (tests that compare exact values want that). */
+  autopilot: boolean
 }
 
 const MAX_PEERS = 12
@@ -25,6 +27,7 @@ export function readPageOptions(location: Location): PageOptions {
     peerCount: clamp(Number.parseInt(params.get("peers") ?? "1", 10), 1, MAX_PEERS),
     registerWithDevtools: params.get("register") !== "0",
     hubUrl: params.get("hub") || `${socketScheme}://${location.host}/ws`,
+    autopilot: params.get("autopilot") !== "0",
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { PANEL_PORT, PROTOCOL_VERSION, type BackgroundToPanelMessage, type PanelToBackgroundMessage, type PanelToHookMessage } from "../../protocol/messages"
 import { reconnectingPort, type PortLike } from "../../extension/ports/reconnecting-port"
-import { isBackgroundMessage, type PanelTransport, type TransportStatus } from "./transport"
+import { fromWire, isBackgroundMessage, type PanelTransport, type TransportStatus } from "./transport"
 
 /** Page-bound messages held while the background is away; an attach request is worth keeping, a flood is not. */
 const MAX_QUEUED = 100
@@ -62,8 +62,10 @@ export function portTransport(options: PortTransportOptions): PortTransport {
     },
     onMessage: raw => {
       if (!isBackgroundMessage(raw)) return
-      if (raw.type === "background/page-status") watchPage(raw)
-      for (const listener of messageListeners) listener(raw)
+      const message = fromWire(raw)
+      if (!message) return
+      if (message.type === "background/page-status") watchPage(message)
+      for (const listener of messageListeners) listener(message)
     },
     onDisconnect: () => setStatus("disconnected"),
   })

@@ -3,7 +3,7 @@ import {
   PANEL_PORT,
   PROTOCOL_VERSION,
   type BackgroundToContentMessage,
-  type BackgroundToPanelMessage,
+  type BackgroundToPanelWire,
   type ContentToBackgroundMessage,
   type PanelToBackgroundMessage,
   type RelayStats,
@@ -89,7 +89,8 @@ export class TabRouter {
       }
       case "content/page-batch":
         if (tab.content !== port) return
-        this.#toPanels(tab, { type: "background/page-batch", batch: message.batch })
+        if (typeof message.batchJson !== "string") return
+        this.#toPanels(tab, { type: "background/page-batch", batchJson: message.batchJson })
         return
       case "content/stats":
         if (tab.content !== port) return
@@ -106,8 +107,8 @@ export class TabRouter {
         const tab = this.#tab(message.tabId)
         this.#panelTab.set(port, message.tabId)
         tab.panels.add(port)
-        port.post({ type: "background/page-status", connected: tab.content !== undefined, url: tab.url } satisfies BackgroundToPanelMessage)
-        if (tab.stats) port.post({ type: "background/relay-stats", stats: tab.stats } satisfies BackgroundToPanelMessage)
+        port.post({ type: "background/page-status", connected: tab.content !== undefined, url: tab.url } satisfies BackgroundToPanelWire)
+        if (tab.stats) port.post({ type: "background/relay-stats", stats: tab.stats } satisfies BackgroundToPanelWire)
         this.#toContent(tab, { type: "background/panel-listening", listening: true })
         return
       }
@@ -140,7 +141,7 @@ export class TabRouter {
     safePost(tab.content, message)
   }
 
-  #toPanels(tab: Tab, message: BackgroundToPanelMessage): void {
+  #toPanels(tab: Tab, message: BackgroundToPanelWire): void {
     for (const panel of tab.panels) safePost(panel, message)
   }
 }

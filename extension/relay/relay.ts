@@ -4,7 +4,6 @@ import {
   RELAY_SOURCE,
   type BackgroundToContentMessage,
   type ContentToBackgroundMessage,
-  type HookBatch,
   type PanelToHookMessage,
   type RelayHello,
   type RelayWindowEnvelope,
@@ -34,7 +33,8 @@ export interface Relay {
 export function createRelay({ window: win, connect, url }: RelayOptions): Relay {
   const nonce = randomNonce()
   const drops = new DropCounter()
-  const buffer: HookBatch[] = []
+  /** Batch texts waiting for the background, oldest first, with their message counts (for loss accounting). */
+  const buffer: Array<{ batchJson: string; messages: number }> = []
   let listening = false
   let graceTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -56,7 +56,7 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
 
   function flush(): void {
     while (buffer.length > 0 && listening && port.connected) {
-      if (!port.send({ type: "content/page-batch", batch: buffer[0] } satisfies ContentToBackgroundMessage)) return
+      if (!port.send({ type: "content/page-batch", batchJson: buffer[0]!.batchJson } satisfies ContentToBackgroundMessage)) return
       buffer.shift()
     }
   }
@@ -108,18 +108,15 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
       drops.count(checked.reason)
       return
     }
-    enqueue(checked.value)
+    enqueue(checked.value.batchJson, checked.value.batch.messages.length)
   }
 
-  function enqueue(batch: HookBatch): void {
-    if (listening && buffer.length === 0 && port.send({ type: "content/page-batch", batch } satisfies ContentToBackgroundMessage)) {
+  function enqueue(batchJson: string, messages: number): void {
+    if (listening && buffer.length === 0 && port.send({ type: "content/page-batch", batchJson } satisfies ContentToBackgroundMessage)) {
       return
     }
-    buffer.push(batch)
-    if (buffer.length > MAX_BUFFERED_BATCHES) {
-      const lost = buffer.shift()!
-      drops.lose(lost.messages.length)
-    }
+    buffer.push({ batchJson, messages })
+    if (buffer.length > MAX_BUFFERED_BATCHES) drops.lose(buffer.shift()!.messages)
   }
 
   const statsTimer = setInterval(() => {

@@ -13,6 +13,7 @@ import {
   type HookToPanelMessage,
   type PageWindowEnvelope,
   type PanelToHookMessage,
+  type SimulatePanelToHookMessage,
 } from "../../protocol/messages"
 import { checkRelayEnvelope } from "../../protocol/validate"
 import { buildBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from "./batcher"
@@ -42,6 +43,10 @@ export interface BridgeCommandHandlers {
   announceRepos(): void
   attachPath(requestId: string, path: string): void
   scan(): void
+  /** simulate/* requests (optional: a hook without simulation answers nothing). */
+  simulate?(message: SimulatePanelToHookMessage): void
+  /** The last panel unsubscribed: whatever it started and did not ask to keep should stop. */
+  panelGone?(): void
 }
 
 export interface BridgeOptions {
@@ -118,12 +123,13 @@ export class HookBridge {
     const entries = this.#outbox.drain(this.#limits.maxEntriesPerFlush)
     const dropped = this.#outbox.takeDropped()
     for (const messages of buildBatches(entries, dropped, this.#limits.batch)) {
-      const envelope: PageWindowEnvelope = {
-        source: PAGE_SOURCE,
-        protocol: PROTOCOL_VERSION,
-        batch: { seq: this.#seq++, messages },
-      }
       try {
+        // One string per batch: see PageWindowEnvelope for why.
+        const envelope: PageWindowEnvelope = {
+          source: PAGE_SOURCE,
+          protocol: PROTOCOL_VERSION,
+          batchJson: JSON.stringify({ seq: this.#seq++, messages }),
+        }
         this.#options.transport.post(envelope)
       } catch {
         // A detached window or a clone failure: the batch is lost, the seq gap tells the panel.
@@ -217,6 +223,7 @@ export class HookBridge {
         return
       case "panel/unsubscribe":
         this.#goIdle()
+        this.#options.handlers.panelGone?.()
         return
       case "panel/ping":
         this.reply({ type: "hook/pong", nonce: message.nonce })
@@ -226,6 +233,14 @@ export class HookBridge {
         return
       case "discovery/scan":
         this.#options.handlers.scan()
+        return
+      case "simulate/add":
+      case "simulate/update":
+      case "simulate/pause":
+      case "simulate/remove":
+      case "simulate/remove-all":
+      case "simulate/set-keep-on-close":
+        this.#options.handlers.simulate?.(message)
         return
       default:
         assertNever(message)

@@ -3,7 +3,7 @@
  * delivers messages as if they came from the page's window. Used by the
  * unit tests and by anything that runs the hook outside a browser.
  */
-import type { HookToPanelMessage, PageWindowEnvelope } from "../../protocol/messages"
+import type { HookBatch, HookToPanelMessage, PageWindowEnvelope } from "../../protocol/messages"
 import type { HookTransport, WindowMessage } from "./transport"
 
 export interface MemoryTransport extends HookTransport {
@@ -32,6 +32,6 @@ export function memoryTransport(): MemoryTransport {
     deliver: (data, source = self) => {
       for (const listener of Array.from(listeners)) listener({ data, source })
     },
-    messages: () => posted.flatMap(envelope => envelope.batch.messages),
+    messages: () => posted.flatMap(envelope => (JSON.parse(envelope.batchJson) as HookBatch).messages),
   }
 }

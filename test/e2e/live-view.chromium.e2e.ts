@@ -23,7 +23,7 @@ describe("live view in Chromium", () => {
     const tabs = [
       await chromium.openTab(`${demoUrl}/?room=${room}&name=alice`),
       await chromium.openTab(`${demoUrl}/?room=${room}&name=bob`),
-      await chromium.openTab(`${demoUrl}/?room=${room}&name=multi&peers=3`),
+      await chromium.openTab(`${demoUrl}/?room=${room}&name=multi&peers=3&autopilot=0`),
     ]
     const labels = await Promise.all(tabs.map(({ page }) => peerNames(page)))
     const panels = await Promise.all(tabs.map(({ tabId }) => chromium.openPanel(tabId)))

@@ -18,7 +18,7 @@ describe("live view in Firefox ESR", () => {
 
   it("tells the truth after a smaller storm from a multi-peer tab", async () => {
     const room = "fidelity-ff"
-    const { page, tabId } = await firefox.openTab(`${demoUrl}/?room=${room}&name=hana&peers=3`)
+    const { page, tabId } = await firefox.openTab(`${demoUrl}/?room=${room}&name=hana&peers=3&autopilot=0`)
     const labels = await peerNames(page)
     const panel = await firefox.openPanel(tabId)
     await waitFor(async () => (await panelState(panel)).repos.filter(r => !r.gone).length === 3, "the three repos")

@@ -77,20 +77,20 @@ describe("platform in Chromium", () => {
     const storm = await page.evaluate(async () => {
       const page = "ephemera:page"
       const relay = "ephemera:relay"
-      const batch = (messages: unknown) => ({ source: page, protocol: 1, batch: { seq: 1, messages } })
+      const batch = (messages: unknown, seq: unknown = 1) => ({ source: page, protocol: 1, batchJson: JSON.stringify({ seq, messages }) })
       const hostile: Array<() => unknown> = [
-        () => ({ source: "ephemera:pagex", protocol: 1, batch: { seq: 1, messages: [] } }),
-        () => ({ source: page, protocol: 1, batch: { seq: "one", messages: [] } }),
-        () => ({ source: page, protocol: 999, batch: { seq: 1, messages: [] } }),
-        () => batch([{ type: "repo/events", repoId: "x", events: [new Map([[1, 2]])] }]),
-        () => batch([{ type: "hook/pong", nonce: new Blob(["x"]) }]),
+        () => ({ source: "ephemera:pagex", protocol: 1, batchJson: "{}" }),
+        () => batch([], "one"),
+        () => ({ source: page, protocol: 999, batchJson: JSON.stringify({ seq: 1, messages: [] }) }),
+        () => ({ source: page, protocol: 1, batchJson: { seq: 1, messages: [new Map([[1, 2]])] } }),
+        () => ({ source: page, protocol: 1, batchJson: new Blob(["x"]) }),
         () => batch([{ type: "not-a-type" }]),
+        () => ({ source: page, protocol: 1, batchJson: "{not json" }),
         () => ({ source: relay, protocol: 1, nonce: "forged", message: { type: "panel/unsubscribe" } }),
         () => ({ source: relay, protocol: 1, nonce: "forged", message: { type: "attach/path", requestId: "1", path: "x" } }),
-        () => "a plain string",
         () => null,
       ]
-      const huge = batch([{ type: "hook/pong", nonce: "x".repeat(17_000_000) }])
+      const huge = { source: page, protocol: 1, batchJson: `{"seq":1,"messages":[{"type":"hook/pong","nonce":"${"x".repeat(17_000_000)}"}]}` }
       let posted = 0
       let uncloneable = 0
       for (let i = 0; i < 10_000; i++) {
@@ -100,7 +100,7 @@ describe("platform in Chromium", () => {
           window.postMessage(huge, "*")
           posted++
           try {
-            window.postMessage({ source: page, protocol: 1, batch: { seq: 1, messages: [() => 1] } }, "*")
+            window.postMessage({ source: page, protocol: 1, batchJson: () => 1 }, "*")
           } catch {
             uncloneable++
           }

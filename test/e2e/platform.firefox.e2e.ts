@@ -39,8 +39,9 @@ describe("platform in Firefox ESR", () => {
     const posted = await page.evaluate(async () => {
       const bad = [
         { source: "elsewhere" },
-        { source: "ephemera:page", protocol: 2, batch: { seq: 1, messages: [] } },
-        { source: "ephemera:page", protocol: 1, batch: { seq: 1, messages: [{ type: "hook/pong", nonce: new Date() }] } },
+        { source: "ephemera:page", protocol: 2, batchJson: JSON.stringify({ seq: 1, messages: [] }) },
+        { source: "ephemera:page", protocol: 1, batchJson: { seq: 1, messages: [{ type: "hook/pong", nonce: new Date() }] } },
+        { source: "ephemera:page", protocol: 1, batchJson: "{not json" },
         { source: "ephemera:relay", protocol: 1, nonce: "forged", message: { type: "panel/unsubscribe" } },
       ]
       for (let i = 0; i < 1_000; i++) {

@@ -6,7 +6,7 @@ import { waitFor } from "./support/wait"
 /** `npm start` after its build step: headless, it proves each step in one line, and Ctrl-C stops it cleanly. */
 describe("npm start (headless)", () => {
   it.each(["chromium", "firefox"])("prints its confirmation lines in %s and exits cleanly on SIGINT", async browser => {
-    const env = { ...process.env, DEMO_PORT: "0" }
+    const env: NodeJS.ProcessEnv = { ...process.env, DEMO_PORT: "0" }
     delete env.DISPLAY
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--browser", browser], { cwd: ROOT, env })
     let output = ""

@@ -62,8 +62,9 @@ function harness(limits?: Partial<BridgeLimits>, { hello = true } = {}): Harness
       bridge.flush()
       transport.posted.forEach((envelope, index) => {
         expect(envelope.source).toBe(PAGE_SOURCE)
-        expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: envelope.batch })
-        expect(envelope.batch.seq).toBe(transport.posted[0]!.batch.seq + index)
+        const batch = JSON.parse(envelope.batchJson)
+        expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batch, batchJson: envelope.batchJson } })
+        expect(batch.seq).toBe(JSON.parse(transport.posted[0]!.batchJson).seq + index)
       })
       return transport.messages()
     },
@@ -261,6 +262,6 @@ describe("bounds", () => {
     h.bridge.event("a", emitterEvent("kept"))
     h.bridge.flush()
     // seq 0 was the subscribe's batch, seq 1 the lost one.
-    expect(h.transport.posted.map(envelope => envelope.batch.seq)).toEqual([2])
+    expect(h.transport.posted.map(envelope => JSON.parse(envelope.batchJson).seq)).toEqual([2])
   })
 })

@@ -49,7 +49,7 @@ describe("hook.iife.ts", () => {
     fromRelay({ type: "panel/subscribe" })
     expect(hook.listening).toBe(true)
     await vi.waitFor(() => expect(batches.length).toBeGreaterThan(0))
-    const messages = batches.flatMap(envelope => envelope.batch.messages)
+    const messages = batches.flatMap(envelope => JSON.parse(envelope.batchJson).messages)
     expect(messages.map(m => m.type)).toEqual(["hook/hello", "repo/registered"])
     expect(messages[0]).toMatchObject({ url: location.href })
     expect(messages[1]).toMatchObject({ repo: { label: "page-app", libraryVersion: "5.x" } })

@@ -114,8 +114,9 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 function posted(world: World): HookToPanelMessage[] {
   world.hook.flush()
   world.transport.posted.forEach((envelope, index) => {
-    expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: envelope.batch })
-    expect(envelope.batch.seq).toBe(index)
+    const batch = JSON.parse(envelope.batchJson)
+    expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batch, batchJson: envelope.batchJson } })
+    expect(batch.seq).toBe(index)
   })
   return world.transport.messages()
 }

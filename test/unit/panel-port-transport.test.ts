@@ -114,3 +114,14 @@ describe("port transport", () => {
     expect(ports[0]!.pageTypes().at(-1)).toBe("panel/ping")
   })
 })
+
+describe("fromWire", () => {
+  it("parses a page batch's JSON text into the reducer's message", async () => {
+    const { fromWire } = await import("../../devtools-panel/transport/transport")
+    const batch = { seq: 4, messages: [{ type: "hook/pong", nonce: "n" }] }
+    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual({ type: "background/page-batch", batch })
+    expect(fromWire({ type: "background/page-batch", batchJson: "{broken" })).toBeUndefined()
+    const status = { type: "background/page-status", connected: true } as const
+    expect(fromWire(status)).toBe(status)
+  })
+})

@@ -7,7 +7,7 @@ import { FakeWindow } from "../support/fake-window"
 const batch = (seq: number) => ({
   source: PAGE_SOURCE,
   protocol: PROTOCOL_VERSION,
-  batch: { seq, messages: [{ type: "hook/pong", nonce: String(seq) }] },
+  batchJson: JSON.stringify({ seq, messages: [{ type: "hook/pong", nonce: String(seq) }] }),
 })
 
 function setup() {
@@ -24,7 +24,7 @@ function setup() {
   })
   const current = () => pairs[pairs.length - 1]!
   const batchesSent = () =>
-    pairs.flatMap(p => p.toRemote).filter((m: any) => m.type === "content/page-batch").map((m: any) => m.batch.seq)
+    pairs.flatMap(p => p.toRemote).filter((m: any) => m.type === "content/page-batch").map((m: any) => JSON.parse(m.batchJson).seq)
   return { win, pairs, relay, current, batchesSent }
 }
 
@@ -56,8 +56,8 @@ describe("relay", () => {
     const hostile: unknown[] = [
       { source: "other", protocol: 1 },
       { ...batch(0), protocol: 7 },
-      { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batch: "nope" },
-      { ...batch(0), batch: { seq: 0, messages: [{ type: "repo/events", events: [new Blob(["x"])] }] } },
+      { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batchJson: "nope" },
+      { ...batch(0), batchJson: { seq: 0, messages: [{ type: "repo/events", events: [new Blob(["x"])] }] } },
       { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "forged", message: { type: "panel/subscribe" } },
     ]
     for (let i = 0; i < 2000; i++) {

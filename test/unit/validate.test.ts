@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest"
 import { PAGE_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE } from "../../protocol/messages"
-import { checkPageEnvelope, checkPanelToHook, checkRelayEnvelope, MAX_STRING_CHARS, plainDataCheck } from "../../protocol/validate"
+import { checkPageEnvelope, checkPanelToHook, checkRelayEnvelope, MAX_MESSAGES_PER_BATCH, MAX_STRING_CHARS, plainDataCheck } from "../../protocol/validate"
 
-const good = (messages: unknown[] = [{ type: "hook/pong", nonce: "n" }]) => ({
+const batchOf = (messages: unknown[] = [{ type: "hook/pong", nonce: "n" }]) => ({ seq: 1, messages })
+const good = (messages?: unknown[]) => ({
   source: PAGE_SOURCE,
   protocol: PROTOCOL_VERSION,
-  batch: { seq: 1, messages },
+  batchJson: JSON.stringify(batchOf(messages)),
 })
 
 describe("checkPageEnvelope", () => {
-  it("accepts a well-formed batch", () => {
-    const checked = checkPageEnvelope(good())
-    expect(checked).toEqual({ ok: true, value: good().batch })
+  it("accepts a well-formed batch and keeps its text for forwarding", () => {
+    const envelope = good()
+    expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batch: batchOf(), batchJson: envelope.batchJson } })
   })
 
   it.each([
@@ -19,27 +20,38 @@ describe("checkPageEnvelope", () => {
     ["a non-object", "hello", "foreign-source"],
     ["null", null, "foreign-source"],
     ["another protocol version", { ...good(), protocol: 99 }, "bad-version"],
-    ["a batch without seq", { ...good(), batch: { messages: [] } }, "bad-shape"],
-    ["a fractional seq", { ...good(), batch: { seq: 1.5, messages: [] } }, "bad-shape"],
+    ["a batch object instead of its text", { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batchJson: batchOf() }, "not-plain-data"],
+    ["a Blob instead of text", { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batchJson: new Blob(["{}"]) }, "not-plain-data"],
+    ["text that is not JSON", { ...good(), batchJson: "{seq: 1" }, "bad-shape"],
+    ["a batch without seq", { ...good(), batchJson: JSON.stringify({ messages: [] }) }, "bad-shape"],
+    ["a fractional seq", { ...good(), batchJson: JSON.stringify({ seq: 1.5, messages: [] }) }, "bad-shape"],
     ["an unknown message type", good([{ type: "panel/subscribe" }]), "bad-shape"],
     ["a message that is not an object", good([42]), "bad-shape"],
-    ["a Map inside", good([{ type: "hook/pong", nonce: new Map() }]), "not-plain-data"],
-    ["a Date inside", good([{ type: "hook/pong", nonce: new Date() }]), "not-plain-data"],
-    ["NaN inside", good([{ type: "hook/pong", nonce: Number.NaN }]), "not-plain-data"],
-    ["a huge string", good([{ type: "hook/pong", nonce: "x".repeat(MAX_STRING_CHARS + 1) }]), "too-large"],
+    ["too many messages", good(new Array(MAX_MESSAGES_PER_BATCH + 1).fill({ type: "hook/pong", nonce: "" })), "too-large"],
+    ["a huge text", { ...good(), batchJson: " ".repeat(MAX_STRING_CHARS + 1) }, "too-large"],
   ])("refuses %s", (_name, data, reason) => {
     expect(checkPageEnvelope(data)).toEqual({ ok: false, reason })
   })
+})
 
+describe("plainDataCheck", () => {
   it("refuses deep nesting without recursing", () => {
     let deep: unknown = "leaf"
     for (let i = 0; i < 100_000; i++) deep = [deep]
-    expect(checkPageEnvelope(good([{ type: "hook/pong", nonce: deep }]))).toEqual({ ok: false, reason: "too-large" })
+    expect(plainDataCheck({ type: "attach/path", requestId: "1", path: deep })).toBe("too-large")
   })
 
   it("refuses too many nodes", () => {
     const wide = new Array(600_000).fill(0)
     expect(plainDataCheck(wide)).toBe("too-large")
+  })
+
+  it.each([
+    ["a Map", new Map()],
+    ["a Date", new Date()],
+    ["NaN", Number.NaN],
+  ])("refuses %s", (_name, value) => {
+    expect(plainDataCheck({ value })).toBe("not-plain-data")
   })
 })
 

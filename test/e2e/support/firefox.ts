@@ -28,6 +28,12 @@ export async function launchFirefox(options: { headless?: boolean } = {}): Promi
     handleSIGTERM: false,
     extraPrefsFirefox: {
       "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+      // Tests open the panel as its own tab, which sends the inspected page to
+      // the background, where Firefox clamps timers to 1 s. Users inspect the
+      // foreground tab; tests must not run at background speed either.
+      "dom.min_background_timeout_value": 4,
+      "dom.min_background_timeout_value_without_budget_throttling": 4,
+      "dom.timeout.enable_budget_timer_throttling": false,
     },
   })
   await browser.installExtension(FIREFOX_DIST)

@@ -1,0 +1,132 @@
+/**
+ * Simulated peers end to end in Chromium: the demo app in two tabs joined
+ * through the hub, the panel of tab A adding peers. What counts is what tab
+ * B renders and stores, not what the panel believes.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { launchChromium, type ChromiumSession } from "./support/chromium"
+import { demoReady } from "./support/demo-page"
+import { addPeers, clickIn, memberIds, openSimulate, pageKnows, remoteCursors, simRows, waitForMovingCursors } from "./support/simulate-panel"
+import { waitFor } from "./support/wait"
+
+const demoUrl = inject("demoUrl")
+/** Two heartbeats of the repo (10 s each) plus a margin: a leak would ride on one of them. */
+const LOCAL_ONLY_WINDOW_MS = 21_000
+
+describe("simulated peers in Chromium", () => {
+  let chromium: ChromiumSession
+  beforeAll(async () => {
+    chromium = await launchChromium()
+  })
+  afterAll(async () => {
+    await chromium?.close()
+  })
+
+  async function twoTabs(room: string) {
+    const a = await chromium.openTab(`${demoUrl}/?room=${room}&name=alice`)
+    const b = await chromium.openTab(`${demoUrl}/?room=${room}&name=bob`)
+    await Promise.all([demoReady(a.page), demoReady(b.page)])
+    // Real cursors, so the editor has positions to take its bounds from.
+    await a.page.evaluate(() => (window as any).demo.peers[0].setCursor(200, 150))
+    await b.page.evaluate(() => (window as any).demo.peers[0].setCursor(640, 420))
+    const panel = await chromium.openPanel(a.tabId)
+    await openSimulate(panel)
+    return { a, b, panel }
+  }
+
+  it("shows network-wide peers in tab B, keeps a local-only one out of it for two heartbeats, and removes all from both", async () => {
+    const { a, b, panel } = await twoTabs("sim-wide")
+
+    const ghosts = await addPeers(panel, { name: "ghost", count: 3, visibility: "network", cursorHz: 20 })
+    expect(ghosts.map(row => row.name)).toEqual(["ghost-1", "ghost-2", "ghost-3"])
+    const ghostIds = ghosts.map(row => row.id)
+    const rendered = await waitForMovingCursors(b.page, ghostIds, "tab B")
+    expect(rendered.map(cursor => cursor.name).sort()).toEqual(["ghost-1", "ghost-2", "ghost-3"])
+    await waitFor(async () => (await memberIds(b.page)).filter(id => ghostIds.includes(id)).length === 3, "tab B to list the ghosts as members")
+
+    const [hermit] = await addPeers(panel, { name: "hermit", count: 1, visibility: "local" })
+    await waitForMovingCursors(a.page, [hermit!.id], "tab A")
+    // An observation window, not a sleep: tab B is checked continuously for its whole length.
+    const started = Date.now()
+    let checks = 0
+    while (Date.now() - started < LOCAL_ONLY_WINDOW_MS) {
+      expect(await pageKnows(b.page, hermit!.id)).toEqual({ dom: false, stores: [] })
+      checks++
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    expect(checks).toBeGreaterThan(50)
+    expect((await pageKnows(a.page, hermit!.id)).dom).toBe(true)
+    // The ghosts kept moving all along in B.
+    await waitForMovingCursors(b.page, ghostIds, "tab B after the window")
+
+    await clickIn(panel, '[data-testid="sim-remove-all"]')
+    await waitFor(async () => (await simRows(panel)).length === 0, "the panel's list to empty")
+    for (const [tab, page] of [["A", a.page], ["B", b.page]] as const) {
+      await waitFor(async () => {
+        const known = await Promise.all([...ghostIds, hermit!.id].map(id => pageKnows(page, id)))
+        return known.every(seen => !seen.dom && seen.stores.length === 0)
+      }, `tab ${tab} to forget every simulated peer`)
+    }
+    expect((await remoteCursors(b.page)).map(cursor => cursor.name)).toEqual(["alice"])
+    await panel.close()
+    await a.page.close()
+    await b.page.close()
+  })
+
+  it("marks simulated peers in the live view, and cleans up when the app unregisters its repo", async () => {
+    const { a, b, panel } = await twoTabs("sim-marks")
+    const [marked] = await addPeers(panel, { name: "marked", count: 1, visibility: "network" })
+    await waitForMovingCursors(b.page, [marked!.id], "tab B")
+    await clickIn(panel, '[data-testid="tab-live"]')
+    const simulatedAttr = (selector: string) => panel.evaluate((sel: string) => document.querySelector(sel)?.getAttribute("data-simulated"), selector)
+    await waitFor(async () => (await simulatedAttr(`[data-testid="member-row"][data-peer-id="${marked!.id}"]`)) === "true", "the member row marked as simulated")
+    const [realPeer] = await demoReady(b.page)
+    expect(await simulatedAttr(`[data-testid="member-row"][data-peer-id="${realPeer}"]`)).toBe("false")
+    expect(await simulatedAttr(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${marked!.id}"]`)).toBe("true")
+    expect(await simulatedAttr(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${realPeer}"]`)).toBe("false")
+
+    // register() hands back the same unregister for a repo already registered.
+    await clickIn(panel, '[data-testid="tab-simulate"]')
+    await a.page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.register((window as any).demo.peers[0].repo)())
+    await waitFor(async () => !(await pageKnows(b.page, marked!.id)).dom, "tab B to lose the peer of the unregistered repo")
+    const notice = await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="sim-notice"][data-reason="gone"]')?.textContent), "the panel to say the repo is gone")
+    expect(notice).toMatch(/alice is gone \(unregistered\)/)
+    expect(await panel.evaluate(() => (document.querySelector('[data-testid="sim-add"]') as HTMLButtonElement).disabled)).toBe(true)
+    await panel.close()
+    await a.page.close()
+    await b.page.close()
+  })
+
+  it("removes the peers when the panel closes with keep-on-close off, and when the page reloads with it on", async () => {
+    const { a, b, panel } = await twoTabs("sim-close")
+    const [leaving] = await addPeers(panel, { name: "leaving", count: 1, visibility: "network" })
+    await waitForMovingCursors(b.page, [leaving!.id], "tab B")
+    await panel.close()
+    await waitFor(async () => !(await pageKnows(b.page, leaving!.id)).dom, "tab B to lose the peer once the panel is closed")
+
+    const reopened = await chromium.openPanel(a.tabId)
+    await openSimulate(reopened)
+    await clickIn(reopened, '[data-testid="sim-keep-on-close"]')
+    await waitFor(() => reopened.evaluate(() => (document.querySelector('[data-testid="sim-keep-on-close"]') as HTMLInputElement).checked), "keep-on-close on")
+    const [staying] = await addPeers(reopened, { name: "staying", count: 1, visibility: "network" })
+    await waitForMovingCursors(b.page, [staying!.id], "tab B")
+    await reopened.close()
+    // The relay waits 3 s before telling the hook nobody listens; the peer must outlive that.
+    const closedAt = Date.now()
+    while (Date.now() - closedAt < 5_000) {
+      expect((await pageKnows(b.page, staying!.id)).dom).toBe(true)
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    // A reload removes it everywhere (pagehide), and the panel says so.
+    const watching = await chromium.openPanel(a.tabId)
+    await openSimulate(watching)
+    await waitFor(async () => (await simRows(watching)).some(row => row.id === staying!.id), "the reopened panel to list the kept peer")
+    await a.page.reload()
+    await waitFor(async () => !(await pageKnows(b.page, staying!.id)).dom, "tab B to lose the peer when tab A reloads")
+    expect((await pageKnows(b.page, staying!.id)).stores).toEqual([])
+    await waitFor(() => watching.evaluate(() => document.querySelector('[data-testid="sim-notice"]')?.textContent), "the reload notice")
+    await watching.close()
+    await a.page.close()
+    await b.page.close()
+  })
+})

@@ -1,0 +1,147 @@
+/**
+ * Driving the panel's Simulate view and reading the demo page's view of
+ * simulated peers, the same in Playwright (Chromium) and puppeteer (Firefox):
+ * everything goes through evaluate(), which both offer.
+ */
+import type { Evaluator } from "./demo-page"
+import { waitFor } from "./wait"
+
+export interface SimRow {
+  id: string
+  name: string
+  state: string
+  paused: boolean
+  visibility: string
+}
+
+export interface AddPeers {
+  name: string
+  count: number
+  visibility: "local" | "network"
+  /** Rate of the cursor's random walk (the editor pre-fills one from the room). */
+  cursorHz?: number
+  /** Namespaces to leave out (the editor includes every namespace of the room). */
+  exclude?: string[]
+}
+
+/** Clicks an element by selector (inside the panel page). */
+export async function clickIn(panel: Evaluator, selector: string): Promise<void> {
+  const found = await panel.evaluate((sel: string) => {
+    const element = document.querySelector<HTMLElement>(sel)
+    element?.click()
+    return element !== null
+  }, selector)
+  if (!found) throw new Error(`nothing to click at ${selector}`)
+}
+
+/** Sets an input, select or textarea the way typing would (Svelte listens to input and change). */
+export async function setField(panel: Evaluator, selector: string, value: string): Promise<void> {
+  const found = await panel.evaluate(
+    ({ sel, text }: { sel: string; text: string }) => {
+      const element = document.querySelector<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(sel)
+      if (!element) return false
+      element.value = text
+      element.dispatchEvent(new Event("input", { bubbles: true }))
+      element.dispatchEvent(new Event("change", { bubbles: true }))
+      return true
+    },
+    { sel: selector, text: value },
+  )
+  if (!found) throw new Error(`no field at ${selector}`)
+}
+
+export function simRows(panel: Evaluator): Promise<SimRow[]> {
+  return panel.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-testid="sim-peer-row"]')].map(row => ({
+      id: row.dataset.peerId ?? "",
+      name: row.dataset.name ?? "",
+      state: row.dataset.state ?? "",
+      paused: row.dataset.paused === "true",
+      visibility: row.dataset.visibility ?? "",
+    })),
+  )
+}
+
+/** Opens the Simulate tab and waits until the form has an editor for `namespace`. */
+export async function openSimulate(panel: Evaluator, namespace = "cursor"): Promise<void> {
+  await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="tab-simulate"]') !== null), "the Simulate tab")
+  await clickIn(panel, '[data-testid="tab-simulate"]')
+  await waitFor(
+    () => panel.evaluate((ns: string) => document.querySelector(`[data-testid="sim-namespace-editor"][data-namespace="${ns}"]`) !== null, namespace),
+    `the ${namespace} editor`,
+  )
+}
+
+/** Fills the form and adds; resolves with the new rows once they are all live. */
+export async function addPeers(panel: Evaluator, options: AddPeers): Promise<SimRow[]> {
+  const before = new Set((await simRows(panel)).map(row => row.id))
+  await setField(panel, '[data-testid="sim-name"]', options.name)
+  await setField(panel, '[data-testid="sim-count"]', String(options.count))
+  await setField(panel, '[data-testid="sim-visibility"]', options.visibility)
+  for (const namespace of options.exclude ?? []) {
+    await clickIn(panel, `[data-testid="sim-namespace-editor"][data-namespace="${namespace}"] [data-testid="sim-include"]`)
+  }
+  if (options.cursorHz !== undefined) {
+    await setField(panel, '[data-testid="sim-namespace-editor"][data-namespace="cursor"] [data-testid="sim-rate"]', String(options.cursorHz))
+  }
+  await clickIn(panel, '[data-testid="sim-add"]')
+  return waitFor(
+    async () => {
+      const error = await panel.evaluate(() => document.querySelector('[data-testid="sim-error"]')?.textContent ?? "")
+      if (error) throw new Error(`the panel reported: ${error}`)
+      const added = (await simRows(panel)).filter(row => !before.has(row.id))
+      return added.length === options.count && added.every(row => row.state === "live") ? added : undefined
+    },
+    `${options.count} × ${options.name} to go live`,
+  )
+}
+
+export interface RenderedCursor {
+  peerId: string
+  name: string
+  left: string
+  top: string
+}
+
+/** The demo page's rendered remote cursors. */
+export function remoteCursors(page: Evaluator): Promise<RenderedCursor[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-testid="remote-cursor"]')].map(cursor => ({
+      peerId: cursor.dataset.peerId ?? "",
+      name: cursor.dataset.name ?? "",
+      left: cursor.style.left,
+      top: cursor.style.top,
+    })),
+  )
+}
+
+/** The demo page's rendered member list (peer ids). */
+export function memberIds(page: Evaluator): Promise<string[]> {
+  return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid="member"]')].map(member => member.dataset.peerId ?? ""))
+}
+
+/** Whether a peer id is anywhere in the page: its DOM or any namespace store of its first repo. */
+export function pageKnows(page: Evaluator, peerId: string): Promise<{ dom: boolean; stores: string[] }> {
+  return page.evaluate((id: string) => {
+    const demo = (window as any).demo
+    const stores = ["presence", "cursor", "typing"].filter(namespace => Object.hasOwn(demo.peers[0].getStates(namespace), id))
+    return { dom: document.querySelector(`[data-peer-id="${id}"]`) !== null, stores }
+  }, peerId)
+}
+
+/** Waits until each of `ids` has a rendered cursor in `page`, then until every one of them has moved. */
+export async function waitForMovingCursors(page: Evaluator, ids: string[], what: string): Promise<RenderedCursor[]> {
+  const first = await waitFor(async () => {
+    const cursors = await remoteCursors(page)
+    const mine = ids.map(id => cursors.find(cursor => cursor.peerId === id))
+    return mine.every(Boolean) ? (mine as RenderedCursor[]) : undefined
+  }, `${what}: every cursor rendered`)
+  await waitFor(async () => {
+    const cursors = await remoteCursors(page)
+    return first.every(start => {
+      const now = cursors.find(cursor => cursor.peerId === start.peerId)
+      return now !== undefined && (now.left !== start.left || now.top !== start.top)
+    })
+  }, `${what}: every cursor moving`)
+  return first
+}
