@@ -5,7 +5,7 @@
  * themselves; their effect appears in the channel-out events.
  */
 import type { CommandSummary } from "../../../protocol/messages"
-import { collectEphemeralData, serializeRepoValue } from "./loro-values"
+import { serializeRepoValue } from "./loro-values"
 import { isObject, messageType, read } from "./repo-shape"
 
 /** A message producing more commands than this is cut (the last summary says so). */
@@ -34,8 +34,8 @@ function detailOf(command: Record<string, unknown>, type: string): Pick<CommandS
   const rest: Record<string, unknown> = {}
   for (const key of Object.keys(command)) if (key !== "type") rest[key] = read(command, key)
   if (Object.keys(rest).length === 0) return {}
-  const envelopeMessage = read(read(command, "envelope"), "message")
-  const fullBytes = collectEphemeralData(envelopeMessage)
-  collectEphemeralData({ type: "channel/ephemeral", stores: read(command, "stores") }, fullBytes)
-  return { detail: serializeRepoValue(rest, fullBytes) }
+  // Payload bytes are summarised (length and head), not copied whole: the
+  // same buffers travel whole in the channel-in/out events that carry them,
+  // and copying them here too tripled the hook's cost per ephemeral frame.
+  return { detail: serializeRepoValue(rest) }
 }

@@ -9,7 +9,7 @@
  */
 import { flattenCommands } from "./command-summary"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
-import { collectEphemeralData, serializeRepoValue } from "./loro-values"
+import { serializeRepoValue } from "./loro-values"
 import { captureDelta } from "./model-summary"
 import { messageType, read, type SynchronizerLike } from "./repo-shape"
 import type { RepoSink, TapBoard, Teardown } from "./tap-board"
@@ -96,7 +96,8 @@ export class UpdateFnTap {
       ...base,
       kind: "sync-message",
       msgType: type,
-      message: serializeRepoValue(message, collectEphemeralData(read(read(message, "envelope"), "message"))),
+      // Bytes summarised: a received message's payload travels whole in its channel-in event.
+      message: serializeRepoValue(message),
       commands: flattenCommands(command),
       delta: delta(),
     }))
