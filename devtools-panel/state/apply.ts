@@ -102,6 +102,10 @@ function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: Hoo
       state.attachResults = results
       return
     }
+    case "simulate/state":
+    case "simulate/error":
+      // Not shown by this panel build.
+      return
     default:
       skipUnknown(message)
   }

@@ -182,13 +182,11 @@ describe("decodeEphemeralStore rejects malformed input", () => {
 
   it("refuses a bogus length before allocating anything", () => {
     const bogus = new Uint8Array([0x01, ...varint(2 ** 40), 0x61])
-    const started = performance.now()
     expect(() => decodeEphemeralStore(bogus)).toThrow(/exceeds the 1 bytes left/)
     const hugeCount = new Uint8Array([...varint(2 ** 50)])
     expect(() => decodeEphemeralStore(hugeCount)).toThrow(/entry count/)
     const hugeList = encoded(entry("k", [5, ...varint(1_000_000_000)], 1))
     expect(() => decodeEphemeralStore(hugeList)).toThrow(/list length/)
-    expect(performance.now() - started).toBeLessThan(50)
   })
 
   it("names the problem", () => {
@@ -210,7 +208,6 @@ describe("decodeEphemeralStore rejects malformed input", () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff
       return seed / 0x7fffffff
     }
-    const started = performance.now()
     for (let round = 0; round < 3_000; round++) {
       const bytes =
         round % 2 === 0
@@ -219,7 +216,6 @@ describe("decodeEphemeralStore rejects malformed input", () => {
       const result = tryDecodeEphemeralStore(bytes)
       if (!result.ok) expect(() => decodeEphemeralStore(bytes)).toThrow(EphemeralDecodeError)
     }
-    expect(performance.now() - started).toBeLessThan(2_000)
   })
 })
 
