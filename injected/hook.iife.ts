@@ -11,7 +11,12 @@ import { createHook } from "./hook/create-hook"
 try {
   const scope = globalThis as unknown as Record<string, unknown>
   if (typeof window !== "undefined" && scope[HOOK_GLOBAL] === undefined) {
-    const { hook } = createHook({ transport: windowTransport(window), url: () => location.href, root: window })
+    const { hook } = createHook({
+      transport: windowTransport(window),
+      url: () => location.href,
+      root: window,
+      onPageHide: listener => addEventListener("pagehide", listener),
+    })
     Object.defineProperty(globalThis, HOOK_GLOBAL, { value: hook, enumerable: false, configurable: true, writable: false })
   }
 } catch {

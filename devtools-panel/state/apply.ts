@@ -8,6 +8,7 @@ import { Draft, type Mutable } from "./draft"
 import type { PanelState } from "./panel-state"
 import { applyRepoEvents } from "./repo-events"
 import { disableTap, registerRepo, resetPage, unregisterRepo } from "./repos"
+import { applySimulationState, recordSimulationError } from "./simulation"
 
 /** Attach answers kept for the attach box (older ones have long been shown). */
 const MAX_ATTACH_RESULTS = 32
@@ -103,8 +104,10 @@ function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: Hoo
       return
     }
     case "simulate/state":
+      applySimulationState(draft, state, message)
+      return
     case "simulate/error":
-      // Not shown by this panel build.
+      recordSimulationError(state, message)
       return
     default:
       skipUnknown(message)

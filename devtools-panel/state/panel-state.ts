@@ -6,6 +6,7 @@
  */
 import type { ModelSnapshot, RelayStats, RepoInfo, WireValue } from "../../protocol/messages"
 import { emptyLog, type EventLog } from "./event-log"
+import type { RepoSimulationState, SimulationFailure } from "./simulation"
 
 /** The channel that delivered an imported entry. */
 export interface Via {
@@ -70,6 +71,8 @@ export interface RepoState {
   readonly eventCount: number
   /** The latest inbound frame carrying ephemeral data: imports that follow are attributed to it. */
   readonly lastInbound?: { readonly via: Via; readonly docIds: readonly string[] }
+  /** Its simulated peers, from the latest simulate/state (absent until one arrives). */
+  readonly simulation?: RepoSimulationState
 }
 
 export interface AttachResult {
@@ -94,6 +97,8 @@ export interface PanelState {
   readonly hookDropReasons: Readonly<Record<string, number>>
   readonly relay: RelayStats
   readonly attachResults: ReadonlyMap<string, AttachResult>
+  /** simulate/* requests the hook refused, by request id. */
+  readonly simulationErrors: ReadonlyMap<string, SimulationFailure>
   readonly lastPong?: string
   readonly log: EventLog
 }
@@ -110,6 +115,7 @@ export function initialState(logCapacity = DEFAULT_LOG_CAPACITY): PanelState {
     hookDropReasons: {},
     relay: { dropped: 0, byReason: {}, lost: 0 },
     attachResults: new Map(),
+    simulationErrors: new Map(),
     log: emptyLog(logCapacity),
   }
 }

@@ -7,6 +7,9 @@ export interface PanelTab {
   label: string
 }
 
-export const PANEL_TABS = [{ id: "live", label: "Live" }] as const satisfies readonly PanelTab[]
+export const PANEL_TABS = [
+  { id: "live", label: "Live" },
+  { id: "simulate", label: "Simulate" },
+] as const satisfies readonly PanelTab[]
 
 export type PanelTabId = (typeof PANEL_TABS)[number]["id"]

@@ -7,6 +7,7 @@ import type { HookToPanelMessage, PanelToHookMessage, RepoInfo } from "../../pro
 import { HookBridge, type BridgeLimits } from "../bridge/bridge"
 import type { HookTransport } from "../bridge/transport"
 import { discoverRepos, resolveRepoPath } from "../discovery"
+import { SimulationCommands, type SimulationHost } from "../simulate/hook-commands"
 import { RepoRegistry } from "./registry"
 import type { EphemeraHook, HookStats, RegisterOptions } from "./types"
 import { HOOK_VERSION } from "./version"
@@ -19,6 +20,10 @@ export interface HookEnvironment {
   root: object
   now?: () => number
   limits?: Partial<BridgeLimits>
+  /** Calls `listener` when the page hides (pagehide): simulated peers must leave with it. */
+  onPageHide?: (listener: () => void) => void
+  /** Tests replace the simulation engine. */
+  createSimulationEngine?: SimulationHost["createEngine"]
 }
 
 export interface HookHandle {
@@ -38,12 +43,32 @@ export function createHook(env: HookEnvironment): HookHandle {
     now,
     ...(env.limits ? { limits: env.limits } : {}),
     handlers: {
-      announceRepos: () => registry.announceAll(),
+      announceRepos: () => {
+        registry.announceAll()
+        simulationCommands?.announce()
+      },
       attachPath: (requestId, path) => attach(requestId, path),
       scan: () => scan(),
+      simulate: message => simulation().handle(message),
+      panelGone: () => simulationCommands?.panelGone(),
     },
   })
-  const registry = new RepoRegistry(bridge, now)
+  const registry = new RepoRegistry(bridge, now, repoId => void simulationCommands?.repoGone(repoId))
+
+  // Created by the first simulate/* request: a page nobody simulates in loads no engine and adds no listener.
+  let simulationCommands: SimulationCommands | undefined
+  function simulation(): SimulationCommands {
+    if (simulationCommands) return simulationCommands
+    const commands = new SimulationCommands({
+      repoOf: repoId => registry.repoOf(repoId),
+      send: message => bridge.send(message),
+      reply: message => bridge.reply(message),
+      ...(env.createSimulationEngine ? { createEngine: env.createSimulationEngine } : {}),
+    })
+    env.onPageHide?.(() => void commands.dispose())
+    simulationCommands = commands
+    return commands
+  }
 
   function attach(requestId: string, path: string): void {
     const resolved = resolveRepoPath(env.root, path)
@@ -124,6 +149,7 @@ export function createHook(env: HookEnvironment): HookHandle {
     hook: Object.freeze(hook),
     dispose() {
       registry.disposeAll()
+      void simulationCommands?.dispose()
       bridge.dispose()
     },
   }

@@ -25,10 +25,18 @@ export class RepoRegistry {
   readonly #byId = new Map<string, { tapped: TappedRepo; registration: Registration }>()
   readonly #byRepo = new WeakMap<object, Registration>()
   #nextId = 1
+  readonly #onUnregistered: ((repoId: string) => void) | undefined
 
-  constructor(bridge: HookBridge, now: () => number) {
+  /** `onUnregistered` lets what works on a repo (a simulation) end with its registration. */
+  constructor(bridge: HookBridge, now: () => number, onUnregistered?: (repoId: string) => void) {
     this.#bridge = bridge
     this.#now = now
+    this.#onUnregistered = onUnregistered
+  }
+
+  /** The live repo registered as `repoId`, while it is registered. */
+  repoOf(repoId: string): object | undefined {
+    return this.#byId.get(repoId)?.tapped.repo
   }
 
   find(repo: unknown): Registration | undefined {
@@ -98,6 +106,7 @@ export class RepoRegistry {
     this.#byRepo.delete(entry.tapped.repo)
     entry.tapped.dispose()
     this.#bridge.send({ type: "repo/unregistered", repoId, reason })
+    this.#onUnregistered?.(repoId)
   }
 }
 

@@ -1,0 +1,62 @@
+/**
+ * Simulated peers as the hook reports them. Each `simulate/state` replaces a
+ * repo's list wholesale (the hook sends the full list after every change), so
+ * a peer is simulated exactly when the latest list names it. Errors are kept
+ * by request id for the Simulate view, like attach results.
+ */
+import type { HookToPanelMessage, SimulatedPeerInfo, SimulationErrorCode } from "../../protocol/messages"
+import type { Draft, Mutable } from "./draft"
+import type { PanelState } from "./panel-state"
+
+type SimulateState = Extract<HookToPanelMessage, { type: "simulate/state" }>
+type SimulateError = Extract<HookToPanelMessage, { type: "simulate/error" }>
+
+export interface RepoSimulationState {
+  readonly peers: readonly SimulatedPeerInfo[]
+  /** The peers' ids: every store key and model peer with one of these ids is simulated. */
+  readonly ids: ReadonlySet<string>
+  readonly keepOnClose: boolean
+  /** Counts simulate/state messages for this repo: a request is answered once it moves. */
+  readonly version: number
+}
+
+export interface SimulationFailure {
+  readonly message: string
+  readonly code?: SimulationErrorCode
+}
+
+/** Failures kept for the view (it only ever shows the latest request's). */
+const MAX_SIMULATION_ERRORS = 32
+
+const NO_IDS: ReadonlySet<string> = new Set()
+
+export function applySimulationState(draft: Draft, state: Mutable<PanelState>, message: SimulateState): void {
+  const current = state.repos.get(message.repoId)
+  if (!current || !Array.isArray(message.peers)) return
+  const peers = message.peers.filter(peer => typeof peer?.id === "string")
+  const repos = draft.map(state.repos)
+  const repo = draft.object(current)
+  repo.simulation = {
+    peers,
+    ids: new Set(peers.map(peer => peer.id)),
+    keepOnClose: message.keepOnClose === true,
+    version: (current.simulation?.version ?? 0) + 1,
+  }
+  repos.set(message.repoId, repo)
+  state.repos = repos
+}
+
+export function recordSimulationError(state: Mutable<PanelState>, message: SimulateError): void {
+  const errors = new Map(state.simulationErrors)
+  errors.set(String(message.requestId), {
+    message: typeof message.message === "string" && message.message !== "" ? message.message : "The page refused the request.",
+    ...(typeof message.code === "string" ? { code: message.code } : {}),
+  })
+  while (errors.size > MAX_SIMULATION_ERRORS) errors.delete(errors.keys().next().value!)
+  state.simulationErrors = errors
+}
+
+/** The ids of a repo's simulated peers (empty when it simulates nothing). */
+export function simulatedIds(repo: { readonly simulation?: RepoSimulationState } | undefined): ReadonlySet<string> {
+  return repo?.simulation?.ids ?? NO_IDS
+}

@@ -1,0 +1,242 @@
+// @vitest-environment jsdom
+/**
+ * The Simulate view over an in-memory transport: what it pre-fills from
+ * real peers, what it sends, how it shows the hook's answers, and how the
+ * live view marks simulated peers.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import type { HookToPanelMessage, PanelToHookMessage, SimulatedPeerInfo } from "../../protocol/messages"
+import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
+import { T0, batch, channel, entry, hello, pageStatus, peer, registered, repoInfo, store } from "./fixtures/messages"
+
+const DOC = "room:lobby"
+const SELF = "100"
+const BOB = "200"
+const SIM = "1099511627777"
+
+let seq = 1
+function fromPage(panel: MountedPanel, ...messages: HookToPanelMessage[]): void {
+  panel.push(batch(seq++, ...messages))
+}
+
+function openPage(panel: MountedPanel): void {
+  seq = 1
+  panel.push(pageStatus(true))
+  fromPage(
+    panel,
+    hello(),
+    registered(repoInfo(), {
+      peers: [peer(BOB, { name: "bob", channels: [1], subscriptions: [DOC] })],
+      channels: [channel(1, BOB)],
+      stores: [
+        store(DOC, "presence", [entry(SELF, { name: "alice", color: "#f00" }, T0), entry(BOB, { name: "bob", color: "#00f" }, T0)]),
+        store(DOC, "cursor", [entry(SELF, { x: 100, y: 40 }, T0), entry(BOB, { x: 700, y: 560 }, T0)]),
+        store(DOC, "typing", [entry(BOB, { typing: false }, T0)]),
+      ],
+    }),
+  )
+}
+
+function simPeer(overrides: Partial<SimulatedPeerInfo> = {}): SimulatedPeerInfo {
+  return {
+    id: SIM,
+    name: "sim",
+    docId: DOC,
+    visibility: "local",
+    namespaces: {
+      presence: { value: { name: "sim", color: "#123456" }, behaviour: { kind: "static" } },
+      cursor: { value: { x: 10, y: 20 }, behaviour: { kind: "random-walk", rateHz: 10, step: 6, bounds: { x: [100, 700], y: [40, 560] } } },
+    },
+    paused: false,
+    state: "live",
+    channelId: 1_000_000_007,
+    createdAt: T0,
+    ...overrides,
+  }
+}
+
+function type(panel: MountedPanel, element: HTMLElement, value: string): void {
+  const input = element as HTMLInputElement
+  input.value = value
+  input.dispatchEvent(new Event(input.tagName === "SELECT" ? "change" : "input", { bubbles: true }))
+  panel.settle()
+}
+
+function click(panel: MountedPanel, element: HTMLElement): void {
+  element.click()
+  panel.settle()
+}
+
+function editor(panel: MountedPanel, namespace: string): HTMLElement {
+  return panel.one("sim-namespace-editor", `[data-namespace="${namespace}"]`)
+}
+
+function inEditor(panel: MountedPanel, namespace: string, testId: string): HTMLInputElement {
+  return editor(panel, namespace).querySelector<HTMLInputElement>(`[data-testid="${testId}"]`)!
+}
+
+function sent(panel: MountedPanel): PanelToHookMessage[] {
+  return panel.transport.sentToPage()
+}
+
+describe("Simulate view", () => {
+  let panel: MountedPanel
+  beforeEach(() => {
+    panel = mountPanel()
+    openPage(panel)
+    click(panel, panel.one("tab-simulate"))
+  })
+  afterEach(() => panel.destroy())
+
+  it("pre-fills one editor per namespace from real peers' values and positions", () => {
+    expect((panel.one("sim-repo-select") as HTMLSelectElement).value).toBe("r1")
+    expect((panel.one("sim-room-select") as HTMLSelectElement).value).toBe(DOC)
+    expect(panel.all("sim-namespace-editor").map(el => el.dataset.namespace)).toEqual(["presence", "cursor", "typing"])
+    expect(JSON.parse(inEditor(panel, "presence", "sim-value").value)).toEqual({ name: "{{name}}", color: "{{color}}" })
+    expect(Object.keys(JSON.parse(inEditor(panel, "cursor", "sim-value").value))).toEqual(["x", "y"])
+    expect(inEditor(panel, "cursor", "sim-behaviour").value).toBe("random-walk")
+    expect(["sim-x-min", "sim-x-max", "sim-y-min", "sim-y-max"].map(id => inEditor(panel, "cursor", id).value)).toEqual(["100", "700", "40", "560"])
+    expect(inEditor(panel, "typing", "sim-behaviour").value).toBe("toggle")
+    expect(inEditor(panel, "typing", "sim-toggle-field").value).toBe("typing")
+    expect(inEditor(panel, "presence", "sim-behaviour").value).toBe("static")
+  })
+
+  it("adds N auto-numbered peers with one simulate/add, and says so while the page answers", () => {
+    type(panel, panel.one("sim-name"), "ghost")
+    type(panel, panel.one("sim-count"), "3")
+    type(panel, panel.one("sim-visibility"), "network")
+    click(panel, inEditor(panel, "typing", "sim-include"))
+    expect(panel.one("sim-add").textContent).toBe("Add 3 peers")
+    click(panel, panel.one("sim-add"))
+
+    const [add] = sent(panel)
+    expect(add).toMatchObject({ type: "simulate/add", repoId: "r1" })
+    if (add?.type !== "simulate/add") throw new Error("expected simulate/add")
+    expect(add.peers.map(spec => [spec.name, spec.docId, spec.visibility, Object.keys(spec.namespaces)])).toEqual([
+      ["ghost-1", DOC, "network", ["presence", "cursor"]],
+      ["ghost-2", DOC, "network", ["presence", "cursor"]],
+      ["ghost-3", DOC, "network", ["presence", "cursor"]],
+    ])
+    expect(add.peers[1]!.namespaces.presence!.value).toMatchObject({ name: "ghost-2" })
+    expect(add.peers[0]!.namespaces.cursor!.behaviour).toMatchObject({ kind: "random-walk", bounds: { x: [100, 700], y: [40, 560] } })
+    expect(panel.all("sim-pending")).toHaveLength(1)
+
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer({ name: "ghost-1" })], keepOnClose: false })
+    expect(panel.all("sim-pending")).toHaveLength(0)
+    expect(panel.all("sim-peer-row").map(row => [row.dataset.peerId, row.dataset.name, row.dataset.state])).toEqual([[SIM, "ghost-1", "live"]])
+  })
+
+  it("shows invalid JSON and bad parameters inline and sends nothing", () => {
+    type(panel, inEditor(panel, "cursor", "sim-value"), '{"x": 1,\n}')
+    expect(inEditor(panel, "cursor", "sim-json-error").textContent).toMatch(/^Invalid JSON at line 2, column 1: /)
+    expect((panel.one("sim-add") as HTMLButtonElement).disabled).toBe(true)
+    type(panel, inEditor(panel, "cursor", "sim-value"), '{"x": 1, "y": 2}')
+    type(panel, inEditor(panel, "cursor", "sim-rate"), "500")
+    expect(inEditor(panel, "cursor", "sim-behaviour-error").textContent).toMatch(/at most 60 Hz/)
+    type(panel, panel.one("sim-count"), "0")
+    expect(panel.one("sim-field-error", '[data-field="count"]').textContent).toMatch(/between 1 and 200/)
+    click(panel, panel.one("sim-add"))
+    expect(sent(panel)).toEqual([])
+  })
+
+  it("asks before adding values that do not match real peers' shape", () => {
+    type(panel, inEditor(panel, "presence", "sim-value"), '{"name": 42}')
+    expect(inEditor(panel, "presence", "sim-shape-warning").textContent).toMatch(/value.color is missing/)
+    click(panel, panel.one("sim-add"))
+    expect(sent(panel)).toEqual([])
+    expect(panel.one("sim-confirm-warnings").textContent).toMatch(/presence: value.name: a string in real peers' values, here a number/)
+    click(panel, panel.one("sim-cancel-confirm"))
+    expect(panel.all("sim-confirm-warnings")).toHaveLength(0)
+    click(panel, panel.one("sim-add"))
+    click(panel, panel.one("sim-confirm"))
+    expect(sent(panel).map(message => message.type)).toEqual(["simulate/add"])
+  })
+
+  it("shows the page's refusal in words", () => {
+    click(panel, panel.one("sim-add"))
+    const [add] = sent(panel) as Array<{ requestId: string }>
+    fromPage(panel, { type: "simulate/error", requestId: add!.requestId, message: 'peers[0].docId: the repo has no document or ephemeral store for "room:lobby"', code: "unknown-doc" })
+    expect(panel.one("sim-error").textContent).toBe('Could not add sim: peers[0].docId: the repo has no document or ephemeral store for "room:lobby"')
+    expect(panel.all("sim-pending")).toHaveLength(0)
+  })
+
+  it("pauses, edits, removes one, removes all and switches keep-on-close through the page", () => {
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer()], keepOnClose: false })
+    const row = () => panel.one("sim-peer-row", `[data-peer-id="${SIM}"]`)
+    const inRow = (testId: string) => row().querySelector<HTMLElement>(`[data-testid="${testId}"]`)!
+    click(panel, inRow("sim-pause"))
+    click(panel, panel.one("sim-keep-on-close"))
+    expect((panel.one("sim-keep-on-close") as HTMLInputElement).checked).toBe(false)
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer({ paused: true })], keepOnClose: true })
+    expect(row().dataset.paused).toBe("true")
+    expect(inRow("sim-pause").textContent).toBe("Resume")
+    expect((panel.one("sim-keep-on-close") as HTMLInputElement).checked).toBe(true)
+
+    click(panel, inRow("sim-edit"))
+    expect(panel.one("sim-form").dataset.mode).toBe("edit")
+    expect(panel.all("sim-name")).toHaveLength(0)
+    expect(JSON.parse(inEditor(panel, "cursor", "sim-value").value)).toEqual({ x: 10, y: 20 })
+    expect(inEditor(panel, "cursor", "sim-rate").value).toBe("10")
+    type(panel, inEditor(panel, "cursor", "sim-rate"), "30")
+    click(panel, panel.one("sim-save"))
+    expect(panel.one("sim-form").dataset.mode).toBe("add")
+
+    click(panel, inRow("sim-remove"))
+    click(panel, panel.one("sim-remove-all"))
+    const messages = sent(panel).map(message => {
+      const { requestId, ...rest } = message as Extract<PanelToHookMessage, { requestId: string }>
+      expect(requestId).toMatch(/^sim-/)
+      return rest
+    })
+    expect(messages).toEqual([
+      { type: "simulate/pause", repoId: "r1", peerId: SIM, paused: true },
+      { type: "simulate/set-keep-on-close", repoId: "r1", keep: true },
+      {
+        type: "simulate/update",
+        repoId: "r1",
+        peerId: SIM,
+        patch: { namespaces: { cursor: { value: { x: 10, y: 20 }, behaviour: { kind: "random-walk", rateHz: 30, step: 6, bounds: { x: [100, 700], y: [40, 560] } } } } },
+      },
+      { type: "simulate/remove", repoId: "r1", peerId: SIM },
+      { type: "simulate/remove-all", repoId: "r1" },
+    ])
+  })
+
+  it("marks simulated peers in the live view's members and maps", () => {
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer()], keepOnClose: false })
+    fromPage(panel, {
+      type: "repo/events",
+      repoId: "r1",
+      events: [{ id: 1, repoId: "r1", t: T0, kind: "store", docId: DOC, namespace: "cursor", by: "import", entries: [entry(SIM, { x: 10, y: 20 }, T0)] }],
+    })
+    click(panel, panel.one("tab-live"))
+    expect(Object.fromEntries(panel.all("member-row").map(row => [row.dataset.peerId, row.dataset.simulated]))).toEqual({
+      [SELF]: "false",
+      [BOB]: "false",
+      [SIM]: "true",
+    })
+    expect(panel.one("ephemeral-entry", `[data-namespace="cursor"][data-key="${SIM}"]`).dataset.simulated).toBe("true")
+    expect(panel.one("ephemeral-entry", `[data-namespace="cursor"][data-key="${BOB}"]`).dataset.simulated).toBe("false")
+    expect(panel.all("sim-badge")).toHaveLength(2)
+  })
+
+  it("says so when the page reloads mid-simulation or the repo is unregistered", () => {
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer(), simPeer({ id: "1099511627778", name: "two" })], keepOnClose: false })
+    seq = 1
+    fromPage(panel, hello(undefined, undefined, "hook-2"), registered(repoInfo()))
+    expect(panel.one("sim-notice").dataset.reason).toBe("reloaded")
+    expect(panel.one("sim-notice").textContent).toMatch(/The page reloaded: its 2 simulated peers were removed/)
+    expect(panel.all("sim-peer-row")).toHaveLength(0)
+
+    fromPage(panel, { type: "repo/unregistered", repoId: "r1", reason: "unregistered" })
+    expect(panel.all("sim-notice", '[data-reason="gone"]')).toHaveLength(1)
+    expect((panel.one("sim-add") as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it("keeps the form across tab switches", () => {
+    type(panel, panel.one("sim-name"), "kept")
+    click(panel, panel.one("tab-live"))
+    click(panel, panel.one("tab-simulate"))
+    expect((panel.one("sim-name") as HTMLInputElement).value).toBe("kept")
+  })
+})
