@@ -70,16 +70,22 @@ export async function launchChromium(): Promise<ChromiumSession> {
       const page = await context.newPage()
       await page.goto(`chrome-extension://${extensionId}/extension/devtools.html`)
       const cdp = await context.newCDPSession(page)
-      const statuses = new Map<string, string>()
+      // Every status each version went through: the relay reconnects within
+      // milliseconds and wakes the worker again, so "stopped" may be followed
+      // by "starting" before we look.
+      const seen = new Map<string, Set<string>>()
       cdp.on("ServiceWorker.workerVersionUpdated", event => {
         for (const version of event.versions) {
-          if (version.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) statuses.set(version.versionId, version.runningStatus)
+          if (!version.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) continue
+          if (!seen.has(version.versionId)) seen.set(version.versionId, new Set())
+          seen.get(version.versionId)!.add(version.runningStatus)
         }
       })
       await cdp.send("ServiceWorker.enable")
-      const running = await waitFor(() => [...statuses].find(([, status]) => status === "running")?.[0], "a running worker")
+      const running = await waitFor(() => [...seen].find(([, statuses]) => statuses.has("running"))?.[0], "a running worker")
+      seen.get(running)!.clear()
       await cdp.send("ServiceWorker.stopWorker", { versionId: running })
-      await waitFor(() => statuses.get(running) === "stopped", "the worker to stop")
+      await waitFor(() => seen.get(running)!.has("stopped"), "the worker to stop")
       await cdp.detach()
       await page.close()
     },
