@@ -13,6 +13,8 @@ import { applyTheme, themeFor } from "./env/theme"
 import { snapshotOf, type PanelStateSnapshot } from "./state/snapshot"
 import { portTransport } from "./transport/port-transport"
 import { PanelStore } from "./ui/panel-store.svelte"
+import { RecordingSession } from "./views/recording/recording-session.svelte"
+import { exposeRecordingForTests } from "./views/recording/test-seams"
 import "./styles.css"
 
 declare global {
@@ -46,6 +48,8 @@ if (tabId === undefined) {
       return snapshotOf(store.state)
     },
   })
-  mount(App, { target, props: { store, evalInPage: inspectedEval(devtools) } })
+  const recording = new RecordingSession(store, { extensionVersion: browser.runtime.getManifest().version })
+  exposeRecordingForTests(window, recording)
+  mount(App, { target, props: { store, evalInPage: inspectedEval(devtools), recording } })
   addEventListener("pagehide", () => transport.close())
 }

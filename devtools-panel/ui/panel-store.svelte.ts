@@ -21,6 +21,13 @@ export interface PanelStoreOptions {
   schedule?: (flush: () => void) => void
 }
 
+/**
+ * Sees every message as the reducer applies it, with the same `now` and the
+ * states around it (the recorder keeps exactly what the panel applied).
+ * Observers must not call `flush()`.
+ */
+export type MessageObserver = (message: BackgroundToPanelMessage, now: number, before: PanelState, after: PanelState) => void
+
 function nextFrame(flush: () => void): void {
   if (typeof requestAnimationFrame === "function") requestAnimationFrame(flush)
   setTimeout(flush, FLUSH_FALLBACK_MS)
@@ -35,6 +42,7 @@ export class PanelStore {
   readonly #schedule: (flush: () => void) => void
   #pending: BackgroundToPanelMessage[] = []
   #scheduled = false
+  readonly #observers = new Set<MessageObserver>()
   readonly #unsubscribe: Array<() => void>
 
   constructor(transport: PanelTransport, options: PanelStoreOptions = {}) {
@@ -56,8 +64,28 @@ export class PanelStore {
     this.#pending = []
     const now = this.#now()
     let next = this.state
-    for (const message of messages) next = apply(next, message, now)
+    for (const message of messages) {
+      const before = next
+      next = apply(next, message, now)
+      for (const observer of this.#observers) observer(message, now, before, next)
+    }
     this.state = next
+  }
+
+  /** Returns the function that stops observing. */
+  observe(observer: MessageObserver): () => void {
+    this.#observers.add(observer)
+    return () => this.#observers.delete(observer)
+  }
+
+  /**
+   * A change that comes from the panel itself, not the page (the log's
+   * pause, clear and buffer size): applied after everything received so far,
+   * as a pure function of the state like the reducer.
+   */
+  change(update: (state: PanelState) => PanelState): void {
+    this.flush()
+    this.state = update(this.state)
   }
 
   /** Sends a message to the inspected page's hook. */

@@ -10,6 +10,7 @@ export interface PanelTab {
 export const PANEL_TABS = [
   { id: "live", label: "Live" },
   { id: "simulate", label: "Simulate" },
+  { id: "record", label: "Record" },
 ] as const satisfies readonly PanelTab[]
 
 export type PanelTabId = (typeof PANEL_TABS)[number]["id"]

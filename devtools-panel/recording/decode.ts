@@ -1,0 +1,133 @@
+/**
+ * Reading a recording file: header, then the gzip payload streamed line by
+ * line, each line parsed, migrated to the current format and checked. The
+ * result is all or nothing: any problem throws a RecordingError naming it,
+ * and nothing from the file is returned.
+ */
+import { formatCount } from "../values/format"
+import { type ByteSource, inflateText } from "./compression"
+import { RecordingError, corrupted, errorText, formatBytes, truncated } from "./errors"
+import { HEADER_BYTES, RECORDING_FORMAT_VERSION, type Recording, type RecordingLine, type RecordingMeta } from "./format"
+import { readHeader } from "./header"
+import { MIGRATIONS, migratorFor, type FormatMigration, type Migrator } from "./migrations"
+import { checkLine, checkMeta, eventsIn } from "./validate-lines"
+
+export interface RecordingLimits {
+  /** Compressed file size. */
+  maxFileBytes: number
+  /** Hook events (what the time-travel index holds in memory). */
+  maxEvents: number
+  /** One JSON line: a corrupt length would otherwise grow one string without end. */
+  maxLineChars: number
+}
+
+export const DEFAULT_LIMITS: RecordingLimits = {
+  maxFileBytes: 512 * 1024 * 1024,
+  maxEvents: 2_000_000,
+  maxLineChars: 64 * 1024 * 1024,
+}
+
+export interface DecodeOptions {
+  /** Fraction (0..1) of the file read so far. */
+  onProgress?: (fraction: number) => void
+  limits?: Partial<RecordingLimits>
+  /** For tests of the migration path: the reader's current version and its steps. */
+  currentVersion?: number
+  migrations?: readonly FormatMigration[]
+}
+
+/** Accumulates parsed lines and knows what the meta line promised. */
+class LineReader {
+  meta: RecordingMeta | undefined
+  readonly lines: RecordingLine[] = []
+  events = 0
+  #lastT = -Infinity
+
+  constructor(
+    private readonly migrate: Migrator,
+    private readonly limits: RecordingLimits,
+  ) {}
+
+  take(text: string): void {
+    const lineNumber = this.lines.length + (this.meta ? 2 : 1)
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      throw corrupted(`line ${formatCount(lineNumber)} is not valid JSON`)
+    }
+    if (!this.meta) {
+      this.meta = checkMeta(this.migrate.meta(parsed))
+      const declared = this.meta.counts.events
+      if (declared > this.limits.maxEvents) {
+        throw new RecordingError(
+          "too-large",
+          `Recording is too large to open: ${formatCount(declared)} events (this panel opens up to ${formatCount(this.limits.maxEvents)})`,
+        )
+      }
+      return
+    }
+    const line = checkLine(this.migrate.line(parsed), lineNumber, this.#lastT)
+    if (this.lines.length === 0 && line.kind !== "checkpoint") throw corrupted("it does not start with a checkpoint")
+    this.#lastT = line.t
+    if (line.kind === "message") this.events += eventsIn(line.message)
+    if (this.lines.length >= this.meta.counts.lines || this.events > this.meta.counts.events) {
+      throw corrupted(`it holds more than the ${formatCount(this.meta.counts.lines)} lines and ${formatCount(this.meta.counts.events)} events its metadata declares`)
+    }
+    this.lines.push(line)
+  }
+}
+
+export async function decodeRecording(source: ByteSource, options: DecodeOptions = {}): Promise<Recording> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  const onProgress = options.onProgress ?? (() => {})
+  if (source.size > limits.maxFileBytes) {
+    throw new RecordingError("too-large", `Recording is too large to open: ${formatBytes(source.size)} (this panel opens files up to ${formatBytes(limits.maxFileBytes)})`)
+  }
+  const current = options.currentVersion ?? RECORDING_FORMAT_VERSION
+  const header = readHeader(await source.read(0, Math.min(source.size, HEADER_BYTES)), source.size, current)
+  const migrate = migratorFor(header.version, options.migrations ?? MIGRATIONS, current)
+  const available = source.size - HEADER_BYTES
+  if (available > header.payloadBytes) {
+    throw corrupted(`${formatCount(available - header.payloadBytes)} unexpected bytes follow the compressed data`)
+  }
+  const cut = available < header.payloadBytes
+  const cutDetail = `; the file has ${formatCount(source.size)} of ${formatCount(HEADER_BYTES + header.payloadBytes)} bytes`
+  const reader = new LineReader(migrate, limits)
+
+  let pending = ""
+  try {
+    for await (const text of inflateText(source, HEADER_BYTES, source.size, read => onProgress(read / Math.max(1, available)))) {
+      pending += text
+      let newline = pending.indexOf("\n")
+      let from = 0
+      while (newline >= 0) {
+        reader.take(pending.slice(from, newline))
+        from = newline + 1
+        newline = pending.indexOf("\n", from)
+      }
+      pending = pending.slice(from)
+      if (pending.length > limits.maxLineChars) {
+        throw corrupted(`line ${formatCount(reader.lines.length + 2)} is longer than ${formatBytes(limits.maxLineChars)}`)
+      }
+    }
+  } catch (error) {
+    if (error instanceof RecordingError && !(cut && error.code === "corrupted")) throw error
+    if (cut) throw shortfall(reader, cutDetail, source.size, HEADER_BYTES + header.payloadBytes)
+    throw corrupted(`the compressed data is damaged (${errorText(error)})`)
+  }
+  if (cut || pending !== "" || !reader.meta || reader.lines.length < reader.meta.counts.lines) {
+    throw shortfall(reader, cut ? cutDetail : "", source.size, HEADER_BYTES + header.payloadBytes)
+  }
+  if (reader.lines.length === 0) throw corrupted("it holds no checkpoint to start from")
+  onProgress(1)
+  return { meta: reader.meta, lines: reader.lines }
+}
+
+/** The truncation message: in events when the metadata survived, else in bytes. */
+function shortfall(reader: LineReader, detail: string, size: number, expectedSize: number): RecordingError {
+  if (!reader.meta) return truncated(expectedSize, size, "bytes", "; the file ends before its metadata")
+  const { events, lines } = reader.meta.counts
+  if (events > 0) return truncated(events, reader.events, "events", detail)
+  return truncated(lines, reader.lines.length, "lines", detail)
+}

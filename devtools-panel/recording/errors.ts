@@ -1,0 +1,51 @@
+/**
+ * Why a file could not be opened. Every message names what is wrong in
+ * words a user can act on; the code lets tests and the view tell the cases
+ * apart without matching text.
+ */
+import { formatCount } from "../values/format"
+
+export type RecordingErrorCode =
+  | "empty"
+  | "not-a-recording"
+  | "future-version"
+  | "unsupported"
+  | "too-large"
+  | "truncated"
+  | "corrupted"
+
+export class RecordingError extends Error {
+  override readonly name = "RecordingError"
+  constructor(
+    readonly code: RecordingErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** "1.5 MB", "812 KB", "96 bytes". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
+  if (bytes >= 10 * 1024) return `${Math.round(bytes / 1024)} KB`
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${formatCount(bytes)} bytes`
+}
+
+export function truncated(expected: number, found: number, unit: string, detail = ""): RecordingError {
+  return new RecordingError(
+    "truncated",
+    `Recording is truncated: expected ${formatCount(expected)} ${unit}, found ${formatCount(found)}${detail}`,
+  )
+}
+
+export function corrupted(what: string): RecordingError {
+  return new RecordingError("corrupted", `Recording is corrupted: ${what}`)
+}
+
+/** A short, readable description of anything thrown. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name
+  return String(error)
+}

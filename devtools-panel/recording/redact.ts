@@ -1,0 +1,116 @@
+/**
+ * Redaction before export: recordings hold whatever users put in presence
+ * (names, cursors, selections, typed text). A redacted copy keeps every key,
+ * timestamp, size, id and message type, so timelines, members and traffic
+ * still read the same, and drops the values: store values, channel and
+ * synchronizer payloads, command details, emitter data, identity names and
+ * URL queries. The original recording is not touched.
+ */
+import {
+  SUMMARY_TAG,
+  type BackgroundToPanelMessage,
+  type HookEvent,
+  type HookToPanelMessage,
+  type ModelSnapshot,
+  type PeerSummary,
+  type StoreEntry,
+  type WireValue,
+} from "../../protocol/messages"
+import type { Recording, RecordingLine } from "./format"
+
+/** Stands where a value was; the panel shows it as a summary of kind "redacted". */
+export const REDACTED: WireValue = { [SUMMARY_TAG]: "redacted" }
+
+function entry(source: StoreEntry): StoreEntry {
+  const { value: _dropped, ...kept } = source
+  return source.deleted ? kept : { ...kept, value: REDACTED }
+}
+
+/** Origin and path only: queries and fragments carry tokens and ids. */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  try {
+    const parsed = new URL(url)
+    return parsed.origin === "null" ? `${parsed.protocol}${parsed.pathname}` : `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return ""
+  }
+}
+
+function peers(list: PeerSummary[] | undefined): PeerSummary[] | undefined {
+  return list?.map(peer => ({ ...peer, identity: { peerId: peer.identity.peerId, type: peer.identity.type } }))
+}
+
+function model(snapshot: ModelSnapshot): ModelSnapshot {
+  return { ...snapshot, identity: { peerId: snapshot.identity?.peerId, type: snapshot.identity?.type }, peers: peers(snapshot.peers) ?? [] }
+}
+
+function event(source: HookEvent): HookEvent {
+  switch (source.kind) {
+    case "store":
+      return { ...source, entries: source.entries.map(entry) }
+    case "channel-in":
+    case "channel-out":
+      return { ...source, message: REDACTED }
+    case "sync-message":
+      return {
+        ...source,
+        message: REDACTED,
+        commands: source.commands.map(({ type, depth }) => ({ type, depth })),
+        delta: { ...source.delta, ...(source.delta?.peers ? { peers: peers(source.delta.peers) } : {}) },
+      }
+    case "emitter":
+      return { ...source, data: REDACTED }
+    default:
+      return source
+  }
+}
+
+function hookMessage(message: HookToPanelMessage): HookToPanelMessage {
+  switch (message.type) {
+    case "hook/hello":
+      return { ...message, url: redactUrl(message.url) ?? "" }
+    case "repo/registered": {
+      const { name: _name, ...repo } = message.repo
+      const stores = message.stores.map(store => ({ ...store, entries: store.entries.map(entry) }))
+      return { ...message, repo, snapshot: model(message.snapshot), stores }
+    }
+    case "repo/events":
+      return { ...message, events: message.events.map(event) }
+    case "simulate/state":
+      return {
+        ...message,
+        peers: message.peers.map(peer => ({
+          ...peer,
+          // Which namespaces a simulated peer writes stays; what it writes does not.
+          namespaces: Object.fromEntries(Object.keys(peer.namespaces).map(namespace => [namespace, { value: null, behaviour: { kind: "static" } }])),
+        })),
+      }
+    default:
+      return message
+  }
+}
+
+function panelMessage(message: BackgroundToPanelMessage): BackgroundToPanelMessage {
+  switch (message.type) {
+    case "background/page-batch":
+      return { ...message, batch: { ...message.batch, messages: message.batch.messages.map(hookMessage) } }
+    case "background/page-status":
+      return message.url === undefined ? message : { ...message, url: redactUrl(message.url) }
+    default:
+      return message
+  }
+}
+
+function line(source: RecordingLine): RecordingLine {
+  if (source.kind === "checkpoint") return { ...source, messages: source.messages.map(panelMessage) }
+  if (source.kind === "message") return { ...source, message: panelMessage(source.message) }
+  return source
+}
+
+export function redactRecording(recording: Recording): Recording {
+  return {
+    meta: { ...recording.meta, redacted: true, peers: recording.meta.peers.map(({ name: _name, ...peer }) => peer) },
+    lines: recording.lines.map(line),
+  }
+}

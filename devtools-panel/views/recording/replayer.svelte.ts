@@ -1,0 +1,168 @@
+/**
+ * Runs a replay plan against the live page through the simulate/* messages:
+ * adds, updates and removes simulated peers at the planned times. The hook
+ * answers with the full list of simulated peers (simulate/state); a planned
+ * visit learns its peer id there, by its unique name. Stopping removes every
+ * simulated peer of the target repo.
+ */
+import type { SimulatedPeerInfo, SimulatedVisibility } from "../../../protocol/simulate"
+import type { ReplayAction } from "../../recording/replay-plan"
+import type { PanelStore } from "../../ui/panel-store.svelte"
+
+export type ReplayStatus = "idle" | "running" | "finished"
+
+export interface ReplayTargetRepo {
+  repoId: string
+  docId: string
+  visibility: SimulatedVisibility
+}
+
+type AddAction = Extract<ReplayAction, { kind: "add" }>
+
+let requestCounter = 0
+function requestId(): string {
+  return `replay-${Date.now().toString(36)}-${++requestCounter}`
+}
+
+export class Replayer {
+  status: ReplayStatus = $state("idle")
+  error: string | undefined = $state()
+  /** Actions sent so far, of `total`. */
+  done = $state(0)
+  total = $state(0)
+  /** Simulated peers of this replay the page reports alive. */
+  alive = $state(0)
+
+  readonly #store: PanelStore
+  #target: ReplayTargetRepo | undefined
+  #actions: readonly ReplayAction[] = []
+  #startedAt = 0
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #stopObserving: (() => void) | undefined
+  #requests = new Set<string>()
+  /** Name -> visit, for the peers this replay added and has not removed. */
+  readonly #names = new Map<string, string>()
+  readonly #usedNames = new Set<string>()
+  readonly #ids = new Map<string, string>()
+  /** Updates and removals for visits whose peer id has not come back yet. */
+  readonly #waiting = new Map<string, ReplayAction[]>()
+
+  constructor(store: PanelStore) {
+    this.#store = store
+  }
+
+  start(actions: readonly ReplayAction[], target: ReplayTargetRepo): void {
+    this.stop()
+    this.#target = target
+    this.#actions = actions
+    this.#startedAt = performance.now()
+    this.error = undefined
+    this.done = 0
+    this.total = actions.length
+    this.status = "running"
+    this.#stopObserving = this.#store.observe(message => {
+      if (message.type !== "background/page-batch") return
+      for (const inner of message.batch.messages) {
+        if (inner.type === "simulate/state" && inner.repoId === target.repoId) this.#learnIds(inner.peers)
+        if (inner.type === "simulate/error" && this.#requests.has(inner.requestId)) this.#fail(inner.message)
+      }
+    })
+    this.#run()
+  }
+
+  /** Stops and removes every simulated peer of the target repo. */
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#stopObserving?.()
+    this.#stopObserving = undefined
+    if (this.#target && this.status !== "idle") this.#send({ type: "simulate/remove-all", requestId: requestId(), repoId: this.#target.repoId })
+    this.status = "idle"
+    this.alive = 0
+    this.#requests.clear()
+    this.#names.clear()
+    this.#usedNames.clear()
+    this.#ids.clear()
+    this.#waiting.clear()
+  }
+
+  #run = (): void => {
+    this.#timer = undefined
+    const elapsed = performance.now() - this.#startedAt
+    const adds: AddAction[] = []
+    while (this.done < this.#actions.length && this.#actions[this.done]!.at <= elapsed) {
+      const action = this.#actions[this.done++]!
+      if (action.kind === "add") adds.push(action)
+      else this.#perform(action)
+    }
+    if (adds.length > 0) this.#add(adds)
+    if (this.done >= this.#actions.length) {
+      this.status = "finished"
+      return
+    }
+    this.#timer = setTimeout(this.#run, Math.max(0, this.#actions[this.done]!.at - elapsed))
+  }
+
+  #add(adds: AddAction[]): void {
+    const peers = adds.map(action => {
+      const name = this.#uniqueName(action.spec.name)
+      this.#names.set(name, action.visit)
+      return { ...action.spec, name }
+    })
+    this.#send({ type: "simulate/add", requestId: this.#request(), repoId: this.#target!.repoId, peers })
+  }
+
+  #perform(action: ReplayAction): void {
+    const peerId = this.#ids.get(action.visit)
+    if (peerId === undefined) {
+      this.#waiting.set(action.visit, [...(this.#waiting.get(action.visit) ?? []), action])
+      return
+    }
+    const repoId = this.#target!.repoId
+    if (action.kind === "remove") {
+      this.#send({ type: "simulate/remove", requestId: this.#request(), repoId, peerId })
+      // Forgotten, so the list the hook sends while it removes the peer cannot map it again.
+      for (const [name, visit] of this.#names) if (visit === action.visit) this.#names.delete(name)
+    } else if (action.kind === "update") {
+      this.#send({ type: "simulate/update", requestId: this.#request(), repoId, peerId, patch: { namespaces: { [action.namespace]: action.spec } } })
+    }
+  }
+
+  #learnIds(peers: readonly SimulatedPeerInfo[]): void {
+    let alive = 0
+    for (const peer of peers) {
+      const visit = this.#names.get(peer.name)
+      if (visit === undefined) continue
+      alive++
+      if (this.#ids.has(visit)) continue
+      this.#ids.set(visit, peer.id)
+      const waiting = this.#waiting.get(visit) ?? []
+      this.#waiting.delete(visit)
+      for (const action of waiting) this.#perform(action)
+    }
+    this.alive = alive
+  }
+
+  /** Names tell this replay's peers apart in simulate/state: each visit gets its own. */
+  #uniqueName(name: string): string {
+    let unique = name
+    for (let n = 2; this.#usedNames.has(unique); n++) unique = `${name} #${n}`
+    this.#usedNames.add(unique)
+    return unique
+  }
+
+  #request(): string {
+    const id = requestId()
+    this.#requests.add(id)
+    return id
+  }
+
+  #send(message: Parameters<PanelStore["toPage"]>[0]): void {
+    this.#store.toPage(message)
+  }
+
+  #fail(message: string): void {
+    this.error = `The page refused the replay: ${message}`
+    this.stop()
+  }
+}

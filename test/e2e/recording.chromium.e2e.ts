@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { canonicalJson } from "./support/canonical-json"
+import { launchChromium, type ChromiumSession } from "./support/chromium"
+import { demoReady, panelState, peerNames } from "./support/demo-page"
+import { describeDifference, pageMaps, panelMaps } from "./support/fidelity"
+import {
+  aroundAction,
+  clickTestId,
+  cursorPaths,
+  exportRecording,
+  followsInOrder,
+  recordingCursor,
+  recordingState,
+  remoteCursorNames,
+  testIdAttribute,
+  testIdText,
+  watchCursors,
+} from "./support/recording-panel"
+import { waitFor } from "./support/wait"
+
+const demoUrl = inject("demoUrl")
+const fixtureUrl = inject("fixtureUrl")
+const NAMESPACES = ["presence", "cursor", "typing"]
+
+type Page = Awaited<ReturnType<ChromiumSession["openTab"]>>["page"]
+
+/** Waits until the panel's maps equal the page's own stores (nothing in flight). */
+async function settled(page: Page, panel: Page, docId: string, what: string): Promise<void> {
+  const labels = await peerNames(page)
+  let last = ""
+  await waitFor(
+    async () => {
+      last = describeDifference(await pageMaps(page, NAMESPACES), await panelMaps(panel, labels, NAMESPACES, docId))
+      return last === ""
+    },
+    what,
+    20_000,
+  ).catch(error => {
+    throw new Error(`${error.message}\n${last}`)
+  })
+}
+
+/** Moves one demo peer's cursor along a path, a little apart in time so the recording spreads it out. */
+async function walk(page: Page, peer: number, path: Array<[number, number]>, gapMs: number): Promise<void> {
+  await page.evaluate(
+    async ({ index, points, gap }: { index: number; points: Array<[number, number]>; gap: number }) => {
+      for (const [x, y] of points) {
+        ;(window as any).demo.peers[index].setCursor(x, y)
+        await new Promise(resolve => setTimeout(resolve, gap))
+      }
+    },
+    { index: peer, points: path, gap: gapMs },
+  )
+}
+
+async function openRecordingFile(panel: Page, bytes: Uint8Array, name: string): Promise<void> {
+  await clickTestId(panel, "tab-record")
+  await panel.getByTestId("rec-open-input").setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) })
+  await waitFor(async () => (await testIdText(panel, "rec-info"))?.includes(name), `${name} to open`)
+}
+
+describe("record and replay in Chromium", () => {
+  let chromium: ChromiumSession
+  beforeAll(async () => {
+    chromium = await launchChromium()
+  })
+  afterAll(async () => {
+    await chromium?.close()
+  })
+
+  it("round trip: the end of an imported recording equals the live state at stop, and its mark the state then", async () => {
+    const docId = "room:rec-roundtrip"
+    const host = await chromium.openTab(`${demoUrl}/?room=rec-roundtrip&name=rita&peers=2&autopilot=0`)
+    const guest = await chromium.openTab(`${demoUrl}/?room=rec-roundtrip&name=sam`)
+    await demoReady(host.page)
+    await demoReady(guest.page)
+    const panel = await chromium.openPanel(host.tabId)
+    await waitFor(async () => (await panelState(panel)).repos.filter(r => !r.gone).length === 2, "the host's two repos")
+    await clickTestId(panel, "tab-record")
+    // The host reloads half-way: the recording follows it.
+    await clickTestId(panel, "rec-across-reloads")
+    await clickTestId(panel, "rec-start")
+    await waitFor(async () => (await testIdAttribute(panel, "rec-status", "data-state")) === "recording", "recording to start")
+
+    // Before the mark: everyone moves, rita-2 types.
+    await Promise.all([
+      walk(host.page, 0, [[10, 10], [40, 20], [80, 35]], 30),
+      walk(host.page, 1, [[300, 200], [320, 220]], 30),
+      walk(guest.page, 0, [[500, 100], [520, 140], [540, 180]], 30),
+      host.page.evaluate(() => (window as any).demo.peers[1].setTyping(true)),
+    ])
+    await settled(host.page, panel, docId, "the panel to catch up before the mark")
+    const atMark = await aroundAction(panel, () => clickTestId(panel, "rec-mark"))
+
+    // After the mark: more moves, typing stops, the host reloads, sam leaves.
+    await walk(host.page, 0, [[120, 60], [160, 90]], 30)
+    await host.page.evaluate(() => (window as any).demo.peers[1].setTyping(false))
+    await settled(host.page, panel, docId, "the panel to catch up before the reload")
+    await host.page.reload()
+    await demoReady(host.page)
+    await waitFor(async () => (await panelState(panel)).repos.filter(r => !r.gone).length === 2, "the reloaded page's repos")
+    await walk(host.page, 0, [[200, 120]], 0)
+    await guest.page.close()
+    await settled(host.page, panel, docId, "sam's departure to reach the panel")
+    await waitFor(async () => Object.keys((await pageMaps(host.page, ["presence"])).rita!.presence!).length === 2, "sam gone from the page")
+    await settled(host.page, panel, docId, "the panel to catch up before stopping")
+    const atStop = await aroundAction(panel, () => clickTestId(panel, "rec-stop"))
+    await waitFor(() => recordingState(panel), "the stopped recording on the timeline")
+
+    const bytes = await exportRecording(panel)
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x45, 0x50, 0x48, 0x52, 0x45, 0x43, 0x0a])
+
+    // A fresh panel on a page without any repo: the recording needs no live page.
+    const blank = await chromium.openTab(`${fixtureUrl}/first-script.html`)
+    const fresh = await chromium.openPanel(blank.tabId)
+    await openRecordingFile(fresh, bytes, "roundtrip.ephrec")
+    // Key for key (values, tombstones, timestamps, counters): the live state just before or just after the click.
+    const end = canonicalJson(await recordingState(fresh))
+    expect(atStop, "the end of the timeline is the live state at stop").toContain(end)
+    expect(await fresh.evaluate(() => (window as any).__ephemeraPanelState.repos.length)).toBe(0)
+
+    // Seek to the marked midpoint.
+    const markPosition = Number(await fresh.evaluate(() => document.querySelector('[data-testid="timeline-marker"][data-kind="mark"]')?.getAttribute("data-position")))
+    await fresh.locator('[data-testid="timeline-marker"][data-kind="mark"]').click()
+    await waitFor(async () => (await recordingCursor(fresh))?.position === markPosition, "the cursor at the mark")
+    const mid = canonicalJson(await recordingState(fresh))
+    expect(atMark, "the state at the mark is the live state when it was marked").toContain(mid)
+    expect(mid).not.toBe(end)
+    // The reloaded page's repos took the old ones' places: same labels, new registrations.
+    const repos = (json: string) => JSON.parse(json).repos.map((repo: { label: string; gone: boolean }) => `${repo.label}:${repo.gone}`)
+    expect(repos(end)).toEqual(["rita:false", "rita-2:false"])
+    expect(repos(mid)).toEqual(repos(end))
+    expect(await fresh.locator('[data-testid="timeline-marker"][data-kind="page"]').count()).toBeGreaterThan(0)
+
+    // Step with the keyboard: one event back, one forward, back where it was.
+    await fresh.locator('[data-testid="timeline"]').focus()
+    await fresh.keyboard.press("ArrowLeft")
+    await waitFor(async () => (await recordingCursor(fresh))?.position === markPosition - 1, "one step back")
+    await fresh.keyboard.press("ArrowRight")
+    await waitFor(async () => (await recordingCursor(fresh))?.position === markPosition, "one step forward")
+    expect(canonicalJson(await recordingState(fresh))).toBe(mid)
+
+    // A broken file: a clear message, and the open recording stays.
+    await fresh.getByTestId("rec-open-input").setInputFiles({ name: "cut.ephrec", mimeType: "application/octet-stream", buffer: Buffer.from(bytes.subarray(0, bytes.length - 64)) })
+    await waitFor(async () => (await testIdText(fresh, "rec-error"))?.startsWith("Recording is truncated: expected"), "the truncation message")
+    expect(await testIdText(fresh, "rec-info")).toContain("roundtrip.ephrec")
+    expect(canonicalJson(await recordingState(fresh))).toBe(mid)
+    await Promise.all([fresh.close(), blank.page.close(), panel.close(), host.page.close()])
+  })
+
+  it("replay: a recorded two-peer session moves along its recorded cursor paths in a fresh tab, and stop removes it", async () => {
+    const source = await chromium.openTab(`${demoUrl}/?room=rec-replay-src&name=ann&peers=2&autopilot=0`)
+    await demoReady(source.page)
+    const pathA: Array<[number, number]> = [[100, 100], [140, 110], [180, 130], [220, 160], [260, 200], [300, 250]]
+    const pathB: Array<[number, number]> = [[600, 400], [580, 360], [560, 320], [540, 280], [520, 240], [500, 200]]
+    await walk(source.page, 0, [pathA[0]!], 0)
+    await walk(source.page, 1, [pathB[0]!], 0)
+    const panel = await chromium.openPanel(source.tabId)
+    await waitFor(async () => (await panelState(panel)).repos.filter(r => !r.gone).length === 2, "the two repos")
+    await settled(source.page, panel, "room:rec-replay-src", "the starting positions")
+    await clickTestId(panel, "tab-record")
+    await clickTestId(panel, "rec-start")
+    await Promise.all([walk(source.page, 0, pathA.slice(1), 150), walk(source.page, 1, pathB.slice(1), 150)])
+    await settled(source.page, panel, "room:rec-replay-src", "the paths to reach the panel")
+    await clickTestId(panel, "rec-stop")
+    await waitFor(() => recordingState(panel), "the stopped recording")
+    const bytes = await exportRecording(panel)
+    await Promise.all([panel.close(), source.page.close()])
+
+    const target = await chromium.openTab(`${demoUrl}/?room=rec-replay-dst&name=cy&autopilot=0`)
+    await demoReady(target.page)
+    const targetPanel = await chromium.openPanel(target.tabId)
+    await waitFor(async () => (await panelState(targetPanel)).repos.length === 1, "the target repo")
+    await openRecordingFile(targetPanel, bytes, "two-peers.ephrec")
+    await watchCursors(target.page)
+    await targetPanel.getByTestId("replay-visibility").selectOption("local")
+    expect(await targetPanel.getByTestId("replay-target-room").inputValue()).toBe("room:rec-replay-dst")
+    await clickTestId(targetPanel, "replay-start")
+    await waitFor(async () => (await testIdAttribute(targetPanel, "replay-status", "data-state")) === "finished", "the replay to finish", 20_000)
+    await waitFor(async () => {
+      const paths = await cursorPaths(target.page)
+      return canonicalJson(paths.ann?.at(-1)) === canonicalJson(pathA.at(-1)) && canonicalJson(paths["ann-2"]?.at(-1)) === canonicalJson(pathB.at(-1))
+    }, "both cursors at the end of their paths").catch(async error => {
+      const status = await testIdText(targetPanel, "replay-status")
+      const cursors = await target.page.evaluate(() => (window as any).demo.peers[0].getStates("cursor"))
+      throw new Error(`${error.message}\ncursor store: ${JSON.stringify(cursors)}\nseen: ${JSON.stringify(await cursorPaths(target.page))}\nstatus: ${status}\nerror: ${await testIdText(targetPanel, "replay-error")}`)
+    })
+    const paths = await cursorPaths(target.page)
+    for (const [name, path] of [["ann", pathA], ["ann-2", pathB]] as const) {
+      const seen = paths[name]!
+      expect(followsInOrder(seen, path), `${name} went ${JSON.stringify(seen)}, recorded ${JSON.stringify(path)}`).toBe(true)
+      // Every recorded point was shown (they were 150 ms apart; the page draws each).
+      expect(seen.length, `${name}: ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(path.length - 1)
+    }
+    expect(await testIdText(targetPanel, "replay-error")).toBeNull()
+
+    await clickTestId(targetPanel, "replay-stop")
+    await waitFor(async () => (await remoteCursorNames(target.page)).length === 0, "the replayed peers removed from the page")
+    await Promise.all([targetPanel.close(), target.page.close()])
+  })
+})
