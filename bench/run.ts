@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { benchHookOverhead } from "./hook-overhead"
 import { describeMachine } from "./machine"
+import { benchRecordingOpenSeek } from "./recording-open-seek"
 import { benchRelayThroughput } from "./relay-throughput"
 import { benchSimulatedLoad } from "./simulated-load"
 import { formatTable, ms, perSecond, ratio, type Figure } from "./report"
@@ -58,6 +59,20 @@ BENCHES.push({
       // What a click or key press would have waited: the responsiveness a user feels.
       { bench, what: "page input delay, worst (50 ms timer lag)", value: ms(r.pageTimerLagMaxMs), target: "<= 200 ms", met: r.pageTimerLagMaxMs <= 200 },
       { bench, what: "panel live (samples showing a new value)", value: `${r.panelSamplesChanged}/${r.panelSamples}`, target: ">= 90%", met: r.panelLive },
+    ]
+  },
+})
+
+BENCHES.push({
+  id: "5",
+  name: "Recording open and seek",
+  async run() {
+    const r = await benchRecordingOpenSeek()
+    const bench = `5. Recording of ${r.events.toLocaleString("en-US")} events (${(r.fileBytes / 2 ** 20).toFixed(1)} MiB)`
+    return [
+      { bench, what: "open: decode + index (second open)", value: `${ms(r.openMs)} (${ms(r.reopenMs)})`, target: "< 2,000 ms", met: r.openMs < 2_000 },
+      { bench, what: `seek to ${r.seeks} random points, p50 / p95`, value: `${ms(r.seekP50Ms)} / ${ms(r.seekP95Ms)}`, target: "reported", met: true },
+      { bench, what: "seek, worst", value: ms(r.seekMaxMs), target: "< 100 ms", met: r.seekMaxMs < 100 },
     ]
   },
 })
