@@ -1,13 +1,13 @@
 /**
  * The hook's observed events for one repo, applied in order: store events
  * update the ephemeral maps, synchronizer messages replace the parts of the
- * model they changed, and traffic goes to the event log.
+ * model they changed, and every event goes to the event log.
  */
-import type { HookEvent } from "../../protocol/messages"
+import type { HookEvent, ModelSnapshot } from "../../protocol/messages"
 import { ephemeralDocIds } from "./attribution"
 import type { Draft, Mutable } from "./draft"
 import { ensureNamespace, writeEntries } from "./ephemeral-maps"
-import { appendToLog, type LoggedEvent } from "./event-log"
+import { appendToLog, type ObservedEvent } from "./event-log"
 import { noteMemberChange } from "./members"
 import { channelsOf, documentsOf, peersOf } from "./model"
 import type { PanelState, RepoState } from "./panel-state"
@@ -30,7 +30,11 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
   const repo = draft.object(current)
   repos.set(repoId, repo)
 
-  const logged: LoggedEvent[] = []
+  const logged: ObservedEvent[] = []
+  // The model each event was observed against, for the log. Copied because a
+  // drafted model is written in place by later deltas of the same batch.
+  let observedModel: ModelSnapshot | undefined
+  const observe = (event: HookEvent) => logged.push({ event, model: (observedModel ??= { ...repo.model }), label: repo.info.label })
   // Presence is settled once per batch, at the time of the last event that touched the room.
   const touched = new Map<string, number>()
   let modelChangedAt: number | undefined
@@ -39,27 +43,33 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
     const t = typeof event.t === "number" ? event.t : 0
     switch (event.kind) {
       case "store":
+        observe(event)
         if (typeof event.docId !== "string" || typeof event.namespace !== "string") break
         if (applyStoreEvent(draft, repo, event, t)) touched.set(event.docId, t)
         break
       case "store-created":
+        observe(event)
         if (typeof event.docId !== "string" || typeof event.namespace !== "string") break
         if (repo.rooms.get(event.docId)?.namespaces.has(event.namespace)) break
         ensureNamespace(draft, draftRoom(draft, repo, event.docId), event.namespace)
         touched.set(event.docId, t)
         break
       case "sync-message":
-        if (applyDelta(draft, repo, event.delta)) modelChangedAt = t
+        observe(event)
+        if (applyDelta(draft, repo, event.delta)) {
+          modelChangedAt = t
+          observedModel = undefined
+        }
         break
       case "channel-in": {
         const docIds = ephemeralDocIds(event.message, event.msgType)
         if (docIds.length > 0) repo.lastInbound = { via: { channelId: event.channelId, peerId: event.peerId }, docIds }
-        logged.push(event)
+        observe(event)
         break
       }
       case "channel-out":
       case "emitter":
-        logged.push(event)
+        observe(event)
         break
       default:
         skipUnknown(event)

@@ -10,6 +10,8 @@ export interface PanelTab {
 export const PANEL_TABS = [
   { id: "live", label: "Live" },
   { id: "simulate", label: "Simulate" },
+  { id: "log", label: "Log" },
+  { id: "sync", label: "Sync" },
   { id: "record", label: "Record" },
 ] as const satisfies readonly PanelTab[]
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest"
 import type { WireValue } from "../../protocol/messages"
 import { inspectedEval, inspectedTabId } from "../../devtools-panel/env/inspected-window"
 import { themeFor } from "../../devtools-panel/env/theme"
-import { appendToLog, emptyLog, logEvents, LOG_CHUNK_SIZE, type LoggedEvent } from "../../devtools-panel/state/event-log"
 import { moveInList } from "../../devtools-panel/ui/list-keys"
 import { describeValue, MAX_CHILDREN, previewOf } from "../../devtools-panel/values/describe"
 import { formatAge, formatRate } from "../../devtools-panel/values/format"
@@ -143,27 +142,5 @@ describe("list keys", () => {
     expect(moveInList("ArrowUp", ["a", "b"], "b")).toBe("a")
     expect(moveInList("End", ["a", "b"], "a")).toBe("b")
     expect(moveInList("x", ["a"], "a")).toBeUndefined()
-  })
-})
-
-describe("event log", () => {
-  const event = (t: number): LoggedEvent => ({ kind: "emitter", id: t, repoId: "r", t, name: "ready-state-changed", data: null })
-
-  it("keeps the newest events up to its capacity across chunks", () => {
-    let log = emptyLog(LOG_CHUNK_SIZE + 10)
-    for (let i = 0; i < 5; i++) log = appendToLog(log, Array.from({ length: 700 }, (_, j) => event(i * 700 + j)))
-    expect(log.total).toBe(3500)
-    expect(log.size).toBe(LOG_CHUNK_SIZE + 10)
-    const kept = logEvents(log)
-    expect(kept).toHaveLength(LOG_CHUNK_SIZE + 10)
-    expect(kept.at(-1)!.t).toBe(3499)
-    expect(kept[0]!.t).toBe(3500 - LOG_CHUNK_SIZE - 10)
-  })
-
-  it("does not touch the previous log", () => {
-    const first = appendToLog(emptyLog(10), [event(1)])
-    const second = appendToLog(first, [event(2)])
-    expect(logEvents(first).map(e => e.t)).toEqual([1])
-    expect(logEvents(second).map(e => e.t)).toEqual([1, 2])
   })
 })

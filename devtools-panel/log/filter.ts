@@ -1,0 +1,100 @@
+/**
+ * The log's filters: by event kind, repo, document, peer, channel and
+ * direction (tested on the facets computed at ingest), and a free-text
+ * search over what the row shows, the event's JSON and its decoded
+ * ephemeral entries. The search text is built on demand and not kept:
+ * holding it for 100,000 events would double the log's memory.
+ */
+import type { HookEvent, HookEventKind, WireValue } from "../../protocol/messages"
+import type { LogRecord } from "../state/event-log"
+import { isWireObject } from "../values/summary"
+import { peerOfKey, rawEntries, valueText } from "./ephemeral-decode"
+import type { Direction } from "./facets"
+
+export const EVENT_KINDS = ["sync-message", "channel-in", "channel-out", "emitter", "store", "store-created"] as const satisfies readonly HookEventKind[]
+
+export interface LogFilter {
+  /** Kinds shown; all when it holds every kind. */
+  readonly kinds: ReadonlySet<HookEventKind>
+  readonly repoId?: string
+  readonly docId?: string
+  readonly peerId?: string
+  /** channelKey(repoId, channelId): channel ids are per repo. */
+  readonly channel?: string
+  readonly direction?: Direction
+  /** Case-insensitive substring. */
+  readonly search: string
+}
+
+export const NO_FILTER: LogFilter = { kinds: new Set(EVENT_KINDS), search: "" }
+
+export function channelKey(repoId: string, channelId: number): string {
+  return `${repoId}#${channelId}`
+}
+
+export function isFiltering(filter: LogFilter): boolean {
+  return (
+    filter.kinds.size < EVENT_KINDS.length ||
+    filter.repoId !== undefined ||
+    filter.docId !== undefined ||
+    filter.peerId !== undefined ||
+    filter.channel !== undefined ||
+    filter.direction !== undefined ||
+    filter.search.trim() !== ""
+  )
+}
+
+/** Searches cap the event JSON they look at: a 1 MB snapshot should not stall the scan. */
+const MAX_SEARCH_JSON = 64_000
+
+/** Everything a search looks at, lower-cased. */
+export function searchText(record: LogRecord): string {
+  const { event, facets } = record
+  const parts = [event.kind, facets.label, facets.type, String(event.id), ...facets.docIds, ...facets.peerIds, ...facets.channelIds.map(id => `#${id}`)]
+  const json = JSON.stringify(event)
+  parts.push(json.length > MAX_SEARCH_JSON ? json.slice(0, MAX_SEARCH_JSON) : json)
+  // Ephemeral values travel as bytes: decode them so that "alice" finds her cursor frames.
+  for (const entry of rawEntries(carriedMessage(event))) parts.push(entry.key, valueText(entry.value))
+  return parts.join("\n").toLowerCase()
+}
+
+/** The channel message a synchronizer message delivered, if it is one. */
+export function envelopeMessage(message: WireValue): WireValue | undefined {
+  return isWireObject(message) && isWireObject(message.envelope) ? message.envelope.message : undefined
+}
+
+/** The channel message an event carries (for a synchronizer message, the one it received). */
+export function carriedMessage(event: HookEvent): WireValue | undefined {
+  if (event.kind === "channel-in" || event.kind === "channel-out") return event.message
+  if (event.kind === "sync-message") return envelopeMessage(event.message)
+  return undefined
+}
+
+/** Peers whose ephemeral entries an event carries (decoded from its bytes, so not kept in the facets). */
+export function subjectPeers(record: LogRecord): string[] {
+  const peers = new Set<string>()
+  for (const entry of rawEntries(carriedMessage(record.event))) if (peerOfKey(entry.key) !== undefined) peers.add(entry.key)
+  return [...peers]
+}
+
+/** Tests everything but the search (cheap: facets only, bytes only for the peer filter). */
+export function matchesFacets(record: LogRecord, filter: LogFilter): boolean {
+  const { event, facets } = record
+  if (!filter.kinds.has(event.kind)) return false
+  if (filter.repoId !== undefined && event.repoId !== filter.repoId) return false
+  if (filter.direction !== undefined && facets.direction !== filter.direction) return false
+  if (filter.docId !== undefined && !facets.docIds.includes(filter.docId)) return false
+  if (filter.peerId !== undefined && !facets.peerIds.includes(filter.peerId) && !subjectPeers(record).includes(filter.peerId)) return false
+  if (filter.channel !== undefined && !facets.channelIds.some(id => channelKey(event.repoId, id) === filter.channel)) return false
+  return true
+}
+
+/** A filter's search needle, or undefined for none. */
+export function needleOf(filter: LogFilter): string | undefined {
+  const needle = filter.search.trim().toLowerCase()
+  return needle === "" ? undefined : needle
+}
+
+export function matches(record: LogRecord, filter: LogFilter, needle = needleOf(filter)): boolean {
+  return matchesFacets(record, filter) && (needle === undefined || searchText(record).includes(needle))
+}

@@ -1,0 +1,62 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import type { PeerSummary } from "../../protocol/messages"
+import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
+import { T0, batch, channel, events, hello, pageStatus, peer, registered, repoInfo, syncMessage } from "./fixtures/messages"
+
+const DOC = "room:lobby"
+const HUB = "900"
+const BOB = "200"
+
+function hub(status: string, version?: Record<string, number>): PeerSummary {
+  return {
+    ...peer(HUB, { name: "hub", channels: [1], subscriptions: [DOC] }),
+    docSyncStates: [{ docId: DOC, status, ...(version ? { lastKnownVersion: version } : {}), lastUpdated: T0 }],
+  }
+}
+
+describe("sync inspector", () => {
+  let panel: MountedPanel
+  beforeEach(() => {
+    panel = mountPanel()
+    panel.push(
+      pageStatus(true),
+      batch(
+        1,
+        hello(),
+        registered(repoInfo(), { peers: [hub("pending"), peer(BOB, { name: "bob" })], channels: [channel(1, HUB, "network", "ws-client"), channel(2, undefined, "storage", "indexeddb")] }),
+        registered(repoInfo({ repoId: "r2", label: "second", peerId: "101" }), { channels: [channel(5, BOB, "other", "sim")] }),
+      ),
+    )
+    panel.one("tab-sync").click()
+    panel.settle()
+  })
+  afterEach(() => panel.destroy())
+
+  it("lists each document against each peer with status, subscription and version, and the channels", () => {
+    const rows = panel.all("sync-row").map(row => [row.dataset.peerId, row.dataset.status, row.dataset.subscribed, row.dataset.self])
+    expect(rows).toEqual([
+      ["100", "—", "false", "true"],
+      [HUB, "pending", "true", "false"],
+      [BOB, "unknown", "false", "false"],
+    ])
+    expect(panel.all("sync-channel").map(row => [row.dataset.channelId, row.dataset.kind, row.dataset.adapter, row.dataset.established])).toEqual([
+      ["1", "network", "ws-client", "true"],
+      ["2", "storage", "indexeddb", "false"],
+    ])
+  })
+
+  it("follows the model as synchronizer messages change it", () => {
+    panel.push(batch(2, events("r1", syncMessage("r1", "synchronizer/channel-receive-message", { peers: [hub("synced", { "100": 7 }), peer(BOB, { name: "bob" })] }, T0 + 1))))
+    const row = panel.one("sync-row", `[data-peer-id="${HUB}"]`)
+    expect(row.dataset.status).toBe("synced")
+    expect(row.textContent).toContain("{100: 7}")
+  })
+
+  it("switches repo", () => {
+    panel.one("sync-repo", '[data-repo-id="r2"]').click()
+    panel.settle()
+    expect(panel.all("sync-channel").map(row => [row.dataset.channelId, row.dataset.kind])).toEqual([["5", "other"]])
+    expect(panel.all("sync-row")).toHaveLength(0)
+  })
+})
