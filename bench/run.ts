@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { benchHookOverhead } from "./hook-overhead"
 import { describeMachine } from "./machine"
+import { benchPanelIngest } from "./panel-ingest"
 import { benchRecordingOpenSeek } from "./recording-open-seek"
 import { benchRelayThroughput } from "./relay-throughput"
 import { benchSimulatedLoad } from "./simulated-load"
@@ -46,6 +47,21 @@ const BENCHES: Bench[] = [
     },
   },
 ]
+
+BENCHES.push({
+  id: "3",
+  name: "Panel ingest",
+  async run() {
+    const r = await benchPanelIngest()
+    const bench = `3. Panel ingesting ${perSecond(r.targetRate)} for ${r.seconds} s (Chromium)`
+    return [
+      { bench, what: "events recorded / held / evicted", value: `${r.recorded.toLocaleString("en-US")} / ${r.held.toLocaleString("en-US")} / ${r.evicted.toLocaleString("en-US")}`, target: "all recorded", met: r.recorded >= r.emitted },
+      { bench, what: "main-thread tasks > 50 ms after warm-up (longest)", value: `${r.longTasks} (${ms(r.maxTaskMs)})`, target: "0", met: r.longTasks === 0 },
+      { bench, what: "same, by CPU time per task (longest)", value: `${r.longTasksCpu} (${ms(r.maxTaskCpuMs)})`, target: "reported", met: true },
+      { bench, what: "JS heap with 100,000 events buffered", value: `${r.heapMb.toFixed(1)} MB`, target: "< 200 MB", met: r.heapMb < 200 },
+    ]
+  },
+})
 
 BENCHES.push({
   id: "4",
