@@ -82,6 +82,13 @@ function key(target: EventTarget, name: string, init: KeyboardEventInit = {}): v
   flushSync()
 }
 
+// jsdom has no layout: the log's list measures its height with a ResizeObserver, which jsdom lacks.
+globalThis.ResizeObserver ??= class {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+} as unknown as typeof ResizeObserver
+
 describe("Record view", () => {
   let panel: Mounted
   beforeEach(() => {
@@ -142,6 +149,30 @@ describe("Record view", () => {
     expect(panel.one("rec-play").dataset.playing).toBe("true")
     key(document.body, " ")
     expect(panel.one("rec-play").dataset.playing).toBe("false")
+  })
+
+  it("shows the event log at the cursor, following it along the timeline", async () => {
+    await recordSession()
+    panel.one("rec-pane-log").click()
+    flushSync()
+    const held = () => Number(panel.one("log-count").dataset.held)
+    await until(() => panel.all("log-view").length === 1 && held() > 0)
+    const atEnd = held()
+    // The 14 events recorded: the opening checkpoint carries state, not history.
+    expect(atEnd).toBe(14)
+    panel.all("timeline-marker", '[data-kind="mark"]')[0]!.click()
+    flushSync()
+    // Fewer events had happened at the mark; the log shows exactly those.
+    await until(() => held() < atEnd)
+    const atMark = held()
+    panel.one("rec-step-forward").click()
+    flushSync()
+    await until(() => held() > atMark)
+    expect(held()).toBeLessThanOrEqual(atEnd)
+    // The maps are one click away, at the same moment.
+    panel.one("rec-pane-state").click()
+    flushSync()
+    expect(panel.all("rec-panes")).toHaveLength(1)
   })
 
   it("exports, opens the file again, and keeps the panel as it was when a file is bad", async () => {

@@ -15,7 +15,7 @@ import { EVENT_KINDS, NO_FILTER, type LogFilter } from "../../log/filter"
 import { FilteredIndex, rowSeq } from "../../log/filtered-index"
 import { clearLog, recordAt, setLogCapacity, setLogPaused, type EventLog, type LogRecord } from "../../state/event-log"
 import type { PanelState } from "../../state/panel-state"
-import type { PanelStore } from "../../ui/panel-store.svelte"
+import type { LogSource } from "./log-source"
 
 /** Longest stretch of indexing per task: well under the 50 ms of a long task. */
 const SLICE_MS = 8
@@ -42,12 +42,12 @@ export class LogViewModel {
   /** Bumped to ask the list to bring the cursor into view. */
   revealRequest = $state(0)
 
-  readonly #store: PanelStore
+  readonly #store: LogSource
   #log: EventLog | undefined
   #timer: ReturnType<typeof setTimeout> | undefined
   #lastRefresh = -Infinity
 
-  constructor(store: PanelStore) {
+  constructor(store: LogSource) {
     this.#store = store
   }
 
@@ -154,9 +154,9 @@ export class LogViewModel {
   }
 }
 
-const models = new WeakMap<PanelStore, LogViewModel>()
+const models = new WeakMap<LogSource, LogViewModel>()
 
-export function logViewModel(store: PanelStore): LogViewModel {
+export function logViewModel(store: LogSource): LogViewModel {
   let model = models.get(store)
   if (!model) models.set(store, (model = new LogViewModel(store)))
   return model
