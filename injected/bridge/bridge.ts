@@ -73,6 +73,7 @@ export class HookBridge {
   readonly #options: BridgeOptions
   readonly #now: () => number
   readonly #commandListeners = new Set<(message: PanelToHookMessage) => void>()
+  readonly #listeningListeners = new Set<(listening: boolean) => void>()
   readonly #stopListening: () => void
 
   constructor(options: BridgeOptions) {
@@ -172,8 +173,29 @@ export class HookBridge {
     }
   }
 
+  /**
+   * Told when a panel starts or stops listening: taps that cost something
+   * even when they only count (emitter and store subscriptions) attach then.
+   */
+  onListeningChange(listener: (listening: boolean) => void): () => void {
+    this.#listeningListeners.add(listener)
+    return () => this.#listeningListeners.delete(listener)
+  }
+
+  #setListening(listening: boolean): void {
+    if (this.#listening === listening) return
+    this.#listening = listening
+    for (const listener of Array.from(this.#listeningListeners)) {
+      try {
+        listener(listening)
+      } catch {
+        // A tap's failure to (de)attach is its own; it reports it itself.
+      }
+    }
+  }
+
   #goIdle(): void {
-    this.#listening = false
+    this.#setListening(false)
     this.#outbox.clear()
     clearTimeout(this.#timer)
     this.#timer = undefined
@@ -211,7 +233,7 @@ export class HookBridge {
         // Full resync. Events already observed still go out first: a panel that
         // re-subscribes after a service-worker restart must not miss them.
         if (this.#listening) this.flush()
-        this.#listening = true
+        this.#setListening(true)
         this.send({
           type: "hook/hello",
           protocol: PROTOCOL_VERSION,

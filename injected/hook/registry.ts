@@ -53,6 +53,7 @@ export class RepoRegistry {
       get listening() {
         return bridge.listening
       },
+      onListeningChange: listener => bridge.onListeningChange(listener),
       event: build => bridge.event(repoId, build),
       message: message => bridge.send(message),
     }

@@ -2,6 +2,9 @@
  * `synchronizer.emitter` is an Emittery: `onAny` sees `ready-state-changed`
  * and `ephemeral-change`. Its listeners run asynchronously, so these events
  * arrive after the synchronizer work that emitted them.
+ *
+ * Attached only while a panel listens: an `onAny` listener makes every emit
+ * schedule asynchronous calls, a cost an idle hook must not put on the app.
  */
 import { serializeRepoValue } from "./loro-values"
 import { read, type SynchronizerLike } from "./repo-shape"
@@ -30,14 +33,25 @@ export function installEmitterTap(sync: SynchronizerLike, board: TapBoard, sink:
     }
   }
 
-  const unsubscribe: unknown = onAny.call(emitter, listener)
+  let detach: (() => void) | undefined
+  const attach = () => {
+    const unsubscribe: unknown = onAny.call(emitter, listener)
+    detach = () => {
+      detach = undefined
+      if (typeof unsubscribe === "function") {
+        unsubscribe()
+        return
+      }
+      const offAny = read(emitter, "offAny")
+      if (typeof offAny === "function") offAny.call(emitter, listener)
+    }
+  }
+  const follow = (listening: boolean) => board.guard(TAP, () => (listening ? detach ?? attach() : detach?.()))
+  if (sink.listening) attach()
+  const stopFollowing = sink.onListeningChange(follow)
   return () => {
     active = false
-    if (typeof unsubscribe === "function") {
-      unsubscribe()
-      return
-    }
-    const offAny = read(emitter, "offAny")
-    if (typeof offAny === "function") offAny.call(emitter, listener)
+    stopFollowing()
+    detach?.()
   }
 }

@@ -3,6 +3,10 @@
  * the existing ones are subscribed at registration, new ones when
  * `getOrCreateNamespacedStore` or `registerExternalStore` hands them out.
  * Each store event carries the changed keys' entries, read at event time.
+ *
+ * Stores are known from registration on, but subscribed only while a panel
+ * listens: loro calls into JavaScript for every subscriber on every change,
+ * a cost an idle hook must not put on the app.
  */
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
 import { isEphemeralStore, namespacedStores, read, type EphemeralStoreLike, type SynchronizerLike } from "./repo-shape"
@@ -16,6 +20,8 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
   if (!stores.ok) return stores.reason
 
   let active = true
+  /** Every store we know, by store: where it lives. */
+  const known = new Map<EphemeralStoreLike, { docId: string; namespace: string }>()
   const subscriptions = new Map<EphemeralStoreLike, () => void>()
 
   const onStoreEvent = (docId: string, namespace: string, store: EphemeralStoreLike, event: unknown) => {
@@ -41,13 +47,22 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
     }
   }
 
-  /** Subscribes once per store; true when the store is new to us. */
-  const watch = (docId: unknown, namespace: unknown, store: unknown): boolean => {
-    if (!isEphemeralStore(store) || subscriptions.has(store)) return false
-    const doc = String(docId)
-    const ns = String(namespace)
-    const unsubscribe = store.subscribe(event => onStoreEvent(doc, ns, store, event))
+  const subscribe = (store: EphemeralStoreLike, { docId, namespace }: { docId: string; namespace: string }) => {
+    if (subscriptions.has(store)) return
+    const unsubscribe = store.subscribe(event => onStoreEvent(docId, namespace, store, event))
     subscriptions.set(store, typeof unsubscribe === "function" ? unsubscribe : () => {})
+  }
+  const unsubscribeAll = () => {
+    for (const unsubscribe of subscriptions.values()) unsubscribe()
+    subscriptions.clear()
+  }
+
+  /** Learns a store (subscribing at once while a panel listens); true when it is new to us. */
+  const watch = (docId: unknown, namespace: unknown, store: unknown): boolean => {
+    if (!isEphemeralStore(store) || known.has(store)) return false
+    const where = { docId: String(docId), namespace: String(namespace) }
+    known.set(store, where)
+    if (sink.listening) subscribe(store, where)
     return true
   }
 
@@ -60,12 +75,19 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
     })
   }
 
+  const stopFollowing = sink.onListeningChange(listening =>
+    board.guard(TAP, () => {
+      if (!listening) return unsubscribeAll()
+      for (const [store, where] of known) subscribe(store, where)
+    }),
+  )
   const wrappers: WrappedFunction[] = []
   const teardown = () => {
     active = false
+    stopFollowing()
     for (const wrapped of wrappers) wrapped.restore()
-    for (const unsubscribe of subscriptions.values()) unsubscribe()
-    subscriptions.clear()
+    unsubscribeAll()
+    known.clear()
   }
 
   try {

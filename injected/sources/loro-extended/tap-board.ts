@@ -20,6 +20,8 @@ export const TAP_NAMES = [
 export interface RepoSink {
   /** Read on every hot-path call: while false, taps only count. */
   readonly listening: boolean
+  /** Called on every change of `listening`; returns the function that stops it. */
+  onListeningChange(listener: (listening: boolean) => void): () => void
   event(build: EventBuilder): void
   message(message: HookToPanelMessage): void
 }
