@@ -23,6 +23,12 @@ const LAST_EXACT_SHIFT = 46
 const MAX_U64 = (1n << 64n) - 1n
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
+/** Below this length an ASCII string is built by hand: TextDecoder's call costs more than the loop. */
+const SHORT_STRING_BYTES = 64
+/** Scratch space for reading doubles without a DataView per value. */
+const float64Scratch = new Float64Array(1)
+const float64Bytes = new Uint8Array(float64Scratch.buffer)
+const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 export class PostcardReader {
   readonly #bytes: Uint8Array
@@ -52,13 +58,15 @@ export class PostcardReader {
   /** Unsigned LEB128 varint; a number when it fits a double exactly, else a bigint. */
   varUint(what: string): number | bigint {
     let exact = 0
+    // 2 ** shift, kept as a running product: Math.pow per byte cost more than the rest of the loop.
+    let scale = 1
     let big: bigint | undefined
     let shift = 0
     for (let index = 0; index < MAX_VARINT_BYTES; index++) {
       const byte = this.byte(what)
       const group = byte & 0x7f
       if (big === undefined && shift <= LAST_EXACT_SHIFT) {
-        exact += group * 2 ** shift
+        exact += group * scale
       } else {
         big = (big ?? BigInt(exact)) | (BigInt(group) << BigInt(shift))
       }
@@ -68,6 +76,7 @@ export class PostcardReader {
         return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
       }
       shift += 7
+      scale *= 128
     }
     return this.fail(`varint longer than ${MAX_VARINT_BYTES} bytes in ${what}`)
   }
@@ -104,6 +113,10 @@ export class PostcardReader {
     const length = this.length(`${what} length`)
     const start = this.#offset
     const raw = this.bytes(length, what)
+    if (length <= SHORT_STRING_BYTES) {
+      const ascii = asciiString(raw)
+      if (ascii !== undefined) return ascii
+    }
     try {
       return utf8.decode(raw)
     } catch {
@@ -113,6 +126,19 @@ export class PostcardReader {
 
   float64(what: string): number {
     const raw = this.bytes(8, what)
-    return new DataView(raw.buffer, raw.byteOffset, 8).getFloat64(0, true)
+    if (!littleEndianHost) return new DataView(raw.buffer, raw.byteOffset, 8).getFloat64(0, true)
+    float64Bytes.set(raw)
+    return float64Scratch[0]!
   }
+}
+
+/** The string when every byte is ASCII (then UTF-8 and Latin-1 agree), else undefined. */
+function asciiString(raw: Uint8Array): string | undefined {
+  let text = ""
+  for (let index = 0; index < raw.length; index++) {
+    const code = raw[index]!
+    if (code >= 0x80) return undefined
+    text += String.fromCharCode(code)
+  }
+  return text
 }
