@@ -8,6 +8,7 @@ import { launchChromium } from "../test/e2e/support/chromium"
 import { startFixtureServer } from "../test/e2e/support/fixture-server"
 import { waitFor } from "../test/e2e/support/wait"
 import { percentile } from "./stats"
+import { PROTOCOL_VERSION } from "../protocol/messages"
 
 export interface RelayThroughputResult {
   targetRate: number
@@ -95,7 +96,7 @@ async function startProbe(probe: Page, tabId: number): Promise<void> {
         }
       }
     })
-    port.postMessage({ type: "panel/hello", protocol: 1, tabId: tab })
+    port.postMessage({ type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: tab })
     port.postMessage({ type: "panel/to-page", message: { type: "panel/subscribe" } })
     ;(window as any).benchProbe = {
       latencies,

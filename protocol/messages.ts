@@ -14,9 +14,12 @@
  * - 1: first version (hello handshake, batched page traffic as JSON text,
  *   relay stats, relay/hello pinning the relay's nonce in the hook,
  *   simulate/* messages).
+ * - 2: events stream as repo/event-tape; the page envelope says how much
+ *   its batch carries (`count`), and the relay forwards the text unparsed.
  */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
+import type { EventTapeMessage } from "./event-tape"
 import type { SimulateHookToPanelMessage, SimulatePanelToHookMessage } from "./simulate"
 export type * from "./simulate"
 
@@ -266,8 +269,10 @@ export type HookToPanelMessage =
     }
   /** A repo is gone (unregistered or its page is unloading). */
   | { type: "repo/unregistered"; repoId: string; reason: string }
-  /** Observed events, in order. */
+  /** Observed events, in order (what the panel works with, and what `emit` may send). */
   | { type: "repo/events"; repoId: string; events: HookEvent[] }
+  /** Observed events as the hook streams them; the panel expands them into repo/events (see event-tape.ts). */
+  | EventTapeMessage
   /** A tap turned itself off. */
   | { type: "repo/tap-disabled"; repoId: string; tap: TapName; reason: string }
   /** Events the hook could not keep (its own buffer overflowed). */
@@ -327,14 +332,17 @@ export interface RelayHello {
  * A batch travels from the page as ONE string of JSON, untouched until the
  * panel parses it. A string crosses the page/content-script boundary in one
  * copy (Firefox would otherwise read every property of a page object through
- * an Xray wrapper), the relay's JSON.parse can only produce plain data, and
- * the ports forward it without re-encoding.
+ * an Xray wrapper), and the relay checks the envelope and forwards the text
+ * without parsing it: the relay runs on the page's thread, the panel does not,
+ * and the panel checks everything it parses anyway.
  */
 export interface PageWindowEnvelope {
   source: typeof PAGE_SOURCE
   protocol: number
   /** JSON of a HookBatch. */
   batchJson: string
+  /** Events plus other messages in the batch: what the relay counts as lost if it must discard it. */
+  count: number
 }
 
 export interface RelayWindowEnvelope {
@@ -403,6 +411,13 @@ export type BackgroundToPanelMessage =
   | { type: "background/relay-stats"; stats: RelayStats }
   /** Whether the tab's content script is connected (false during navigation or when none runs). */
   | { type: "background/page-status"; connected: boolean; url?: string }
+  /**
+   * Made by the panel's own transport, not sent by the background: page text
+   * it could not read (not a batch, or a malformed event tape), `count` items
+   * of it. The relay forwards batch text unparsed, so this is where a page's
+   * garbage is counted.
+   */
+  | { type: "panel/unreadable"; reason: DropReason; count: number }
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`)

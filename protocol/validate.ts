@@ -26,6 +26,7 @@ const HOOK_MESSAGE_TYPES = new Set([
   "repo/registered",
   "repo/unregistered",
   "repo/events",
+  "repo/event-tape",
   "repo/tap-disabled",
   "hook/dropped",
   "hook/pong",
@@ -98,29 +99,29 @@ export function plainDataCheck(value: unknown): DropReason | undefined {
   return undefined
 }
 
-/** A page batch that passed the relay: its parsed form, and the text to forward untouched. */
+/** A page batch the relay forwards: the text untouched, and what it says it carries (for loss accounting). */
 export interface CheckedPageBatch {
-  batch: HookBatch
   batchJson: string
+  count: number
 }
 
 /**
- * A window message the relay may forward: our tag, our version, a batch whose
- * JSON text parses to a well-formed HookBatch. JSON.parse yields plain data
- * by construction, so only the shape is left to check; the size is bounded
- * by the text's length before any parsing.
+ * A window message the relay may forward: our tag, our version, a batch as
+ * JSON text within the size limit. The text is not parsed here: the relay
+ * runs on the page's thread, and the panel parses and checks it anyway
+ * (parseHookBatch), counting what it cannot read.
  */
 export function checkPageEnvelope(data: unknown): Checked<CheckedPageBatch> {
   if (!isRecord(data) || data.source !== PAGE_SOURCE) return { ok: false, reason: "foreign-source" }
   if (data.protocol !== PROTOCOL_VERSION) return { ok: false, reason: "bad-version" }
-  const batchJson = data.batchJson
+  const { batchJson, count } = data
   if (typeof batchJson !== "string") return { ok: false, reason: "not-plain-data" }
   if (batchJson.length > MAX_STRING_CHARS) return { ok: false, reason: "too-large" }
-  const batch = parseHookBatch(batchJson)
-  return typeof batch === "string" ? { ok: false, reason: batch } : { ok: true, value: { batch, batchJson } }
+  if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0) return { ok: false, reason: "bad-shape" }
+  return { ok: true, value: { batchJson, count } }
 }
 
-/** Parses and shape-checks a batch's JSON text (also used by the panel, for text from the background). */
+/** Parses and shape-checks a batch's JSON text (the panel, for text from the background). */
 export function parseHookBatch(batchJson: string): HookBatch | DropReason {
   let batch: unknown
   try {

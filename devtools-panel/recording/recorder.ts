@@ -89,6 +89,8 @@ export class Recorder {
   /** Takes one applied message; returns false once the recording has ended (a reload it must not follow). */
   observe(message: BackgroundToPanelMessage, now: number, before: PanelState, after: PanelState): boolean {
     if (this.#ended) return false
+    // About this live link, not the page: a recording holds what the page sent.
+    if (message.type === "panel/unreadable") return true
     if (!this.acrossReloads && after.epoch > before.epoch) {
       this.#ended = "page reloaded"
       return false

@@ -29,6 +29,11 @@ export function apply(state: PanelState, message: BackgroundToPanelMessage, now:
     case "background/relay-stats":
       next.relay = relayStatsOf(message.stats)
       break
+    case "panel/unreadable": {
+      const count = Number.isSafeInteger(message.count) && message.count > 0 ? message.count : 1
+      next.unreadable = { ...state.unreadable, [message.reason]: (state.unreadable[message.reason] ?? 0) + count }
+      break
+    }
     case "background/page-status": {
       const was = state.page
       const connected = message.connected === true
@@ -108,6 +113,9 @@ function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: Hoo
       return
     case "simulate/error":
       recordSimulationError(state, message)
+      return
+    case "repo/event-tape":
+      // The transport expands tapes into repo/events before they get here.
       return
     default:
       skipUnknown(message)

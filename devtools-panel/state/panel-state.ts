@@ -4,7 +4,7 @@
  * Unchanged subtrees keep their identity between versions, so Svelte
  * re-renders only what an update touched.
  */
-import type { ModelSnapshot, RelayStats, RepoInfo, WireValue } from "../../protocol/messages"
+import type { DropReason, ModelSnapshot, RelayStats, RepoInfo, WireValue } from "../../protocol/messages"
 import { emptyLog, type EventLog } from "./event-log"
 import type { RepoSimulationState, SimulationFailure } from "./simulation"
 
@@ -96,6 +96,8 @@ export interface PanelState {
   readonly hookDropped: number
   readonly hookDropReasons: Readonly<Record<string, number>>
   readonly relay: RelayStats
+  /** Page text the panel could not read, by reason (the relay forwards it unparsed). */
+  readonly unreadable: Readonly<Partial<Record<DropReason, number>>>
   readonly attachResults: ReadonlyMap<string, AttachResult>
   /** simulate/* requests the hook refused, by request id. */
   readonly simulationErrors: ReadonlyMap<string, SimulationFailure>
@@ -114,10 +116,27 @@ export function initialState(logCapacity = DEFAULT_LOG_CAPACITY): PanelState {
     hookDropped: 0,
     hookDropReasons: {},
     relay: { dropped: 0, byReason: {}, lost: 0 },
+    unreadable: {},
     attachResults: new Map(),
     simulationErrors: new Map(),
     log: emptyLog(logCapacity),
   }
+}
+
+/** Everything refused on the way: window messages the relay refused plus page text the panel could not read. */
+export function droppedTotal(state: PanelState): number {
+  return state.relay.dropped + Object.values(state.unreadable).reduce<number>((sum, count) => sum + (count ?? 0), 0)
+}
+
+/** droppedTotal by reason. */
+export function dropReasons(state: PanelState): Array<[DropReason, number]> {
+  const merged = new Map<DropReason, number>()
+  for (const source of [state.relay.byReason, state.unreadable]) {
+    for (const [reason, count] of Object.entries(source) as Array<[DropReason, number | undefined]>) {
+      if (count) merged.set(reason, (merged.get(reason) ?? 0) + count)
+    }
+  }
+  return [...merged]
 }
 
 /** Everything the panel counts as lost: missing batches plus events the hook dropped. */

@@ -62,10 +62,10 @@ export function portTransport(options: PortTransportOptions): PortTransport {
     },
     onMessage: raw => {
       if (!isBackgroundMessage(raw)) return
-      const message = fromWire(raw)
-      if (!message) return
-      if (message.type === "background/page-status") watchPage(message)
-      for (const listener of messageListeners) listener(message)
+      for (const message of fromWire(raw)) {
+        if (message.type === "background/page-status") watchPage(message)
+        for (const listener of messageListeners) listener(message)
+      }
     },
     onDisconnect: () => setStatus("disconnected"),
   })

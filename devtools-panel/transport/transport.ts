@@ -3,7 +3,8 @@
  * extension port, or an in-memory pair in tests. The panel's state code only
  * ever sees this interface.
  */
-import type { BackgroundToPanelMessage, BackgroundToPanelWire, PanelToBackgroundMessage } from "../../protocol/messages"
+import { tapeAsRepoEvents } from "../../protocol/event-tape"
+import type { BackgroundToPanelMessage, BackgroundToPanelWire, HookToPanelMessage, PanelToBackgroundMessage } from "../../protocol/messages"
 import { parseHookBatch } from "../../protocol/validate"
 
 /** The link to the background (not the page: the page's status arrives as background/page-status). */
@@ -26,13 +27,39 @@ export function isBackgroundMessage(value: unknown): value is BackgroundToPanelW
 }
 
 /**
- * What the reducer gets for a message off the port: page batches arrive as
- * the hook's JSON text and are parsed here, off the page's thread. Text that
- * does not parse to a batch is dropped; the seq gap it leaves counts as lost.
+ * What the reducer gets for a message off the port. Page batches arrive as
+ * the hook's JSON text and are parsed here, off the page's thread; event
+ * tapes are expanded into repo/events. Text that is not a batch, or a batch
+ * with a tape that does not decode (the hook never writes one: it is forged
+ * or damaged, and so is its seq), becomes a panel/unreadable the status bar
+ * counts, and nothing of it is applied.
  */
-export function fromWire(message: BackgroundToPanelWire): BackgroundToPanelMessage | undefined {
-  if (message.type !== "background/page-batch") return message
-  if (typeof message.batchJson !== "string") return undefined
+export function fromWire(message: BackgroundToPanelWire): BackgroundToPanelMessage[] {
+  if (message.type !== "background/page-batch") return [message]
+  if (typeof message.batchJson !== "string") return [{ type: "panel/unreadable", reason: "not-plain-data", count: 1 }]
   const batch = parseHookBatch(message.batchJson)
-  return typeof batch === "string" ? undefined : { type: "background/page-batch", batch }
+  if (typeof batch === "string") return [{ type: "panel/unreadable", reason: batch, count: 1 }]
+  const messages: HookToPanelMessage[] = []
+  for (const inner of batch.messages) {
+    if (inner.type !== "repo/event-tape") {
+      messages.push(inner)
+      continue
+    }
+    try {
+      messages.push(...tapeAsRepoEvents(inner))
+    } catch {
+      return [{ type: "panel/unreadable", reason: "bad-shape", count: Math.max(1, carried(batch.messages)) }]
+    }
+  }
+  return [{ type: "background/page-batch", batch: { seq: batch.seq, messages } }]
+}
+
+/** Events and other messages a batch says it carries (what is lost when it cannot be read). */
+function carried(messages: readonly HookToPanelMessage[]): number {
+  let count = 0
+  for (const message of messages) {
+    const events = message.type === "repo/event-tape" ? message.events : message.type === "repo/events" ? message.events?.length : 1
+    count += Number.isSafeInteger(events) && (events as number) > 0 ? (events as number) : 1
+  }
+  return count
 }

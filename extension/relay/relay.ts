@@ -33,8 +33,8 @@ export interface Relay {
 export function createRelay({ window: win, connect, url }: RelayOptions): Relay {
   const nonce = randomNonce()
   const drops = new DropCounter()
-  /** Batch texts waiting for the background, oldest first, with their message counts (for loss accounting). */
-  const buffer: Array<{ batchJson: string; messages: number }> = []
+  /** Batch texts waiting for the background, oldest first, with what they carry (for loss accounting). */
+  const buffer: Array<{ batchJson: string; count: number }> = []
   let listening = false
   let graceTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -108,15 +108,15 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
       drops.count(checked.reason)
       return
     }
-    enqueue(checked.value.batchJson, checked.value.batch.messages.length)
+    enqueue(checked.value.batchJson, checked.value.count)
   }
 
-  function enqueue(batchJson: string, messages: number): void {
+  function enqueue(batchJson: string, count: number): void {
     if (listening && buffer.length === 0 && port.send({ type: "content/page-batch", batchJson } satisfies ContentToBackgroundMessage)) {
       return
     }
-    buffer.push({ batchJson, messages })
-    if (buffer.length > MAX_BUFFERED_BATCHES) drops.lose(buffer.shift()!.messages)
+    buffer.push({ batchJson, count })
+    if (buffer.length > MAX_BUFFERED_BATCHES) drops.lose(buffer.shift()!.count)
   }
 
   const statsTimer = setInterval(() => {

@@ -1,9 +1,10 @@
 /**
  * The page end of the panel connection: hears the relay's commands on the
  * window (only from this window, only with the nonce the relay announced in
- * its relay/hello), queues what the hook observes while a panel listens, and posts it
- * as batches every BATCH_INTERVAL_MS (sooner when the queue grows large).
- * While no panel listens nothing is queued, no timer runs, nothing is posted.
+ * its relay/hello), writes what the hook observes into an event tape while a
+ * panel listens, and posts it as batches every BATCH_INTERVAL_MS (sooner when
+ * the queue grows large). While no panel listens nothing is written, no timer
+ * runs, nothing is posted.
  */
 import {
   BATCH_INTERVAL_MS,
@@ -15,25 +16,36 @@ import {
   type PanelToHookMessage,
   type SimulatePanelToHookMessage,
 } from "../../protocol/messages"
+import type { HookEvent } from "../../protocol/messages"
 import { checkRelayEnvelope } from "../../protocol/validate"
+import { serialize } from "../serialize"
 import { buildBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from "./batcher"
-import { Outbox, type EventBuilder } from "./outbox"
+import { Outbox } from "./outbox"
+import { TapeWriter, type FullSerializer } from "./tape-writer"
 import type { HookTransport, WindowMessage } from "./transport"
+
+/** Writes one event's fields into the tape, after the header the bridge wrote; gets the event's ordinal in the tape. */
+export type EventWriter = (tape: TapeWriter, ordinal: number) => void
 
 export interface BridgeLimits {
   /** Queued events beyond this drop the oldest (reported as hook/dropped). */
   maxQueuedEvents: number
-  /** A queue this long is flushed on the next microtask instead of waiting for the timer. */
-  earlyFlushEntries: number
-  /** Entries serialised per flush; the rest follow on the next task, keeping the page responsive. */
-  maxEntriesPerFlush: number
+  /** This many queued events are flushed on the next microtask instead of waiting for the timer. */
+  earlyFlushEvents: number
+  /** Events posted per flush; the rest follow on the next task, keeping the page responsive. */
+  maxEventsPerFlush: number
+  /** A tape holding this many events, or about this many JSON chars, is closed and a new one begun. */
+  tapeEvents: number
+  tapeChars: number
   batch: BatchLimits
 }
 
 export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
   maxQueuedEvents: 200_000,
-  earlyFlushEntries: 5_000,
-  maxEntriesPerFlush: 20_000,
+  earlyFlushEvents: 5_000,
+  maxEventsPerFlush: 20_000,
+  tapeEvents: 2_000,
+  tapeChars: 1_000_000,
   batch: DEFAULT_BATCH_LIMITS,
 }
 
@@ -56,6 +68,8 @@ export interface BridgeOptions {
   handlers: BridgeCommandHandlers
   now?: () => number
   limits?: Partial<BridgeLimits>
+  /** How event values that are not plain data are serialised (the sources' own rules); `serialize` by default. */
+  serializeValue?: FullSerializer
 }
 
 export class HookBridge {
@@ -66,12 +80,15 @@ export class HookBridge {
   /** Random per page load: tells the panel a reload from a reconnect. */
   readonly #instance = Math.random().toString(36).slice(2, 10) + Date.now().toString(36)
   #nextEventId = 1
+  /** The tape events are being written into; it joins the outbox when closed. */
+  #tape: TapeWriter | undefined
   #timer: ReturnType<typeof setTimeout> | undefined
   #microtaskPending = false
   readonly #outbox: Outbox
   readonly #limits: BridgeLimits
   readonly #options: BridgeOptions
   readonly #now: () => number
+  readonly #serializeValue: FullSerializer
   readonly #commandListeners = new Set<(message: PanelToHookMessage) => void>()
   readonly #listeningListeners = new Set<(listening: boolean) => void>()
   readonly #stopListening: () => void
@@ -81,6 +98,7 @@ export class HookBridge {
     this.#limits = { ...DEFAULT_BRIDGE_LIMITS, ...options.limits }
     this.#outbox = new Outbox(this.#limits.maxQueuedEvents)
     this.#now = options.now ?? Date.now
+    this.#serializeValue = options.serializeValue ?? ((value, fullBytes) => serialize(value, fullBytes ? { fullBytes } : undefined))
     this.#stopListening = options.transport.listen(event => this.#onWindowMessage(event))
   }
 
@@ -89,15 +107,28 @@ export class HookBridge {
     return this.#listening
   }
 
-  /** Queued entries, for diagnostics. */
+  /** Queued events, for diagnostics. */
   get queued(): number {
-    return this.#outbox.size
+    return this.#outbox.events + (this.#tape?.events ?? 0)
   }
 
-  /** Records an observed event (only while listening); `build` runs at flush time. */
-  event(repoId: string, build: EventBuilder): void {
+  /**
+   * Records an observed event (only while listening): its header now, its
+   * fields by `write`, also now. If `write` throws, the event is taken back
+   * out of the tape whole and the error is rethrown to the tap.
+   */
+  event(repoId: string, kind: HookEvent["kind"], write: EventWriter): void {
     if (!this.#listening) return
-    this.#outbox.push({ kind: "event", base: { id: this.#nextEventId++, repoId, t: this.#now() }, build })
+    const tape = (this.#tape ??= new TapeWriter(this.#nextEventId, this.#now(), this.#serializeValue))
+    const mark = tape.mark()
+    try {
+      write(tape, tape.begin(kind, repoId, this.#now()))
+    } catch (error) {
+      tape.rollback(mark)
+      throw error
+    }
+    this.#nextEventId++
+    if (tape.events >= this.#limits.tapeEvents || tape.chars >= this.#limits.tapeChars) this.#closeTape()
     this.#schedule()
   }
 
@@ -121,15 +152,17 @@ export class HookBridge {
   flush(): void {
     clearTimeout(this.#timer)
     this.#timer = undefined
-    const entries = this.#outbox.drain(this.#limits.maxEntriesPerFlush)
+    this.#closeTape()
+    const entries = this.#outbox.drain(this.#limits.maxEventsPerFlush)
     const dropped = this.#outbox.takeDropped()
-    for (const messages of buildBatches(entries, dropped, this.#limits.batch)) {
+    for (const batch of buildBatches(entries, dropped, this.#limits.batch)) {
       try {
         // One string per batch: see PageWindowEnvelope for why.
         const envelope: PageWindowEnvelope = {
           source: PAGE_SOURCE,
           protocol: PROTOCOL_VERSION,
-          batchJson: JSON.stringify({ seq: this.#seq++, messages }),
+          batchJson: `{"seq":${this.#seq++},"messages":[${batch.messages.join(",")}]}`,
+          count: batch.count,
         }
         this.#options.transport.post(envelope)
       } catch {
@@ -146,13 +179,21 @@ export class HookBridge {
   }
 
   #enqueue(message: HookToPanelMessage): void {
-    const weight = message.type === "repo/events" ? message.events.length : 0
-    this.#outbox.push({ kind: "message", message, weight })
+    // Events written so far happened before this message: they go first.
+    this.#closeTape()
+    const weight = message.type === "repo/events" && Array.isArray(message.events) ? message.events.length : 0
+    this.#outbox.push({ message, weight })
     this.#schedule()
   }
 
+  #closeTape(): void {
+    const tape = this.#tape
+    this.#tape = undefined
+    if (tape && tape.events > 0) this.#outbox.push({ message: tape.seal(), weight: tape.events })
+  }
+
   #schedule(): void {
-    if (this.#outbox.size >= this.#limits.earlyFlushEntries) {
+    if (this.queued >= this.#limits.earlyFlushEvents) {
       if (this.#microtaskPending) return
       this.#microtaskPending = true
       queueMicrotask(() => {
@@ -169,6 +210,7 @@ export class HookBridge {
     try {
       this.flush()
     } catch {
+      this.#tape = undefined
       this.#outbox.clear()
     }
   }
@@ -196,6 +238,7 @@ export class HookBridge {
 
   #goIdle(): void {
     this.#setListening(false)
+    this.#tape = undefined
     this.#outbox.clear()
     clearTimeout(this.#timer)
     this.#timer = undefined

@@ -3,6 +3,7 @@
  * delivers messages as if they came from the page's window. Used by the
  * unit tests and by anything that runs the hook outside a browser.
  */
+import { tapeAsRepoEvents } from "../../protocol/event-tape"
 import type { HookBatch, HookToPanelMessage, PageWindowEnvelope } from "../../protocol/messages"
 import type { HookTransport, WindowMessage } from "./transport"
 
@@ -10,7 +11,7 @@ export interface MemoryTransport extends HookTransport {
   readonly posted: PageWindowEnvelope[]
   /** Delivers `data` to the listeners, from this window unless `source` says otherwise. */
   deliver(data: unknown, source?: unknown): void
-  /** Every message of every posted batch, in order. */
+  /** Every message of every posted batch, in order, event tapes expanded into repo/events as the panel does. */
   messages(): HookToPanelMessage[]
 }
 
@@ -32,6 +33,11 @@ export function memoryTransport(): MemoryTransport {
     deliver: (data, source = self) => {
       for (const listener of Array.from(listeners)) listener({ data, source })
     },
-    messages: () => posted.flatMap(envelope => (JSON.parse(envelope.batchJson) as HookBatch).messages),
+    messages: () =>
+      posted.flatMap(envelope =>
+        (JSON.parse(envelope.batchJson) as HookBatch).messages.flatMap(message =>
+          message.type === "repo/event-tape" ? tapeAsRepoEvents(message) : [message],
+        ),
+      ),
   }
 }

@@ -1,23 +1,19 @@
 /**
- * The bounded queue between the taps and the next flush. Events are kept as
- * builders (serialised at flush time); control messages as they are. Beyond
- * `maxEvents` the oldest events are dropped and counted; control messages
- * that were at the head are carried over instead, so the panel never misses
- * a repo/registered or repo/unregistered, and their order is kept (they are
- * older than everything behind them).
+ * The bounded queue between the hook and the next flush: messages in order,
+ * each with the number of events it carries (an event tape, an emitted
+ * repo/events; 0 for control messages). Beyond `maxEvents` the oldest
+ * event-carrying messages are dropped and their events counted; control
+ * messages that were at the head are carried over instead, so the panel
+ * never misses a repo/registered or repo/unregistered, and their order is
+ * kept (they are older than everything behind them).
  */
-import type { HookEvent, HookToPanelMessage } from "../../protocol/messages"
+import type { HookToPanelMessage } from "../../protocol/messages"
 
-/** The fields every HookEvent carries, fixed when the event is observed. */
-export type EventBase = Pick<HookEvent, "id" | "repoId" | "t">
-
-/** Builds the event at flush time; must read only values that cannot have changed since. */
-export type EventBuilder = (base: EventBase) => HookEvent
-
-export type OutboxEntry =
-  | { kind: "event"; base: EventBase; build: EventBuilder }
-  /** `weight` is how many events the message carries (an emitted repo/events), 0 for control. */
-  | { kind: "message"; message: HookToPanelMessage; weight: number }
+export interface OutboxEntry {
+  message: HookToPanelMessage
+  /** How many events the message carries. */
+  weight: number
+}
 
 export class Outbox {
   readonly #maxEvents: number
@@ -57,17 +53,17 @@ export class Outbox {
     this.#compact()
   }
 
-  /** Removes and returns up to `max` entries, oldest first. */
-  drain(max: number): OutboxEntry[] {
-    const taken = this.#carried.splice(0, max)
-    const room = max - taken.length
-    if (room > 0) {
-      const end = Math.min(this.#entries.length, this.#head + room)
-      for (let index = this.#head; index < end; index++) taken.push(this.#entries[index]!)
-      this.#head = end
-      this.#compact()
+  /** Removes and returns entries, oldest first, until they carry `maxEvents` (at least one entry). */
+  drain(maxEvents: number): OutboxEntry[] {
+    const taken = this.#carried.splice(0)
+    let events = 0
+    while (this.#head < this.#entries.length && (taken.length === 0 || events < maxEvents)) {
+      const entry = this.#entries[this.#head++]!
+      events += entry.weight
+      taken.push(entry)
     }
-    for (const entry of taken) this.#events -= weightOf(entry)
+    this.#compact()
+    this.#events -= events
     return taken
   }
 
@@ -98,5 +94,5 @@ export class Outbox {
 }
 
 function weightOf(entry: OutboxEntry): number {
-  return entry.kind === "event" ? 1 : entry.weight
+  return entry.weight
 }

@@ -68,6 +68,20 @@ const CONTAINER_TYPE_NAMES = ["Text", "Map", "List", "MovableList", "Tree", "Cou
  * `channel/ephemeral` frame to say a peer's entries were removed.
  */
 export function decodeEphemeralStore(bytes: Uint8Array): DecodedEntry[] {
+  return decodeEntries(bytes, false)
+}
+
+/** A decoded entry with the bytes it was decoded from (a view into the input). */
+export interface DecodedSpan extends DecodedEntry {
+  raw: Uint8Array
+}
+
+/** Like decodeEphemeralStore, keeping each entry's encoded bytes: equal bytes are an unchanged entry. */
+export function decodeEphemeralSpans(bytes: Uint8Array): DecodedSpan[] {
+  return decodeEntries(bytes, true) as DecodedSpan[]
+}
+
+function decodeEntries(bytes: Uint8Array, withRaw: boolean): DecodedEntry[] {
   if (!(bytes instanceof Uint8Array)) throw new EphemeralDecodeError("input is not a Uint8Array", 0)
   if (bytes.length === 0) return []
   const reader = new PostcardReader(bytes)
@@ -82,13 +96,15 @@ export function decodeEphemeralStore(bytes: Uint8Array): DecodedEntry[] {
     if (option === 1) value = readValue(reader, 0)
     else if (option !== 0) reader.fail(`value option byte is ${option}, expected 0 or 1`)
     const timestamp = reader.varInt("timestamp")
-    entries.push({
+    const entry: DecodedEntry = {
       key,
       ...(option === 1 ? { value } : {}),
       deleted: option === 0,
       timestamp: Number(timestamp),
       size: reader.offset - start,
-    })
+    }
+    if (withRaw) (entry as DecodedSpan).raw = bytes.subarray(start, reader.offset)
+    entries.push(entry)
   }
   if (reader.remaining > 0) reader.fail(`${reader.remaining} trailing bytes after ${count} entries`)
   return entries
@@ -134,8 +150,11 @@ function readValue(reader: PostcardReader, depth: number): DecodedValue {
       const map: { [key: string]: DecodedValue } = {}
       for (let index = 0; index < count; index++) {
         const key = reader.string("map key")
-        // defineProperty: a "__proto__" key must stay data, not become the prototype.
-        Object.defineProperty(map, key, { value: readValue(reader, depth + 1), enumerable: true, writable: true, configurable: true })
+        const item = readValue(reader, depth + 1)
+        // A "__proto__" key must stay data, not become the prototype; defineProperty
+        // for every key would cost more than the rest of the decoding.
+        if (key === "__proto__") Object.defineProperty(map, key, { value: item, enumerable: true, writable: true, configurable: true })
+        else map[key] = item
       }
       return map
     }

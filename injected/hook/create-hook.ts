@@ -8,6 +8,7 @@ import { HookBridge, type BridgeLimits } from "../bridge/bridge"
 import type { HookTransport } from "../bridge/transport"
 import { discoverRepos, resolveRepoPath } from "../discovery"
 import { SimulationCommands, type SimulationHost } from "../simulate/hook-commands"
+import { serializeRepoValue } from "../sources/loro-extended/loro-values"
 import { RepoRegistry } from "./registry"
 import type { EphemeraHook, HookStats, RegisterOptions } from "./types"
 import { HOOK_VERSION } from "./version"
@@ -41,6 +42,7 @@ export function createHook(env: HookEnvironment): HookHandle {
     hookVersion: HOOK_VERSION,
     url: env.url,
     now,
+    serializeValue: (value, fullBytes) => serializeRepoValue(value, fullBytes),
     ...(env.limits ? { limits: env.limits } : {}),
     handlers: {
       announceRepos: () => {

@@ -54,7 +54,7 @@ export class RepoRegistry {
         return bridge.listening
       },
       onListeningChange: listener => bridge.onListeningChange(listener),
-      event: build => bridge.event(repoId, build),
+      event: (kind, write) => bridge.event(repoId, kind, write),
       message: message => bridge.send(message),
     }
     const tapped = tapLoroExtendedRepo(repo, {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { PROTOCOL_VERSION } from "../../protocol/messages"
 import { launchChromium, type ChromiumSession } from "./support/chromium"
 import { demoReady, panelState, waitForPanelValue } from "./support/demo-page"
 import { waitFor } from "./support/wait"
@@ -74,23 +75,26 @@ describe("platform in Chromium", () => {
     const panel = await chromium.openPanel(tabId)
     await waitFor(() => panel.locator('[data-testid="repo-item"][data-label="carol"]').count(), "carol's repo")
 
-    const storm = await page.evaluate(async () => {
+    const storm = await page.evaluate(async protocol => {
       const page = "ephemera:page"
       const relay = "ephemera:relay"
-      const batch = (messages: unknown, seq: unknown = 1) => ({ source: page, protocol: 1, batchJson: JSON.stringify({ seq, messages }) })
+      // Well-formed envelopes whose text is garbage pass the relay unparsed; the panel counts them.
+      const batch = (messages: unknown, seq: unknown = 1) => ({ source: page, protocol, batchJson: JSON.stringify({ seq, messages }), count: 1 })
       const hostile: Array<() => unknown> = [
-        () => ({ source: "ephemera:pagex", protocol: 1, batchJson: "{}" }),
+        () => ({ source: "ephemera:pagex", protocol, batchJson: "{}", count: 1 }),
         () => batch([], "one"),
-        () => ({ source: page, protocol: 999, batchJson: JSON.stringify({ seq: 1, messages: [] }) }),
-        () => ({ source: page, protocol: 1, batchJson: { seq: 1, messages: [new Map([[1, 2]])] } }),
-        () => ({ source: page, protocol: 1, batchJson: new Blob(["x"]) }),
+        () => ({ source: page, protocol: 999, batchJson: JSON.stringify({ seq: 1, messages: [] }), count: 1 }),
+        () => ({ source: page, protocol, batchJson: { seq: 1, messages: [new Map([[1, 2]])] }, count: 1 }),
+        () => ({ source: page, protocol, batchJson: new Blob(["x"]), count: 1 }),
         () => batch([{ type: "not-a-type" }]),
-        () => ({ source: page, protocol: 1, batchJson: "{not json" }),
-        () => ({ source: relay, protocol: 1, nonce: "forged", message: { type: "panel/unsubscribe" } }),
-        () => ({ source: relay, protocol: 1, nonce: "forged", message: { type: "attach/path", requestId: "1", path: "x" } }),
+        () => ({ source: page, protocol, batchJson: "{not json", count: 1 }),
+        () => batch([{ type: "repo/event-tape", firstId: 1, t0: 0, events: 5, ops: [0, "r", 0] }]),
+        () => ({ source: page, protocol, batchJson: "{}" }),
+        () => ({ source: relay, protocol, nonce: "forged", message: { type: "panel/unsubscribe" } }),
+        () => ({ source: relay, protocol, nonce: "forged", message: { type: "attach/path", requestId: "1", path: "x" } }),
         () => null,
       ]
-      const huge = { source: page, protocol: 1, batchJson: `{"seq":1,"messages":[{"type":"hook/pong","nonce":"${"x".repeat(17_000_000)}"}]}` }
+      const huge = { source: page, protocol, batchJson: `{"seq":1,"messages":[{"type":"hook/pong","nonce":"${"x".repeat(17_000_000)}"}]}`, count: 1 }
       let posted = 0
       let uncloneable = 0
       for (let i = 0; i < 10_000; i++) {
@@ -100,7 +104,7 @@ describe("platform in Chromium", () => {
           window.postMessage(huge, "*")
           posted++
           try {
-            window.postMessage({ source: page, protocol: 1, batchJson: () => 1 }, "*")
+            window.postMessage({ source: page, protocol, batchJson: () => 1, count: 1 }, "*")
           } catch {
             uncloneable++
           }
@@ -112,7 +116,7 @@ describe("platform in Chromium", () => {
       }
       ;(window as any).demo.peers[0].setCursor(-1, -1)
       return { posted, uncloneable }
-    })
+    }, PROTOCOL_VERSION)
     expect(storm.uncloneable).toBe(5)
     await waitFor(async () => Number(await panel.getByTestId("relay-dropped").textContent()) >= storm.posted, "the drop counter to reach the storm size")
     await waitForPanelValue(panel, "carol", "cursor", peerId!, { x: -1, y: -1 }, "the last legitimate cursor value")

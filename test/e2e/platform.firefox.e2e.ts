@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { PROTOCOL_VERSION } from "../../protocol/messages"
 import { demoReady, panelState, waitForPanelValue } from "./support/demo-page"
 import { launchFirefox, type FirefoxSession } from "./support/firefox"
 import { waitFor } from "./support/wait"
@@ -36,13 +37,14 @@ describe("platform in Firefox ESR", () => {
       () => panel.evaluate(() => document.querySelector('[data-testid="repo-item"][data-label="frank"]') !== null),
       "frank's repo in the panel",
     )
-    const posted = await page.evaluate(async () => {
+    const posted = await page.evaluate(async protocol => {
       const bad = [
         { source: "elsewhere" },
-        { source: "ephemera:page", protocol: 2, batchJson: JSON.stringify({ seq: 1, messages: [] }) },
-        { source: "ephemera:page", protocol: 1, batchJson: { seq: 1, messages: [{ type: "hook/pong", nonce: new Date() }] } },
-        { source: "ephemera:page", protocol: 1, batchJson: "{not json" },
-        { source: "ephemera:relay", protocol: 1, nonce: "forged", message: { type: "panel/unsubscribe" } },
+        { source: "ephemera:page", protocol: protocol + 1, batchJson: JSON.stringify({ seq: 1, messages: [] }), count: 1 },
+        { source: "ephemera:page", protocol, batchJson: { seq: 1, messages: [{ type: "hook/pong", nonce: new Date() }] }, count: 1 },
+        // Passes the relay unparsed; the panel counts it.
+        { source: "ephemera:page", protocol, batchJson: "{not json", count: 1 },
+        { source: "ephemera:relay", protocol, nonce: "forged", message: { type: "panel/unsubscribe" } },
       ]
       for (let i = 0; i < 1_000; i++) {
         window.postMessage(bad[i % bad.length], "*")
@@ -50,7 +52,7 @@ describe("platform in Firefox ESR", () => {
       }
       ;(window as any).demo.peers[0].setCursor(7, 7)
       return 1_000
-    })
+    }, PROTOCOL_VERSION)
     await waitFor(
       async () => Number(await panel.evaluate(() => document.querySelector('[data-testid="relay-dropped"]')?.textContent)) >= posted,
       "the drop counter",

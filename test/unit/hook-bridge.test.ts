@@ -9,14 +9,12 @@ import {
   PAGE_SOURCE,
   PROTOCOL_VERSION,
   RELAY_SOURCE,
-  type HookEvent,
   type HookToPanelMessage,
   type PanelToHookMessage,
 } from "../../protocol/messages"
-import { checkPageEnvelope } from "../../protocol/validate"
-import { HookBridge, type BridgeLimits } from "../../injected/bridge/bridge"
+import { checkPageEnvelope, parseHookBatch } from "../../protocol/validate"
+import { HookBridge, type BridgeLimits, type EventWriter } from "../../injected/bridge/bridge"
 import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
-import type { EventBase } from "../../injected/bridge/outbox"
 
 const NONCE = "relay-nonce"
 
@@ -62,8 +60,9 @@ function harness(limits?: Partial<BridgeLimits>, { hello = true } = {}): Harness
       bridge.flush()
       transport.posted.forEach((envelope, index) => {
         expect(envelope.source).toBe(PAGE_SOURCE)
-        const batch = JSON.parse(envelope.batchJson)
-        expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batch, batchJson: envelope.batchJson } })
+        expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batchJson: envelope.batchJson, count: envelope.count } })
+        const batch = parseHookBatch(envelope.batchJson)
+        if (typeof batch === "string") throw new Error(`unreadable batch: ${batch}`)
         expect(batch.seq).toBe(JSON.parse(transport.posted[0]!.batchJson).seq + index)
       })
       return transport.messages()
@@ -74,8 +73,20 @@ function harness(limits?: Partial<BridgeLimits>, { hello = true } = {}): Harness
   return result
 }
 
-function emitterEvent(name: string) {
-  return (base: EventBase): HookEvent => ({ ...base, kind: "emitter", name, data: { n: name } })
+/** Records an emitter event named `name` through the bridge. */
+function emit(h: Harness, repoId: string, name: string, write: EventWriter = emitterFields(name)): void {
+  h.bridge.event(repoId, "emitter", write)
+}
+
+function emitterFields(name: string): EventWriter {
+  return tape => {
+    tape.str(name)
+    tape.val({ n: name })
+  }
+}
+
+function eventNames(messages: HookToPanelMessage[]): string[] {
+  return messages.flatMap(m => (m.type === "repo/events" ? m.events.map(e => (e.kind === "emitter" ? e.name : e.kind)) : []))
 }
 
 function subscribed(limits?: Partial<BridgeLimits>): Harness {
@@ -132,9 +143,9 @@ describe("subscribe and unsubscribe", () => {
   it("says hello, announces the repos, and resyncs in full on every subscribe", () => {
     const h = harness()
     h.relay({ type: "panel/subscribe" })
-    h.bridge.event("repo-1", emitterEvent("before resubscribe"))
+    emit(h, "repo-1", "before resubscribe")
     h.relay({ type: "panel/subscribe" })
-    h.bridge.event("repo-1", emitterEvent("after"))
+    emit(h, "repo-1", "after")
     const messages = h.messages()
     const hello = { type: "hook/hello", protocol: PROTOCOL_VERSION, hookVersion: "test", url: "http://app.test/", instance: expect.any(String) }
     // What was observed before the second subscribe still goes out, in order, before the resync.
@@ -148,13 +159,13 @@ describe("subscribe and unsubscribe", () => {
 
   it("goes idle on unsubscribe: queued events are dropped, nothing is posted, events are ignored", () => {
     const h = subscribed()
-    h.bridge.event("repo-1", emitterEvent("queued"))
+    emit(h, "repo-1", "queued")
     h.relay({ type: "panel/unsubscribe" })
-    const build = vi.fn(emitterEvent("idle"))
-    h.bridge.event("repo-1", build)
+    const write = vi.fn(emitterFields("idle"))
+    emit(h, "repo-1", "idle", write)
     h.bridge.send({ type: "repo/unregistered", repoId: "x", reason: "idle" })
     expect(h.messages()).toEqual([])
-    expect(build).not.toHaveBeenCalled()
+    expect(write).not.toHaveBeenCalled()
     expect(h.bridge.queued).toBe(0)
   })
 })
@@ -162,12 +173,12 @@ describe("subscribe and unsubscribe", () => {
 describe("batching", () => {
   it("merges consecutive events of one repo into one repo/events, in order, with increasing ids", () => {
     const h = subscribed()
-    h.bridge.event("a", emitterEvent("a1"))
-    h.bridge.event("a", emitterEvent("a2"))
-    h.bridge.event("b", emitterEvent("b1"))
+    emit(h, "a", "a1")
+    emit(h, "a", "a2")
+    emit(h, "b", "b1")
     h.bridge.send({ type: "repo/tap-disabled", repoId: "a", tap: "emitter", reason: "r" })
-    h.bridge.event("a", emitterEvent("a3"))
-    h.bridge.event("a", emitterEvent("a4"))
+    emit(h, "a", "a3")
+    emit(h, "a", "a4")
     const messages = h.messages()
     expect(h.transport.posted).toHaveLength(1)
     expect(messages.map(m => (m.type === "repo/events" ? `${m.repoId}:${m.events.map(e => e.kind === "emitter" && e.name).join(",")}` : m.type))).toEqual([
@@ -180,72 +191,83 @@ describe("batching", () => {
     expect(ids).toEqual([...ids].sort((x, y) => x - y))
   })
 
-  it("builds (serialises) events only at flush time", () => {
+  it("writes an event whole or not at all: a writer that throws leaves no trace", () => {
     const h = subscribed()
-    const build = vi.fn(emitterEvent("lazy"))
-    h.bridge.event("a", build)
-    expect(build).not.toHaveBeenCalled()
-    h.messages()
-    expect(build).toHaveBeenCalledTimes(1)
+    emit(h, "a", "before")
+    expect(() =>
+      emit(h, "a", "broken", tape => {
+        tape.str("a string only this event lists")
+        tape.val({ half: "written" })
+        throw new Error("tap bug")
+      }),
+    ).toThrow("tap bug")
+    emit(h, "a", "after", tape => {
+      tape.str("a string only this event lists")
+      tape.val(1)
+    })
+    const messages = h.messages()
+    expect(eventNames(messages)).toEqual(["before", "a string only this event lists"])
+    const ids = messages.flatMap(m => (m.type === "repo/events" ? m.events.map(e => e.id) : []))
+    expect(ids[1]).toBe(ids[0]! + 1)
   })
 
   it(`flushes by itself ${BATCH_INTERVAL_MS} ms after the first queued message`, async () => {
     const h = subscribed()
-    h.bridge.event("a", emitterEvent("timed"))
+    emit(h, "a", "timed")
     expect(h.transport.posted).toHaveLength(0)
     await vi.waitFor(() => expect(h.transport.posted).toHaveLength(1))
   })
 
   it("flushes on the next microtask once the queue is large", async () => {
-    const h = subscribed({ earlyFlushEntries: 10 })
-    for (let i = 0; i < 10; i++) h.bridge.event("a", emitterEvent(`e${i}`))
+    const h = subscribed({ earlyFlushEvents: 10 })
+    for (let i = 0; i < 10; i++) emit(h, "a", `e${i}`)
     expect(h.transport.posted).toHaveLength(0)
     await Promise.resolve()
     expect(h.transport.posted).toHaveLength(1)
   })
 
-  it("serialises a bounded number of entries per flush and schedules the rest", async () => {
-    const h = subscribed({ maxEntriesPerFlush: 3 })
-    for (let i = 0; i < 10; i++) h.bridge.event("a", emitterEvent(`e${i}`))
+  it("posts a bounded number of events per flush and schedules the rest", async () => {
+    const h = subscribed({ maxEventsPerFlush: 3, tapeEvents: 1 })
+    for (let i = 0; i < 10; i++) emit(h, "a", `e${i}`)
     h.bridge.flush()
     expect(h.transport.messages().flatMap(m => (m.type === "repo/events" ? m.events : []))).toHaveLength(3)
     await vi.waitFor(() => expect(h.transport.messages().flatMap(m => (m.type === "repo/events" ? m.events : []))).toHaveLength(10))
   })
 
   it("cuts batches within the relay's limits, in order", () => {
-    const h = subscribed({ batch: { nodes: 60, chars: 10_000, messages: 100 } })
-    for (let i = 0; i < 50; i++) h.bridge.event(i % 3 === 0 ? "a" : "b", emitterEvent(`e${i}`))
+    const h = subscribed({ batch: { chars: 400, messages: 100 }, tapeEvents: 4 })
+    for (let i = 0; i < 50; i++) emit(h, i % 3 === 0 ? "a" : "b", `e${i}`)
     const messages = h.messages()
     expect(h.transport.posted.length).toBeGreaterThan(5)
-    const names = messages.flatMap(m => (m.type === "repo/events" ? m.events.map(e => e.kind === "emitter" && e.name) : []))
-    expect(names).toEqual(Array.from({ length: 50 }, (_, i) => `e${i}`))
+    expect(eventNames(messages)).toEqual(Array.from({ length: 50 }, (_, i) => `e${i}`))
+    for (const envelope of h.transport.posted) expect(envelope.batchJson.length).toBeLessThan(1_000)
   })
 })
 
 describe("bounds", () => {
   it("drops the oldest events beyond the cap, reports hook/dropped, and keeps control messages", () => {
-    const h = subscribed({ maxQueuedEvents: 5 })
+    const h = subscribed({ maxQueuedEvents: 5, tapeEvents: 1 })
     h.bridge.send({ type: "repo/tap-disabled", repoId: "a", tap: "stores", reason: "kept" })
-    for (let i = 0; i < 12; i++) h.bridge.event("a", emitterEvent(`e${i}`))
+    for (let i = 0; i < 12; i++) emit(h, "a", `e${i}`)
     const messages = h.messages()
     expect(messages[0]).toEqual({ type: "hook/dropped", count: 7, reason: "queue-overflow" })
     expect(messages[1]).toMatchObject({ type: "repo/tap-disabled", reason: "kept" })
-    expect(messages[2]).toMatchObject({ type: "repo/events", events: ["e7", "e8", "e9", "e10", "e11"].map(name => ({ name })) })
+    expect(eventNames(messages.slice(2))).toEqual(["e7", "e8", "e9", "e10", "e11"])
   })
 
-  it("drops a message the relay would refuse, and an event that cannot be built, and says so", () => {
+  it("drops a message the relay would refuse, or one that cannot become JSON, and says so", () => {
     const h = subscribed()
     h.bridge.send({ type: "hook/pong", nonce: "x".repeat(9_000_000) })
-    h.bridge.event("a", () => {
-      throw new Error("builder bug")
+    h.bridge.send({ type: "hook/pong", nonce: 1n as never })
+    emit(h, "a", "undefined inside", tape => {
+      tape.str("undefined inside")
+      tape.val({ bad: undefined })
     })
-    h.bridge.event("a", base => ({ ...base, kind: "emitter", name: "undefined inside", data: { bad: undefined } as never }))
-    h.bridge.event("a", emitterEvent("fine"))
     const messages = h.messages()
     expect(messages).toEqual([
-      expect.objectContaining({ type: "repo/events", events: [expect.objectContaining({ name: "fine" })] }),
+      expect.objectContaining({ type: "repo/events", events: [expect.objectContaining({ name: "undefined inside", data: { bad: { $ephemera: "undefined" } } })] }),
       { type: "hook/dropped", count: 1, reason: "message-too-large" },
-      { type: "hook/dropped", count: 2, reason: "serialization-failed" },
+      { type: "hook/dropped", count: 1, reason: "serialization-failed" },
     ])
   })
 
@@ -257,9 +279,9 @@ describe("bounds", () => {
       if (calls++ === 0) throw new DOMException("could not be cloned", "DataCloneError")
       post(envelope)
     }
-    h.bridge.event("a", emitterEvent("lost"))
+    emit(h, "a", "lost")
     expect(() => h.bridge.flush()).not.toThrow()
-    h.bridge.event("a", emitterEvent("kept"))
+    emit(h, "a", "kept")
     h.bridge.flush()
     // seq 0 was the subscribe's batch, seq 1 the lost one.
     expect(h.transport.posted.map(envelope => JSON.parse(envelope.batchJson).seq)).toEqual([2])

@@ -17,7 +17,7 @@ import {
   type TapName,
   type WireValue,
 } from "../../protocol/messages"
-import { checkPageEnvelope } from "../../protocol/validate"
+import { checkPageEnvelope, parseHookBatch } from "../../protocol/validate"
 import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
 import { decodeEphemeralStore, type DecodedEntry } from "../../injected/codec/ephemeral-codec"
 import { hexToBytes } from "../../injected/codec/hex"
@@ -114,9 +114,9 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 function posted(world: World): HookToPanelMessage[] {
   world.hook.flush()
   world.transport.posted.forEach((envelope, index) => {
-    const batch = JSON.parse(envelope.batchJson)
-    expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batch, batchJson: envelope.batchJson } })
-    expect(batch.seq).toBe(index)
+    expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batchJson: envelope.batchJson, count: envelope.count } })
+    const batch = parseHookBatch(envelope.batchJson)
+    expect(typeof batch === "string" ? batch : batch.seq).toBe(index)
   })
   return world.transport.messages()
 }
@@ -407,8 +407,12 @@ describe("unregister", () => {
       sendEstablishmentMessage: adapters.sendEstablishmentMessage,
       getOrCreateNamespacedStore: sync.getOrCreateNamespacedStore,
       registerExternalStore: sync.registerExternalStore,
+      emit: sync.emitter.emit,
       listeners: sync.emitter.listenerCount(),
     }
+    const presenceStore = sync.docNamespacedStores.get(DOC)?.get("presence") as unknown as Record<string, unknown>
+    expect(presenceStore).toBeDefined()
+    const storeMethods = ["set", "delete", "apply", "touch"] as const
     const channelsNow = adapters.adapters.flatMap(adapter => [...adapter.channels])
     const onReceiveNow = channelsNow.map(channel => channel.onReceive)
 
@@ -419,7 +423,11 @@ describe("unregister", () => {
     expect(adapters.sendEstablishmentMessage).not.toBe(original.sendEstablishmentMessage)
     expect(sync.getOrCreateNamespacedStore).not.toBe(original.getOrCreateNamespacedStore)
     expect(sync.registerExternalStore).not.toBe(original.registerExternalStore)
-    expect(sync.emitter.listenerCount()).toBe(original.listeners + 1)
+    // The emitter and the stores are wrapped (own properties), not listened to.
+    expect(Object.hasOwn(sync.emitter, "emit")).toBe(true)
+    expect(sync.emitter.emit).not.toBe(original.emit)
+    expect(sync.emitter.listenerCount()).toBe(original.listeners)
+    for (const method of storeMethods) expect(Object.hasOwn(presenceStore, method), method).toBe(true)
     expect(channelsNow.map(channel => channel.onReceive)).not.toContain(onReceiveNow[0])
     // A second register of the same repo is the same registration.
     expect(world.hook.register(world.alice)).toBeTypeOf("function")
@@ -446,6 +454,9 @@ describe("unregister", () => {
     expect(Object.hasOwn(sync, "getOrCreateNamespacedStore")).toBe(false)
     expect(sync.registerExternalStore).toBe((syncProto as Record<string, unknown>).registerExternalStore)
     expect(sync.emitter.listenerCount()).toBe(original.listeners)
+    expect(sync.emitter.emit).toBe(original.emit)
+    expect(Object.hasOwn(sync.emitter, "emit")).toBe(false)
+    for (const method of storeMethods) expect(Object.hasOwn(presenceStore, method), method).toBe(false)
     expect(channelsNow.map(channel => channel.onReceive)).toEqual(onReceiveNow)
     for (const channel of [...addedChannel, ...sync.model.channels.values()]) {
       expect(channel.onReceive.name).not.toBe("tappedOnReceive")

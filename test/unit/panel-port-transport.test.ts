@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import type { BackgroundToPanelMessage } from "../../protocol/messages"
+import { PROTOCOL_VERSION, type BackgroundToPanelMessage } from "../../protocol/messages"
 import type { PortLike } from "../../extension/ports/reconnecting-port"
 import { portTransport, type PortTransport } from "../../devtools-panel/transport/port-transport"
+import { TapeWriter } from "../../injected/bridge/tape-writer"
 import type { TransportStatus } from "../../devtools-panel/transport/transport"
 
 /** One side of a runtime port; the test plays the background. */
@@ -66,7 +67,7 @@ describe("port transport", () => {
 
   it("says hello with the tab id, subscribes and asks for a scan on connect", () => {
     expect(ports).toHaveLength(1)
-    expect(ports[0]!.posted[0]).toEqual({ type: "panel/hello", protocol: 1, tabId: 42 })
+    expect(ports[0]!.posted[0]).toEqual({ type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: 42 })
     expect(ports[0]!.pageTypes()).toEqual(["panel/hello", "panel/subscribe", "discovery/scan"])
     expect(statuses).toEqual(["connected"])
   })
@@ -101,11 +102,11 @@ describe("port transport", () => {
     ports[0]!.drop()
     expect(statuses).toEqual(["connected", "disconnected"])
     transport.send({ type: "panel/to-page", message: { type: "attach/path", requestId: "a1", path: "app.repo" } })
-    transport.send({ type: "panel/hello", protocol: 1, tabId: 7 })
+    transport.send({ type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: 7 })
     vi.advanceTimersByTime(10)
     expect(ports).toHaveLength(2)
     expect(ports[1]!.pageTypes()).toEqual(["panel/hello", "panel/subscribe", "discovery/scan", "attach/path"])
-    expect(ports[1]!.posted[0]).toEqual({ type: "panel/hello", protocol: 1, tabId: 42 })
+    expect(ports[1]!.posted[0]).toEqual({ type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: 42 })
     expect(statuses).toEqual(["connected", "disconnected", "connected"])
   })
 
@@ -119,9 +120,48 @@ describe("fromWire", () => {
   it("parses a page batch's JSON text into the reducer's message", async () => {
     const { fromWire } = await import("../../devtools-panel/transport/transport")
     const batch = { seq: 4, messages: [{ type: "hook/pong", nonce: "n" }] }
-    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual({ type: "background/page-batch", batch })
-    expect(fromWire({ type: "background/page-batch", batchJson: "{broken" })).toBeUndefined()
+    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([{ type: "background/page-batch", batch }])
+    expect(fromWire({ type: "background/page-batch", batchJson: "{broken" })).toEqual([{ type: "panel/unreadable", reason: "bad-shape", count: 1 }])
     const status = { type: "background/page-status", connected: true } as const
-    expect(fromWire(status)).toBe(status)
+    expect(fromWire(status)).toEqual([status])
+  })
+
+  it("expands event tapes into repo/events, one per run of a repo's events", async () => {
+    const { fromWire } = await import("../../devtools-panel/transport/transport")
+    const good = tapeOf([["r1", "a"], ["r1", "b"], ["r2", "c"]])
+    const batch = { seq: 1, messages: [good, { type: "hook/pong", nonce: "n" }] }
+    const emitter = (id: number, repoId: string, name: string) => ({ id, repoId, t: 1_005, kind: "emitter", name, data: null })
+    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([
+      {
+        type: "background/page-batch",
+        batch: {
+          seq: 1,
+          messages: [
+            { type: "repo/events", repoId: "r1", events: [emitter(10, "r1", "a"), emitter(11, "r1", "b")] },
+            { type: "repo/events", repoId: "r2", events: [emitter(12, "r2", "c")] },
+            { type: "hook/pong", nonce: "n" },
+          ],
+        },
+      },
+    ])
+  })
+
+  it("counts a batch with a tape that does not decode, and applies none of it (its seq could reset the view)", async () => {
+    const { fromWire } = await import("../../devtools-panel/transport/transport")
+    const good = tapeOf([["r1", "a"], ["r1", "b"], ["r2", "c"]])
+    const broken = { ...good, ops: good.ops.slice(0, -2) }
+    const batch = { seq: 1, messages: [good, { type: "hook/pong", nonce: "n" }, broken] }
+    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([{ type: "panel/unreadable", reason: "bad-shape", count: 7 }])
   })
 })
+
+/** A sealed tape of emitter events, one per [repoId, name]. */
+function tapeOf(events: ReadonlyArray<readonly [string, string]>) {
+  const tape = new TapeWriter(10, 1_000, value => value as never)
+  for (const [repoId, name] of events) {
+    tape.begin("emitter", repoId, 1_005)
+    tape.str(name)
+    tape.val(null)
+  }
+  return tape.seal()
+}

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest"
-import type { BackgroundToPanelMessage } from "../../protocol/messages"
+import { PROTOCOL_VERSION, type BackgroundToPanelMessage } from "../../protocol/messages"
 import { apply, applyAll } from "../../devtools-panel/state/apply"
 import { logEvents } from "../../devtools-panel/state/event-log"
 import { RATE_WINDOW_MS, updateRate } from "../../devtools-panel/state/members"
-import { initialState, lostTotal, type PanelState } from "../../devtools-panel/state/panel-state"
+import { droppedTotal, dropReasons, initialState, lostTotal, type PanelState } from "../../devtools-panel/state/panel-state"
 import { memberRows, roomSummaries } from "../../devtools-panel/state/queries"
 import { snapshotOf } from "../../devtools-panel/state/snapshot"
 import {
@@ -69,7 +69,7 @@ function memberOf(state: PanelState, peerId: string, repoId = "r1", docId = DOC)
 describe("registration snapshot", () => {
   it("builds repos, rooms, namespaces and members from the snapshot", () => {
     const state = opened()
-    expect(state.hook).toEqual({ version: "0.1.0", protocol: 1, url: PAGE_URL, instance: "hook-1" })
+    expect(state.hook).toEqual({ version: "0.1.0", protocol: PROTOCOL_VERSION, url: PAGE_URL, instance: "hook-1" })
     expect(snapshotOf(state)).toEqual({
       repos: [
         {
@@ -429,5 +429,18 @@ describe("robustness", () => {
     const snapshot = snapshotOf(state)
     expect(Object.hasOwn(snapshot.repos[0].rooms[0].namespaces.presence, "__proto__")).toBe(true)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})
+
+describe("what was refused on the way", () => {
+  it("adds the page text the panel could not read to what the relay refused, by reason", () => {
+    let state = apply(initialState(), { type: "background/relay-stats", stats: { dropped: 5, byReason: { "bad-version": 4, "bad-shape": 1 }, lost: 0 } }, 0)
+    state = apply(state, { type: "panel/unreadable", reason: "bad-shape", count: 3 }, 1)
+    state = apply(state, { type: "panel/unreadable", reason: "too-large", count: 1 }, 2)
+    expect(droppedTotal(state)).toBe(9)
+    expect(Object.fromEntries(dropReasons(state))).toEqual({ "bad-version": 4, "bad-shape": 4, "too-large": 1 })
+    // A later relay snapshot replaces the relay's counts, never the panel's own.
+    state = apply(state, { type: "background/relay-stats", stats: { dropped: 6, byReason: { "bad-version": 6 }, lost: 0 } }, 3)
+    expect(droppedTotal(state)).toBe(10)
   })
 })

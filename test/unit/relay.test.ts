@@ -8,6 +8,7 @@ const batch = (seq: number) => ({
   source: PAGE_SOURCE,
   protocol: PROTOCOL_VERSION,
   batchJson: JSON.stringify({ seq, messages: [{ type: "hook/pong", nonce: String(seq) }] }),
+  count: 1,
 })
 
 function setup() {
@@ -56,7 +57,7 @@ describe("relay", () => {
     const hostile: unknown[] = [
       { source: "other", protocol: 1 },
       { ...batch(0), protocol: 7 },
-      { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batchJson: "nope" },
+      { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batchJson: "{}" }, // no count
       { ...batch(0), batchJson: { seq: 0, messages: [{ type: "repo/events", events: [new Blob(["x"])] }] } },
       { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "forged", message: { type: "panel/subscribe" } },
     ]
@@ -74,6 +75,16 @@ describe("relay", () => {
       "spoofed-relay": 2000,
     })
     expect(s.batchesSent()).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+  })
+
+  it("forwards a well-formed envelope's text without parsing it: the panel reads it, and counts what it cannot", async () => {
+    const s = setup()
+    relay = s.relay
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    s.win.postMessage({ ...batch(1), batchJson: "not json at all" })
+    await until(() => s.current().toRemote.some((m: any) => m.type === "content/page-batch"), 1000, "the forwarded text")
+    expect(s.current().toRemote.find((m: any) => m.type === "content/page-batch")).toEqual({ type: "content/page-batch", batchJson: "not json at all" })
+    expect(s.relay.drops.snapshot().dropped).toBe(0)
   })
 
   it("ignores its own messages to the page and forwards panel commands", async () => {

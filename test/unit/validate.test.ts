@@ -1,18 +1,21 @@
 import { describe, expect, it } from "vitest"
 import { PAGE_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE } from "../../protocol/messages"
-import { checkPageEnvelope, checkPanelToHook, checkRelayEnvelope, MAX_MESSAGES_PER_BATCH, MAX_STRING_CHARS, plainDataCheck } from "../../protocol/validate"
+import { checkPageEnvelope, checkPanelToHook, checkRelayEnvelope, MAX_MESSAGES_PER_BATCH, MAX_STRING_CHARS, parseHookBatch, plainDataCheck } from "../../protocol/validate"
 
 const batchOf = (messages: unknown[] = [{ type: "hook/pong", nonce: "n" }]) => ({ seq: 1, messages })
 const good = (messages?: unknown[]) => ({
   source: PAGE_SOURCE,
   protocol: PROTOCOL_VERSION,
   batchJson: JSON.stringify(batchOf(messages)),
+  count: 1,
 })
 
-describe("checkPageEnvelope", () => {
-  it("accepts a well-formed batch and keeps its text for forwarding", () => {
+describe("checkPageEnvelope (the relay, on the page's thread: the envelope only)", () => {
+  it("accepts a well-formed envelope and keeps its text for forwarding, unparsed", () => {
     const envelope = good()
-    expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batch: batchOf(), batchJson: envelope.batchJson } })
+    expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batchJson: envelope.batchJson, count: 1 } })
+    // The text is not parsed here: the panel does that, off the page's thread.
+    expect(checkPageEnvelope({ ...good(), batchJson: "{seq: 1" })).toEqual({ ok: true, value: { batchJson: "{seq: 1", count: 1 } })
   })
 
   it.each([
@@ -20,17 +23,31 @@ describe("checkPageEnvelope", () => {
     ["a non-object", "hello", "foreign-source"],
     ["null", null, "foreign-source"],
     ["another protocol version", { ...good(), protocol: 99 }, "bad-version"],
-    ["a batch object instead of its text", { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batchJson: batchOf() }, "not-plain-data"],
-    ["a Blob instead of text", { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batchJson: new Blob(["{}"]) }, "not-plain-data"],
-    ["text that is not JSON", { ...good(), batchJson: "{seq: 1" }, "bad-shape"],
-    ["a batch without seq", { ...good(), batchJson: JSON.stringify({ messages: [] }) }, "bad-shape"],
-    ["a fractional seq", { ...good(), batchJson: JSON.stringify({ seq: 1.5, messages: [] }) }, "bad-shape"],
-    ["an unknown message type", good([{ type: "panel/subscribe" }]), "bad-shape"],
-    ["a message that is not an object", good([42]), "bad-shape"],
-    ["too many messages", good(new Array(MAX_MESSAGES_PER_BATCH + 1).fill({ type: "hook/pong", nonce: "" })), "too-large"],
+    ["a batch object instead of its text", { ...good(), batchJson: batchOf() }, "not-plain-data"],
+    ["a Blob instead of text", { ...good(), batchJson: new Blob(["{}"]) }, "not-plain-data"],
     ["a huge text", { ...good(), batchJson: " ".repeat(MAX_STRING_CHARS + 1) }, "too-large"],
+    ["no count", { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batchJson: "{}" }, "bad-shape"],
+    ["a negative count", { ...good(), count: -1 }, "bad-shape"],
+    ["a fractional count", { ...good(), count: 1.5 }, "bad-shape"],
   ])("refuses %s", (_name, data, reason) => {
     expect(checkPageEnvelope(data)).toEqual({ ok: false, reason })
+  })
+})
+
+describe("parseHookBatch (the panel)", () => {
+  it("parses a well-formed batch", () => {
+    expect(parseHookBatch(good().batchJson)).toEqual(batchOf())
+  })
+
+  it.each([
+    ["text that is not JSON", "{seq: 1", "bad-shape"],
+    ["a batch without seq", JSON.stringify({ messages: [] }), "bad-shape"],
+    ["a fractional seq", JSON.stringify({ seq: 1.5, messages: [] }), "bad-shape"],
+    ["an unknown message type", good([{ type: "panel/subscribe" }]).batchJson, "bad-shape"],
+    ["a message that is not an object", good([42]).batchJson, "bad-shape"],
+    ["too many messages", good(new Array(MAX_MESSAGES_PER_BATCH + 1).fill({ type: "hook/pong", nonce: "" })).batchJson, "too-large"],
+  ])("refuses %s", (_name, text, reason) => {
+    expect(parseHookBatch(text)).toBe(reason)
   })
 })
 

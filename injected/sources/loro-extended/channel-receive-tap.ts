@@ -10,7 +10,7 @@
  * our wrapper; restoring puts the original back on those copies too.
  */
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
-import { collectEphemeralData, estimateSize, serializeRepoValue } from "./loro-values"
+import { collectEphemeralData, estimateSize } from "./loro-values"
 import { adapterChannelDirectories, asModel, isObject, messageType, read, type AnyFunction, type SynchronizerLike } from "./repo-shape"
 import type { ChannelLifecycle, UpdateFnTap } from "./update-fn-tap"
 import type { InstallOutcome, RepoSink, TapBoard } from "./tap-board"
@@ -94,16 +94,16 @@ export class ChannelReceiveTap implements ChannelLifecycle {
     if (!this.#sink.listening) return
     this.#board.guard(TAP, () => {
       const peerId = this.#peerIdOf(channelId, message)
-      const msgType = messageType(message)
-      this.#sink.event(base => ({
-        ...base,
-        kind: "channel-in",
-        channelId,
-        ...(peerId === undefined ? {} : { peerId }),
-        msgType,
-        size: estimateSize(message),
-        message: serializeRepoValue(message, collectEphemeralData(message)),
-      }))
+      this.#sink.event("channel-in", (tape, ordinal) => {
+        tape.num(channelId)
+        tape.opt(peerId)
+        tape.str(messageType(message))
+        // Sized while written; the full serializer's rare values are sized apart.
+        const size = tape.val(message, { fullBytes: collectEphemeralData(message) })
+        tape.num(size ?? estimateSize(message))
+        // The sync-message this frame causes carries it again: as a reference.
+        tape.noteMessage(message, ordinal)
+      })
     })
   }
 

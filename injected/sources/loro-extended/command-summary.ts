@@ -4,20 +4,37 @@
  * expand internally (e.g. cmd/broadcast-ephemeral-batch) show only as
  * themselves; their effect appears in the channel-out events.
  */
-import type { CommandSummary } from "../../../protocol/messages"
-import { serializeRepoValue } from "./loro-values"
+import type { TapeWriter } from "../../bridge/tape-writer"
 import { isObject, messageType, read } from "./repo-shape"
 
 /** A message producing more commands than this is cut (the last summary says so). */
 const MAX_COMMANDS = 500
 
-export function flattenCommands(command: unknown): CommandSummary[] {
-  const result: CommandSummary[] = []
-  visit(command, 0, result)
-  return result
+interface FlatCommand {
+  type: string
+  depth: number
+  /** The command's fields but `type`; undefined when it has none. */
+  detail?: Record<string, unknown>
 }
 
-function visit(command: unknown, depth: number, into: CommandSummary[]): void {
+/**
+ * Writes the commands into the tape: count, then type, depth and detail of
+ * each. Payload bytes in details are summarised (length and head): the same
+ * buffers travel whole in the channel-in/out events that carry them.
+ */
+export function writeCommands(tape: TapeWriter, command: unknown): void {
+  const flat: FlatCommand[] = []
+  visit(command, 0, flat)
+  tape.count(flat.length)
+  for (const { type, depth, detail } of flat) {
+    tape.str(type)
+    tape.num(depth)
+    tape.bool(detail !== undefined)
+    if (detail !== undefined) tape.val(detail, { references: true })
+  }
+}
+
+function visit(command: unknown, depth: number, into: FlatCommand[]): void {
   if (!isObject(command)) return
   if (into.length >= MAX_COMMANDS) {
     if (into.length === MAX_COMMANDS) into.push({ type: "(more commands not shown)", depth })
@@ -29,13 +46,14 @@ function visit(command: unknown, depth: number, into: CommandSummary[]): void {
   if (Array.isArray(children)) for (const child of children) visit(child, depth + 1, into)
 }
 
-function detailOf(command: Record<string, unknown>, type: string): Pick<CommandSummary, "detail"> {
+function detailOf(command: Record<string, unknown>, type: string): Pick<FlatCommand, "detail"> {
   if (type === "cmd/batch") return {}
   const rest: Record<string, unknown> = {}
-  for (const key of Object.keys(command)) if (key !== "type") rest[key] = read(command, key)
-  if (Object.keys(rest).length === 0) return {}
-  // Payload bytes are summarised (length and head), not copied whole: the
-  // same buffers travel whole in the channel-in/out events that carry them,
-  // and copying them here too tripled the hook's cost per ephemeral frame.
-  return { detail: serializeRepoValue(rest) }
+  let fields = 0
+  for (const key of Object.keys(command)) {
+    if (key === "type") continue
+    rest[key] = read(command, key)
+    fields++
+  }
+  return fields === 0 ? {} : { detail: rest }
 }

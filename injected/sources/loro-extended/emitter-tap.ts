@@ -1,57 +1,67 @@
 /**
- * `synchronizer.emitter` is an Emittery: `onAny` sees `ready-state-changed`
- * and `ephemeral-change`. Its listeners run asynchronously, so these events
- * arrive after the synchronizer work that emitted them.
+ * `synchronizer.emitter` is an Emittery: the repo emits `ready-state-changed`
+ * and `ephemeral-change` on it. We wrap its `emit` (and `emitSerial`) rather
+ * than listen with `onAny`: an any-listener makes every emit schedule
+ * asynchronous calls, and a wrapper sees each event where it is emitted, in
+ * order with the synchronizer work that caused it.
  *
- * Attached only while a panel listens: an `onAny` listener makes every emit
- * schedule asynchronous calls, a cost an idle hook must not put on the app.
+ * Wrapped only while a panel listens; the wrappers are own properties of the
+ * instance, deleted again when the panel goes.
  */
-import { serializeRepoValue } from "./loro-values"
-import { read, type SynchronizerLike } from "./repo-shape"
+import { wrapFunction, type WrappedFunction } from "./function-wrap"
+import { isObject, read, type SynchronizerLike } from "./repo-shape"
 import type { RepoSink, TapBoard, Teardown } from "./tap-board"
 
 const TAP = "emitter"
+const EMIT_METHODS = ["emit", "emitSerial"] as const
 
 export function installEmitterTap(sync: SynchronizerLike, board: TapBoard, sink: RepoSink): Teardown | string {
   const emitter = read(sync, "emitter")
-  const onAny = read(emitter, "onAny")
-  if (typeof onAny !== "function") return "synchronizer.emitter.onAny is missing"
+  if (!isObject(emitter) || typeof emitter.emit !== "function") return "synchronizer.emitter.emit is missing"
 
   let active = true
-  // Never throws: an exception here would reject the app's emit() promise.
-  const listener = (name: unknown, data: unknown) => {
-    if (!active) return
-    try {
-      board.counts[TAP]++
-      if (!sink.listening) return
-      board.guard(TAP, () => {
-        const eventName = typeof name === "symbol" ? (name.description ?? "symbol") : String(name)
-        sink.event(base => ({ ...base, kind: "emitter", name: eventName, data: serializeRepoValue(data) }))
+  const observe = (name: unknown, data: unknown) => {
+    board.counts[TAP]++
+    if (!sink.listening) return
+    board.guard(TAP, () => {
+      const eventName = typeof name === "symbol" ? (name.description ?? "symbol") : String(name)
+      sink.event("emitter", tape => {
+        tape.str(eventName)
+        tape.val(data)
       })
-    } catch (error) {
-      board.fail(TAP, error)
-    }
+    })
   }
 
-  let detach: (() => void) | undefined
+  let wrapped: WrappedFunction[] = []
   const attach = () => {
-    const unsubscribe: unknown = onAny.call(emitter, listener)
-    detach = () => {
-      detach = undefined
-      if (typeof unsubscribe === "function") {
-        unsubscribe()
-        return
-      }
-      const offAny = read(emitter, "offAny")
-      if (typeof offAny === "function") offAny.call(emitter, listener)
+    for (const method of EMIT_METHODS) {
+      if (typeof emitter[method] !== "function") continue
+      const handle = wrapFunction(emitter, method, original =>
+        function tappedEmit(this: unknown, ...args: unknown[]) {
+          if (active) {
+            try {
+              observe(args[0], args[1])
+            } catch (error) {
+              board.fail(TAP, error)
+            }
+          }
+          return original.apply(this, args)
+        },
+      )
+      if (typeof handle === "string") throw new Error(`synchronizer.emitter.${handle}`)
+      wrapped.push(handle)
     }
   }
-  const follow = (listening: boolean) => board.guard(TAP, () => (listening ? detach ?? attach() : detach?.()))
+  const detach = () => {
+    for (const handle of wrapped) handle.restore()
+    wrapped = []
+  }
+  const follow = (listening: boolean) => board.guard(TAP, () => (listening ? wrapped.length === 0 && attach() : detach()))
   if (sink.listening) attach()
   const stopFollowing = sink.onListeningChange(follow)
   return () => {
     active = false
     stopFollowing()
-    detach?.()
+    detach()
   }
 }

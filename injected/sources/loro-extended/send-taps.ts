@@ -6,7 +6,7 @@
  */
 import type { TapName } from "../../../protocol/messages"
 import { wrapFunction } from "./function-wrap"
-import { collectEphemeralData, estimateSize, serializeRepoValue } from "./loro-values"
+import { collectEphemeralData, estimateSize } from "./loro-values"
 import { isObject, messageType, read, type SynchronizerLike } from "./repo-shape"
 import type { RepoSink, TapBoard, Teardown } from "./tap-board"
 
@@ -28,17 +28,16 @@ export function installSendTap(
     board.guard(tap, () => {
       const message = read(envelope, "message")
       const targets = read(envelope, "toChannelIds")
-      const toChannelIds = Array.isArray(targets) ? targets.map(Number) : []
-      const msgType = messageType(message)
-      sink.event(base => ({
-        ...base,
-        kind: "channel-out",
-        toChannelIds,
-        msgType,
-        size: estimateSize(message),
-        message: serializeRepoValue(message, collectEphemeralData(message)),
-        establishment,
-      }))
+      const toChannelIds = Array.isArray(targets) ? targets.map(Number).filter(Number.isFinite) : []
+      sink.event("channel-out", (tape, ordinal) => {
+        tape.val(toChannelIds)
+        tape.str(messageType(message))
+        // Sized while written; the full serializer's rare values are sized apart.
+        const size = tape.val(message, { fullBytes: collectEphemeralData(message) })
+        tape.num(size ?? estimateSize(message))
+        tape.noteMessage(message, ordinal)
+        tape.bool(establishment)
+      })
     })
   }
 

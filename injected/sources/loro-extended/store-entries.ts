@@ -1,51 +1,100 @@
 /**
  * Reading an EphemeralStore's entries with their writer timestamps and
  * tombstones, which `getAllStates()` hides: the hook encodes the keys and
- * decodes the bytes. Decoding happens when the event is observed (the store
- * changes afterwards); the decoded copies are serialised at flush time.
+ * decodes the bytes. The bytes are read when a change is observed (the store
+ * changes afterwards) and decoded at flush time: encoded bytes never change.
  */
-import { assertNever, type StoreEntry, type StoreSnapshot } from "../../../protocol/messages"
-import { decodeEphemeralStore, type DecodedEntry } from "../../codec/ephemeral-codec"
+import type { StoreEntry, StoreSnapshot } from "../../../protocol/messages"
+import { decodeEphemeralSpans, decodeEphemeralStore, type DecodedEntry } from "../../codec/ephemeral-codec"
+import type { StoreChangeEntry } from "../../bridge/tape-writer"
 import { serialize } from "../../serialize"
 import { isEphemeralStore, type EphemeralStoreLike } from "./repo-shape"
 
-/** An entry read now, turned into a StoreEntry later. */
-export type PendingEntry =
-  | { kind: "decoded"; entry: DecodedEntry }
-  /** The key is not in the store any more (expired, never written). */
-  | { kind: "absent"; key: string }
-  /** The bytes did not decode: the plain value, without timestamp. */
-  | { kind: "fallback"; key: string; value: unknown }
+/** Above this many keys one encodeAll() is cheaper than an encode(key) each. */
+const ENCODE_ALL_ABOVE_KEYS = 8
 
-/** Reads each key's encoded entry now. */
-export function readEntries(store: EphemeralStoreLike, keys: readonly string[]): PendingEntry[] {
-  const pending: PendingEntry[] = []
-  for (const key of keys) {
-    try {
-      const decoded = decodeEphemeralStore(store.encode(key)).find(entry => entry.key === key)
-      pending.push(decoded ? { kind: "decoded", entry: decoded } : { kind: "absent", key })
-    } catch {
-      pending.push({ kind: "fallback", key, value: store.get(key) })
-    }
-  }
-  return pending
+/** What a store held for some keys right after a change, still encoded. */
+export interface StoreReading {
+  /** "all": every key the store had (after touch()). */
+  keys: readonly string[] | "all"
+  /** encode(key) per key, or one encodeAll(); entries for other keys are ignored. */
+  chunks: Uint8Array[]
+  /** Set when encoding failed: the plain values, without timestamps. */
+  fallback?: Array<{ key: string; value: unknown }>
 }
 
-export function toStoreEntry(pending: PendingEntry): StoreEntry {
-  switch (pending.kind) {
-    case "decoded": {
-      const { key, value, deleted, timestamp, size } = pending.entry
-      return { key, ...(deleted ? {} : { value: serialize(value) }), deleted, timestamp, size }
-    }
-    case "absent":
-      return { key: pending.key, deleted: true }
-    case "fallback":
-      return pending.value === undefined
-        ? { key: pending.key, deleted: true }
-        : { key: pending.key, value: serialize(pending.value), deleted: false }
-    default:
-      return assertNever(pending)
+/** Reads `keys` now ("all" = every key the store has, as after touch()). */
+export function readKeys(store: EphemeralStoreLike, keys: readonly string[] | "all"): StoreReading {
+  try {
+    const chunks = keys === "all" || keys.length > ENCODE_ALL_ABOVE_KEYS ? [store.encodeAll()] : keys.map(key => store.encode(key))
+    return { keys, chunks }
+  } catch {
+    return { keys, chunks: [], fallback: plainValues(store, keys) }
   }
+}
+
+/**
+ * Each store's entries as last reported, so that a call which changed
+ * nothing (a stale frame the store refused, a repeated set) reports nothing,
+ * as loro's own change events would. Equal encoded bytes are an equal entry.
+ */
+export class ReportedEntries {
+  readonly #last = new Map<string, Uint8Array | null>()
+
+  /** The entries of `reading` that differ from what was last reported (values not yet serialised). */
+  changes(reading: StoreReading): StoreChangeEntry[] {
+    if (reading.fallback) return reading.fallback.map(({ key, value }) => (value === undefined ? { key, deleted: true } : { key, value, deleted: false }))
+    const wanted = reading.keys === "all" ? undefined : new Set(reading.keys)
+    const entries: StoreChangeEntry[] = []
+    for (const chunk of reading.chunks) {
+      for (const span of decodeEphemeralSpans(chunk)) {
+        if (wanted && !wanted.delete(span.key)) continue
+        if (sameBytes(this.#last.get(span.key), span.raw)) continue
+        this.#last.set(span.key, span.raw)
+        const { key, value, deleted, timestamp, size } = span
+        entries.push({ key, ...(deleted ? {} : { value }), deleted, timestamp, size })
+      }
+    }
+    // Keys the store no longer has: a removal, unless it was never reported.
+    for (const key of wanted ?? []) {
+      if (!this.#last.get(key)) continue
+      this.#last.set(key, null)
+      entries.push({ key, deleted: true })
+    }
+    return entries
+  }
+
+  /** Keys a timeout removed: reported whatever was known of them. */
+  removed(keys: readonly string[]): StoreChangeEntry[] {
+    for (const key of keys) this.#last.set(key, null)
+    return keys.map(key => ({ key, deleted: true }))
+  }
+}
+
+function plainValues(store: EphemeralStoreLike, keys: readonly string[] | "all"): Array<{ key: string; value: unknown }> {
+  if (keys !== "all") return keys.map(key => ({ key, value: store.get(key) }))
+  const all = allStates(store)
+  return all ? Object.entries(all).map(([key, value]) => ({ key, value })) : []
+}
+
+function allStates(store: EphemeralStoreLike): object | undefined {
+  const states = store as unknown as { getAllStates?: () => unknown }
+  const all = typeof states.getAllStates === "function" ? states.getAllStates() : undefined
+  return typeof all === "object" && all !== null ? all : undefined
+}
+
+function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array): boolean {
+  if (!a || a.length !== b.length) return false
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false
+  return true
+}
+
+function decodedEntry({ key, value, deleted, timestamp, size }: DecodedEntry): StoreEntry {
+  return { key, ...(deleted ? {} : { value: serialize(value) }), deleted, timestamp, size }
+}
+
+function fallbackEntry(key: string, value: unknown): StoreEntry {
+  return value === undefined ? { key, deleted: true } : { key, value: serialize(value), deleted: false }
 }
 
 /** All entries of every store, tombstones included, as they are now. */
@@ -63,11 +112,8 @@ export function snapshotStores(stores: Map<unknown, unknown>): StoreSnapshot[] {
 
 function snapshotStore(store: EphemeralStoreLike): StoreEntry[] {
   try {
-    return decodeEphemeralStore(store.encodeAll()).map(entry => toStoreEntry({ kind: "decoded", entry }))
+    return decodeEphemeralStore(store.encodeAll()).map(decodedEntry)
   } catch {
-    const states = store as unknown as { getAllStates?: () => unknown }
-    const all = typeof states.getAllStates === "function" ? states.getAllStates() : undefined
-    if (typeof all !== "object" || all === null) return []
-    return Object.entries(all).map(([key, value]) => toStoreEntry({ kind: "fallback", key, value }))
+    return plainValues(store, "all").map(({ key, value }) => fallbackEntry(key, value))
   }
 }

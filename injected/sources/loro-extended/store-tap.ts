@@ -1,16 +1,18 @@
 /**
  * Every EphemeralStore in `synchronizer.docNamespacedStores`, now and later:
- * the existing ones are subscribed at registration, new ones when
+ * the existing ones are known at registration, new ones when
  * `getOrCreateNamespacedStore` or `registerExternalStore` hands them out.
- * Each store event carries the changed keys' entries, read at event time.
+ * Each store event carries the changed keys' entries as the store holds them
+ * right after the change.
  *
- * Stores are known from registration on, but subscribed only while a panel
- * listens: loro calls into JavaScript for every subscriber on every change,
- * a cost an idle hook must not put on the app.
+ * Stores are known from registration on, but instrumented only while a panel
+ * listens (see store-instrument.ts for why we wrap rather than subscribe).
  */
+import { serialize } from "../../serialize"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
-import { isEphemeralStore, namespacedStores, read, type EphemeralStoreLike, type SynchronizerLike } from "./repo-shape"
-import { readEntries, toStoreEntry } from "./store-entries"
+import { isEphemeralStore, namespacedStores, type EphemeralStoreLike, type SynchronizerLike } from "./repo-shape"
+import { ReportedEntries } from "./store-entries"
+import { instrumentStore, type StoreChange } from "./store-instrument"
 import type { RepoSink, TapBoard, Teardown } from "./tap-board"
 
 const TAP = "stores"
@@ -22,39 +24,38 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
   let active = true
   /** Every store we know, by store: where it lives. */
   const known = new Map<EphemeralStoreLike, { docId: string; namespace: string }>()
-  const subscriptions = new Map<EphemeralStoreLike, () => void>()
+  /** The stores instrumented while a panel listens, with their restore. */
+  const instrumented = new Map<EphemeralStoreLike, () => void>()
 
-  const onStoreEvent = (docId: string, namespace: string, store: EphemeralStoreLike, event: unknown) => {
+  const onStoreChange = (docId: string, namespace: string, reported: ReportedEntries, change: StoreChange) => {
     if (!active) return
-    try {
-      board.counts[TAP]++
-      if (!sink.listening) return
-      board.guard(TAP, () => {
-        const by = read(event, "by")
-        const keys = [...keysOf(event, "added"), ...keysOf(event, "updated"), ...keysOf(event, "removed")]
-        const pending = readEntries(store, keys)
-        sink.event(base => ({
-          ...base,
-          kind: "store",
-          docId,
-          namespace,
-          by: typeof by === "string" ? by : "unknown",
-          entries: pending.map(toStoreEntry),
-        }))
+    board.counts[TAP]++
+    if (!sink.listening) return
+    board.guard(TAP, () => {
+      const entries = change.by === "timeout" ? reported.removed(change.removed) : reported.changes(change.reading)
+      if (entries.length === 0) return
+      sink.event("store", tape => {
+        tape.str(docId)
+        tape.str(namespace)
+        tape.str(change.by)
+        tape.storeEntries(entries, value => serialize(value))
       })
-    } catch (error) {
-      board.fail(TAP, error)
-    }
+    })
   }
 
-  const subscribe = (store: EphemeralStoreLike, { docId, namespace }: { docId: string; namespace: string }) => {
-    if (subscriptions.has(store)) return
-    const unsubscribe = store.subscribe(event => onStoreEvent(docId, namespace, store, event))
-    subscriptions.set(store, typeof unsubscribe === "function" ? unsubscribe : () => {})
+  const instrument = (store: EphemeralStoreLike, { docId, namespace }: { docId: string; namespace: string }) => {
+    if (instrumented.has(store)) return
+    const reported = new ReportedEntries()
+    const restore = instrumentStore(
+      store,
+      change => onStoreChange(docId, namespace, reported, change),
+      error => board.fail(TAP, error),
+    )
+    instrumented.set(store, restore)
   }
-  const unsubscribeAll = () => {
-    for (const unsubscribe of subscriptions.values()) unsubscribe()
-    subscriptions.clear()
+  const restoreAll = () => {
+    for (const restore of instrumented.values()) restore()
+    instrumented.clear()
   }
 
   /** Learns a store (subscribing at once while a panel listens); true when it is new to us. */
@@ -62,7 +63,7 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
     if (!isEphemeralStore(store) || known.has(store)) return false
     const where = { docId: String(docId), namespace: String(namespace) }
     known.set(store, where)
-    if (sink.listening) subscribe(store, where)
+    if (sink.listening) instrument(store, where)
     return true
   }
 
@@ -71,14 +72,17 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
       if (!watch(docId, namespace, store) || !sink.listening) return
       const doc = String(docId)
       const ns = String(namespace)
-      sink.event(base => ({ ...base, kind: "store-created", docId: doc, namespace: ns }))
+      sink.event("store-created", tape => {
+        tape.str(doc)
+        tape.str(ns)
+      })
     })
   }
 
   const stopFollowing = sink.onListeningChange(listening =>
     board.guard(TAP, () => {
-      if (!listening) return unsubscribeAll()
-      for (const [store, where] of known) subscribe(store, where)
+      if (!listening) return restoreAll()
+      for (const [store, where] of known) instrument(store, where)
     }),
   )
   const wrappers: WrappedFunction[] = []
@@ -86,7 +90,7 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
     active = false
     stopFollowing()
     for (const wrapped of wrappers) wrapped.restore()
-    unsubscribeAll()
+    restoreAll()
     known.clear()
   }
 
@@ -118,9 +122,4 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
   )
   if (typeof registered !== "string") wrappers.push(registered)
   return teardown
-}
-
-function keysOf(event: unknown, field: string): string[] {
-  const keys = read(event, field)
-  return Array.isArray(keys) ? keys.map(String) : []
 }

@@ -4,8 +4,8 @@
  * tap whose work throws turns itself off (undoing its wrapping) and reports
  * repo/tap-disabled; the app's call it was observing is unaffected.
  */
-import type { HookToPanelMessage, TapName, TapStatus } from "../../../protocol/messages"
-import type { EventBuilder } from "../../bridge/outbox"
+import type { HookEvent, HookToPanelMessage, TapName, TapStatus } from "../../../protocol/messages"
+import type { EventWriter } from "../../bridge/bridge"
 
 export const TAP_NAMES = [
   "update-fn",
@@ -22,7 +22,8 @@ export interface RepoSink {
   readonly listening: boolean
   /** Called on every change of `listening`; returns the function that stops it. */
   onListeningChange(listener: (listening: boolean) => void): () => void
-  event(build: EventBuilder): void
+  /** Writes one event now (see HookBridge.event); ignored while nobody listens. */
+  event(kind: HookEvent["kind"], write: EventWriter): void
   message(message: HookToPanelMessage): void
 }
 

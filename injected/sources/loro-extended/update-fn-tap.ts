@@ -7,9 +7,8 @@
  * "channel-receive", which learns here about channels added and removed.
  * Each can be turned off alone; the original comes back when neither needs it.
  */
-import { flattenCommands } from "./command-summary"
+import { writeCommands } from "./command-summary"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
-import { serializeRepoValue } from "./loro-values"
 import { captureDelta } from "./model-summary"
 import { messageType, read, type SynchronizerLike } from "./repo-shape"
 import type { RepoSink, TapBoard, Teardown } from "./tap-board"
@@ -92,14 +91,13 @@ export class UpdateFnTap {
     const modelAfter = Array.isArray(result) ? result[0] : undefined
     const command = Array.isArray(result) ? result[1] : undefined
     const delta = captureDelta(modelBefore, modelAfter, read(this.#sync, "readyStates"))
-    this.#sink.event(base => ({
-      ...base,
-      kind: "sync-message",
-      msgType: type,
-      // Bytes summarised: a received message's payload travels whole in its channel-in event.
-      message: serializeRepoValue(message),
-      commands: flattenCommands(command),
-      delta: delta(),
-    }))
+    this.#sink.event("sync-message", tape => {
+      tape.str(type)
+      // A received frame was just written whole as its channel-in event: a
+      // reference to it (else bytes are summarised, like in commands).
+      tape.val(message, { references: true })
+      writeCommands(tape, command)
+      tape.val(delta())
+    })
   }
 }

@@ -1,0 +1,765 @@
+/**
+ * The event tape end to end: what TapeWriter (injected/bridge/tape-writer.ts)
+ * writes and decodeEventTape (protocol/event-tape.ts) reads back, after the
+ * JSON trip a tape makes inside a batch. Proves that
+ * - a value written with `val` decodes to exactly what serializeRepoValue
+ *   makes of it, whether the fast path or the Raw fallback wrote it;
+ * - every event kind keeps its fields, ids and times, and strings are listed once;
+ * - a channel message written again with `references` decodes as that channel
+ *   event's message, and in full without them;
+ * - rolling back (an event, or a value that fell back) keeps the writer's
+ *   string list in step with the reader's;
+ * - malformed tapes, hand-made or valid ones mutated at random, throw
+ *   TapeError and nothing else;
+ * - `val` reports a size for what the fast path wrote, undefined for a fallback.
+ */
+import { describe, expect, it } from "vitest"
+import { decodeEventTape, KIND_CODES, TapeError, ValTag, type EventTapeMessage, type TapeToken } from "../../protocol/event-tape"
+import { SUMMARY_TAG, type HookEvent, type WireValue } from "../../protocol/messages"
+import { serialize } from "../../injected/serialize"
+import { TapeWriter, type FullSerializer } from "../../injected/bridge/tape-writer"
+import { collectEphemeralData, serializeRepoValue } from "../../injected/sources/loro-extended/loro-values"
+
+type Event<K extends HookEvent["kind"]> = Extract<HookEvent, { kind: K }>
+
+const T0 = 1_700_000_000_000
+const repoSerializer: FullSerializer = (value, fullBytes) => serializeRepoValue(value, fullBytes)
+
+function newWriter(firstId = 1, t0 = T0): TapeWriter {
+  return new TapeWriter(firstId, t0, repoSerializer)
+}
+
+/** The tape as the panel gets it: through JSON text. */
+function overJson(tape: EventTapeMessage): EventTapeMessage {
+  return JSON.parse(JSON.stringify(tape)) as EventTapeMessage
+}
+
+function decode(writer: TapeWriter): HookEvent[] {
+  return decodeEventTape(overJson(writer.seal()))
+}
+
+/** Writes `value` as the data of one emitter event and decodes it. */
+function roundTrip(value: unknown, fullBytes?: ReadonlySet<object>): { data: WireValue; size: number | undefined } {
+  const writer = newWriter()
+  writer.begin("emitter", "repo-1", T0)
+  writer.str("probe")
+  const size = writer.val(value, fullBytes ? { fullBytes } : {})
+  const events = decode(writer)
+  expect(events).toHaveLength(1)
+  const event = events[0] as Event<"emitter">
+  expect(event).toMatchObject({ kind: "emitter", repoId: "repo-1", name: "probe", id: 1, t: T0 })
+  return { data: event.data, size }
+}
+
+function bytes(length: number, seed = 7): Uint8Array {
+  return Uint8Array.from({ length }, (_, index) => (index * seed + 3) & 255)
+}
+
+/** {child: {child: ... "leaf"}}, `depth` objects deep. */
+function nested(depth: number): unknown {
+  let value: unknown = "leaf"
+  for (let level = 0; level < depth; level++) value = { child: value, level }
+  return value
+}
+
+function count(ops: readonly TapeToken[], token: TapeToken): number {
+  return ops.filter(item => item === token).length
+}
+
+// ---------------------------------------------------------------------------
+// 1. Values: the decoded value is the reference serializer's
+// ---------------------------------------------------------------------------
+
+class Point {
+  constructor(
+    public x: number,
+    public y: number,
+  ) {}
+}
+class FakeBuffer extends Uint8Array {}
+/** Shaped like loro's VersionVector: serializeRepoValue converts it to {peer: counter}. */
+class FakeVersionVector {
+  toJSON() {
+    return new Map([["12", 3], ["7", 1]])
+  }
+  compare() {}
+  setEnd() {}
+  encode() {}
+}
+
+/** One Error for every read, so its stack is the same in both serialisations. */
+const boom = new Error("boom")
+const throwingGetter = Object.defineProperty({ ok: 1 }, "bad", { enumerable: true, get: () => { throw boom } })
+const throwingStringGetter = Object.defineProperty({ ok: 1 }, "bad", { enumerable: true, get: () => { throw "nope" } })
+const cycle: Record<string, unknown> = { name: "root" }
+cycle.self = cycle
+const deepCycle: Record<string, unknown> = { name: "root" }
+deepCycle.a = { b: { back: deepCycle } }
+const arrayCycle: unknown[] = [1]
+arrayCycle.push(arrayCycle)
+const shared = { s: 1 }
+const payload = bytes(100)
+const fakeBuffer = FakeBuffer.from(bytes(50))
+const ephemeralFrame = { type: "channel/ephemeral", stores: [{ docId: "doc", namespace: "presence", data: payload }] }
+const manyKeys = (size: number) => Object.fromEntries(Array.from({ length: size }, (_, index) => [`key${index}`, index]))
+const nullProto = Object.assign(Object.create(null) as object, { a: 1, b: { c: "d" } })
+
+/** [name, value, fullBytes]. */
+const VALUES: Array<[string, unknown, ReadonlySet<object>?]> = [
+  ["null", null],
+  ["true", true],
+  ["false", false],
+  ["zero", 0],
+  ["negative zero", -0],
+  ["-0 inside", { z: -0, list: [-0] }],
+  ["integer", 42],
+  ["float", -3.25],
+  ["max safe integer", Number.MAX_SAFE_INTEGER],
+  ["smallest double", 5e-324],
+  ["empty string", ""],
+  ["string", "hello"],
+  ["unicode string", "héllo 🌍 \u0000 \u2028 \"quoted\""],
+  ["numeric-looking string", "0"],
+  ["empty object", {}],
+  ["empty array", []],
+  ["nested plain data", { a: 1, b: "two", c: [true, null, { d: -0.5, e: [] }], f: { g: { h: "h" } } }],
+  ["repeated strings", { a: "a", list: ["a", "b", "a"], rows: [{ a: 1 }, { a: 2 }], b: "list" }],
+  ["integer-like keys", { "1": "one", "0": "zero", x: "x", "-1": "minus" }],
+  ["shared (not cyclic) object", { p: shared, q: shared, r: [shared] }],
+  ["Uint8Array longer than the head", bytes(100)],
+  ["Uint8Array shorter than the head", bytes(5)],
+  ["Uint8Array exactly the head", bytes(32)],
+  ["empty Uint8Array", new Uint8Array(0)],
+  ["Uint8Array view at an offset", new Uint8Array(bytes(64).buffer, 8, 40)],
+  ["Uint8Array in fullBytes", payload, new Set([payload])],
+  ["ephemeral frame, data in fullBytes", ephemeralFrame, collectEphemeralData(ephemeralFrame)],
+  ["ephemeral frame, data not in fullBytes", ephemeralFrame],
+  ["fullBytes set holding another buffer", payload, new Set([bytes(100)])],
+  ["Buffer-like Uint8Array subclass", new FakeBuffer([1, 2, 3])],
+  ["Buffer-like subclass in fullBytes", { data: fakeBuffer }, new Set([fakeBuffer])],
+  ["node Buffer", { data: Buffer.from(bytes(40)) }],
+  ["Uint16Array", new Uint16Array([1, 2, 3])],
+  ["ArrayBuffer", bytes(4).buffer],
+  ["Map", new Map<unknown, unknown>([["a", 1], [{ k: true }, [1, 2]]])],
+  ["Set", new Set([1, "two", { three: 3 }])],
+  ["Map inside plain data", { before: "x", m: new Map([["k", "v"]]) }],
+  ["Date", new Date(Date.UTC(2024, 0, 2, 3, 4, 5))],
+  ["invalid Date", new Date(Number.NaN)],
+  ["class instance", new Point(1, 2)],
+  ["class instance inside plain data", { at: new Point(3, 4), label: "p" }],
+  ["Error", boom],
+  ["VersionVector-shaped instance", { version: new FakeVersionVector() }],
+  ["undefined", undefined],
+  ["undefined as a property", { a: undefined, b: 1 }],
+  ["undefined in an array", [1, undefined]],
+  ["sparse array", [, 1]], // a hole reads as undefined
+  ["NaN", Number.NaN],
+  ["Infinity", Number.POSITIVE_INFINITY],
+  ["-Infinity", Number.NEGATIVE_INFINITY],
+  ["NaN as a property", { n: Number.NaN }],
+  ["bigint", 10n],
+  ["bigint as a property", { big: 2n ** 70n }],
+  ["symbol", Symbol("sym")],
+  ["symbol as a property", { s: Symbol("prop") }],
+  ["function", function named() {}],
+  ["function as a property", { f() {}, x: 1, g: () => 2 }],
+  ["functions in an array", [() => 1, function g() {}, 3]],
+  ['own "__proto__" key', JSON.parse('{"__proto__":1}')],
+  ['own "__proto__" key holding an object', JSON.parse('{"__proto__":{"polluted":true},"a":1}')],
+  ['nested "__proto__" key', { outer: JSON.parse('{"__proto__":[1,2]}') }],
+  ['"$ephemera" key', { [SUMMARY_TAG]: "bytes", hex: "00" }],
+  ['nested "$ephemera" key', { fine: 1, inner: { [SUMMARY_TAG]: "x" } }],
+  ["null-prototype object", nullProto],
+  ["null-prototype object inside plain data", { o: nullProto }],
+  ["string of exactly 10,000 chars", "a".repeat(10_000)],
+  ["string longer than 10,000 chars", "b".repeat(10_001)],
+  ["strings over the fast path's char budget", Array.from({ length: 15 }, (_, index) => "abcdefghi"[index % 9]!.repeat(9_000))],
+  ["array of exactly 5,000 items", Array.from({ length: 5_000 }, (_, index) => index)],
+  ["array longer than 5,000 items", Array.from({ length: 5_001 }, (_, index) => index)],
+  ["array of 1,999 numbers", Array.from({ length: 1_999 }, (_, index) => index / 2)],
+  ["more nodes than the fast path walks", Array.from({ length: 300 }, (_, row) => Array.from({ length: 10 }, (_, index) => row * index))],
+  ["object of exactly 1,000 keys", manyKeys(1_000)],
+  ["object of more than 1,000 keys", manyKeys(1_001)],
+  ...[8, 9, 10, 11, 12, 13, 20].map((depth): [string, unknown] => [`nesting depth ${depth}`, nested(depth)]),
+  ["arrays nested 20 deep", JSON.parse(`${"[".repeat(20)}1${"]".repeat(20)}`)],
+  ["cycle", cycle],
+  ["cycle through nested objects", deepCycle],
+  ["cycle through an array", arrayCycle],
+  ["getter that throws an Error", throwingGetter],
+  ["getter that throws a string", throwingStringGetter],
+  ["getter that works", { get computed() { return 5 }, plain: "p" }],
+  ["proxy of a plain object", new Proxy({ a: 1, b: [2] }, {})],
+]
+
+describe("event tape: values decode to the reference serializer's output", () => {
+  it.each(VALUES)("%s", (_name, value, fullBytes) => {
+    const { data } = roundTrip(value, fullBytes)
+    expect(data).toStrictEqual(serializeRepoValue(value, fullBytes))
+  })
+
+  it('keeps a "__proto__" key an own data property, never the prototype', () => {
+    const value = JSON.parse('{"__proto__":{"polluted":true},"nested":{"__proto__":1}}') as unknown
+    const { data, size } = roundTrip(value)
+    expect(size).toBeTypeOf("number") // the fast path wrote it: the reader's keys, not JSON.parse, made the objects
+    const record = data as Record<string, WireValue>
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(record, "__proto__")).toEqual({ value: { polluted: true }, enumerable: true, writable: true, configurable: true })
+    expect("polluted" in record).toBe(false)
+    const inner = record.nested as Record<string, WireValue>
+    expect(Object.getPrototypeOf(inner)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(inner, "__proto__")?.value).toBe(1)
+    expect(Object.keys(record)).toEqual(["__proto__", "nested"])
+  })
+
+  it("matches the reference for plain objects with an exotic toStringTag", () => {
+    // Object.prototype objects the fast path takes as plain; the reference
+    // goes by Object.prototype.toString and sees a Date, a Map, an Error.
+    const plainTaggedError = { [Symbol.toStringTag]: "Error", message: "tagged", name: "Tagged" }
+    const { data } = roundTrip(plainTaggedError)
+    expect(data).toStrictEqual(serializeRepoValue(plainTaggedError))
+  })
+})
+
+// ---------------------------------------------------------------------------
+// 2. Every event kind
+// ---------------------------------------------------------------------------
+
+describe("event tape: events", () => {
+  it("round-trips every kind with its fields, consecutive ids, times and listed strings", () => {
+    const writer = newWriter(41, T0)
+    const expected: HookEvent[] = []
+
+    writer.begin("store-created", "repo-1", T0 + 3)
+    writer.str("doc-a")
+    writer.str("presence")
+    expected.push({ id: 41, repoId: "repo-1", t: T0 + 3, kind: "store-created", docId: "doc-a", namespace: "presence" })
+
+    const hello = { type: "channel/establish-request", identity: { peerId: "peer-9", name: "Bob", type: "user" } }
+    let ordinal = writer.begin("channel-in", "repo-1", T0 + 5)
+    expect(ordinal).toBe(1)
+    writer.num(7)
+    writer.opt("peer-9")
+    writer.str(hello.type)
+    writer.num(writer.val(hello)!)
+    writer.noteMessage(hello, ordinal)
+    expected.push({ id: 42, repoId: "repo-1", t: T0 + 5, kind: "channel-in", channelId: 7, peerId: "peer-9", msgType: hello.type, size: 64, message: hello })
+
+    const anonymous = { type: "channel/ephemeral", stores: [] }
+    ordinal = writer.begin("channel-in", "repo-2", T0 + 5)
+    writer.num(8)
+    writer.opt(undefined)
+    writer.str(anonymous.type)
+    writer.val(anonymous)
+    writer.num(0)
+    writer.noteMessage(anonymous, ordinal)
+    expected.push({ id: 43, repoId: "repo-2", t: T0 + 5, kind: "channel-in", channelId: 8, msgType: anonymous.type, size: 0, message: anonymous })
+
+    const data = bytes(40)
+    const request = { type: "channel/sync-request", docId: "doc-a", ephemeral: [{ namespace: "presence", data }] }
+    for (const establishment of [true, false]) {
+      ordinal = writer.begin("channel-out", "repo-2", T0 + 9)
+      writer.val([7, 8])
+      writer.str(request.type)
+      writer.val(request, { fullBytes: collectEphemeralData(request) })
+      writer.num(123)
+      writer.noteMessage(request, ordinal)
+      writer.bool(establishment)
+      expected.push({
+        id: expected.length + 41,
+        repoId: "repo-2",
+        t: T0 + 9,
+        kind: "channel-out",
+        toChannelIds: [7, 8],
+        msgType: request.type,
+        size: 123,
+        message: serializeRepoValue(request, new Set([data])),
+        establishment,
+      })
+    }
+
+    const update = { type: "synchronizer/heartbeat" }
+    const delta = { channels: [{ channelId: 7, type: "established", kind: "network", adapterType: "bridge", peerId: "peer-9" }] }
+    writer.begin("sync-message", "repo-1", T0 + 20)
+    writer.str(update.type)
+    writer.val(update, { references: true })
+    writer.count(3)
+    writer.str("cmd/batch")
+    writer.num(0)
+    writer.bool(false)
+    writer.str("cmd/send-message")
+    writer.num(1)
+    writer.bool(true)
+    writer.val({ toChannelIds: [7], note: "hi" }, { references: true })
+    writer.str("cmd/log")
+    writer.num(1)
+    writer.bool(false)
+    writer.val(delta)
+    expected.push({
+      id: 46,
+      repoId: "repo-1",
+      t: T0 + 20,
+      kind: "sync-message",
+      msgType: update.type,
+      message: update,
+      commands: [
+        { type: "cmd/batch", depth: 0 },
+        { type: "cmd/send-message", depth: 1, detail: { toChannelIds: [7], note: "hi" } },
+        { type: "cmd/log", depth: 1 },
+      ],
+      delta,
+    })
+
+    writer.begin("sync-message", "repo-1", T0 + 20)
+    writer.str(update.type)
+    writer.val(update, { references: true })
+    writer.count(0)
+    writer.val({})
+    expected.push({ id: 47, repoId: "repo-1", t: T0 + 20, kind: "sync-message", msgType: update.type, message: update, commands: [], delta: {} })
+
+    writer.begin("emitter", "repo-2", T0 + 21)
+    writer.str("ready-state-changed")
+    writer.val({ docId: "doc-a", when: new Date(0) })
+    expected.push({
+      id: 48,
+      repoId: "repo-2",
+      t: T0 + 21,
+      kind: "emitter",
+      name: "ready-state-changed",
+      data: serializeRepoValue({ docId: "doc-a", when: new Date(0) }),
+    })
+
+    // The clock may step back: dt is negative.
+    writer.begin("store", "repo-1", T0 + 19)
+    writer.str("doc-a")
+    writer.str("presence")
+    writer.str("local")
+    /** The store tap's serializer keeps functions (as summaries); the writer's own would drop them. */
+    const storeSerializer: FullSerializer = value => serialize(value)
+    writer.storeEntries(
+      [
+        { key: "alice", value: { x: 1, cursor: [3, 4] }, deleted: false, timestamp: T0 - 100, size: 12 },
+        { key: "bob", deleted: true },
+        { key: "carol", value: { f() {}, n: 2 }, deleted: false },
+        { key: "dave", deleted: false, size: 0 },
+        { key: "erin", value: undefined, deleted: false, timestamp: 5 },
+        { key: "alice", deleted: true, timestamp: T0 },
+      ],
+      storeSerializer,
+    )
+    expected.push({
+      id: 49,
+      repoId: "repo-1",
+      t: T0 + 19,
+      kind: "store",
+      docId: "doc-a",
+      namespace: "presence",
+      by: "local",
+      entries: [
+        { key: "alice", value: { x: 1, cursor: [3, 4] }, deleted: false, timestamp: T0 - 100, size: 12 },
+        { key: "bob", deleted: true },
+        { key: "carol", value: serialize({ f() {}, n: 2 }), deleted: false },
+        { key: "dave", deleted: false, size: 0 },
+        { key: "erin", value: { [SUMMARY_TAG]: "undefined" }, deleted: false, timestamp: 5 },
+        { key: "alice", deleted: true, timestamp: T0 },
+      ],
+    })
+    expect((expected.at(-1) as Event<"store">).entries[2]!.value).toEqual({ f: { [SUMMARY_TAG]: "function", name: "f" }, n: 2 })
+
+    writer.begin("store", "repo-2", T0 + 30)
+    writer.str("doc-a")
+    writer.str("presence")
+    writer.str("timeout")
+    writer.storeEntries([], storeSerializer)
+    expected.push({ id: 50, repoId: "repo-2", t: T0 + 30, kind: "store", docId: "doc-a", namespace: "presence", by: "timeout", entries: [] })
+
+    expect(writer.events).toBe(expected.length)
+    const tape = overJson(writer.seal())
+    expect(tape).toMatchObject({ type: "repo/event-tape", firstId: 41, t0: T0, events: expected.length })
+    expect(decodeEventTape(tape)).toStrictEqual(expected)
+    // Repeated strings are written once, then by index.
+    for (const repeated of ["repo-1", "repo-2", "doc-a", "presence", "alice", request.type]) expect(count(tape.ops, repeated)).toBe(1)
+  })
+
+  it("times each event from t0, not from the first event", () => {
+    const writer = newWriter(1, T0)
+    writer.begin("store-created", "r", T0 + 250)
+    writer.str("d")
+    writer.str("n")
+    expect(decode(writer)).toStrictEqual([{ id: 1, repoId: "r", t: T0 + 250, kind: "store-created", docId: "d", namespace: "n" }])
+  })
+
+  it("decodes an empty tape to no events", () => {
+    expect(decode(newWriter())).toEqual([])
+  })
+})
+
+// ---------------------------------------------------------------------------
+// 3. References to channel messages
+// ---------------------------------------------------------------------------
+
+describe("event tape: references", () => {
+  const data = bytes(40)
+  const frame = { type: "channel/ephemeral", stores: [{ docId: "doc-a", namespace: "presence", data }] }
+
+  function tapeWithFrame(): TapeWriter {
+    const writer = newWriter()
+    const ordinal = writer.begin("channel-in", "repo-1", T0)
+    writer.num(1)
+    writer.opt(undefined)
+    writer.str(frame.type)
+    writer.val(frame, { fullBytes: collectEphemeralData(frame) })
+    writer.num(40)
+    writer.noteMessage(frame, ordinal)
+    return writer
+  }
+
+  function writeSyncMessage(writer: TapeWriter, message: unknown, detail: unknown, references: boolean): void {
+    writer.begin("sync-message", "repo-1", T0 + 1)
+    writer.str(frame.type)
+    writer.val(message, { references })
+    writer.count(1)
+    writer.str("cmd/apply")
+    writer.num(0)
+    writer.bool(true)
+    writer.val(detail, { references })
+    writer.val({})
+  }
+
+  it("decodes a referenced message as the channel-in's message, whole bytes included", () => {
+    const writer = tapeWithFrame()
+    writeSyncMessage(writer, frame, { message: frame, note: "n" }, true)
+    const tape = overJson(writer.seal())
+    expect(count(tape.ops, ValTag.Ref)).toBeGreaterThanOrEqual(2)
+    const [channelIn, sync] = decodeEventTape(tape) as [Event<"channel-in">, Event<"sync-message">]
+    expect(channelIn.message).toStrictEqual(serializeRepoValue(frame, new Set([data])))
+    expect(sync.message).toStrictEqual(channelIn.message)
+    expect(sync.commands[0]!.detail).toStrictEqual({ message: channelIn.message, note: "n" })
+  })
+
+  it("writes the message in full without `references`", () => {
+    const writer = tapeWithFrame()
+    writeSyncMessage(writer, frame, { message: frame }, false)
+    const [channelIn, sync] = decode(writer) as [Event<"channel-in">, Event<"sync-message">]
+    // Written again, not referenced: without fullBytes its data is a 32-byte head.
+    expect(sync.message).toStrictEqual(serializeRepoValue(frame))
+    expect(sync.message).not.toStrictEqual(channelIn.message)
+    expect(sync.commands[0]!.detail).toStrictEqual({ message: serializeRepoValue(frame) })
+  })
+
+  it("refers to a channel-out's message, also one the full serializer wrote", () => {
+    const writer = newWriter()
+    const odd = { type: "channel/odd", peers: new Map([["p", 1]]) }
+    const ordinal = writer.begin("channel-out", "repo-1", T0)
+    writer.val([1])
+    writer.str(odd.type)
+    expect(writer.val(odd)).toBeUndefined()
+    writer.num(10)
+    writer.noteMessage(odd, ordinal)
+    writer.bool(false)
+    writer.begin("emitter", "repo-1", T0)
+    writer.str("echo")
+    writer.val([odd, "tail"], { references: true })
+    const [channelOut, emitter] = decode(writer) as [Event<"channel-out">, Event<"emitter">]
+    expect(channelOut.message).toStrictEqual(serializeRepoValue(odd))
+    expect(emitter.data).toStrictEqual([channelOut.message, "tail"])
+  })
+
+  it("forgets the message of a rolled-back event", () => {
+    const writer = newWriter()
+    const mark = writer.mark()
+    const ordinal = writer.begin("channel-in", "repo-1", T0)
+    writer.num(1)
+    writer.opt(undefined)
+    writer.str(frame.type)
+    writer.val(frame)
+    writer.noteMessage(frame, ordinal)
+    writer.rollback(mark)
+    writer.begin("emitter", "repo-1", T0)
+    writer.str("after")
+    writer.val(frame, { references: true })
+    const tape = overJson(writer.seal())
+    expect(count(tape.ops, ValTag.Ref)).toBe(0)
+    expect(decodeEventTape(tape)).toStrictEqual([{ id: 1, repoId: "repo-1", t: T0, kind: "emitter", name: "after", data: serializeRepoValue(frame) }])
+  })
+})
+
+// ---------------------------------------------------------------------------
+// 4. Rollback
+// ---------------------------------------------------------------------------
+
+describe("event tape: rollback", () => {
+  it("unlists the strings of a rolled-back event", () => {
+    const writer = newWriter(10, T0)
+    writer.begin("emitter", "repo-1", T0 + 1)
+    writer.str("first")
+    writer.val({ shared: 1 })
+    const mark = writer.mark()
+    writer.begin("emitter", "repo-2", T0 + 50)
+    writer.str("half-written")
+    writer.val({ fresh: "new-string", shared: "x" })
+    writer.rollback(mark)
+    expect(writer.events).toBe(1)
+    // The same strings again, in another order: each must be listed anew.
+    writer.begin("emitter", "repo-2", T0 + 4)
+    writer.str("new-string")
+    writer.val({ fresh: "half-written", again: "repo-2", shared: "x" })
+    expect(decode(writer)).toStrictEqual([
+      { id: 10, repoId: "repo-1", t: T0 + 1, kind: "emitter", name: "first", data: { shared: 1 } },
+      { id: 11, repoId: "repo-2", t: T0 + 4, kind: "emitter", name: "new-string", data: { fresh: "half-written", again: "repo-2", shared: "x" } },
+    ])
+  })
+
+  it("unlists the strings a value listed before it fell back", () => {
+    const writer = newWriter()
+    writer.begin("emitter", "repo-1", T0)
+    writer.str("mixed")
+    const mixed = { listedKey: "listed-value", later: new Map([["k", 1]]) }
+    expect(writer.val(mixed)).toBeUndefined()
+    writer.begin("emitter", "repo-1", T0)
+    writer.str("listed-value")
+    writer.val({ listedKey: "listed-value" })
+    const [first, second] = decode(writer) as [Event<"emitter">, Event<"emitter">]
+    expect(first.data).toStrictEqual(serializeRepoValue(mixed))
+    expect(second).toMatchObject({ name: "listed-value", data: { listedKey: "listed-value" } })
+  })
+})
+
+// ---------------------------------------------------------------------------
+// 5. Malformed tapes
+// ---------------------------------------------------------------------------
+
+const EMITTER = KIND_CODES.indexOf("emitter")
+const CHANNEL_IN = KIND_CODES.indexOf("channel-in")
+const CHANNEL_OUT = KIND_CODES.indexOf("channel-out")
+const SYNC = KIND_CODES.indexOf("sync-message")
+const STORE = KIND_CODES.indexOf("store")
+const STORE_CREATED = KIND_CODES.indexOf("store-created")
+
+function tape(ops: unknown[], events = 1, header: Partial<EventTapeMessage> = {}): EventTapeMessage {
+  return { type: "repo/event-tape", firstId: 1, t0: T0, events, ops: ops as TapeToken[], ...header }
+}
+
+/** Decodes, and says how: "ok", or the TapeError's message; any other error is rethrown. */
+function outcome(message: EventTapeMessage): string {
+  try {
+    decodeEventTape(message)
+    return "ok"
+  } catch (error) {
+    if (error instanceof TapeError) return error.message
+    throw error
+  }
+}
+
+function expectTapeError(message: EventTapeMessage): void {
+  expect(() => decodeEventTape(message)).toThrow(TapeError)
+}
+
+/** A tape with every kind of event and token: the base for truncation and fuzzing. */
+function richTape(): EventTapeMessage {
+  const writer = newWriter(100, T0)
+  const frame = { type: "channel/ephemeral", stores: [{ docId: "d", namespace: "p", data: bytes(40) }] }
+  let ordinal = writer.begin("channel-in", "repo-1", T0)
+  writer.num(3)
+  writer.opt("peer")
+  writer.str(frame.type)
+  writer.val(frame, { fullBytes: collectEphemeralData(frame) })
+  writer.num(40)
+  writer.noteMessage(frame, ordinal)
+  writer.begin("sync-message", "repo-1", T0 + 1)
+  writer.str(frame.type)
+  writer.val(frame, { references: true })
+  writer.count(2)
+  writer.str("cmd/batch")
+  writer.num(0)
+  writer.bool(false)
+  writer.str("cmd/x")
+  writer.num(1)
+  writer.bool(true)
+  writer.val({ at: new Date(0), list: [1, "two", null, true] }, { references: true })
+  writer.val({ documents: [] })
+  ordinal = writer.begin("channel-out", "repo-2", T0 + 2)
+  writer.val([3, 4])
+  writer.str("channel/batch")
+  writer.val({ type: "channel/batch", n: -1.5 })
+  writer.num(9)
+  writer.noteMessage({}, ordinal)
+  writer.bool(true)
+  writer.begin("store", "repo-1", T0 + 3)
+  writer.str("d")
+  writer.str("p")
+  writer.str("import")
+  writer.storeEntries([{ key: "k", value: { x: 1 }, deleted: false, timestamp: 1, size: 2 }, { key: "gone", deleted: true }], repoSerializer)
+  writer.begin("store-created", "repo-2", T0 + 3)
+  writer.str("d")
+  writer.str("q")
+  writer.begin("emitter", "repo-1", T0 + 4)
+  writer.str("e")
+  writer.val(undefined)
+  return overJson(writer.seal())
+}
+
+/** Seeded PRNG (mulberry32): the fuzz runs the same every time. */
+function random(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state)
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+describe("event tape: malformed tapes throw TapeError", () => {
+  it("accepts the minimal hand-made tape the cases below break", () => {
+    expect(decodeEventTape(tape([EMITTER, "r", 0, "n", ValTag.Null]))).toStrictEqual([{ id: 1, repoId: "r", t: T0, kind: "emitter", name: "n", data: null }])
+  })
+
+  it("refuses every truncation of a valid tape", () => {
+    const valid = richTape()
+    expect(decodeEventTape(valid)).toHaveLength(valid.events)
+    for (let length = 0; length < valid.ops.length; length++) {
+      expectTapeError({ ...valid, ops: valid.ops.slice(0, length) })
+    }
+  })
+
+  it("refuses an unknown event kind", () => {
+    for (const kind of [KIND_CODES.length, -1, 1.5, "emitter", null, true]) expectTapeError(tape([kind, "r", 0, "n", ValTag.Null]))
+  })
+
+  it("refuses a bad string index", () => {
+    expectTapeError(tape([EMITTER, 0, 0, "n", ValTag.Null])) // nothing listed yet
+    expectTapeError(tape([EMITTER, "r", 0, 1, ValTag.Null])) // only "r" is listed
+    expectTapeError(tape([EMITTER, "r", 0, -1, ValTag.Null]))
+    expectTapeError(tape([EMITTER, "r", 0, 0.5, ValTag.Null]))
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.String, 2]))
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Object, 1, 9, ValTag.Null]))
+    expectTapeError(tape([EMITTER, "r", 0, true, ValTag.Null]))
+  })
+
+  it("refuses counts larger than the tape", () => {
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Array, 1_000]))
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Array, 3, ValTag.Null])) // within the tape's length, beyond its end
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Object, 2, "k", ValTag.Null]))
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Array, -1]))
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Array, 1.5, ValTag.Null]))
+    expectTapeError(tape([SYNC, "r", 0, "m", ValTag.Null, 50, "c", 0, false]))
+    expectTapeError(tape([STORE, "r", 0, "d", "p", "by", 7, "k", 0]))
+  })
+
+  it("refuses an events header larger than the ops", () => {
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Null], 2))
+    expectTapeError(tape([EMITTER, "r", 0], 100))
+    expectTapeError(tape([], 1))
+  })
+
+  it("refuses a bad header", () => {
+    const ops = [EMITTER, "r", 0, "n", ValTag.Null]
+    expectTapeError(tape(ops, -1))
+    expectTapeError(tape(ops, 0.5))
+    expectTapeError(tape(ops, 1, { firstId: 1.5 }))
+    expectTapeError(tape(ops, 1, { t0: null as unknown as number }))
+    expectTapeError(tape(ops, 1, { ops: "nope" as unknown as TapeToken[] }))
+  })
+
+  it("refuses a non-number where a number is required", () => {
+    expectTapeError(tape([EMITTER, "r", "0", "n", ValTag.Null])) // dt
+    expectTapeError(tape([EMITTER, "r", null, "n", ValTag.Null]))
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Number, "1"]))
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Number, null])) // NaN after JSON
+    expectTapeError(tape([EMITTER, "r", 0, "n", "3"])) // a value tag
+    expectTapeError(tape([CHANNEL_IN, "r", 0, "7", null, "m", ValTag.Null, 0])) // channelId
+    expectTapeError(tape([CHANNEL_IN, "r", 0, 7, null, "m", ValTag.Null, null])) // size
+    expectTapeError(tape([STORE, "r", 0, "d", "p", "by", 1, "k", "2"])) // entry flags
+    expectTapeError(tape([SYNC, "r", 0, "m", ValTag.Null, 1, "c", "0", false, ValTag.Object, 0])) // command depth
+  })
+
+  it("refuses other misplaced tokens", () => {
+    expectTapeError(tape([CHANNEL_OUT, "r", 0, ValTag.Array, 1, ValTag.String, "x", "m", ValTag.Null, 0, false])) // toChannelIds
+    expectTapeError(tape([CHANNEL_OUT, "r", 0, ValTag.Array, 0, "m", ValTag.Null, 0, 1])) // establishment
+    expectTapeError(tape([SYNC, "r", 0, "m", ValTag.Null, 0, ValTag.Array, 0])) // delta
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Bytes, "Uint8Array", 2, null, false])) // hex
+    expectTapeError(tape([EMITTER, "r", 0, "n", 42]))
+    const deep = [EMITTER, "r", 0, "n", ...Array.from({ length: 100 }, () => [ValTag.Array, 1]).flat(), ValTag.Null]
+    expectTapeError(tape(deep))
+  })
+
+  it("refuses a Ref to anything but an earlier channel event", () => {
+    const emitter = [EMITTER, "r", 0, "n", ValTag.Null]
+    expectTapeError(tape([...emitter, EMITTER, 0, 0, 1, ValTag.Ref, 0], 2))
+    expectTapeError(tape([STORE_CREATED, "r", 0, "d", "p", EMITTER, 0, 0, "n", ValTag.Ref, 0], 2))
+    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Ref, 0])) // itself
+    const channelIn = [CHANNEL_IN, "r", 0, 7, null, "m", ValTag.String, "hi", 2]
+    expect(decodeEventTape(tape([...channelIn, ...emitter.slice(0, 4), ValTag.Ref, 0], 2))[1]).toMatchObject({ data: "hi" })
+    expectTapeError(tape([...channelIn, ...emitter.slice(0, 4), ValTag.Ref, 1], 2)) // a later one
+    expectTapeError(tape([...channelIn, ...emitter.slice(0, 4), ValTag.Ref, "0"], 2))
+  })
+
+  it("refuses trailing tokens", () => {
+    const valid = richTape()
+    expectTapeError({ ...valid, ops: [...valid.ops, ValTag.Null] })
+    expectTapeError({ ...valid, events: valid.events - 1 })
+  })
+
+  it("survives random mutations of a valid tape: decodes, or throws TapeError", () => {
+    const valid = richTape()
+    const next = random(0xe7a9e)
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!
+    const tokens: TapeToken[] = [null, true, false, "", "x", "repo-1", "__proto__", ...Array.from({ length: 15 }, (_, index) => index - 2)]
+    const outcomes = new Map<string, number>()
+    const crashes: string[] = []
+    for (let trial = 0; trial < 2_000; trial++) {
+      const ops = [...valid.ops]
+      const at = Math.floor(next() * (ops.length + 1))
+      const operation = pick(["replace", "delete", "insert"] as const)
+      if (operation === "replace") ops[Math.min(at, ops.length - 1)] = pick(tokens)
+      else if (operation === "delete") ops.splice(Math.min(at, ops.length - 1), 1)
+      else ops.splice(at, 0, pick(tokens))
+      try {
+        const result = outcome({ ...valid, ops })
+        const kind = result === "ok" ? "ok" : "TapeError"
+        outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1)
+      } catch (error) {
+        crashes.push(`trial ${trial} (${operation} at ${at}): ${String(error)}`)
+      }
+    }
+    expect(crashes).toEqual([])
+    // Both outcomes happen: the mutations neither all break nor all miss the tape.
+    expect(outcomes.get("ok")).toBeGreaterThan(0)
+    expect(outcomes.get("TapeError")).toBeGreaterThan(0)
+  })
+})
+
+// ---------------------------------------------------------------------------
+// 6. Sizes
+// ---------------------------------------------------------------------------
+
+describe("event tape: val's size", () => {
+  function sizeOf(value: unknown): number | undefined {
+    const writer = newWriter()
+    writer.begin("emitter", "r", T0)
+    writer.str("n")
+    return writer.val(value)
+  }
+
+  it("counts what the fast path wrote", () => {
+    expect(sizeOf("hello")).toBe(5)
+    expect(sizeOf("")).toBe(0)
+    expect(sizeOf(3.5)).toBe(8)
+    expect(sizeOf(-0)).toBe(8)
+    expect(sizeOf(true)).toBe(1)
+    expect(sizeOf(false)).toBe(1)
+    expect(sizeOf(null)).toBe(0)
+    expect(sizeOf(bytes(100))).toBe(100) // all of it, not the 32 bytes of hex written
+    expect(sizeOf({})).toBe(0)
+    expect(sizeOf({ ab: "xyz" })).toBe(5)
+    // "ab"+"xyz" 5, "n"+8 9, "b"+1 2, "bytes"+5 10, "list"+null 4: 30
+    expect(sizeOf({ ab: "xyz", n: 1, b: true, bytes: bytes(5), list: [null] })).toBe(30)
+    expect(sizeOf([["a", "b"], [1]])).toBe(2 + 8)
+  })
+
+  it("is undefined when the full serializer wrote the value", () => {
+    for (const value of [undefined, Number.NaN, 1n, new Map(), new Point(1, 2), { f() {} }, "x".repeat(10_001), nested(20), cycle, throwingGetter]) {
+      expect(sizeOf(value)).toBeUndefined()
+    }
+  })
+})
