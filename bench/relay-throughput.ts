@@ -68,7 +68,7 @@ export async function benchRelayThroughput(targetRate = 20_000, seconds = 20): P
 
 /** A panel stand-in: connects like the panel does and records every event's latency. */
 async function startProbe(probe: Page, tabId: number): Promise<void> {
-  await probe.evaluate((tab: number) => {
+  await probe.evaluate(({ tab, protocol }: { tab: number; protocol: number }) => {
     const latencies: number[] = []
     let received = 0
     let lastArrival = Date.now()
@@ -96,13 +96,13 @@ async function startProbe(probe: Page, tabId: number): Promise<void> {
         }
       }
     })
-    port.postMessage({ type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: tab })
+    port.postMessage({ type: "panel/hello", protocol, tabId: tab })
     port.postMessage({ type: "panel/to-page", message: { type: "panel/subscribe" } })
     ;(window as any).benchProbe = {
       latencies,
       summary: () => ({ received, accountedLoss, lossReasons, quietForMs: Date.now() - lastArrival }),
     }
-  }, tabId)
+  }, { tab: tabId, protocol: PROTOCOL_VERSION })
 }
 
 /** Emits `rate` events/s for `seconds` in slices of 10 ms; returns how many were emitted. */
