@@ -21,10 +21,18 @@
  *   bool  true or false
  *   val   a WireValue, tag first (ValTag): containers as counts followed by
  *         their items, object keys as str slots; Raw carries a JSON value as
- *         is (the hook's full serializer made it); Ref re-uses the `message`
- *         of an earlier channel-in/out event of the same tape (a received
- *         frame is also the message of the sync-message it caused).
+ *         is (the hook's full serializer made it). Every Array, Object and
+ *         Bytes value gets a note number, in the order the tape begins them;
+ *         Same n is the value of note n again (the hook writes an object it
+ *         has already written, a frame passed on, as that).
+ *
+ * Store entries the hook read from a store travel as the store's own bytes
+ * for the entry (EntryFlag.Encoded, hex): the panel decodes them, which the
+ * page then need not do.
  */
+import { decodeEphemeralEntry } from "../injected/codec/ephemeral-codec"
+import { hexToBytes } from "../injected/codec/hex"
+import { toStoreEntry } from "../injected/codec/store-entry"
 import { SUMMARY_TAG, type CommandSummary, type HookEvent, type HookToPanelMessage, type ModelDelta, type StoreEntry, type WireValue } from "./messages"
 
 export const KIND_CODES = ["sync-message", "channel-in", "channel-out", "emitter", "store", "store-created"] as const satisfies readonly HookEvent["kind"][]
@@ -40,11 +48,16 @@ export const ValTag = {
   /** type (str), length (num), hex (plain string, not listed), truncated (bool): a bytes summary. */
   Bytes: 7,
   Raw: 8,
-  Ref: 9,
+  /** note (num): an Array, Object or Bytes value of this tape again. */
+  Same: 9,
 } as const
 
-/** StoreEntry flags: which optional fields follow the key. */
-export const EntryFlag = { Deleted: 1, Value: 2, Timestamp: 4, Size: 8 } as const
+/**
+ * StoreEntry flags: which optional fields follow the key. Encoded stands
+ * alone: a str slot follows, the hex of the entry's bytes as the store
+ * encodes it (key, value or tombstone, timestamp).
+ */
+export const EntryFlag = { Deleted: 1, Value: 2, Timestamp: 4, Size: 8, Encoded: 16 } as const
 
 export type TapeToken = string | number | boolean | null | WireValue
 
@@ -67,6 +80,14 @@ export class TapeError extends Error {
 /** Deeper values than this are refused (the hook's serializer stops at 12). */
 const MAX_VALUE_DEPTH = 64
 
+/**
+ * Same tokens let a small tape describe a huge value (each note holding the
+ * previous one twice doubles it). The values a tape expands to may have at
+ * most this many nodes per token, and never more than MAX_EXPANDED_NODES.
+ */
+const EXPANSION_PER_TOKEN = 64
+const MAX_EXPANDED_NODES = 20_000_000
+
 /** Expands a tape into its events; throws TapeError for a malformed one. */
 export function decodeEventTape(message: EventTapeMessage): HookEvent[] {
   const { firstId, t0, events, ops } = message
@@ -78,7 +99,7 @@ export function decodeEventTape(message: EventTapeMessage): HookEvent[] {
   const decoded: HookEvent[] = []
   let t = t0
   for (let ordinal = 0; ordinal < events; ordinal++) {
-    const event = reader.event(firstId + ordinal, t, decoded)
+    const event = reader.event(firstId + ordinal, t)
     t = event.t
     decoded.push(event)
   }
@@ -103,13 +124,28 @@ export function tapeAsRepoEvents(tape: EventTapeMessage): Array<Extract<HookToPa
   return messages
 }
 
+/** A noted value: the value, and what it weighs once expanded, for Same. */
+interface Note {
+  value: WireValue
+  /** Undefined while the value is still being read (a Same to it would be a cycle). */
+  nodes: number | undefined
+  height: number
+}
+
 class TapeReader {
   readonly #ops: readonly TapeToken[]
   readonly #strings: string[] = []
+  readonly #notes: Note[] = []
+  readonly #maxNodes: number
+  /** Nodes read so far, Same values counted as expanded. */
+  #nodes = 0
+  /** Height of the value `val` returned last. */
+  #height = 0
   #position = 0
 
   constructor(ops: readonly TapeToken[]) {
     this.#ops = ops
+    this.#maxNodes = Math.min(MAX_EXPANDED_NODES, Math.max(1_000, ops.length * EXPANSION_PER_TOKEN))
   }
 
   get position(): number {
@@ -120,7 +156,7 @@ class TapeReader {
     return this.#position === this.#ops.length
   }
 
-  event(id: number, previousT: number, earlier: readonly HookEvent[]): HookEvent {
+  event(id: number, previousT: number): HookEvent {
     const kind = KIND_CODES[this.#count("kind")]
     if (kind === undefined) this.#fail("unknown event kind")
     const repoId = this.str()
@@ -129,14 +165,14 @@ class TapeReader {
     switch (kind) {
       case "sync-message": {
         const msgType = this.str()
-        const message = this.val(earlier)
+        const message = this.val()
         const commands: CommandSummary[] = []
         for (let left = this.#count("command count"); left > 0; left--) {
           const type = this.str()
           const depth = this.num()
-          commands.push(this.bool() ? { type, depth, detail: this.val(earlier) } : { type, depth })
+          commands.push(this.bool() ? { type, depth, detail: this.val() } : { type, depth })
         }
-        const delta = this.val(earlier)
+        const delta = this.val()
         if (!isRecord(delta)) this.#fail("delta is not an object")
         return { ...base, kind, msgType, message, commands, delta: delta as ModelDelta }
       }
@@ -144,27 +180,27 @@ class TapeReader {
         const channelId = this.num()
         const peerId = this.opt()
         const msgType = this.str()
-        const message = this.val(earlier)
+        const message = this.val()
         const size = this.num()
         return { ...base, kind, channelId, ...(peerId === undefined ? {} : { peerId }), msgType, size, message }
       }
       case "channel-out": {
-        const toChannelIds = this.val(earlier)
+        const toChannelIds = this.val()
         if (!Array.isArray(toChannelIds) || !toChannelIds.every(item => typeof item === "number")) this.#fail("toChannelIds is not a list of numbers")
         const msgType = this.str()
-        const message = this.val(earlier)
+        const message = this.val()
         const size = this.num()
         const establishment = this.bool()
         return { ...base, kind, toChannelIds: toChannelIds as number[], msgType, size, message, establishment }
       }
       case "emitter":
-        return { ...base, kind, name: this.str(), data: this.val(earlier) }
+        return { ...base, kind, name: this.str(), data: this.val() }
       case "store": {
         const docId = this.str()
         const namespace = this.str()
         const by = this.str()
         const entries: StoreEntry[] = []
-        for (let left = this.#count("entry count"); left > 0; left--) entries.push(this.#entry(earlier))
+        for (let left = this.#count("entry count"); left > 0; left--) entries.push(this.#entry())
         return { ...base, kind, docId, namespace, by, entries }
       }
       case "store-created":
@@ -172,10 +208,11 @@ class TapeReader {
     }
   }
 
-  #entry(earlier: readonly HookEvent[]): StoreEntry {
+  #entry(): StoreEntry {
     const key = this.str()
     const flags = this.num()
-    const value = flags & EntryFlag.Value ? { value: this.val(earlier) } : {}
+    if (flags === EntryFlag.Encoded) return this.#encodedEntry(key)
+    const value = flags & EntryFlag.Value ? { value: this.val() } : {}
     const timestamp = flags & EntryFlag.Timestamp ? { timestamp: this.num() } : {}
     const size = flags & EntryFlag.Size ? { size: this.num() } : {}
     return { key, ...value, deleted: (flags & EntryFlag.Deleted) !== 0, ...timestamp, ...size }
@@ -214,8 +251,24 @@ class TapeReader {
     return token as boolean
   }
 
-  val(earlier: readonly HookEvent[], depth = 0): WireValue {
+  #encodedEntry(key: string): StoreEntry {
+    const bytes = hexToBytes(this.str())
+    if (!bytes) this.#fail("store entry bytes are not hex")
+    let entry: StoreEntry
+    try {
+      entry = toStoreEntry(decodeEphemeralEntry(bytes!))
+    } catch (error) {
+      this.#fail(`store entry does not decode: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    if (entry!.key !== key) this.#fail("store entry bytes are for another key")
+    return entry!
+  }
+
+  /** A value; its height (levels below it) is left in #height for the caller. */
+  val(depth = 0): WireValue {
     if (depth > MAX_VALUE_DEPTH) this.#fail("value nested too deep")
+    if (++this.#nodes > this.#maxNodes) this.#fail("values expand too far")
+    this.#height = 0
     const tag = this.#next("value tag")
     switch (tag) {
       case ValTag.Null:
@@ -230,37 +283,69 @@ class TapeReader {
         return this.str()
       case ValTag.Array: {
         const items: WireValue[] = []
-        for (let left = this.#count("array length"); left > 0; left--) items.push(this.val(earlier, depth + 1))
-        return items
+        const note = this.#open(items)
+        const nodesBefore = this.#nodes
+        let height = 0
+        for (let left = this.#count("array length"); left > 0; left--) {
+          items.push(this.val(depth + 1))
+          height = Math.max(height, this.#height + 1)
+        }
+        return this.#close(note, nodesBefore, height)
       }
       case ValTag.Object: {
         const record: { [key: string]: WireValue } = {}
+        const note = this.#open(record)
+        const nodesBefore = this.#nodes
+        let height = 0
         for (let left = this.#count("object size"); left > 0; left--) {
           const key = this.str()
-          const item = this.val(earlier, depth + 1)
+          const item = this.val(depth + 1)
+          height = Math.max(height, this.#height + 1)
           // A "__proto__" key stays data, never the prototype.
           if (key === "__proto__") Object.defineProperty(record, key, { value: item, enumerable: true, writable: true, configurable: true })
           else record[key] = item
         }
-        return record
+        return this.#close(note, nodesBefore, height)
       }
       case ValTag.Bytes: {
         const type = this.str()
         const length = this.num()
         const hex = this.#next("hex")
         if (typeof hex !== "string") this.#fail("bytes without hex")
-        return { [SUMMARY_TAG]: "bytes", type, length, hex: hex as string, truncated: this.bool() }
+        const bytes = { [SUMMARY_TAG]: "bytes", type, length, hex: hex as string, truncated: this.bool() }
+        this.#notes.push({ value: bytes, nodes: 1, height: 0 })
+        this.#height = 0
+        return bytes
       }
       case ValTag.Raw:
+        // Not walked: the hook's serializer capped its size and depth.
+        this.#height = 0
         return this.#next("raw value") as WireValue
-      case ValTag.Ref: {
-        const target = earlier[this.#count("reference")]
-        if (target?.kind !== "channel-in" && target?.kind !== "channel-out") this.#fail("reference to no channel event")
-        return (target as Extract<HookEvent, { kind: "channel-in" | "channel-out" }>).message
+      case ValTag.Same: {
+        const note = this.#notes[this.#count("note")]
+        if (note?.nodes === undefined) this.#fail("Same names no finished value")
+        if (depth + note!.height > MAX_VALUE_DEPTH) this.#fail("value nested too deep")
+        this.#nodes += note!.nodes! - 1
+        if (this.#nodes > this.#maxNodes) this.#fail("values expand too far")
+        this.#height = note!.height
+        return note!.value
       }
       default:
         return this.#fail("unknown value tag")
     }
+  }
+
+  #open(value: WireValue): Note {
+    const note: Note = { value, nodes: undefined, height: 0 }
+    this.#notes.push(note)
+    return note
+  }
+
+  #close<T extends WireValue>(note: Note, nodesBefore: number, height: number): T {
+    note.nodes = this.#nodes - nodesBefore + 1
+    note.height = height
+    this.#height = height
+    return note.value as T
   }
 
   /** A non-negative integer no larger than what is left: counts can never make us loop past the end. */

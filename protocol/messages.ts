@@ -16,8 +16,10 @@
  *   simulate/* messages).
  * - 2: events stream as repo/event-tape; the page envelope says how much
  *   its batch carries (`count`), and the relay forwards the text unparsed.
+ * - 3: tapes write a value seen before as Same (no more Ref), and store
+ *   entries as the store's own bytes, decoded by the panel.
  */
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 import type { EventTapeMessage } from "./event-tape"
 import type { SimulateHookToPanelMessage, SimulatePanelToHookMessage } from "./simulate"

@@ -7,6 +7,13 @@
  * around) that yields exactly what the full serializer would; anything else
  * (a Map, a class instance, a cap reached) rolls the value back and writes
  * the full serializer's result as one Raw token instead.
+ *
+ * A repo passes the same objects along: a received frame is the message of
+ * the sync-message it causes, its `stores` array rides on the commands and
+ * on the frame forwarded to other peers, and repos in one page hand each
+ * other the very same message objects. Values written with `references`
+ * (messages and commands: immutable by the synchronizer's contract) are
+ * remembered by identity, and written again as a Same token.
  */
 import { EntryFlag, KIND_CODES, ValTag, type EventTapeMessage, type TapeToken } from "../../protocol/event-tape"
 import { SUMMARY_TAG, type HookEvent, type StoreEntry, type WireValue } from "../../protocol/messages"
@@ -21,7 +28,11 @@ export interface ValueOptions {
   fullBytes?: ReadonlySet<object>
   /** The serializer this value falls back to (the writer's own by default). */
   full?: FullSerializer
-  /** Objects that are the message of an earlier channel event of this tape are written as a reference. */
+  /**
+   * An object or buffer written earlier in this tape (itself with
+   * `references`) is written as a Same token, and this one is remembered.
+   * Only for values nobody mutates: messages and commands.
+   */
   references?: boolean
 }
 
@@ -37,6 +48,13 @@ const FAST = {
   fullBytesLimit: DEFAULT_SERIALIZE_OPTIONS.fullBytesLimit,
 }
 
+/**
+ * Containers are remembered for Same only this close to the value's root:
+ * what a repo passes along whole (a frame, its `stores` array), not every
+ * small object deep inside a value; remembering costs a Map entry each.
+ */
+const REMEMBER_DEPTH = 1
+
 /** Thrown inside the fast path to fall back; never escapes `val`. */
 const NOT_PLAIN = Symbol("not plain")
 
@@ -48,7 +66,15 @@ export class TapeWriter {
   readonly #listed = new Map<string, number>()
   /** Listed strings in order, so a rolled-back value can unlist its own. */
   readonly #listOrder: string[] = []
-  readonly #references = new Map<object, number>()
+  /** Containers written with `references`: their note number (every container written gets one, in order). */
+  readonly #notes = new Map<object, number>()
+  /** The keys of #notes in the order they were added, so a rollback can forget its own. */
+  readonly #noted: object[] = []
+  /** The size (as `val` measures it) of each remembered container, by note number. */
+  readonly #noteSizes: number[] = []
+  #noteCount = 0
+  /** Buffers written as a head only, so far: a container holding one is not remembered. */
+  #heads = 0
   readonly #full: FullSerializer
   readonly firstId: number
   readonly t0: number
@@ -77,14 +103,24 @@ export class TapeWriter {
 
   /** Where the tape ends now; `rollback` returns to it. */
   mark(): TapeMark {
-    return { ops: this.#ops.length, listed: this.#listOrder.length, events: this.#events, chars: this.#chars, lastT: this.#lastT }
+    return {
+      ops: this.#ops.length,
+      listed: this.#listOrder.length,
+      events: this.#events,
+      chars: this.#chars,
+      lastT: this.#lastT,
+      notes: this.#noteCount,
+      noted: this.#noted.length,
+    }
   }
 
   /** Forgets everything written since `mark` (an event whose writing failed half-way). */
   rollback(mark: TapeMark): void {
     this.#ops.length = mark.ops
     while (this.#listOrder.length > mark.listed) this.#listed.delete(this.#listOrder.pop()!)
-    for (const [target, ordinal] of this.#references) if (ordinal >= mark.events) this.#references.delete(target)
+    while (this.#noted.length > mark.noted) this.#notes.delete(this.#noted.pop()!)
+    this.#noteCount = mark.notes
+    this.#noteSizes.length = Math.min(this.#noteSizes.length, mark.notes)
     this.#events = mark.events
     this.#chars = mark.chars
     this.#lastT = mark.lastT
@@ -141,23 +177,63 @@ export class TapeWriter {
     } catch {
       // NOT_PLAIN, or a getter that threw: the full serializer knows how to show either.
       this.rollback(mark)
-      const full = (options.full ?? this.#full)(value, options.fullBytes)
-      this.#ops.push(ValTag.Raw, full)
-      this.#chars += JSON.stringify(full).length
-      return undefined
+      return this.#raw(value, options)
     }
   }
 
-  /** Lets later values refer to `message` (the message of the event `ordinal`). */
-  noteMessage(message: unknown, ordinal: number): void {
-    if (typeof message === "object" && message !== null) this.#references.set(message, ordinal)
+  /** Like `val` for the record `value` without its `omit` key (a command without its type), without copying it. */
+  valWithout(value: Record<string, unknown>, omit: string, options: ValueOptions = {}): number | undefined {
+    const mark = this.mark()
+    this.#nodes = 0
+    this.#valueChars = 0
+    this.#valueSize = 0
+    try {
+      this.#nodes++
+      this.#record(value, 0, options, omit)
+      return this.#valueSize
+    } catch {
+      this.rollback(mark)
+      const rest: Record<string, unknown> = {}
+      try {
+        for (const key of Object.keys(value)) if (key !== omit) rest[key] = value[key]
+      } catch {
+        // A throwing getter: the fields read so far are what can be shown.
+      }
+      return this.#raw(rest, options)
+    }
   }
 
-  /** Store entries; `value` is the store's own (decoded) value, serialised here with `full` as the fallback. */
+  #raw(value: unknown, options: ValueOptions): undefined {
+    const full = (options.full ?? this.#full)(value, options.fullBytes)
+    this.#ops.push(ValTag.Raw, full)
+    this.#chars += JSON.stringify(full).length
+    return undefined
+  }
+
+  /** A count written before the items it counts are known: `setCount` fills it in. */
+  reserveCount(): number {
+    this.#ops.push(0)
+    return this.#ops.length - 1
+  }
+
+  setCount(at: number, value: number): void {
+    this.#ops[at] = value
+  }
+
+  /**
+   * Store entries. An `encoded` entry travels as the store's own bytes for it,
+   * which the panel decodes (equal bytes are one listed string); otherwise
+   * `value` is the store's (decoded) value, serialised with `full` as the fallback.
+   */
   storeEntries(entries: readonly StoreChangeEntry[], full: FullSerializer): void {
     this.#ops.push(entries.length)
     for (const entry of entries) {
       this.str(entry.key)
+      if (entry.encoded) {
+        this.#ops.push(EntryFlag.Encoded)
+        this.str(bytesToHex(entry.encoded))
+        continue
+      }
       const hasValue = "value" in entry
       const flags =
         (entry.deleted ? EntryFlag.Deleted : 0) |
@@ -208,14 +284,15 @@ export class TapeWriter {
         }
         if (depth >= FAST.maxDepth) throw NOT_PLAIN
         if (options.references) {
-          const ordinal = this.#references.get(value)
-          if (ordinal !== undefined) {
-            this.#ops.push(ValTag.Ref, ordinal)
+          const note = this.#notes.get(value)
+          if (note !== undefined) {
+            this.#ops.push(ValTag.Same, note)
+            this.#valueSize += this.#noteSizes[note]!
             return
           }
         }
         if (Array.isArray(value)) return this.#array(value, depth, options)
-        if (value instanceof Uint8Array) return this.#bytes(value, options)
+        if (value instanceof Uint8Array) return this.#bytes(value, depth, options)
         return this.#record(value, depth, options)
       default:
         // undefined, bigint, symbol, function: the full serializer summarises them.
@@ -225,31 +302,57 @@ export class TapeWriter {
 
   #array(value: readonly unknown[], depth: number, options: ValueOptions): void {
     if (value.length > FAST.maxArrayLength) throw NOT_PLAIN
+    const note = this.#noteCount++
+    const sizeBefore = this.#valueSize
+    const headsBefore = this.#heads
     this.#ops.push(ValTag.Array, value.length)
     for (let index = 0; index < value.length; index++) this.#fast(value[index], depth + 1, options)
+    if (options.references && depth <= REMEMBER_DEPTH) this.#remember(value, note, sizeBefore, headsBefore)
   }
 
-  #bytes(value: Uint8Array, options: ValueOptions): void {
+  /**
+   * Lets later values with `references` write `value` (note number `note`) as
+   * a Same token, unless a buffer in it was cut to its head: a payload must
+   * not stand in, cut, for one written whole later.
+   */
+  #remember(value: object, note: number, sizeBefore: number, headsBefore: number): void {
+    if (this.#heads !== headsBefore) return
+    this.#notes.set(value, note)
+    this.#noted.push(value)
+    this.#noteSizes[note] = this.#valueSize - sizeBefore
+  }
+
+  #bytes(value: Uint8Array, depth: number, options: ValueOptions): void {
     // A Buffer or other subclass shows its own class name: the full serializer's business.
     if (Object.getPrototypeOf(value) !== Uint8Array.prototype) throw NOT_PLAIN
     const limit = options.fullBytes?.has(value) ? FAST.fullBytesLimit : FAST.bytesHead
     const hex = bytesToHex(value, limit)
+    const note = this.#noteCount++
     this.#ops.push(ValTag.Bytes)
     this.str("Uint8Array")
     this.#ops.push(value.length, hex, value.length > limit)
     this.#chars += hex.length
     this.#valueSize += value.byteLength
+    const headsBefore = this.#heads
+    if (value.length > limit) this.#heads++
+    if (options.references && depth <= REMEMBER_DEPTH) this.#remember(value, note, this.#valueSize - value.byteLength, headsBefore)
   }
 
-  #record(value: object, depth: number, options: ValueOptions): void {
+  /** `omit`: a key left out (then `value` is a copy-less view, never remembered). */
+  #record(value: object, depth: number, options: ValueOptions, omit?: string): void {
     if (Object.getPrototypeOf(value) !== Object.prototype) throw NOT_PLAIN
     // A toStringTag makes the full serializer see a Date, Error, Map…: its call.
     if ((value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== undefined) throw NOT_PLAIN
     const keys = Object.keys(value)
     if (keys.length > FAST.maxObjectKeys) throw NOT_PLAIN
     const source = value as Record<string, unknown>
-    this.#ops.push(ValTag.Object, keys.length)
+    const note = this.#noteCount++
+    const sizeBefore = this.#valueSize
+    const headsBefore = this.#heads
+    const omitted = omit !== undefined && keys.includes(omit) ? 1 : 0
+    this.#ops.push(ValTag.Object, keys.length - omitted)
     for (const key of keys) {
+      if (omitted && key === omit) continue
       // A tagged key, or a function (dropped or summarised, and a loro object
       // is recognised by its methods): the full serializer's rules apply.
       if (key === SUMMARY_TAG) throw NOT_PLAIN
@@ -259,11 +362,12 @@ export class TapeWriter {
       this.#valueSize += key.length
       this.#fast(item, depth + 1, options)
     }
+    if (options.references && !omitted && depth <= REMEMBER_DEPTH) this.#remember(value, note, sizeBefore, headsBefore)
   }
 }
 
-/** A StoreEntry before serialisation: `value` as the store holds it. */
-export type StoreChangeEntry = Omit<StoreEntry, "value"> & { value?: unknown }
+/** A StoreEntry before serialisation: the store's bytes for it, or `value` as the store holds it. */
+export type StoreChangeEntry = { key: string; encoded: Uint8Array } | (Omit<StoreEntry, "value"> & { value?: unknown; encoded?: undefined })
 
 export interface TapeMark {
   ops: number
@@ -271,4 +375,6 @@ export interface TapeMark {
   events: number
   chars: number
   lastT: number
+  notes: number
+  noted: number
 }

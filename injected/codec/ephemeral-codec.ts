@@ -90,24 +90,54 @@ function decodeEntries(bytes: Uint8Array, withRaw: boolean): DecodedEntry[] {
   const entries: DecodedEntry[] = []
   for (let index = 0; index < count; index++) {
     const start = reader.offset
-    const key = reader.string("key")
-    const option = reader.byte("value option")
-    let value: DecodedValue | undefined
-    if (option === 1) value = readValue(reader, 0)
-    else if (option !== 0) reader.fail(`value option byte is ${option}, expected 0 or 1`)
-    const timestamp = reader.varInt("timestamp")
-    const entry: DecodedEntry = {
-      key,
-      ...(option === 1 ? { value } : {}),
-      deleted: option === 0,
-      timestamp: Number(timestamp),
-      size: reader.offset - start,
-    }
+    const entry = readEntry(reader)
     if (withRaw) (entry as DecodedSpan).raw = bytes.subarray(start, reader.offset)
     entries.push(entry)
   }
   if (reader.remaining > 0) reader.fail(`${reader.remaining} trailing bytes after ${count} entries`)
   return entries
+}
+
+/**
+ * The keys `bytes` carries, as decodeEphemeralStore would list them. A frame
+ * for one peer (one entry) is read no further than its key: the hook asks
+ * this of every frame a store applies.
+ */
+export function decodeEphemeralKeys(bytes: Uint8Array): string[] {
+  if (!(bytes instanceof Uint8Array)) throw new EphemeralDecodeError("input is not a Uint8Array", 0)
+  if (bytes.length === 0) return []
+  const reader = new PostcardReader(bytes)
+  if (reader.length("entry count", 3) !== 1) return decodeEntries(bytes, false).map(entry => entry.key)
+  return [reader.string("key")]
+}
+
+/**
+ * One entry's bytes without the count before it (a DecodedSpan's `raw`): how
+ * the hook ships a store's entries to the panel, which decodes them here.
+ */
+export function decodeEphemeralEntry(span: Uint8Array): DecodedEntry {
+  if (!(span instanceof Uint8Array)) throw new EphemeralDecodeError("input is not a Uint8Array", 0)
+  const reader = new PostcardReader(span)
+  const entry = readEntry(reader)
+  if (reader.remaining > 0) reader.fail(`${reader.remaining} trailing bytes after the entry`)
+  return entry
+}
+
+function readEntry(reader: PostcardReader): DecodedEntry {
+  const start = reader.offset
+  const key = reader.string("key")
+  const option = reader.byte("value option")
+  let value: DecodedValue | undefined
+  if (option === 1) value = readValue(reader, 0)
+  else if (option !== 0) reader.fail(`value option byte is ${option}, expected 0 or 1`)
+  const timestamp = reader.varInt("timestamp")
+  return {
+    key,
+    ...(option === 1 ? { value } : {}),
+    deleted: option === 0,
+    timestamp: Number(timestamp),
+    size: reader.offset - start,
+  }
 }
 
 /** Like decodeEphemeralStore, but returns the error instead of throwing. */

@@ -1,6 +1,13 @@
 import { EphemeralStore } from "loro-crdt"
 import { afterEach, describe, expect, it } from "vitest"
-import { decodeEphemeralStore, EphemeralDecodeError, tryDecodeEphemeralStore } from "../../injected/codec/ephemeral-codec"
+import {
+  decodeEphemeralEntry,
+  decodeEphemeralKeys,
+  decodeEphemeralSpans,
+  decodeEphemeralStore,
+  EphemeralDecodeError,
+  tryDecodeEphemeralStore,
+} from "../../injected/codec/ephemeral-codec"
 import { bytesToHex, hexToBytes } from "../../injected/codec/hex"
 
 const stores: EphemeralStore[] = []
@@ -152,6 +159,35 @@ describe("decodeEphemeralStore against loro-crdt's own EphemeralStore", () => {
     const [decoded] = decodeEphemeralStore(bytes)
     expect(Object.getPrototypeOf(decoded!.value)).toBe(Object.prototype)
     expect(Object.keys(decoded!.value as object)).toEqual(["__proto__"])
+  })
+})
+
+describe("keys and single entries", () => {
+  it("lists the keys decodeEphemeralStore would, for one entry, many, none", () => {
+    const store = newStore()
+    store.set("solo", { x: 1 })
+    expect(decodeEphemeralKeys(store.encode("solo"))).toEqual(["solo"])
+    store.set("two", "b")
+    store.delete("solo")
+    const all = store.encodeAll()
+    expect(decodeEphemeralKeys(all)).toEqual(decodeEphemeralStore(all).map(entry => entry.key))
+    expect(decodeEphemeralKeys(store.encode("nobody"))).toEqual([])
+    expect(decodeEphemeralKeys(new Uint8Array(0))).toEqual([])
+    expect(() => decodeEphemeralKeys(new Uint8Array([1, 9, 65]))).toThrow(EphemeralDecodeError)
+  })
+
+  it("decodes one entry's span (no count before it) as decodeEphemeralStore decodes the entry", () => {
+    const store = newStore()
+    store.set("a", { nested: [1, "two"] })
+    store.set("b", 2)
+    store.delete("b")
+    for (const span of decodeEphemeralSpans(store.encodeAll())) {
+      const { raw, ...entry } = span
+      expect(decodeEphemeralEntry(raw)).toEqual(entry)
+    }
+    const raw = decodeEphemeralSpans(store.encode("a"))[0]!.raw
+    expect(() => decodeEphemeralEntry(raw.subarray(0, raw.length - 1))).toThrow(EphemeralDecodeError)
+    expect(() => decodeEphemeralEntry(new Uint8Array([...raw, 0]))).toThrow(/trailing/)
   })
 })
 

@@ -5,8 +5,11 @@
  * - a value written with `val` decodes to exactly what serializeRepoValue
  *   makes of it, whether the fast path or the Raw fallback wrote it;
  * - every event kind keeps its fields, ids and times, and strings are listed once;
- * - a channel message written again with `references` decodes as that channel
- *   event's message, and in full without them;
+ * - a value written again with `references` (a Same token) decodes as the
+ *   value first written, and in full without them; a buffer cut to its head
+ *   never stands in for one written whole;
+ * - store entries shipped as the store's bytes decode as the hook would have
+ *   decoded them;
  * - rolling back (an event, or a value that fell back) keeps the writer's
  *   string list in step with the reader's;
  * - malformed tapes, hand-made or valid ones mutated at random, throw
@@ -14,7 +17,11 @@
  * - `val` reports a size for what the fast path wrote, undefined for a fallback.
  */
 import { describe, expect, it } from "vitest"
-import { decodeEventTape, KIND_CODES, TapeError, ValTag, type EventTapeMessage, type TapeToken } from "../../protocol/event-tape"
+import { EphemeralStore } from "loro-crdt"
+import { decodeEventTape, EntryFlag, KIND_CODES, TapeError, ValTag, type EventTapeMessage, type TapeToken } from "../../protocol/event-tape"
+import { decodeEphemeralEntry } from "../../injected/codec/ephemeral-codec"
+import { bytesToHex } from "../../injected/codec/hex"
+import { toStoreEntry } from "../../injected/codec/store-entry"
 import { SUMMARY_TAG, type HookEvent, type WireValue } from "../../protocol/messages"
 import { serialize } from "../../injected/serialize"
 import { TapeWriter, type FullSerializer } from "../../injected/bridge/tape-writer"
@@ -235,34 +242,31 @@ describe("event tape: events", () => {
     expected.push({ id: 41, repoId: "repo-1", t: T0 + 3, kind: "store-created", docId: "doc-a", namespace: "presence" })
 
     const hello = { type: "channel/establish-request", identity: { peerId: "peer-9", name: "Bob", type: "user" } }
-    let ordinal = writer.begin("channel-in", "repo-1", T0 + 5)
+    const ordinal = writer.begin("channel-in", "repo-1", T0 + 5)
     expect(ordinal).toBe(1)
     writer.num(7)
     writer.opt("peer-9")
     writer.str(hello.type)
     writer.num(writer.val(hello)!)
-    writer.noteMessage(hello, ordinal)
     expected.push({ id: 42, repoId: "repo-1", t: T0 + 5, kind: "channel-in", channelId: 7, peerId: "peer-9", msgType: hello.type, size: 64, message: hello })
 
     const anonymous = { type: "channel/ephemeral", stores: [] }
-    ordinal = writer.begin("channel-in", "repo-2", T0 + 5)
+    writer.begin("channel-in", "repo-2", T0 + 5)
     writer.num(8)
     writer.opt(undefined)
     writer.str(anonymous.type)
     writer.val(anonymous)
     writer.num(0)
-    writer.noteMessage(anonymous, ordinal)
     expected.push({ id: 43, repoId: "repo-2", t: T0 + 5, kind: "channel-in", channelId: 8, msgType: anonymous.type, size: 0, message: anonymous })
 
     const data = bytes(40)
     const request = { type: "channel/sync-request", docId: "doc-a", ephemeral: [{ namespace: "presence", data }] }
     for (const establishment of [true, false]) {
-      ordinal = writer.begin("channel-out", "repo-2", T0 + 9)
+      writer.begin("channel-out", "repo-2", T0 + 9)
       writer.val([7, 8])
       writer.str(request.type)
       writer.val(request, { fullBytes: collectEphemeralData(request) })
       writer.num(123)
-      writer.noteMessage(request, ordinal)
       writer.bool(establishment)
       expected.push({
         id: expected.length + 41,
@@ -403,13 +407,12 @@ describe("event tape: references", () => {
 
   function tapeWithFrame(): TapeWriter {
     const writer = newWriter()
-    const ordinal = writer.begin("channel-in", "repo-1", T0)
+    writer.begin("channel-in", "repo-1", T0)
     writer.num(1)
     writer.opt(undefined)
     writer.str(frame.type)
-    writer.val(frame, { fullBytes: collectEphemeralData(frame) })
+    writer.val(frame, { fullBytes: collectEphemeralData(frame), references: true })
     writer.num(40)
-    writer.noteMessage(frame, ordinal)
     return writer
   }
 
@@ -425,18 +428,19 @@ describe("event tape: references", () => {
     writer.val({})
   }
 
-  it("decodes a referenced message as the channel-in's message, whole bytes included", () => {
+  it("decodes a value written again as the value first written, whole bytes included", () => {
     const writer = tapeWithFrame()
-    writeSyncMessage(writer, frame, { message: frame, note: "n" }, true)
+    writeSyncMessage(writer, frame, { message: frame, stores: frame.stores, note: "n" }, true)
     const tape = overJson(writer.seal())
-    expect(count(tape.ops, ValTag.Ref)).toBeGreaterThanOrEqual(2)
     const [channelIn, sync] = decodeEventTape(tape) as [Event<"channel-in">, Event<"sync-message">]
     expect(channelIn.message).toStrictEqual(serializeRepoValue(frame, new Set([data])))
     expect(sync.message).toStrictEqual(channelIn.message)
-    expect(sync.commands[0]!.detail).toStrictEqual({ message: channelIn.message, note: "n" })
+    expect(sync.commands[0]!.detail).toStrictEqual({ message: channelIn.message, stores: (channelIn.message as { stores: WireValue }).stores, note: "n" })
+    // The second and third writes of the frame, and the stores, are one token pair each: the hex is written once.
+    expect(tape.ops.filter(token => typeof token === "string" && token.length >= 80)).toHaveLength(1)
   })
 
-  it("writes the message in full without `references`", () => {
+  it("writes a value seen before in full without `references`", () => {
     const writer = tapeWithFrame()
     writeSyncMessage(writer, frame, { message: frame }, false)
     const [channelIn, sync] = decode(writer) as [Event<"channel-in">, Event<"sync-message">]
@@ -446,40 +450,118 @@ describe("event tape: references", () => {
     expect(sync.commands[0]!.detail).toStrictEqual({ message: serializeRepoValue(frame) })
   })
 
-  it("refers to a channel-out's message, also one the full serializer wrote", () => {
+  it("never lets a buffer cut to its head stand in for one written whole", () => {
+    const writer = newWriter()
+    writer.begin("emitter", "repo-1", T0)
+    writer.str("head first")
+    writer.val(frame, { references: true })
+    writer.begin("channel-out", "repo-1", T0)
+    writer.val([1])
+    writer.str(frame.type)
+    writer.val(frame, { fullBytes: collectEphemeralData(frame), references: true })
+    writer.num(40)
+    writer.bool(false)
+    const [emitter, channelOut] = decode(writer) as [Event<"emitter">, Event<"channel-out">]
+    expect(emitter.data).toStrictEqual(serializeRepoValue(frame))
+    expect(channelOut.message).toStrictEqual(serializeRepoValue(frame, new Set([data])))
+  })
+
+  it("writes again what the full serializer wrote, and what was deeper than remembered", () => {
     const writer = newWriter()
     const odd = { type: "channel/odd", peers: new Map([["p", 1]]) }
-    const ordinal = writer.begin("channel-out", "repo-1", T0)
+    const deep = { a: { b: { c: [1, 2] } } }
+    writer.begin("channel-out", "repo-1", T0)
     writer.val([1])
     writer.str(odd.type)
-    expect(writer.val(odd)).toBeUndefined()
+    expect(writer.val(odd, { references: true })).toBeUndefined()
     writer.num(10)
-    writer.noteMessage(odd, ordinal)
     writer.bool(false)
     writer.begin("emitter", "repo-1", T0)
     writer.str("echo")
-    writer.val([odd, "tail"], { references: true })
-    const [channelOut, emitter] = decode(writer) as [Event<"channel-out">, Event<"emitter">]
+    writer.val([odd, deep, deep.a, deep.a.b], { references: true })
+    const tape = overJson(writer.seal())
+    const [channelOut, emitter] = decodeEventTape(tape) as [Event<"channel-out">, Event<"emitter">]
     expect(channelOut.message).toStrictEqual(serializeRepoValue(odd))
-    expect(emitter.data).toStrictEqual([channelOut.message, "tail"])
+    expect(emitter.data).toStrictEqual([channelOut.message, deep, deep.a, deep.a.b])
+    // Two Raw tokens: `odd` was not remembered and is serialised again.
+    expect(tape.ops.filter(token => token === ValTag.Raw)).toHaveLength(2)
   })
 
-  it("forgets the message of a rolled-back event", () => {
+  it("sizes a value written again as the value it stands for", () => {
+    const writer = tapeWithFrame()
+    writer.begin("channel-out", "repo-2", T0 + 1)
+    writer.val([2])
+    writer.str(frame.type)
+    const first = newWriter()
+    first.begin("emitter", "r", T0)
+    first.str("n")
+    expect(writer.val(frame, { references: true })).toBe(first.val(frame))
+  })
+
+  it("forgets what a rolled-back event remembered", () => {
     const writer = newWriter()
     const mark = writer.mark()
-    const ordinal = writer.begin("channel-in", "repo-1", T0)
+    writer.begin("channel-in", "repo-1", T0)
     writer.num(1)
     writer.opt(undefined)
     writer.str(frame.type)
-    writer.val(frame)
-    writer.noteMessage(frame, ordinal)
+    writer.val(frame, { references: true })
     writer.rollback(mark)
     writer.begin("emitter", "repo-1", T0)
     writer.str("after")
-    writer.val(frame, { references: true })
-    const tape = overJson(writer.seal())
-    expect(count(tape.ops, ValTag.Ref)).toBe(0)
-    expect(decodeEventTape(tape)).toStrictEqual([{ id: 1, repoId: "repo-1", t: T0, kind: "emitter", name: "after", data: serializeRepoValue(frame) }])
+    writer.val([frame, frame], { references: true })
+    expect(decode(writer)).toStrictEqual([{ id: 1, repoId: "repo-1", t: T0, kind: "emitter", name: "after", data: [serializeRepoValue(frame), serializeRepoValue(frame)] }])
+  })
+})
+
+// ---------------------------------------------------------------------------
+// 3b. Store entries as the store's bytes
+// ---------------------------------------------------------------------------
+
+describe("event tape: encoded store entries", () => {
+  /** One entry's bytes as a store encodes them: encode(key) is [count = 1, ...entry]. */
+  function entryBytes(key: string, value: unknown, remove = false): Uint8Array {
+    const store = new EphemeralStore(60_000)
+    store.set(key, value as never)
+    if (remove) store.delete(key)
+    return store.encode(key).subarray(1)
+  }
+
+  function storeEvent(entries: Array<{ key: string; encoded: Uint8Array }>) {
+    const writer = newWriter()
+    writer.begin("store", "repo-1", T0)
+    writer.str("doc")
+    writer.str("presence")
+    writer.str("import")
+    writer.storeEntries(entries, repoSerializer)
+    return overJson(writer.seal())
+  }
+
+  it("decodes to the entry the hook would have decoded: value, tombstone, timestamp, size", () => {
+    const alice = entryBytes("alice", { x: 1, name: "Alice", tags: ["a"] })
+    const bob = entryBytes("bob", 1, true)
+    const [event] = decodeEventTape(storeEvent([{ key: "alice", encoded: alice }, { key: "bob", encoded: bob }])) as [Event<"store">]
+    expect(event.entries).toStrictEqual([toStoreEntry(decodeEphemeralEntry(alice)), toStoreEntry(decodeEphemeralEntry(bob))])
+    expect(event.entries[0]).toMatchObject({ key: "alice", value: { x: 1, name: "Alice", tags: ["a"] }, deleted: false, timestamp: expect.any(Number), size: alice.length })
+    expect(event.entries[1]).toMatchObject({ key: "bob", deleted: true })
+    expect(event.entries[1]).not.toHaveProperty("value")
+  })
+
+  it("lists equal bytes once", () => {
+    const alice = entryBytes("alice", { x: 1 })
+    const tape = storeEvent([{ key: "alice", encoded: alice }, { key: "alice", encoded: alice.slice() }])
+    expect(tape.ops.filter(token => typeof token === "string" && token.length > 10)).toHaveLength(1)
+  })
+
+  it("refuses bytes that are not hex, do not decode, or are another key's", () => {
+    const alice = entryBytes("alice", { x: 1 })
+    const prefix = [STORE, "r", 0, "d", "p", "import", 1, "alice", EntryFlag.Encoded]
+    expect(decodeEventTape(tape([...prefix, bytesToHex(alice)]))).toHaveLength(1)
+    expectTapeError(tape([...prefix, "zz"]))
+    expectTapeError(tape([...prefix, bytesToHex(alice.subarray(0, alice.length - 2))]))
+    expectTapeError(tape([...prefix, bytesToHex(alice) + "00"]))
+    expectTapeError(tape([STORE, "r", 0, "d", "p", "import", 1, "bob", EntryFlag.Encoded, bytesToHex(alice)]))
+    expectTapeError(tape([...prefix, 0]))
   })
 })
 
@@ -533,7 +615,6 @@ const CHANNEL_IN = KIND_CODES.indexOf("channel-in")
 const CHANNEL_OUT = KIND_CODES.indexOf("channel-out")
 const SYNC = KIND_CODES.indexOf("sync-message")
 const STORE = KIND_CODES.indexOf("store")
-const STORE_CREATED = KIND_CODES.indexOf("store-created")
 
 function tape(ops: unknown[], events = 1, header: Partial<EventTapeMessage> = {}): EventTapeMessage {
   return { type: "repo/event-tape", firstId: 1, t0: T0, events, ops: ops as TapeToken[], ...header }
@@ -558,13 +639,12 @@ function expectTapeError(message: EventTapeMessage): void {
 function richTape(): EventTapeMessage {
   const writer = newWriter(100, T0)
   const frame = { type: "channel/ephemeral", stores: [{ docId: "d", namespace: "p", data: bytes(40) }] }
-  let ordinal = writer.begin("channel-in", "repo-1", T0)
+  writer.begin("channel-in", "repo-1", T0)
   writer.num(3)
   writer.opt("peer")
   writer.str(frame.type)
-  writer.val(frame, { fullBytes: collectEphemeralData(frame) })
+  writer.val(frame, { fullBytes: collectEphemeralData(frame), references: true })
   writer.num(40)
-  writer.noteMessage(frame, ordinal)
   writer.begin("sync-message", "repo-1", T0 + 1)
   writer.str(frame.type)
   writer.val(frame, { references: true })
@@ -577,18 +657,22 @@ function richTape(): EventTapeMessage {
   writer.bool(true)
   writer.val({ at: new Date(0), list: [1, "two", null, true] }, { references: true })
   writer.val({ documents: [] })
-  ordinal = writer.begin("channel-out", "repo-2", T0 + 2)
+  writer.begin("channel-out", "repo-2", T0 + 2)
   writer.val([3, 4])
   writer.str("channel/batch")
   writer.val({ type: "channel/batch", n: -1.5 })
   writer.num(9)
-  writer.noteMessage({}, ordinal)
   writer.bool(true)
   writer.begin("store", "repo-1", T0 + 3)
   writer.str("d")
   writer.str("p")
   writer.str("import")
-  writer.storeEntries([{ key: "k", value: { x: 1 }, deleted: false, timestamp: 1, size: 2 }, { key: "gone", deleted: true }], repoSerializer)
+  const encoded = new EphemeralStore(60_000)
+  encoded.set("e", { y: 2 })
+  writer.storeEntries(
+    [{ key: "k", value: { x: 1 }, deleted: false, timestamp: 1, size: 2 }, { key: "gone", deleted: true }, { key: "e", encoded: encoded.encode("e").subarray(1) }],
+    repoSerializer,
+  )
   writer.begin("store-created", "repo-2", T0 + 3)
   writer.str("d")
   writer.str("q")
@@ -683,15 +767,30 @@ describe("event tape: malformed tapes throw TapeError", () => {
     expectTapeError(tape(deep))
   })
 
-  it("refuses a Ref to anything but an earlier channel event", () => {
-    const emitter = [EMITTER, "r", 0, "n", ValTag.Null]
-    expectTapeError(tape([...emitter, EMITTER, 0, 0, 1, ValTag.Ref, 0], 2))
-    expectTapeError(tape([STORE_CREATED, "r", 0, "d", "p", EMITTER, 0, 0, "n", ValTag.Ref, 0], 2))
-    expectTapeError(tape([EMITTER, "r", 0, "n", ValTag.Ref, 0])) // itself
-    const channelIn = [CHANNEL_IN, "r", 0, 7, null, "m", ValTag.String, "hi", 2]
-    expect(decodeEventTape(tape([...channelIn, ...emitter.slice(0, 4), ValTag.Ref, 0], 2))[1]).toMatchObject({ data: "hi" })
-    expectTapeError(tape([...channelIn, ...emitter.slice(0, 4), ValTag.Ref, 1], 2)) // a later one
-    expectTapeError(tape([...channelIn, ...emitter.slice(0, 4), ValTag.Ref, "0"], 2))
+  it("refuses a Same to no value, to an unfinished one, or to what is not a container", () => {
+    const emit = [EMITTER, "r", 0, "n"]
+    expectTapeError(tape([...emit, ValTag.Same, 0])) // nothing noted yet
+    expectTapeError(tape([...emit, ValTag.Array, 1, ValTag.Same, 0])) // the array itself, unfinished: a cycle
+    expectTapeError(tape([...emit, ValTag.Array, 2, ValTag.Array, 0, ValTag.Same, 2])) // a later one
+    expectTapeError(tape([...emit, ValTag.Array, 2, ValTag.Array, 0, ValTag.Same, "1"]))
+    expectTapeError(tape([...emit, ValTag.Array, 2, ValTag.String, "s", ValTag.Same, 1])) // strings are not noted
+    const [event] = decodeEventTape(tape([...emit, ValTag.Array, 2, ValTag.Array, 1, ValTag.Number, 7, ValTag.Same, 1])) as [Event<"emitter">]
+    expect(event.data).toStrictEqual([[7], [7]])
+  })
+
+  it("refuses Same values that would expand far beyond the tape, or nest too deep", () => {
+    // Each array holds the previous one twice: 40 levels would be 2^40 nodes.
+    // (Note 0 is the outer array, note 1 the empty one, note k + 1 holds note k twice.)
+    const bomb: TapeToken[] = [EMITTER, "r", 0, "n", ValTag.Array, 41, ValTag.Array, 0]
+    for (let note = 1; note <= 40; note++) bomb.push(ValTag.Array, 2, ValTag.Same, note, ValTag.Same, note)
+    expect(outcome(tape(bomb))).toMatch(/expand too far/)
+    // A tower 40 arrays high (notes 1 to 40), then put 30 levels down: 70 levels in all.
+    const tower: TapeToken[] = [EMITTER, "r", 0, "n", ValTag.Array, 2]
+    for (let level = 0; level < 40; level++) tower.push(ValTag.Array, 1)
+    tower.push(ValTag.Null)
+    for (let level = 0; level < 30; level++) tower.push(ValTag.Array, 1)
+    tower.push(ValTag.Same, 1)
+    expect(outcome(tape(tower))).toMatch(/nested too deep/)
   })
 
   it("refuses trailing tokens", () => {

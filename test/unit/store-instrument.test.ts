@@ -7,6 +7,8 @@
  */
 import { EphemeralStore } from "loro-crdt"
 import { describe, expect, it } from "vitest"
+import { decodeEphemeralEntry } from "../../injected/codec/ephemeral-codec"
+import { toStoreEntry } from "../../injected/codec/store-entry"
 import { ReportedEntries } from "../../injected/sources/loro-extended/store-entries"
 import { instrumentStore, type StoreChange } from "../../injected/sources/loro-extended/store-instrument"
 import type { EphemeralStoreLike } from "../../injected/sources/loro-extended/repo-shape"
@@ -21,7 +23,8 @@ function watched(store: EphemeralStore) {
     store as unknown as EphemeralStoreLike,
     (change: StoreChange) => {
       const entries = change.by === "timeout" ? reported.removed(change.removed) : reported.changes(change.reading)
-      if (entries.length > 0) seen.push({ by: change.by, entries })
+      // Entries travel as the store's bytes; decode them as the panel does.
+      if (entries.length > 0) seen.push({ by: change.by, entries: entries.map(entry => (entry.encoded ? toStoreEntry(decodeEphemeralEntry(entry.encoded)) : entry)) })
     },
     error => errors.push(error),
   )

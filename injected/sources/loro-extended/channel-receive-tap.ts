@@ -94,15 +94,15 @@ export class ChannelReceiveTap implements ChannelLifecycle {
     if (!this.#sink.listening) return
     this.#board.guard(TAP, () => {
       const peerId = this.#peerIdOf(channelId, message)
-      this.#sink.event("channel-in", (tape, ordinal) => {
+      this.#sink.event("channel-in", tape => {
         tape.num(channelId)
         tape.opt(peerId)
         tape.str(messageType(message))
         // Sized while written; the full serializer's rare values are sized apart.
-        const size = tape.val(message, { fullBytes: collectEphemeralData(message) })
+        // With references: the sync-message this frame causes carries it
+        // again, and in-page repos hand each other the same objects.
+        const size = tape.val(message, { fullBytes: collectEphemeralData(message), references: true })
         tape.num(size ?? estimateSize(message))
-        // The sync-message this frame causes carries it again: as a reference.
-        tape.noteMessage(message, ordinal)
       })
     })
   }

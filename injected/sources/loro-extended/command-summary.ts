@@ -10,50 +10,39 @@ import { isObject, messageType, read } from "./repo-shape"
 /** A message producing more commands than this is cut (the last summary says so). */
 const MAX_COMMANDS = 500
 
-interface FlatCommand {
-  type: string
-  depth: number
-  /** The command's fields but `type`; undefined when it has none. */
-  detail?: Record<string, unknown>
-}
-
 /**
- * Writes the commands into the tape: count, then type, depth and detail of
- * each. Payload bytes in details are summarised (length and head): the same
- * buffers travel whole in the channel-in/out events that carry them.
+ * Writes the commands into the tape: count, then type, depth and detail (the
+ * command's fields but `type`) of each, straight from the command objects.
+ * Details are written with references: a frame a command forwards, or the
+ * `stores` it applies, is usually already in the tape.
  */
 export function writeCommands(tape: TapeWriter, command: unknown): void {
-  const flat: FlatCommand[] = []
-  visit(command, 0, flat)
-  tape.count(flat.length)
-  for (const { type, depth, detail } of flat) {
-    tape.str(type)
-    tape.num(depth)
-    tape.bool(detail !== undefined)
-    if (detail !== undefined) tape.val(detail, { references: true })
-  }
+  const countAt = tape.reserveCount()
+  tape.setCount(countAt, visit(tape, command, 0, 0))
 }
 
-function visit(command: unknown, depth: number, into: FlatCommand[]): void {
-  if (!isObject(command)) return
-  if (into.length >= MAX_COMMANDS) {
-    if (into.length === MAX_COMMANDS) into.push({ type: "(more commands not shown)", depth })
-    return
+/** Writes `command` and its children; returns how many commands are written in all. */
+function visit(tape: TapeWriter, command: unknown, depth: number, written: number): number {
+  if (!isObject(command)) return written
+  if (written >= MAX_COMMANDS) {
+    if (written > MAX_COMMANDS) return written
+    tape.str("(more commands not shown)")
+    tape.num(depth)
+    tape.bool(false)
+    return written + 1
   }
   const type = messageType(command)
-  const children = type === "cmd/batch" ? read(command, "commands") : undefined
-  into.push({ type, depth, ...detailOf(command, type) })
-  if (Array.isArray(children)) for (const child of children) visit(child, depth + 1, into)
-}
-
-function detailOf(command: Record<string, unknown>, type: string): Pick<FlatCommand, "detail"> {
-  if (type === "cmd/batch") return {}
-  const rest: Record<string, unknown> = {}
-  let fields = 0
-  for (const key of Object.keys(command)) {
-    if (key === "type") continue
-    rest[key] = read(command, key)
-    fields++
+  tape.str(type)
+  tape.num(depth)
+  if (type === "cmd/batch") {
+    tape.bool(false)
+    const children = read(command, "commands")
+    let count = written + 1
+    if (Array.isArray(children)) for (const child of children) count = visit(tape, child, depth + 1, count)
+    return count
   }
-  return fields === 0 ? {} : { detail: rest }
+  const hasDetail = Object.keys(command).some(key => key !== "type")
+  tape.bool(hasDetail)
+  if (hasDetail) tape.valWithout(command, "type", { references: true })
+  return written + 1
 }

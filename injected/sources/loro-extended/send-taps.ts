@@ -29,13 +29,13 @@ export function installSendTap(
       const message = read(envelope, "message")
       const targets = read(envelope, "toChannelIds")
       const toChannelIds = Array.isArray(targets) ? targets.map(Number).filter(Number.isFinite) : []
-      sink.event("channel-out", (tape, ordinal) => {
+      sink.event("channel-out", tape => {
         tape.val(toChannelIds)
         tape.str(messageType(message))
         // Sized while written; the full serializer's rare values are sized apart.
-        const size = tape.val(message, { fullBytes: collectEphemeralData(message) })
+        // With references: the command that queued it carried the same message.
+        const size = tape.val(message, { fullBytes: collectEphemeralData(message), references: true })
         tape.num(size ?? estimateSize(message))
-        tape.noteMessage(message, ordinal)
         tape.bool(establishment)
       })
     })

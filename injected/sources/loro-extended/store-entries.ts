@@ -1,11 +1,12 @@
 /**
  * Reading an EphemeralStore's entries with their writer timestamps and
- * tombstones, which `getAllStates()` hides: the hook encodes the keys and
- * decodes the bytes. The bytes are read when a change is observed (the store
- * changes afterwards) and decoded at flush time: encoded bytes never change.
+ * tombstones, which `getAllStates()` hides: the hook encodes the keys right
+ * after a change and ships each entry's bytes as they are; the panel decodes
+ * them (protocol/event-tape.ts), so the page does not.
  */
 import type { StoreEntry, StoreSnapshot } from "../../../protocol/messages"
-import { decodeEphemeralSpans, decodeEphemeralStore, type DecodedEntry } from "../../codec/ephemeral-codec"
+import { decodeEphemeralSpans, decodeEphemeralStore } from "../../codec/ephemeral-codec"
+import { toStoreEntry } from "../../codec/store-entry"
 import type { StoreChangeEntry } from "../../bridge/tape-writer"
 import { serialize } from "../../serialize"
 import { isEphemeralStore, type EphemeralStoreLike } from "./repo-shape"
@@ -41,18 +42,31 @@ export function readKeys(store: EphemeralStoreLike, keys: readonly string[] | "a
 export class ReportedEntries {
   readonly #last = new Map<string, Uint8Array | null>()
 
-  /** The entries of `reading` that differ from what was last reported (values not yet serialised). */
+  /** The entries of `reading` that differ from what was last reported, as the store's bytes for each. */
   changes(reading: StoreReading): StoreChangeEntry[] {
     if (reading.fallback) return reading.fallback.map(({ key, value }) => (value === undefined ? { key, deleted: true } : { key, value, deleted: false }))
-    const wanted = reading.keys === "all" ? undefined : new Set(reading.keys)
     const entries: StoreChangeEntry[] = []
-    for (const chunk of reading.chunks) {
+    const { keys, chunks } = reading
+    if (keys !== "all" && chunks.length === keys.length) {
+      // One encode(key) per key: [1, ...the entry] or, for a key the store lacks, [0].
+      for (let index = 0; index < keys.length; index++) {
+        const chunk = chunks[index]!
+        if (chunk.length > 1 && chunk[0] === 1) this.#compare(keys[index]!, chunk.subarray(1), entries)
+        else this.#split([chunk], [keys[index]!], entries)
+      }
+      return entries
+    }
+    this.#split(chunks, keys, entries)
+    return entries
+  }
+
+  /** Entries out of encoded chunks (encodeAll, or anything unexpected), for `keys`. */
+  #split(chunks: readonly Uint8Array[], keys: readonly string[] | "all", entries: StoreChangeEntry[]): void {
+    const wanted = keys === "all" ? undefined : new Set(keys)
+    for (const chunk of chunks) {
       for (const span of decodeEphemeralSpans(chunk)) {
         if (wanted && !wanted.delete(span.key)) continue
-        if (sameBytes(this.#last.get(span.key), span.raw)) continue
-        this.#last.set(span.key, span.raw)
-        const { key, value, deleted, timestamp, size } = span
-        entries.push({ key, ...(deleted ? {} : { value }), deleted, timestamp, size })
+        this.#compare(span.key, span.raw, entries)
       }
     }
     // Keys the store no longer has: a removal, unless it was never reported.
@@ -61,7 +75,12 @@ export class ReportedEntries {
       this.#last.set(key, null)
       entries.push({ key, deleted: true })
     }
-    return entries
+  }
+
+  #compare(key: string, encoded: Uint8Array, entries: StoreChangeEntry[]): void {
+    if (sameBytes(this.#last.get(key), encoded)) return
+    this.#last.set(key, encoded)
+    entries.push({ key, encoded })
   }
 
   /** Keys a timeout removed: reported whatever was known of them. */
@@ -89,10 +108,6 @@ function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array): boolean {
   return true
 }
 
-function decodedEntry({ key, value, deleted, timestamp, size }: DecodedEntry): StoreEntry {
-  return { key, ...(deleted ? {} : { value: serialize(value) }), deleted, timestamp, size }
-}
-
 function fallbackEntry(key: string, value: unknown): StoreEntry {
   return value === undefined ? { key, deleted: true } : { key, value: serialize(value), deleted: false }
 }
@@ -112,7 +127,7 @@ export function snapshotStores(stores: Map<unknown, unknown>): StoreSnapshot[] {
 
 function snapshotStore(store: EphemeralStoreLike): StoreEntry[] {
   try {
-    return decodeEphemeralStore(store.encodeAll()).map(decodedEntry)
+    return decodeEphemeralStore(store.encodeAll()).map(toStoreEntry)
   } catch {
     return plainValues(store, "all").map(({ key, value }) => fallbackEntry(key, value))
   }

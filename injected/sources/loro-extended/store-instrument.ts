@@ -11,7 +11,7 @@
  *   inner.removeOutdated()       "timeout" the keys that disappeared
  * Calls that changed nothing report nothing (see ReportedEntries).
  */
-import { decodeEphemeralStore } from "../../codec/ephemeral-codec"
+import { decodeEphemeralKeys } from "../../codec/ephemeral-codec"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
 import { isObject, read, type AnyFunction, type EphemeralStoreLike } from "./repo-shape"
 import { readKeys, type StoreReading } from "./store-entries"
@@ -84,7 +84,7 @@ export function instrumentStore(
 /** The keys an apply() touches: the entries its bytes carry ("all" when they do not decode). */
 function keysIn(bytes: unknown): string[] | "all" {
   try {
-    return decodeEphemeralStore(bytes as Uint8Array).map(entry => entry.key)
+    return decodeEphemeralKeys(bytes as Uint8Array)
   } catch {
     return "all"
   }
