@@ -234,9 +234,17 @@ describe("Record view", () => {
     const add = await until(() => panel.transport.sentToPage().find(message => message.type === "simulate/add"))
     expect(add).toMatchObject({ repoId: "fresh", peers: expect.arrayContaining([expect.objectContaining({ docId: "room:lobby", visibility: "network" })]) })
     expect(panel.one("replay-status").dataset.state).not.toBe("idle")
+    // The page reports the replay's peers, and one added by hand.
+    const added = add!.type === "simulate/add" ? add!.peers : []
+    const ids = added.map((_, index) => `sim-${index}`)
+    const info = (id: string, name: string) => ({ id, name, docId: "room:lobby", visibility: "network" as const, namespaces: {}, paused: false, state: "live" as const, channelId: 9, createdAt: T0 })
+    deliverAt(panel, [[T0 + 2_000, batch(6, { type: "simulate/state", repoId: "fresh", keepOnClose: false, peers: [...added.map((peer, index) => info(ids[index]!, peer.name)), info("by-hand", "someone")] })]])
+    await until(() => panel.one("replay-status").dataset.state !== "idle")
+    const before = panel.transport.sentToPage().length
     panel.one("replay-stop").click()
     flushSync()
-    expect(panel.transport.sentToPage().at(-1)).toMatchObject({ type: "simulate/remove-all", repoId: "fresh" })
+    const removed = panel.transport.sentToPage().slice(before)
+    expect(removed.map(message => (message.type === "simulate/remove" ? message.peerId : message.type))).toEqual(ids)
     expect(panel.one("replay-status").dataset.state).toBe("idle")
   })
 

@@ -6,7 +6,7 @@ import { TimeTravel } from "../../devtools-panel/recording/time-travel"
 import { MemoryTransport } from "../../devtools-panel/transport/memory-transport"
 import { PanelStore } from "../../devtools-panel/ui/panel-store.svelte"
 import { Replayer } from "../../devtools-panel/views/recording/replayer.svelte"
-import { T0, batch, entry, events, storeEvent } from "../component/fixtures/messages"
+import { T0, batch, entry, events, hello, registered, repoInfo, storeEvent } from "../component/fixtures/messages"
 import { BOB, DOC, runSession } from "./recording-fixtures"
 
 async function planned(options: { from?: number; speed?: number } = {}): Promise<ReplayAction[]> {
@@ -102,9 +102,48 @@ describe("replayer", () => {
     expect(sent().filter(message => message.type === "simulate/remove")).toEqual([expect.objectContaining({ peerId: "s2" })])
     expect(replayer.status).toBe("finished")
 
+    // Stopping removes the replay's peers still alive (Bob is gone already), one by one: never remove-all.
+    const before = sent().length
     replayer.stop()
-    expect(sent().at(-1)).toMatchObject({ type: "simulate/remove-all", repoId: "live-repo" })
+    expect(sent().slice(before)).toEqual([
+      expect.objectContaining({ type: "simulate/remove", repoId: "live-repo", peerId: "s1" }),
+      expect.objectContaining({ type: "simulate/remove", repoId: "live-repo", peerId: "s3" }),
+    ])
+    expect(sent().some(message => message.type === "simulate/remove-all")).toBe(false)
     expect(replayer.status).toBe("idle")
+  })
+
+  it("leaves peers added by hand alone, even one with a replay peer's name, and removes its own peers whose ids come late", async () => {
+    const actions = await planned()
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] })
+    const transport = new MemoryTransport()
+    const store = new PanelStore(transport, { schedule: () => {} })
+    const byHand = peerInfo("h1", "alice (replay)")
+    transport.deliver(batch(1, hello(), registered(repoInfo({ repoId: "live-repo" })), { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand] }))
+    store.flush()
+    const replayer = new Replayer(store)
+    replayer.start(actions, { repoId: "live-repo", docId: "room:target", visibility: "local" })
+    const sent = () => transport.sentToPage()
+    // The replay's Alice gets a name of her own.
+    expect(sent()[0]).toMatchObject({ type: "simulate/add", peers: [{ name: "alice (replay) #2" }, { name: "bob (replay)" }] })
+    transport.deliver(batch(2, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand, peerInfo("s2", "bob (replay)")] }))
+    store.flush()
+    expect(replayer.alive).toBe(1)
+
+    // Stopped before the page reported Alice #2's id: Bob goes now, Alice #2 once her id arrives.
+    const before = sent().length
+    replayer.stop()
+    expect(sent().slice(before)).toEqual([expect.objectContaining({ type: "simulate/remove", peerId: "s2" })])
+    transport.deliver(batch(3, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand, peerInfo("s1", "alice (replay) #2")] }))
+    store.flush()
+    expect(sent().slice(before + 1)).toEqual([expect.objectContaining({ type: "simulate/remove", peerId: "s1" })])
+    // The hand-added peer is never removed, and the sweep ends.
+    vi.advanceTimersByTime(20_000)
+    transport.deliver(batch(4, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand, peerInfo("s9", "bob (replay)")] }))
+    store.flush()
+    expect(sent().filter(message => message.type === "simulate/remove" && message.peerId === "h1")).toEqual([])
+    expect(sent().some(message => message.type === "simulate/remove-all")).toBe(false)
+    expect(sent()).toHaveLength(before + 2)
   })
 
   it("stops with the page's message when the page refuses a request", async () => {

@@ -2,8 +2,9 @@
  * Runs a replay plan against the live page through the simulate/* messages:
  * adds, updates and removes simulated peers at the planned times. The hook
  * answers with the full list of simulated peers (simulate/state); a planned
- * visit learns its peer id there, by its unique name. Stopping removes every
- * simulated peer of the target repo.
+ * visit learns its peer id there, by its name, unique among the replay's own
+ * and the peers the repo already simulated when it started. Stopping removes
+ * the replay's peers and nobody else's: peers added by hand stay.
  */
 import type { SimulatedPeerInfo, SimulatedVisibility } from "../../../protocol/simulate"
 import type { ReplayAction } from "../../recording/replay-plan"
@@ -18,6 +19,9 @@ export interface ReplayTargetRepo {
 }
 
 type AddAction = Extract<ReplayAction, { kind: "add" }>
+
+/** How long after a stop the replay still waits for the ids of peers it added, to remove them. */
+const SWEEP_MS = 10_000
 
 let requestCounter = 0
 function requestId(): string {
@@ -46,6 +50,8 @@ export class Replayer {
   readonly #ids = new Map<string, string>()
   /** Updates and removals for visits whose peer id has not come back yet. */
   readonly #waiting = new Map<string, ReplayAction[]>()
+  /** Simulated peers the repo had before the replay: never taken for the replay's own. */
+  readonly #foreign = new Set<string>()
 
   constructor(store: PanelStore) {
     this.#store = store
@@ -60,6 +66,10 @@ export class Replayer {
     this.done = 0
     this.total = actions.length
     this.status = "running"
+    for (const peer of this.#store.state.repos.get(target.repoId)?.simulation?.peers ?? []) {
+      this.#foreign.add(peer.id)
+      this.#usedNames.add(peer.name)
+    }
     this.#stopObserving = this.#store.observe(message => {
       if (message.type !== "background/page-batch") return
       for (const inner of message.batch.messages) {
@@ -70,13 +80,13 @@ export class Replayer {
     this.#run()
   }
 
-  /** Stops and removes every simulated peer of the target repo. */
+  /** Stops and removes the simulated peers this replay added (those whose ids are not known yet as they come in). */
   stop(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer)
     this.#timer = undefined
     this.#stopObserving?.()
     this.#stopObserving = undefined
-    if (this.#target && this.status !== "idle") this.#send({ type: "simulate/remove-all", requestId: requestId(), repoId: this.#target.repoId })
+    if (this.#target && this.status !== "idle") this.#removeOwnPeers(this.#target.repoId)
     this.status = "idle"
     this.alive = 0
     this.#requests.clear()
@@ -84,6 +94,40 @@ export class Replayer {
     this.#usedNames.clear()
     this.#ids.clear()
     this.#waiting.clear()
+    this.#foreign.clear()
+  }
+
+  #removeOwnPeers(repoId: string): void {
+    const unknown = new Set<string>()
+    for (const [name, visit] of this.#names) {
+      const peerId = this.#ids.get(visit)
+      if (peerId === undefined) unknown.add(name)
+      else this.#send({ type: "simulate/remove", requestId: requestId(), repoId, peerId })
+    }
+    if (unknown.size > 0) this.#sweepLate(repoId, unknown, new Set(this.#foreign))
+  }
+
+  /**
+   * Removes the peers named `names` as soon as the page reports their ids,
+   * for SWEEP_MS at most; independent of any replay started meanwhile.
+   */
+  #sweepLate(repoId: string, names: Set<string>, foreign: ReadonlySet<string>): void {
+    const finish = () => {
+      clearTimeout(timer)
+      stopObserving()
+    }
+    const stopObserving = this.#store.observe(message => {
+      if (message.type !== "background/page-batch") return
+      for (const inner of message.batch.messages) {
+        if (inner.type !== "simulate/state" || inner.repoId !== repoId) continue
+        for (const peer of inner.peers) {
+          if (foreign.has(peer.id) || !names.delete(peer.name)) continue
+          this.#send({ type: "simulate/remove", requestId: requestId(), repoId, peerId: peer.id })
+        }
+      }
+      if (names.size === 0) finish()
+    })
+    const timer = setTimeout(finish, SWEEP_MS)
   }
 
   #run = (): void => {
@@ -131,7 +175,7 @@ export class Replayer {
   #learnIds(peers: readonly SimulatedPeerInfo[]): void {
     let alive = 0
     for (const peer of peers) {
-      const visit = this.#names.get(peer.name)
+      const visit = this.#foreign.has(peer.id) ? undefined : this.#names.get(peer.name)
       if (visit === undefined) continue
       alive++
       if (this.#ids.has(visit)) continue
