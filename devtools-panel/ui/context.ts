@@ -1,11 +1,14 @@
 /** Services every view needs, handed down once by App instead of through every prop list. */
 import { getContext, setContext } from "svelte"
 import type { Clock } from "./clock.svelte"
+import type { SearchFocus } from "./search-focus"
 import type { PanelSelection } from "./selection.svelte"
 
 export interface PanelContext {
   selection: PanelSelection
   clock: Clock
+  /** Where "/" leads: a view with its own search box registers it here. */
+  search: SearchFocus
 }
 
 const KEY = Symbol("ephemera-panel")

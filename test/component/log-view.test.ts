@@ -86,6 +86,20 @@ describe("log view", () => {
   })
   afterEach(() => panel.destroy())
 
+  it("/ focuses the log's own search on the Log tab (the status bar's on the others), Escape leaves it", async () => {
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "/" }))
+    panel.settle()
+    const logSearch = panel.one("log-search")
+    expect(document.activeElement).toBe(logSearch)
+    logSearch.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }))
+    expect(document.activeElement).not.toBe(logSearch)
+    panel.one("tab-live").click()
+    await settle(panel)
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "/" }))
+    panel.settle()
+    expect(document.activeElement).toBe(panel.one("search-input"))
+  })
+
   it("shows every event as a row, with a message's commands nested under it", async () => {
     panel.push(batch(2, events("r1", ...relayedFrame(T0 + 1, 1), emitter(T0 + 2))))
     await settle(panel)
