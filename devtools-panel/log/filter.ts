@@ -89,6 +89,22 @@ export function matchesFacets(record: LogRecord, filter: LogFilter): boolean {
   return true
 }
 
+/**
+ * True when everything `next` lets through, `previous` let through too: the
+ * same constraints or more, and a search that contains the previous one
+ * (typing "alic" after "ali"). Its matches can then be found among the
+ * previous filter's.
+ */
+export function narrows(next: LogFilter, previous: LogFilter): boolean {
+  for (const kind of next.kinds) if (!previous.kinds.has(kind)) return false
+  for (const facet of ["repoId", "docId", "peerId", "channel", "direction"] as const) {
+    if (previous[facet] !== undefined && previous[facet] !== next[facet]) return false
+  }
+  const before = needleOf(previous)
+  const after = needleOf(next)
+  return before === undefined || (after !== undefined && after.includes(before))
+}
+
 /** A filter's search needle, or undefined for none. */
 export function needleOf(filter: LogFilter): string | undefined {
   const needle = filter.search.trim().toLowerCase()

@@ -3,7 +3,9 @@
  * rebuilt per frame. New records are tested once as they arrive; evicted ones
  * fall off the front; a clear (new log generation) starts over. A new filter
  * means a new index, which scans the buffer in time-boxed steps so that even
- * a search over 100,000 events never blocks the panel for long.
+ * a search over 100,000 events never blocks the panel for long. A filter that
+ * narrows the previous one (one more letter typed into the search) tests only
+ * the previous index's matches, then what that index had not scanned yet.
  *
  * A row is a number: seq * ROWS_PER_RECORD + sub, where sub 0 is the event
  * and sub n > 0 the n-th command a synchronizer message produced (shown
@@ -41,11 +43,36 @@ export class FilteredIndex {
   #events = 0
   #scanned = 0
   #generation = -1
+  #tested = 0
+  /** Narrowing: the records the previous index matched, tested first (then records from #scanned on). */
+  #candidates: Float64Array | undefined
+  #candidateAt = 0
 
-  constructor(filter: LogFilter, nested: boolean) {
+  /** `narrowing`: an index whose filter lets through all this one does (see `narrows`). */
+  constructor(filter: LogFilter, nested: boolean, narrowing?: FilteredIndex) {
     this.filter = filter
     this.nested = nested
     this.#needle = needleOf(filter)
+    if (narrowing) this.#startFrom(narrowing)
+  }
+
+  #startFrom(previous: FilteredIndex): void {
+    const seqs: number[] = []
+    for (let at = previous.#head; at < previous.#tail; at++) {
+      const row = previous.#rows[at]!
+      if (rowSub(row) === 0) seqs.push(rowSeq(row))
+    }
+    // A previous index still narrowing had candidates left to test: they stay candidates (all later than its rows).
+    const left = previous.#candidates?.subarray(previous.#candidateAt) ?? []
+    for (const seq of left) seqs.push(seq)
+    this.#candidates = Float64Array.from(seqs)
+    this.#generation = previous.#generation
+    this.#scanned = previous.#scanned
+  }
+
+  /** Records tested so far (a narrowing index tests fewer). */
+  get tested(): number {
+    return this.#tested
   }
 
   /** Rows (events and nested commands). */
@@ -60,7 +87,9 @@ export class FilteredIndex {
 
   /** Records not tested yet. */
   pending(log: EventLog): number {
-    return this.#generation === log.generation ? log.end - Math.max(this.#scanned, log.start) : log.size
+    if (this.#generation !== log.generation) return log.size
+    const candidates = this.#candidates ? this.#candidates.length - this.#candidateAt : 0
+    return candidates + log.end - Math.max(this.#scanned, log.start)
   }
 
   rowAt(index: number): number | undefined {
@@ -96,29 +125,47 @@ export class FilteredIndex {
       this.#head = this.#tail = this.#events = 0
       this.#scanned = log.start
       this.#generation = log.generation
+      this.#candidates = undefined
     }
     changed = this.#evict(log.start) || changed
-    let seq = Math.max(this.#scanned, log.start)
     let sinceCheck = 0
+    const candidates = this.#candidates
+    if (candidates) {
+      while (this.#candidateAt < candidates.length) {
+        if (++sinceCheck === RECORDS_PER_CLOCK_CHECK) {
+          sinceCheck = 0
+          if (overBudget()) return { changed, done: false }
+        }
+        const seq = candidates[this.#candidateAt++]!
+        if (seq >= log.start && seq < log.end) changed = this.#test(log, seq) || changed
+      }
+      this.#candidates = undefined
+    }
+    let seq = Math.max(this.#scanned, log.start)
     while (seq < log.end) {
       if (++sinceCheck === RECORDS_PER_CLOCK_CHECK) {
         sinceCheck = 0
         if (overBudget()) break
       }
-      const record = recordAt(log, seq)!
-      if (matches(record, this.filter, this.#needle)) {
-        this.#push(rowId(seq))
-        this.#events++
-        if (this.nested && record.event.kind === "sync-message" && Array.isArray(record.event.commands)) {
-          const commands = Math.min(record.event.commands.length, ROWS_PER_RECORD - 1)
-          for (let sub = 1; sub <= commands; sub++) this.#push(rowId(seq, sub))
-        }
-        changed = true
-      }
+      changed = this.#test(log, seq) || changed
       seq++
     }
     this.#scanned = seq
     return { changed, done: seq >= log.end }
+  }
+
+  /** Adds the record's rows if it matches. */
+  #test(log: EventLog, seq: number): boolean {
+    const record = recordAt(log, seq)!
+    this.#tested++
+    if (!matches(record, this.filter, this.#needle)) return false
+    this.#push(rowId(seq))
+    this.#events++
+    if (this.nested && record.event.kind === "sync-message" && Array.isArray(record.event.commands)) {
+      const commands = Math.min(record.event.commands.length, ROWS_PER_RECORD - 1)
+      for (let sub = 1; sub <= commands; sub++) this.#push(rowId(seq, sub))
+    }
+    return true
   }
 
   #evict(start: number): boolean {

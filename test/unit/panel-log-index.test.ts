@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import type { HookEvent, ModelSnapshot } from "../../protocol/messages"
-import { NO_FILTER, type LogFilter } from "../../devtools-panel/log/filter"
+import { narrows, NO_FILTER, type LogFilter } from "../../devtools-panel/log/filter"
 import { FilteredIndex, rowId, rowSeq, rowSub } from "../../devtools-panel/log/filtered-index"
 import { listWindow, MAX_SPACER_PX, revealRow } from "../../devtools-panel/log/list-window"
 import { appendToLog, clearLog, emptyLog, setLogCapacity, type EventLog } from "../../devtools-panel/state/event-log"
@@ -73,6 +73,33 @@ describe("filtered index", () => {
     expect(index.update(log).done).toBe(true)
     expect(index.count).toBe(5_000)
     expect(rows(index)).toEqual(Array.from({ length: 5_000 }, (_, i) => rowId(i)))
+  })
+
+  it("narrowing the search tests only the previous matches and what was not scanned yet, and finds the same rows", () => {
+    const names = ["alice", "alina", "bob", "alfred"]
+    let log = append(emptyLog(10_000), Array.from({ length: 4_000 }, (_, i) => event(i, "emitter", names[i % names.length])))
+    const broad = new FilteredIndex(only({ search: "al" }), false)
+    // Stopped half-way: the narrower index must still scan the rest itself.
+    let checks = 0
+    expect(broad.update(log, () => ++checks > 20).done).toBe(false)
+    log = append(log, [event(5_000, "emitter", "alice")])
+    const narrow = new FilteredIndex(only({ search: "ali" }), false, broad)
+    // Narrower still, before the first one finished its candidates.
+    checks = 0
+    expect(narrow.update(log, () => ++checks > 5).done).toBe(false)
+    const narrowest = new FilteredIndex(only({ search: "alic" }), false, narrow)
+    expect(narrowest.update(log).done).toBe(true)
+    const fresh = new FilteredIndex(only({ search: "alic" }), false)
+    fresh.update(log)
+    expect(rows(narrowest)).toEqual(rows(fresh))
+    expect(narrowest.count).toBe(1_001)
+    expect(narrowest.tested).toBeLessThan(fresh.tested)
+    // A wider search or another facet is not a narrowing: a fresh index is right there.
+    expect(narrows(only({ search: "al" }), only({ search: "ali" }))).toBe(false)
+    expect(narrows(only({ search: "ali", repoId: "r" }), only({ search: "al" }))).toBe(true)
+    expect(narrows(only({ search: "ali" }), only({ search: "al", repoId: "r" }))).toBe(false)
+    expect(narrows(only({ kinds: new Set(["store"] as const) }), NO_FILTER)).toBe(true)
+    expect(narrows(NO_FILTER, only({ kinds: new Set(["store"] as const) }))).toBe(false)
   })
 
   it("keeps its memory bounded as 100,000 events stream through a full buffer", () => {

@@ -11,7 +11,7 @@
  * stream would cost.
  */
 import type { HookEventKind } from "../../../protocol/messages"
-import { EVENT_KINDS, NO_FILTER, type LogFilter } from "../../log/filter"
+import { EVENT_KINDS, narrows, NO_FILTER, type LogFilter } from "../../log/filter"
 import { FilteredIndex, rowSeq } from "../../log/filtered-index"
 import { clearLog, recordAt, setLogCapacity, setLogPaused, type EventLog, type LogRecord } from "../../state/event-log"
 import type { PanelState } from "../../state/panel-state"
@@ -149,7 +149,8 @@ export class LogViewModel {
 
   /** A user action: the rows change at once, not at the next refresh. */
   #reindex(): void {
-    this.index = new FilteredIndex(this.filter, this.nested)
+    const previous = this.index
+    this.index = new FilteredIndex(this.filter, this.nested, narrows(this.filter, previous.filter) ? previous : undefined)
     this.#catchUp()
   }
 }
