@@ -84,8 +84,9 @@ const MAX_VALUE_DEPTH = 64
  * Same tokens let a small tape describe a huge value (each note holding the
  * previous one twice doubles it). The values a tape expands to may have at
  * most this many nodes per token, and never more than MAX_EXPANDED_NODES.
+ * Generous: one frame sent to a thousand channels in one tape must pass.
  */
-const EXPANSION_PER_TOKEN = 64
+const EXPANSION_PER_TOKEN = 1_024
 const MAX_EXPANDED_NODES = 20_000_000
 
 /** Expands a tape into its events; throws TapeError for a malformed one. */

@@ -784,6 +784,10 @@ describe("event tape: malformed tapes throw TapeError", () => {
     const bomb: TapeToken[] = [EMITTER, "r", 0, "n", ValTag.Array, 41, ValTag.Array, 0]
     for (let note = 1; note <= 40; note++) bomb.push(ValTag.Array, 2, ValTag.Same, note, ValTag.Same, note)
     expect(outcome(tape(bomb))).toMatch(/expand too far/)
+    // A real tape may say the same thing many times: one 200-node value written 2,000 times passes.
+    const fanOut: TapeToken[] = [EMITTER, "r", 0, "n", ValTag.Array, 2_001, ValTag.Array, 199, ...Array.from({ length: 199 }, () => ValTag.Null)]
+    for (let copy = 0; copy < 2_000; copy++) fanOut.push(ValTag.Same, 1)
+    expect(outcome(tape(fanOut))).toBe("ok")
     // A tower 40 arrays high (notes 1 to 40), then put 30 levels down: 70 levels in all.
     const tower: TapeToken[] = [EMITTER, "r", 0, "n", ValTag.Array, 2]
     for (let level = 0; level < 40; level++) tower.push(ValTag.Array, 1)
