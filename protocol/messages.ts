@@ -368,6 +368,8 @@ export type DropReason =
   | "not-plain-data"
   | "spoofed-relay"
   | "buffer-overflow"
+  /** (Panel) a batch numbered at or before the last one, without a new hook's hello: a repeat, or not the hook's. */
+  | "out-of-order"
 
 export interface RelayStats {
   /** Total refused window messages since the page loaded. */

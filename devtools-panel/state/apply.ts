@@ -60,14 +60,32 @@ export function applyAll(state: PanelState, messages: readonly BackgroundToPanel
 
 function applyBatch(draft: Draft, state: Mutable<PanelState>, batch: HookBatch, now: number): void {
   if (typeof batch !== "object" || batch === null || !Array.isArray(batch.messages)) return
-  if (Number.isSafeInteger(batch.seq)) {
+  const numbered = Number.isSafeInteger(batch.seq)
+  if (numbered) {
     const last = state.lastSeq
-    // A seq that does not grow comes from a new hook: the page was reloaded.
-    if (last !== undefined && batch.seq <= last) resetPage(draft, state, "page reloaded", now)
-    else if (last !== undefined && batch.seq > last + 1) state.lostBatches += batch.seq - last - 1
-    state.lastSeq = batch.seq
+    // A hook numbers its batches from 0 per page load. A seq that does not
+    // grow is a reloaded page only when the batch says so with a new hook's
+    // hello (which resets the page); anything else (a repeat, or a page
+    // script posing as the hook) is refused rather than taken for a reload.
+    if (last !== undefined && batch.seq <= last && !announcesNewHook(batch, state)) {
+      state.unreadable = { ...state.unreadable, "out-of-order": (state.unreadable["out-of-order"] ?? 0) + Math.max(1, batch.messages.length) }
+      return
+    }
+    if (last !== undefined && batch.seq > last + 1) state.lostBatches += batch.seq - last - 1
   }
   for (const message of batch.messages) applyHookMessage(draft, state, message, now)
+  // After the messages: a new hook's hello clears the old page's count.
+  if (numbered) state.lastSeq = batch.seq
+}
+
+function announcesNewHook(batch: HookBatch, state: Mutable<PanelState>): boolean {
+  return batch.messages.some(
+    message =>
+      typeof message === "object" &&
+      message !== null &&
+      message.type === "hook/hello" &&
+      (state.hook === undefined || state.hook.instance !== message.instance || state.hook.url !== message.url),
+  )
 }
 
 function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: HookToPanelMessage, now: number): void {

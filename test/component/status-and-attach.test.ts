@@ -70,7 +70,7 @@ describe("repos", () => {
     // The data stays readable.
     expect(panel.all("ephemeral-entry")).toHaveLength(1)
 
-    panel.push(pageStatus(false), pageStatus(true), batch(1, hello(), registered(repoInfo({ repoId: "r9", peerId: "900" }))))
+    panel.push(pageStatus(false), pageStatus(true), batch(1, hello(undefined, undefined, "hook-2"), registered(repoInfo({ repoId: "r9", peerId: "900" }))))
     expect(panel.all("repo-item").map(el => [el.dataset.repoId, el.dataset.gone])).toEqual([["r9", "false"]])
     expect(panel.one("repo-item", '[aria-selected="true"]').dataset.label).toBe("my-app")
   })

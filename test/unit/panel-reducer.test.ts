@@ -305,11 +305,27 @@ describe("batches and loss", () => {
     expect(snapshotOf(state).lost).toBe(42)
   })
 
-  it("a seq going backwards is a new hook: not a loss, and the old page's repos are gone", () => {
+  it("a seq going backwards with a new hook's hello is a reload: not a loss, and the old page's repos are gone", () => {
     let state = apply(opened(), batch(2), T0)
-    state = apply(state, batch(1, hello()), T0 + 1)
+    state = apply(state, batch(1, hello(undefined, undefined, "hook-2")), T0 + 1)
     expect(state.lostBatches).toBe(0)
     expect(state.repos.get("r1")).toMatchObject({ gone: true, goneReason: "page reloaded" })
+    expect(state.lastSeq).toBe(1)
+    state = apply(state, batch(2), T0 + 2)
+    expect(state.lostBatches).toBe(0)
+  })
+
+  it("a seq going backwards without one (a repeat, or a page posing as the hook) is refused and counted, not taken for a reload", () => {
+    let state = apply(opened(), batch(5), T0)
+    const lost = state.lostBatches
+    for (const forged of [batch(0), batch(5, hello()), batch(3, registered(repoInfo({ repoId: "r9", peerId: "909" })))]) state = apply(state, forged, T0 + 1)
+    expect(state.repos.get("r1")).toMatchObject({ gone: false })
+    expect(state.repos.has("r9")).toBe(false)
+    expect(state.unreadable).toEqual({ "out-of-order": 3 })
+    expect(droppedTotal(state)).toBe(3)
+    expect(state.lastSeq).toBe(5)
+    state = apply(state, batch(6), T0 + 2)
+    expect(state.lostBatches).toBe(lost)
   })
 
   it("keeps relay statistics as reported", () => {
