@@ -41,8 +41,14 @@ function visit(tape: TapeWriter, command: unknown, depth: number, written: numbe
     if (Array.isArray(children)) for (const child of children) count = visit(tape, child, depth + 1, count)
     return count
   }
-  const hasDetail = Object.keys(command).some(key => key !== "type")
+  const hasDetail = hasFieldBesidesType(command)
   tape.bool(hasDetail)
   if (hasDetail) tape.valWithout(command, "type", { references: true })
   return written + 1
+}
+
+/** Without building a key list: this runs for every command of every message while a panel listens. */
+function hasFieldBesidesType(command: Record<string, unknown>): boolean {
+  for (const key in command) if (key !== "type" && Object.prototype.hasOwnProperty.call(command, key)) return true
+  return false
 }
