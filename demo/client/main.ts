@@ -62,9 +62,14 @@ function scheduleRender(): void {
     renderNotes(noteList, notesEmpty, notesOf(user.handle))
   })
 }
-user.handle.presence.subscribe(scheduleRender)
-user.handle.cursor.subscribe(scheduleRender)
-user.handle.typing.subscribe(scheduleRender)
+// The stores' own change events, not the typed `subscribe`: that one reads
+// every value back (getAllStates) on each event, and the repo's heartbeat
+// re-stamps the keys one by one, so with n peers in the room a typed
+// subscriber costs n x n value conversions per heartbeat. Rendering only
+// needs to know that something changed.
+user.handle.presence.raw.subscribe(scheduleRender)
+user.handle.cursor.raw.subscribe(scheduleRender)
+user.handle.typing.raw.subscribe(scheduleRender)
 user.handle.subscribe(scheduleRender)
 scheduleRender()
 

@@ -13,9 +13,13 @@ function createMember(): HTMLElement {
   return item
 }
 
+/** Writes only what changed: the list re-renders whenever any cursor moves. */
 function updateMember(item: HTMLElement, member: MemberView): void {
-  item.dataset.peerId = member.peerId
-  item.style.setProperty("--peer-color", member.color)
+  if (item.dataset.peerId !== member.peerId) item.dataset.peerId = member.peerId
+  if (item.dataset.color !== member.color) {
+    item.dataset.color = member.color
+    item.style.setProperty("--peer-color", member.color)
+  }
   setText(item, ".member-name", member.name)
   setText(item, ".member-tag", member.isSelf ? "you" : member.local ? "this tab" : "")
 

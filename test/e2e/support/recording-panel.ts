@@ -72,13 +72,13 @@ export async function watchCursors(page: Evaluator): Promise<void> {
     const note = () => {
       for (const cursor of document.querySelectorAll<HTMLElement>('[data-testid="remote-cursor"]')) {
         const name = cursor.dataset.name ?? "?"
-        const point: [number, number] = [Number.parseFloat(cursor.style.left), Number.parseFloat(cursor.style.top)]
+        const point: [number, number] = [Number(cursor.dataset.x), Number(cursor.dataset.y)]
         const path = (log[name] ??= [])
         const last = path[path.length - 1]
         if (!last || last[0] !== point[0] || last[1] !== point[1]) path.push(point)
       }
     }
-    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["style", "data-name"] })
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-x", "data-y", "data-name"] })
     ;(window as any).__cursorPaths = log
   })
 }

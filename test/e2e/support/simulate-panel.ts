@@ -99,8 +99,9 @@ export async function addPeers(panel: Evaluator, options: AddPeers): Promise<Sim
 export interface RenderedCursor {
   peerId: string
   name: string
-  left: string
-  top: string
+  /** The point as the page received it (`data-x`/`data-y`). */
+  x: string
+  y: string
 }
 
 /** The demo page's rendered remote cursors. */
@@ -109,8 +110,8 @@ export function remoteCursors(page: Evaluator): Promise<RenderedCursor[]> {
     [...document.querySelectorAll<HTMLElement>('[data-testid="remote-cursor"]')].map(cursor => ({
       peerId: cursor.dataset.peerId ?? "",
       name: cursor.dataset.name ?? "",
-      left: cursor.style.left,
-      top: cursor.style.top,
+      x: cursor.dataset.x ?? "",
+      y: cursor.dataset.y ?? "",
     })),
   )
 }
@@ -140,7 +141,7 @@ export async function waitForMovingCursors(page: Evaluator, ids: string[], what:
     const cursors = await remoteCursors(page)
     return first.every(start => {
       const now = cursors.find(cursor => cursor.peerId === start.peerId)
-      return now !== undefined && (now.left !== start.left || now.top !== start.top)
+      return now !== undefined && (now.x !== start.x || now.y !== start.y)
     })
   }, `${what}: every cursor moving`)
   return first
