@@ -5,9 +5,10 @@
  * `HookToPanelMessage`.
  *
  * A simulated peer is a fake participant the page's own repo sees through the
- * real protocol (its own channel, handshake and ephemeral frames). Its id is a
- * peer id like any other, so every store key and model peer with an id listed
- * in the latest `simulate/state` is simulated.
+ * real protocol (a channel, a handshake and ephemeral frames). All of a
+ * repo's simulated peers arrive on one channel, the relay, as people behind a
+ * hub arrive on the hub's channel. A peer's id is a peer id like any other, so
+ * every store key with an id listed in the latest `simulate/state` is simulated.
  */
 
 /** A plain JSON value: what a simulated peer can write into a namespace. */
@@ -86,9 +87,9 @@ export interface SimulatedPeerPatch {
 }
 
 /**
- * - `connecting`: channel added, handshake under way, nothing written yet.
- * - `live`: established; values are being written.
- * - `removing`: its entries are being deleted and its channel removed.
+ * - `connecting`: the relay's handshake is under way, nothing written yet.
+ * - `live`: the relay is established; values are being written.
+ * - `removing`: its entries are being deleted (tombstones).
  */
 export type SimulatedPeerState = "connecting" | "live" | "removing"
 
@@ -103,7 +104,7 @@ export interface SimulatedPeerInfo {
   namespaces: Record<string, SimulatedNamespaceSpec>
   paused: boolean
   state: SimulatedPeerState
-  /** Its channel in the repo's model (adapterType "ephemera-simulated", kind "other"). */
+  /** The relay channel it arrives on, in the repo's model (adapterType "ephemera-simulated", kind "other"). */
   channelId: number
   /** ms since epoch. */
   createdAt: number

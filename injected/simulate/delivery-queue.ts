@@ -4,7 +4,7 @@
  * Never synchronously: the engine is called from the panel's message handler
  * and the adapter from inside the repo's own dispatch; delivering there would
  * re-enter the repo. In order: a frame must not overtake the handshake that
- * establishes its channel, and a tombstone must land before its channel goes.
+ * establishes its channel, and a tombstone must land before the channel goes.
  * Each task is isolated: the repo throws synchronously on corrupt data, and
  * one failure must not stall everything queued behind it.
  */

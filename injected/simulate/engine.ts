@@ -3,6 +3,10 @@
  * Simulate view. Peers reach the app through the real protocol (a channel,
  * a handshake, `channel/ephemeral` frames), so the app, and every peer behind
  * its hub for network-wide ones, sees them exactly as it sees real people.
+ *
+ * All of them arrive on one channel, the relay, the way people behind a hub
+ * arrive on the hub's channel: the app's model gains one peer (the relay,
+ * named RELAY_NAME), not one per simulated person.
  */
 import type { SimulatedPeerInfo, SimulatedPeerPatch, SimulatedPeerSpec } from "../../protocol/simulate"
 import { EngineClock } from "./clock"
@@ -13,7 +17,7 @@ import { createChannelIdSource, generateSimulatedPeerId } from "./ids"
 import { LocalOnlyGuard } from "./local-only-guard"
 import { errorText as message, PeerWriter } from "./peer-writer"
 import { accessRepo } from "./repo-access"
-import { SimulatedAdapter, SIMULATED_ADAPTER_TYPE } from "./simulated-adapter"
+import { SimulatedAdapter, SIMULATED_ADAPTER_TYPE, type SimulatedChannelOwner } from "./simulated-adapter"
 import { SimulatedPeer } from "./simulated-peer"
 import { validatePatch, validatePeerSpecs } from "./spec-validation"
 import { TickScheduler } from "./tick-scheduler"
@@ -33,7 +37,7 @@ export interface SimulationEngine {
   updatePeer(id: string, patch: SimulatedPeerPatch): SimulatedPeerInfo
   /** A paused peer keeps its last values; its behaviours resume where they stopped. */
   pausePeer(id: string, paused: boolean): SimulatedPeerInfo
-  /** Resolves once the peer's entries are deleted (tombstones delivered) and its channel removed. */
+  /** Resolves once the peer's entries are deleted (tombstones delivered); the relay channel leaves with the last peer. */
   removePeer(id: string): Promise<void>
   removeAll(): Promise<void>
   list(): SimulatedPeerInfo[]
@@ -44,16 +48,25 @@ export interface SimulationEngine {
   onChange(listener: (peers: SimulatedPeerInfo[]) => void): () => void
 }
 
+/** The relay's name in the app's model (and in the panel's peer lists). */
+export const RELAY_NAME = "Ephemera simulated peers"
+
+/** The channel every simulated peer arrives on; `live` once the repo took its handshake. */
+interface Relay {
+  owner: SimulatedChannelOwner
+  live: boolean
+}
+
 export function createSimulationEngine(repo: unknown): SimulationEngine {
   const access = accessRepo(repo)
   const peers = new Map<string, SimulatedPeer>()
-  const byChannel = new Map<number, SimulatedPeer>()
   const listeners = new Set<(peers: SimulatedPeerInfo[]) => void>()
   const clock = new EngineClock()
   const nextChannelId = createChannelIdSource()
   let ticks = 0
   let lastError: string | undefined
   let adapter: SimulatedAdapter | undefined
+  let relay: Relay | undefined
   let disposing: Promise<void> | undefined
 
   const queue = new DeliveryQueue(error => {
@@ -65,12 +78,13 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
     clock,
     peers: () => peers.values(),
     adapter: () => adapter,
+    relay: () => relay?.owner,
     changed: () => emitChange(),
     failed: text => {
       lastError = text
     },
   })
-  const guard = new LocalOnlyGuard(access.outbound, channelId => byChannel.has(channelId))
+  const guard = new LocalOnlyGuard(access.outbound, channelId => relay?.owner.channelId === channelId)
   const scheduler = new TickScheduler(now => {
     ticks++
     let changed = false
@@ -113,29 +127,37 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
     return peer
   }
 
-  const ensureAdapter = (): SimulatedAdapter => {
-    if (adapter) return adapter
+  /** The adapter and its relay channel, opened once for all peers. */
+  const ensureRelay = (): Relay => {
+    if (adapter && relay) return relay
+    const owner: SimulatedChannelOwner = {
+      peerId: generateSimulatedPeerId(candidate => peers.has(candidate)),
+      name: RELAY_NAME,
+      channelId: nextChannelId(),
+      type: "service",
+    }
+    const opened: Relay = { owner, live: false }
     // Random like the channel ids: the repo ignores an adapter whose id it already has.
     const created = new SimulatedAdapter(`${SIMULATED_ADAPTER_TYPE}-${nextChannelId()}`, queue, {
       established: channelId => {
-        const peer = byChannel.get(channelId)
-        if (!peer || peer.state !== "connecting") return
-        peer.state = "live"
+        if (relay !== opened || channelId !== owner.channelId) return
+        opened.live = true
+        for (const peer of peers.values()) if (peer.state === "connecting") peer.state = "live"
         writer.flushSoon()
         reschedule()
         emitChange()
       },
       failed: (channelId, error) => {
-        const peer = byChannel.get(channelId)
-        if (peer) peer.error = `The repo refused this peer's channel: ${message(error)}`
+        if (relay !== opened || channelId !== owner.channelId) return
+        for (const peer of peers.values()) peer.error = `The repo refused the simulated peers' channel: ${message(error)}`
         emitChange()
       },
       stopped: () => {
-        // The app reset its repo: every channel, and the presence with it, is gone.
+        // The app reset its repo or removed our adapter: the relay is gone, and the peers with it.
         if (adapter !== created) return
         adapter = undefined
+        relay = undefined
         peers.clear()
-        byChannel.clear()
         reschedule()
         emitChange()
       },
@@ -148,10 +170,12 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
       throw new SimulationError("unsupported-repo", `The repo refused the simulated peers' adapter: ${message(error)}`)
     }
     adapter = created
-    return created
+    relay = opened
+    created.openChannel(owner)
+    return opened
   }
 
-  /** Deletes the peers' entries everywhere they reached, then removes their channels. */
+  /** Deletes the peers' entries everywhere they reached (tombstones through the relay). */
   const removePeers = (targets: SimulatedPeer[]): Promise<void> => {
     if (targets.length === 0) return Promise.resolve()
     for (const peer of targets) peer.state = "removing"
@@ -159,11 +183,7 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
     emitChange()
     return new Promise(resolve => {
       const finish = () => {
-        for (const peer of targets) {
-          adapter?.closeChannel(peer.channelId)
-          peers.delete(peer.id)
-          byChannel.delete(peer.channelId)
-        }
+        for (const peer of targets) peers.delete(peer.id)
         emitChange()
         resolve()
       }
@@ -180,16 +200,22 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
     })
   }
 
-  const removeAll = async (): Promise<void> => {
-    await removePeers(Array.from(peers.values()).filter(peer => peer.state !== "removing"))
+  /** With the last peer gone, the relay leaves the app's model too. */
+  const releaseRelayIfUnused = async (): Promise<void> => {
     if (peers.size > 0 || !adapter) return
     const removed = adapter
     adapter = undefined
+    relay = undefined
     try {
       await access.removeAdapter(removed.adapterId)
     } catch (error) {
       lastError = `repo.removeAdapter failed: ${message(error)}`
     }
+  }
+
+  const removeAll = async (): Promise<void> => {
+    await removePeers(Array.from(peers.values()).filter(peer => peer.state !== "removing"))
+    await releaseRelayIfUnused()
   }
 
   return {
@@ -199,17 +225,17 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
       // Everything that can throw happens before the first peer exists. The
       // guard goes first: left installed with no hidden keys it only passes through.
       if (valid.some(spec => spec.visibility === "local")) guard.install()
-      const target = ensureAdapter()
+      const current = ensureRelay()
       const now = Date.now()
       const created = valid.map(spec => {
-        const id = generateSimulatedPeerId(candidate => peers.has(candidate))
-        const peer = new SimulatedPeer(id, nextChannelId(), spec, now)
+        const id = generateSimulatedPeerId(candidate => peers.has(candidate) || candidate === current.owner.peerId)
+        const peer = new SimulatedPeer(id, current.owner.channelId, spec, now)
+        if (current.live) peer.state = "live"
         peers.set(id, peer)
-        byChannel.set(peer.channelId, peer)
         if (peer.visibility === "local") guard.hide(id)
-        target.openChannel({ peerId: id, name: peer.name, channelId: peer.channelId })
         return peer
       })
+      if (current.live) writer.flushSoon()
       reschedule()
       emitChange()
       return created.map(peer => peer.info())
@@ -238,7 +264,7 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
     },
     removePeer(id) {
       assertUsable()
-      return removePeers([findPeer(id)])
+      return removePeers([findPeer(id)]).then(releaseRelayIfUnused)
     },
     removeAll() {
       assertUsable()

@@ -3,9 +3,9 @@
  * repo, the way a hub would: ONE frame per document and visibility per
  * flush, one store item per namespace, each a single encoded blob holding an
  * entry per peer (the repo applies each `stores[i].data` with one
- * `store.apply`). The frame arrives on the channel of one of its peers (the
- * relayer, as `stores[i].peerId` always is); entries are keyed by each
- * subject's own peer id.
+ * `store.apply`). The frame arrives on the relay's channel, and names the
+ * relay as `stores[i].peerId` (the relayer, as a hub's frames name the hub);
+ * entries are keyed by each subject's own peer id.
  *
  * After delivery it reads the app's store back: an entry can lose against a
  * newer timestamp the store already holds for that key (the app's heartbeat
@@ -19,7 +19,7 @@ import { type EncodableEntry, encodeEphemeralEntries } from "../codec/ephemeral-
 import type { EngineClock } from "./clock"
 import { sameJson } from "./json-value"
 import type { StoreReader } from "./repo-access"
-import type { SimulatedAdapter } from "./simulated-adapter"
+import type { SimulatedAdapter, SimulatedChannelOwner } from "./simulated-adapter"
 import type { SimulatedPeer } from "./simulated-peer"
 
 /**
@@ -48,6 +48,8 @@ export interface FrameStats {
 
 export interface FrameWriterDeps {
   adapter: SimulatedAdapter
+  /** The channel frames arrive on, and the relayer they name. */
+  relay: SimulatedChannelOwner
   clock: EngineClock
   store(docId: string, namespace: string): StoreReader | undefined
   /** False when the repo runs middleware: it applies frames later, so reading back proves nothing. */
@@ -91,7 +93,7 @@ export function writeFrames(entries: readonly PendingEntry[], deps: FrameWriterD
 
 /** One frame for entries that share a document and visibility; returns the entries that did not land. */
 function deliverGroup(group: readonly PendingEntry[], deps: FrameWriterDeps): PendingEntry[] {
-  const carrier = group[0]!.peer
+  const { docId, visibility } = group[0]!.peer
   const timestamp = deps.clock.next()
   const byNamespace = new Map<string, EncodableEntry[]>()
   for (const { peer, namespace, value } of group) {
@@ -103,15 +105,15 @@ function deliverGroup(group: readonly PendingEntry[], deps: FrameWriterDeps): Pe
   }
   const stores: EphemeralStoreData[] = []
   for (const [namespace, list] of byNamespace) {
-    stores.push({ peerId: carrier.id as EphemeralStoreData["peerId"], namespace, data: encodeEphemeralEntries(list) })
+    stores.push({ peerId: deps.relay.peerId as EphemeralStoreData["peerId"], namespace, data: encodeEphemeralEntries(list) })
   }
   const frame: ChannelMsgEphemeral = {
     type: "channel/ephemeral",
-    docId: carrier.docId,
-    hopsRemaining: hopsFor(carrier.visibility),
+    docId,
+    hopsRemaining: hopsFor(visibility),
     stores,
   }
-  deps.adapter.deliver(carrier.channelId, frame)
+  deps.adapter.deliver(deps.relay.channelId, frame)
   deps.stats.frames++
   deps.stats.entries += group.length
   return deps.canVerify() ? group.filter(entry => !landed(entry, deps)) : []

@@ -8,7 +8,7 @@ import type { EngineClock } from "./clock"
 import type { DeliveryQueue } from "./delivery-queue"
 import { type FrameStats, type PendingEntry, type WriteResult, writeFrames } from "./frame-writer"
 import type { RepoAccess } from "./repo-access"
-import type { SimulatedAdapter } from "./simulated-adapter"
+import type { SimulatedAdapter, SimulatedChannelOwner } from "./simulated-adapter"
 import type { SimulatedPeer } from "./simulated-peer"
 
 export interface PeerWriterDeps {
@@ -17,6 +17,8 @@ export interface PeerWriterDeps {
   clock: EngineClock
   peers(): Iterable<SimulatedPeer>
   adapter(): SimulatedAdapter | undefined
+  /** The channel the peers arrive on. */
+  relay(): SimulatedChannelOwner | undefined
   /** A peer's `error` changed. */
   changed(): void
   /** A failure not tied to one peer. */
@@ -58,10 +60,12 @@ export class PeerWriter {
 
   #write(entries: PendingEntry[]): WriteResult | undefined {
     const adapter = this.#deps.adapter()
-    if (entries.length === 0 || !adapter) return undefined
+    const relay = this.#deps.relay()
+    if (entries.length === 0 || !adapter || !relay) return undefined
     const { access, clock } = this.#deps
     return writeFrames(entries, {
       adapter,
+      relay,
       clock,
       store: access.store,
       canVerify: access.appliesSynchronously,

@@ -3,14 +3,15 @@
  * shape `repo.addAdapter()` accepts (5.x, plus `flush()` for 6.x) without
  * extending the library's Adapter class, which the page hook cannot bundle.
  *
- * One adapter per engine, one channel per simulated peer. A channel per peer
- * (rather than an adapter per peer) because the repo calls `_send` on every
- * adapter for every outbound envelope: 50 adapters would mean 50 calls per
- * envelope. Removing one channel still removes exactly that peer: the repo
- * drops a peer's presence when its last channel goes.
+ * One adapter per engine, and through it one channel: the relay every
+ * simulated peer arrives on, as people behind a hub arrive on the hub's
+ * channel. A channel per peer would put fifty peers and channels into the
+ * app's model, which real collaborators behind a hub never are, and make
+ * every message the repo handles cost more (measured: the app's heartbeat
+ * with fifty keys took 2-3x as long with a channel per peer as with one).
  *
- * The channel speaks just enough protocol for the repo to treat the peer as
- * real: it answers the establish-request with the peer's identity and every
+ * The channel speaks just enough protocol for the repo to treat the relay as a
+ * real peer: it answers the establish-request with the relay's identity and every
  * sync-request with "unavailable", so no document is ever created or changed.
  * Its kind is "other": a "network" channel would satisfy the app's
  * `waitForSync()` while the app may really be offline.
@@ -35,10 +36,12 @@ export interface SimulatedChannelOwner {
   peerId: string
   name: string
   channelId: number
+  /** The identity type the handshake answers with. */
+  type: "user" | "bot" | "service"
 }
 
 export interface SimulatedAdapterEvents {
-  /** The repo has the peer's identity: the channel is established and may carry frames. */
+  /** The repo has the channel's identity: the channel is established and may carry frames. */
   established(channelId: number): void
   /** The repo threw while taking this channel's handshake. */
   failed(channelId: number, error: unknown): void
@@ -135,7 +138,7 @@ export class SimulatedAdapter {
 
   // -- used by the engine ---------------------------------------------------------
 
-  /** Adds the peer's channel to the repo and starts the handshake (in the delivery queue). */
+  /** Adds a channel to the repo and starts the handshake (in the delivery queue). */
   openChannel(owner: SimulatedChannelOwner): void {
     if (!this.#started) {
       this.#waiting.push(owner)
@@ -162,15 +165,6 @@ export class SimulatedAdapter {
     )
   }
 
-  /** Removes the channel from the repo now; call from inside the delivery queue. */
-  closeChannel(channelId: number): void {
-    const pending = this.#waiting.findIndex(owner => owner.channelId === channelId)
-    if (pending >= 0) this.#waiting.splice(pending, 1)
-    const channel = this.channels.delete(channelId)
-    this.#owners.delete(channelId)
-    if (channel && this.#context && this.#started) this.#context.onChannelRemoved(channel)
-  }
-
   /** Hands a message to the repo as if it arrived on the channel; call from inside the delivery queue. */
   deliver(channelId: number, message: ChannelMsg): void {
     if (!this.channels.has(channelId)) return
@@ -187,7 +181,7 @@ export class SimulatedAdapter {
     const owner = this.#owners.get(channelId)
     if (!owner) return
     if (message.type === "channel/establish-request") {
-      const identity = { peerId: owner.peerId, name: owner.name, type: "user" } as PeerIdentityDetails
+      const identity = { peerId: owner.peerId, name: owner.name, type: owner.type } as PeerIdentityDetails
       this.#queue.push(
         () => {
           this.deliver(channelId, { type: "channel/establish-response", identity })

@@ -6,7 +6,7 @@
 import { Bridge, BridgeAdapter, type ChannelMsg, Repo, type ReadyState } from "@loro-extended/repo"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { decodeEphemeralStore } from "../../injected/codec/ephemeral-codec"
-import { createSimulationEngine, type SimulationEngine } from "../../injected/simulate/engine"
+import { createSimulationEngine, RELAY_NAME, type SimulationEngine } from "../../injected/simulate/engine"
 import { SimulationError } from "../../injected/simulate/errors"
 import type { SimulatedPeerSpec } from "../../protocol/simulate"
 import { docIdForRoom, openRoom, type RoomHandle } from "../../demo/shared/room"
@@ -133,23 +133,29 @@ function bytesMention(message: ChannelMsg, id: string): boolean {
 }
 
 describe("simulated peers through the real protocol", () => {
-  it("completes the handshake: a peer in A's model on an 'other' channel that never satisfies waitForSync", async () => {
+  it("completes the handshake: one relay peer in A's model, on an 'other' channel that never satisfies waitForSync", async () => {
     const net = await createNetwork()
     const engine = engineFor(net.a)
     const docVersion = net.a.synchronizer.getDocumentState(DOC_ID)?.doc.version().toJSON()
-    const [info] = engine.addPeers([spec("local", "Sim Ada")])
-    await until(() => engine.list()[0]?.state === "live", "the peer to go live")
+    const [info, second] = engine.addPeers([spec("local", "Sim Ada"), spec("network", "Sim Bo")])
+    await until(() => engine.list().every(peer => peer.state === "live"), "the peers to go live")
 
+    // Both arrive on one channel, whose peer is the relay: like people behind a hub,
+    // the simulated peers themselves are keys in the stores, not peers of the model.
     const model = net.a.synchronizer.model
-    const peer = model.peers.get(info!.id as `${number}`)
-    expect(peer?.identity).toEqual({ peerId: info!.id, name: "Sim Ada", type: "user" })
     const channel = model.channels.get(info!.channelId)
-    expect(channel).toMatchObject({ kind: "other", adapterType: "ephemera-simulated", type: "established", peerId: info!.id })
+    expect(second!.channelId).toBe(info!.channelId)
+    expect(channel).toMatchObject({ kind: "other", adapterType: "ephemera-simulated", type: "established" })
     expect(info!.channelId).toBeGreaterThanOrEqual(1_000_000_000)
+    const relayId = (channel as { peerId: string }).peerId
+    expect(model.peers.get(relayId as `${number}`)?.identity).toEqual({ peerId: relayId, name: RELAY_NAME, type: "service" })
+    expect([info!.id, second!.id]).not.toContain(relayId)
+    expect(model.peers.has(info!.id as `${number}`)).toBe(false)
+    expect([...model.channels.values()].filter(candidate => candidate.kind === "other")).toHaveLength(1)
 
-    // The repo learns the peer holds no documents; nothing of A's document changed.
+    // The repo learns the relay holds no documents; nothing of A's document changed.
     const readyStates: ReadyState[] = net.a.synchronizer.getReadyStates(DOC_ID)
-    const simulated = readyStates.find(state => state.identity.peerId === info!.id)
+    const simulated = readyStates.find(state => state.identity.peerId === relayId)
     expect(simulated).toMatchObject({ status: "absent", channels: [{ kind: "other", state: "established" }] })
     const satisfiesWaitForSync = (state: ReadyState) =>
       state.identity.peerId !== net.a.identity.peerId &&
@@ -158,6 +164,7 @@ describe("simulated peers through the real protocol", () => {
     expect(satisfiesWaitForSync(simulated!)).toBe(false)
     expect(net.a.synchronizer.getDocumentState(DOC_ID)?.doc.version().toJSON()).toEqual(docVersion)
     expect(net.states(net.a, "presence")[info!.id]).toEqual({ name: "Sim Ada", color: "#0a0" })
+    expect(net.states(net.a, "presence")[second!.id]).toEqual({ name: "Sim Bo", color: "#0a0" })
   })
 
   it("does not let a simulated peer satisfy waitForSync in an offline app", async () => {
@@ -260,8 +267,12 @@ describe("simulated peers through the real protocol", () => {
     const tombstone = decodeEphemeralStore(net.b.synchronizer.getNamespacedStore(DOC_ID, "cursor")!.encode(wide!.id))
     expect(tombstone[0]).toMatchObject({ key: wide!.id, deleted: true })
     expect(net.states(net.a, "presence")[local!.id]).toBeUndefined()
-    expect(net.a.synchronizer.model.channels.has(wide!.channelId)).toBe(false)
+    // The relay stays for the peer still there, and goes with the last one.
+    expect(net.a.synchronizer.model.channels.has(kept!.channelId)).toBe(true)
     expect(engine.list().map(peer => peer.id)).toEqual([kept!.id])
+    await engine.removePeer(kept!.id)
+    expect(net.a.synchronizer.model.channels.has(kept!.channelId)).toBe(false)
+    expect(net.states(net.b, "presence")[kept!.id]).toBeUndefined()
   })
 
   it("stamps frames with strictly increasing timestamps, even 1,000 updates within one millisecond", async () => {

@@ -141,8 +141,9 @@ async function subscribedWorld(): Promise<World> {
 
 async function addLive(world: World, ...names: string[]): Promise<string[]> {
   world.relay({ type: "simulate/add", requestId: "add", repoId: world.repoId, peers: names.map(name => spec(name)) })
-  await until(() => lastState(world)?.peers.filter(peer => peer.state === "live").length === names.length, "the peers to go live")
-  const ids = lastState(world)!.peers.map(peer => peer.id)
+  const added = () => lastState(world)?.peers.filter(peer => names.includes(peer.name)) ?? []
+  await until(() => added().length === names.length && added().every(peer => peer.state === "live"), "the peers to go live")
+  const ids = added().map(peer => peer.id)
   await until(() => ids.every(id => world.states(world.b, "presence")[id] !== undefined), "B to see the peers")
   return ids
 }
