@@ -202,8 +202,8 @@ describe("Simulate view", () => {
     ])
   })
 
-  it("marks simulated peers in the live view's members and maps", () => {
-    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer()], keepOnClose: false })
+  it("marks simulated peers in the live view's members and maps, named as configured", () => {
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer({ name: "walker" })], keepOnClose: false })
     fromPage(panel, {
       type: "repo/events",
       repoId: "r1",
@@ -218,6 +218,9 @@ describe("Simulate view", () => {
     expect(panel.one("ephemeral-entry", `[data-namespace="cursor"][data-key="${SIM}"]`).dataset.simulated).toBe("true")
     expect(panel.one("ephemeral-entry", `[data-namespace="cursor"][data-key="${BOB}"]`).dataset.simulated).toBe("false")
     expect(panel.all("sim-badge")).toHaveLength(2)
+    // Only a cursor, no presence name, and no identity in the model (it came through the relay).
+    const row = panel.one("member-row", `[data-peer-id="${SIM}"]`)
+    expect(row.cells[1]?.textContent).toContain("walker")
   })
 
   it("says so when the page reloads mid-simulation or the repo is unregistered", () => {
