@@ -219,7 +219,7 @@ describe("Simulate view", () => {
     expect(panel.one("ephemeral-entry", `[data-namespace="cursor"][data-key="${BOB}"]`).dataset.simulated).toBe("false")
     expect(panel.all("sim-badge")).toHaveLength(2)
     // Only a cursor, no presence name, and no identity in the model (it came through the relay).
-    const row = panel.one("member-row", `[data-peer-id="${SIM}"]`)
+    const row = panel.one("member-row", `[data-peer-id="${SIM}"]`) as HTMLTableRowElement
     expect(row.cells[1]?.textContent).toContain("walker")
   })
 
