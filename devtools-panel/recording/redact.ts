@@ -3,8 +3,9 @@
  * (names, cursors, selections, typed text). A redacted copy keeps every key,
  * timestamp, size, id and message type, so timelines, members and traffic
  * still read the same, and drops the values: store values, channel and
- * synchronizer payloads, command details, emitter data, identity names and
- * URL queries. The original recording is not touched.
+ * synchronizer payloads, command details, emitter data, identity names, repo
+ * labels (apps label repos with their user's name) and URL queries. The
+ * original recording is not touched.
  */
 import {
   SUMMARY_TAG,
@@ -20,6 +21,25 @@ import type { Recording, RecordingLine } from "./format"
 
 /** Stands where a value was; the panel shows it as a summary of kind "redacted". */
 export const REDACTED: WireValue = { [SUMMARY_TAG]: "redacted" }
+
+/**
+ * Repo labels become "repo 1", "repo 2"... in order of first appearance. The
+ * same label always gets the same stand-in, so a repo that registers again
+ * after a reload is still recognised as the same one.
+ */
+type Relabel = (label: string) => string
+
+function labelStandIns(): Relabel {
+  const standIns = new Map<string, string>()
+  return label => {
+    let standIn = standIns.get(label)
+    if (standIn === undefined) {
+      standIn = `repo ${standIns.size + 1}`
+      standIns.set(label, standIn)
+    }
+    return standIn
+  }
+}
 
 function entry(source: StoreEntry): StoreEntry {
   const { value: _dropped, ...kept } = source
@@ -66,14 +86,14 @@ function event(source: HookEvent): HookEvent {
   }
 }
 
-function hookMessage(message: HookToPanelMessage): HookToPanelMessage {
+function hookMessage(message: HookToPanelMessage, relabel: Relabel): HookToPanelMessage {
   switch (message.type) {
     case "hook/hello":
       return { ...message, url: redactUrl(message.url) ?? "" }
     case "repo/registered": {
       const { name: _name, ...repo } = message.repo
       const stores = message.stores.map(store => ({ ...store, entries: store.entries.map(entry) }))
-      return { ...message, repo, snapshot: model(message.snapshot), stores }
+      return { ...message, repo: { ...repo, label: relabel(repo.label) }, snapshot: model(message.snapshot), stores }
     }
     case "repo/events":
       return { ...message, events: message.events.map(event) }
@@ -91,10 +111,10 @@ function hookMessage(message: HookToPanelMessage): HookToPanelMessage {
   }
 }
 
-function panelMessage(message: BackgroundToPanelMessage): BackgroundToPanelMessage {
+function panelMessage(message: BackgroundToPanelMessage, relabel: Relabel): BackgroundToPanelMessage {
   switch (message.type) {
     case "background/page-batch":
-      return { ...message, batch: { ...message.batch, messages: message.batch.messages.map(hookMessage) } }
+      return { ...message, batch: { ...message.batch, messages: message.batch.messages.map(inner => hookMessage(inner, relabel)) } }
     case "background/page-status":
       return message.url === undefined ? message : { ...message, url: redactUrl(message.url) }
     default:
@@ -102,15 +122,19 @@ function panelMessage(message: BackgroundToPanelMessage): BackgroundToPanelMessa
   }
 }
 
-function line(source: RecordingLine): RecordingLine {
-  if (source.kind === "checkpoint") return { ...source, messages: source.messages.map(panelMessage) }
-  if (source.kind === "message") return { ...source, message: panelMessage(source.message) }
+function line(source: RecordingLine, relabel: Relabel): RecordingLine {
+  if (source.kind === "checkpoint") return { ...source, messages: source.messages.map(message => panelMessage(message, relabel)) }
+  if (source.kind === "message") return { ...source, message: panelMessage(source.message, relabel) }
   return source
 }
 
 export function redactRecording(recording: Recording): Recording {
-  return {
-    meta: { ...recording.meta, redacted: true, peers: recording.meta.peers.map(({ name: _name, ...peer }) => peer) },
-    lines: recording.lines.map(line),
+  const relabel = labelStandIns()
+  const meta = {
+    ...recording.meta,
+    redacted: true,
+    repos: recording.meta.repos.map(repo => ({ ...repo, label: relabel(repo.label) })),
+    peers: recording.meta.peers.map(({ name: _name, ...peer }) => peer),
   }
+  return { meta, lines: recording.lines.map(source => line(source, relabel)) }
 }
