@@ -47,15 +47,38 @@ export function isFiltering(filter: LogFilter): boolean {
 /** Searches cap the event JSON they look at: a 1 MB snapshot should not stall the scan. */
 const MAX_SEARCH_JSON = 64_000
 
-/** Everything a search looks at, lower-cased. */
-export function searchText(record: LogRecord): string {
+/**
+ * Everything a search looks at, one part at a time, cheapest first:
+ * `found` is asked of each part (as written, not lower-cased) until it says yes.
+ */
+function someSearchPart(record: LogRecord, found: (part: string) => boolean): boolean {
   const { event, facets } = record
-  const parts = [event.kind, facets.label, facets.type, String(event.id), ...facets.docIds, ...facets.peerIds, ...facets.channelIds.map(id => `#${id}`)]
+  if (found(event.kind) || found(facets.label) || found(facets.type) || found(String(event.id))) return true
+  if (facets.docIds.some(found) || facets.peerIds.some(found) || facets.channelIds.some(id => found(`#${id}`))) return true
   const json = JSON.stringify(event)
-  parts.push(json.length > MAX_SEARCH_JSON ? json.slice(0, MAX_SEARCH_JSON) : json)
+  if (found(json.length > MAX_SEARCH_JSON ? json.slice(0, MAX_SEARCH_JSON) : json)) return true
   // Ephemeral values travel as bytes: decode them so that "alice" finds her cursor frames.
-  for (const entry of rawEntries(carriedMessage(event))) parts.push(entry.key, valueText(entry.value))
+  for (const entry of rawEntries(carriedMessage(event))) if (found(entry.key) || found(valueText(entry.value))) return true
+  return false
+}
+
+/** Everything a search looks at, lower-cased, one part per line. */
+export function searchText(record: LogRecord): string {
+  const parts: string[] = []
+  someSearchPart(record, part => {
+    parts.push(part)
+    return false
+  })
   return parts.join("\n").toLowerCase()
+}
+
+/**
+ * Whether `needle` (lower-cased, on one line) occurs in the record's search
+ * text: the same answer as `searchText(record).includes(needle)`, without
+ * building that text, and without the event's JSON when a cheaper part matches.
+ */
+export function searchMatches(record: LogRecord, needle: string): boolean {
+  return someSearchPart(record, part => part.toLowerCase().includes(needle))
 }
 
 /** The channel message a synchronizer message delivered, if it is one. */
@@ -112,5 +135,5 @@ export function needleOf(filter: LogFilter): string | undefined {
 }
 
 export function matches(record: LogRecord, filter: LogFilter, needle = needleOf(filter)): boolean {
-  return matchesFacets(record, filter) && (needle === undefined || searchText(record).includes(needle))
+  return matchesFacets(record, filter) && (needle === undefined || searchMatches(record, needle))
 }

@@ -12,7 +12,7 @@ import { PROTOCOL_VERSION, RELAY_SOURCE, type BackgroundToPanelMessage, type Hoo
 import { memoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
 import { decodeMessage } from "../../devtools-panel/log/ephemeral-decode"
-import { carriedMessage, channelKey, NO_FILTER, searchText, type LogFilter } from "../../devtools-panel/log/filter"
+import { carriedMessage, channelKey, NO_FILTER, searchMatches, searchText, type LogFilter } from "../../devtools-panel/log/filter"
 import { FilteredIndex, rowSeq, rowSub } from "../../devtools-panel/log/filtered-index"
 import { checkWithLoro } from "../../devtools-panel/log/loro-check"
 import { modelChanges } from "../../devtools-panel/log/model-change"
@@ -164,6 +164,19 @@ describe("the log over a real hub and two spokes", () => {
     const found = rowsOf(state, { repoId: repoIds.bob, kinds: new Set(["channel-in"]), search: '"name":"alice"' })
     expect(found.length).toBeGreaterThan(0)
     expect(found.every(({ record }) => searchText(record).includes('"name":"alice"'))).toBe(true)
+  })
+
+  it("matches a search part by part exactly as the whole lower-cased search text would", () => {
+    const { state, peers } = scenario
+    const records = logRecords(state.log)
+    // A kind, an id, a decoded value, a peer id, upper case in the JSON, a channel, and nothing.
+    const channelId = records.find(record => record.facets.channelIds.length > 0)!.facets.channelIds[0]!
+    const needles = ["ephemeral", String(records[3]!.event.id), '"name":"alice"', peers.hub, "uint8array", `#${channelId}`, "zz-nowhere"]
+    for (const needle of needles) {
+      const expected = records.map(record => searchText(record).includes(needle))
+      expect(records.map(record => searchMatches(record, needle)), needle).toEqual(expected)
+      if (needle !== "zz-nowhere") expect(expected.some(Boolean), needle).toBe(true)
+    }
   })
 
   it("explains a handshake's model change and ties a received frame to the message that handled it", () => {
