@@ -151,7 +151,7 @@ export class SimulatedAdapter {
       adapterType: this.adapterType,
       send: message => this.#answer(owner.channelId, message),
       stop: () => {},
-      onReceive: message => this.deliver(owner.channelId, message),
+      onReceive: message => this.#requireContext().onChannelReceive(owner.channelId, message),
     }
     this.channels.set(channel)
     this.#owners.set(owner.channelId, owner)
@@ -165,10 +165,14 @@ export class SimulatedAdapter {
     )
   }
 
-  /** Hands a message to the repo as if it arrived on the channel; call from inside the delivery queue. */
+  /**
+   * Hands a message to the repo as if it arrived on the channel; call from
+   * inside the delivery queue. Through the channel's own `onReceive`, as the
+   * library's adapters do, so whatever observes a channel's traffic (the
+   * page hook's channel-in events) sees these frames too.
+   */
   deliver(channelId: number, message: ChannelMsg): void {
-    if (!this.channels.has(channelId)) return
-    this.#requireContext().onChannelReceive(channelId, message)
+    this.channels.get(channelId)?.onReceive(message)
   }
 
   #requireContext(): AdapterContext {

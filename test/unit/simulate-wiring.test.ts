@@ -171,6 +171,21 @@ describe("simulate/* in the page hook", () => {
     expect(world.states(world.b, "presence")[id!]).toEqual({ name: "ghost", color: "#0a0" })
   })
 
+  it("logs the peers' frames as channel-in on the relay channel, sent by the relay", async () => {
+    const world = await subscribedWorld()
+    const [id] = await addLive(world, "ghost")
+    const channelId = lastState(world)!.peers[0]!.channelId
+    const relayId = (world.a.synchronizer.model.channels.get(channelId) as { peerId: string }).peerId
+    const inbound = world
+      .messages()
+      .flatMap(message => (message.type === "repo/events" ? message.events : []))
+      .filter(event => event.kind === "channel-in" && event.channelId === channelId)
+    const frames = inbound.filter(event => event.kind === "channel-in" && event.msgType === "channel/ephemeral")
+    expect(frames.length).toBeGreaterThan(0)
+    expect(frames.every(event => event.kind === "channel-in" && event.peerId === relayId)).toBe(true)
+    expect(relayId).not.toBe(id)
+  })
+
   it("maps pause, update and remove to the engine, each followed by a fresh simulate/state", async () => {
     const world = await subscribedWorld()
     const [first, second] = await addLive(world, "p1", "p2")
