@@ -123,6 +123,84 @@ export function decodeEphemeralEntry(span: Uint8Array): DecodedEntry {
   return entry
 }
 
+/** Where an entry is, without its value: see scanEphemeralKeys. */
+export interface ScannedEntry {
+  key: string
+  /** Bytes the entry takes (key + value + timestamp), as DecodedEntry.size. */
+  size: number
+}
+
+/**
+ * Each entry's key and size, values skipped rather than decoded: for code
+ * that routes whole entries by key (the local-only filter re-reads every
+ * outgoing full-store frame, fifty entries at a time on a heartbeat). The
+ * layout is checked as strictly as decodeEphemeralStore checks it; the
+ * contents of value strings are not.
+ */
+export function scanEphemeralKeys(bytes: Uint8Array): ScannedEntry[] {
+  if (!(bytes instanceof Uint8Array)) throw new EphemeralDecodeError("input is not a Uint8Array", 0)
+  if (bytes.length === 0) return []
+  const reader = new PostcardReader(bytes)
+  const count = reader.length("entry count", 3)
+  const entries: ScannedEntry[] = []
+  for (let index = 0; index < count; index++) {
+    const start = reader.offset
+    const key = reader.string("key")
+    const option = reader.byte("value option")
+    if (option === 1) skipValue(reader, 0)
+    else if (option !== 0) reader.fail(`value option byte is ${option}, expected 0 or 1`)
+    reader.varInt("timestamp")
+    entries.push({ key, size: reader.offset - start })
+  }
+  if (reader.remaining > 0) reader.fail(`${reader.remaining} trailing bytes after ${count} entries`)
+  return entries
+}
+
+/** Moves past one LoroValue (see readValue for the layout). */
+function skipValue(reader: PostcardReader, depth: number): void {
+  if (depth > MAX_VALUE_DEPTH) reader.fail(`value nested deeper than ${MAX_VALUE_DEPTH}`)
+  const tag = reader.varUint("value tag")
+  switch (tag) {
+    case ValueTag.Null:
+      return
+    case ValueTag.Bool: {
+      const byte = reader.byte("bool")
+      if (byte > 1) reader.fail(`bool byte is ${byte}`)
+      return
+    }
+    case ValueTag.Double:
+      reader.bytes(8, "double")
+      return
+    case ValueTag.I64:
+      reader.varInt("i64")
+      return
+    case ValueTag.String:
+      reader.bytes(reader.length("string length"), "string")
+      return
+    case ValueTag.List: {
+      const count = reader.length("list length")
+      for (let index = 0; index < count; index++) skipValue(reader, depth + 1)
+      return
+    }
+    case ValueTag.Map: {
+      const count = reader.length("map size", 2)
+      for (let index = 0; index < count; index++) {
+        reader.bytes(reader.length("map key length"), "map key")
+        skipValue(reader, depth + 1)
+      }
+      return
+    }
+    case ValueTag.Container:
+      readContainerId(reader)
+      return
+    case ValueTag.Binary:
+      reader.bytes(reader.length("binary length", 1), "binary")
+      return
+    default:
+      reader.fail(`unknown LoroValue tag ${String(tag)}`)
+  }
+}
+
 function readEntry(reader: PostcardReader): DecodedEntry {
   const start = reader.offset
   const key = reader.string("key")

@@ -5,15 +5,15 @@
  * Frames injected with `hopsRemaining: 0` are never relayed, but the repo
  * re-encodes whole stores (every key, ours included) on heartbeats, on its
  * own presence changes and in sync-request/sync-response `ephemeral` fields,
- * possibly inside a `channel/batch`. Those payloads are decoded, our entries
- * dropped, and the rest reassembled from the original bytes.
+ * possibly inside a `channel/batch`. Those payloads are scanned for their
+ * keys, our entries dropped, and the rest reassembled from the original bytes.
  *
  * Messages are never changed in place (the repo hands the same message
  * object to several envelopes): a message that needs filtering is copied,
  * one that does not is returned as is.
  */
 import type { BatchableMsg, ChannelMsg, EphemeralStoreData } from "@loro-extended/repo"
-import { decodeEphemeralStore } from "../codec/ephemeral-codec"
+import { scanEphemeralKeys, type ScannedEntry } from "../codec/ephemeral-codec"
 import { joinEncodedEntries } from "../codec/ephemeral-encoder"
 
 export type KeyFilter = (key: string) => boolean
@@ -31,9 +31,9 @@ export function stripEphemeralData(
   hiddenKeys: () => Iterable<string>,
 ): Uint8Array | undefined {
   if (data.length === 0) return data
-  let entries: ReturnType<typeof decodeEphemeralStore>
+  let entries: ScannedEntry[]
   try {
-    entries = decodeEphemeralStore(data)
+    entries = scanEphemeralKeys(data)
   } catch {
     return containsAnyKey(data, hiddenKeys()) ? undefined : data
   }

@@ -6,6 +6,7 @@ import {
   decodeEphemeralSpans,
   decodeEphemeralStore,
   EphemeralDecodeError,
+  scanEphemeralKeys,
   tryDecodeEphemeralStore,
 } from "../../injected/codec/ephemeral-codec"
 import { bytesToHex, hexToBytes } from "../../injected/codec/hex"
@@ -188,6 +189,38 @@ describe("keys and single entries", () => {
     const raw = decodeEphemeralSpans(store.encode("a"))[0]!.raw
     expect(() => decodeEphemeralEntry(raw.subarray(0, raw.length - 1))).toThrow(EphemeralDecodeError)
     expect(() => decodeEphemeralEntry(new Uint8Array([...raw, 0]))).toThrow(/trailing/)
+  })
+})
+
+describe("scanning keys without decoding values", () => {
+  it("finds every entry's key and size as decodeEphemeralStore does, for every kind of value loro writes", () => {
+    const store = newStore()
+    const values: unknown[] = [null, true, -3, 2 ** 40, 1.5, "héllo ✓", [1, "a", [null]], { x: 1, y: { z: [true] } }, new Uint8Array([0, 255]), {}]
+    values.forEach((value, index) => store.set(`k${index}`, value as never))
+    store.delete("k3")
+    const all = store.encodeAll()
+    expect(scanEphemeralKeys(all)).toEqual(decodeEphemeralStore(all).map(({ key, size }) => ({ key, size })))
+    expect(scanEphemeralKeys(store.encode("k7"))).toEqual([{ key: "k7", size: store.encode("k7").length - 1 }])
+    expect(scanEphemeralKeys(new Uint8Array(0))).toEqual([])
+    // Containers (which the JS API cannot write) and a 2^40 list claim.
+    const container = encoded(entry("c", [7, 0, ...text("root"), 1], 5), entry("d", [3, ...zigzag(-9)], 6))
+    expect(scanEphemeralKeys(container)).toEqual(decodeEphemeralStore(container).map(({ key, size }) => ({ key, size })))
+    expect(() => scanEphemeralKeys(encoded(entry("k", [5, ...varint(2 ** 40)], 1)))).toThrow(/list length/)
+  })
+
+  it("refuses what decodeEphemeralStore refuses for its layout: truncations, trailing bytes, bad tags, depth", () => {
+    const store = newStore()
+    store.set("presence", { name: "carol", cursor: { x: 1.25, y: 2 }, tags: ["a", "b"], blob: new Uint8Array([1, 2]) })
+    store.set("n", -12345)
+    const sample = store.encodeAll()
+    for (let length = 1; length < sample.length; length++) {
+      expect(() => scanEphemeralKeys(sample.subarray(0, length)), `length ${length}`).toThrow(EphemeralDecodeError)
+    }
+    expect(() => scanEphemeralKeys(new Uint8Array([...sample, 0]))).toThrow(/trailing bytes/)
+    expect(() => scanEphemeralKeys(encoded(entry("k", [9], 1)))).toThrow(/unknown LoroValue tag 9/)
+    expect(() => scanEphemeralKeys(encoded(entry("k", [1, 7], 1)))).toThrow(/bool byte is 7/)
+    const deep = [...new Array(200).fill(0).flatMap(() => [5, 1]), 0]
+    expect(() => scanEphemeralKeys(encoded(entry("k", deep, 1)))).toThrow(/nested deeper/)
   })
 })
 
