@@ -82,18 +82,25 @@ export function decodeEphemeralSpans(bytes: Uint8Array): DecodedSpan[] {
 }
 
 function decodeEntries(bytes: Uint8Array, withRaw: boolean): DecodedEntry[] {
+  return eachEntry(bytes, (reader, start) => {
+    const entry = readEntry(reader)
+    if (withRaw) (entry as DecodedSpan).raw = bytes.subarray(start, reader.offset)
+    return entry
+  })
+}
+
+/**
+ * The count, then `read` once per entry (given where the entry starts), then
+ * nothing left over. Throws EphemeralDecodeError for anything else.
+ */
+function eachEntry<T>(bytes: Uint8Array, read: (reader: PostcardReader, start: number) => T): T[] {
   if (!(bytes instanceof Uint8Array)) throw new EphemeralDecodeError("input is not a Uint8Array", 0)
   if (bytes.length === 0) return []
   const reader = new PostcardReader(bytes)
   // Each entry is at least 3 bytes: key length, option tag, timestamp.
   const count = reader.length("entry count", 3)
-  const entries: DecodedEntry[] = []
-  for (let index = 0; index < count; index++) {
-    const start = reader.offset
-    const entry = readEntry(reader)
-    if (withRaw) (entry as DecodedSpan).raw = bytes.subarray(start, reader.offset)
-    entries.push(entry)
-  }
+  const entries: T[] = []
+  for (let index = 0; index < count; index++) entries.push(read(reader, reader.offset))
   if (reader.remaining > 0) reader.fail(`${reader.remaining} trailing bytes after ${count} entries`)
   return entries
 }
@@ -138,22 +145,14 @@ export interface ScannedEntry {
  * contents of value strings are not.
  */
 export function scanEphemeralKeys(bytes: Uint8Array): ScannedEntry[] {
-  if (!(bytes instanceof Uint8Array)) throw new EphemeralDecodeError("input is not a Uint8Array", 0)
-  if (bytes.length === 0) return []
-  const reader = new PostcardReader(bytes)
-  const count = reader.length("entry count", 3)
-  const entries: ScannedEntry[] = []
-  for (let index = 0; index < count; index++) {
-    const start = reader.offset
+  return eachEntry(bytes, (reader, start) => {
     const key = reader.string("key")
     const option = reader.byte("value option")
     if (option === 1) skipValue(reader, 0)
     else if (option !== 0) reader.fail(`value option byte is ${option}, expected 0 or 1`)
     reader.varInt("timestamp")
-    entries.push({ key, size: reader.offset - start })
-  }
-  if (reader.remaining > 0) reader.fail(`${reader.remaining} trailing bytes after ${count} entries`)
-  return entries
+    return { key, size: reader.offset - start }
+  })
 }
 
 /** Moves past one LoroValue (see readValue for the layout). */
