@@ -51,8 +51,9 @@ export interface SimulationEngine {
 /** The relay's name in the app's model (and in the panel's peer lists). */
 export const RELAY_NAME = "Ephemera simulated peers"
 
-/** The channel every simulated peer arrives on; `live` once the repo took its handshake. */
+/** The adapter and the one channel every simulated peer arrives on; `live` once the repo took its handshake. */
 interface Relay {
+  adapter: SimulatedAdapter
   owner: SimulatedChannelOwner
   live: boolean
 }
@@ -65,7 +66,6 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
   const nextChannelId = createChannelIdSource()
   let ticks = 0
   let lastError: string | undefined
-  let adapter: SimulatedAdapter | undefined
   let relay: Relay | undefined
   let disposing: Promise<void> | undefined
 
@@ -77,7 +77,7 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
     queue,
     clock,
     peers: () => peers.values(),
-    adapter: () => adapter,
+    adapter: () => relay?.adapter,
     relay: () => relay?.owner,
     changed: () => emitChange(),
     failed: text => {
@@ -129,14 +129,13 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
 
   /** The adapter and its relay channel, opened once for all peers. */
   const ensureRelay = (): Relay => {
-    if (adapter && relay) return relay
+    if (relay) return relay
     const owner: SimulatedChannelOwner = {
       peerId: generateSimulatedPeerId(candidate => peers.has(candidate)),
       name: RELAY_NAME,
       channelId: nextChannelId(),
       type: "service",
     }
-    const opened: Relay = { owner, live: false }
     // Random like the channel ids: the repo ignores an adapter whose id it already has.
     const created = new SimulatedAdapter(`${SIMULATED_ADAPTER_TYPE}-${nextChannelId()}`, queue, {
       established: channelId => {
@@ -154,14 +153,14 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
       },
       stopped: () => {
         // The app reset its repo or removed our adapter: the relay is gone, and the peers with it.
-        if (adapter !== created) return
-        adapter = undefined
+        if (relay !== opened) return
         relay = undefined
         peers.clear()
         reschedule()
         emitChange()
       },
     })
+    const opened: Relay = { adapter: created, owner, live: false }
     try {
       access.addAdapter(created).catch(error => {
         lastError = `repo.addAdapter failed: ${message(error)}`
@@ -169,7 +168,6 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
     } catch (error) {
       throw new SimulationError("unsupported-repo", `The repo refused the simulated peers' adapter: ${message(error)}`)
     }
-    adapter = created
     relay = opened
     created.openChannel(owner)
     return opened
@@ -202,12 +200,11 @@ export function createSimulationEngine(repo: unknown): SimulationEngine {
 
   /** With the last peer gone, the relay leaves the app's model too. */
   const releaseRelayIfUnused = async (): Promise<void> => {
-    if (peers.size > 0 || !adapter) return
-    const removed = adapter
-    adapter = undefined
+    if (peers.size > 0 || !relay) return
+    const { adapter } = relay
     relay = undefined
     try {
-      await access.removeAdapter(removed.adapterId)
+      await access.removeAdapter(adapter.adapterId)
     } catch (error) {
       lastError = `repo.removeAdapter failed: ${message(error)}`
     }
