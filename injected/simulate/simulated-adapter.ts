@@ -68,11 +68,6 @@ class SimulatedChannels implements Iterable<ConnectedChannel> {
   set(channel: ConnectedChannel): void {
     this.#byId.set(channel.channelId, channel)
   }
-  delete(channelId: number): ConnectedChannel | undefined {
-    const channel = this.#byId.get(channelId)
-    this.#byId.delete(channelId)
-    return channel
-  }
   clear(): void {
     this.#byId.clear()
   }
