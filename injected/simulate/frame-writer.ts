@@ -30,6 +30,16 @@ import type { SimulatedPeer } from "./simulated-peer"
 export const NETWORK_HOPS = 2
 export const LOCAL_HOPS = 0
 
+/**
+ * How far ahead of the engine's clock a removed peer's tombstones are
+ * stamped. Every repo re-stamps the keys it holds on its heartbeat (touch)
+ * and re-sends them; a re-stamp made while a tombstone is on its way (or by
+ * a peer whose clock runs ahead) would be newer than the tombstone, refuse
+ * it, and bring the peer back everywhere on the next heartbeat. A removed
+ * peer's id is never written again, so a future tombstone blocks nothing.
+ */
+export const TOMBSTONE_LEAD_MS = 60_000
+
 /** One namespace of one peer to write: its value, or undefined to delete the entry. */
 export interface PendingEntry {
   peer: SimulatedPeer
@@ -47,6 +57,8 @@ export interface FrameStats {
 }
 
 export interface FrameWriterDeps {
+  /** Added to every timestamp of these frames (see TOMBSTONE_LEAD_MS). */
+  leadMs?: number
   adapter: SimulatedAdapter
   /** The channel frames arrive on, and the relayer they name. */
   relay: SimulatedChannelOwner
@@ -94,7 +106,7 @@ export function writeFrames(entries: readonly PendingEntry[], deps: FrameWriterD
 /** One frame for entries that share a document and visibility; returns the entries that did not land. */
 function deliverGroup(group: readonly PendingEntry[], deps: FrameWriterDeps): PendingEntry[] {
   const { docId, visibility } = group[0]!.peer
-  const timestamp = deps.clock.next()
+  const timestamp = deps.clock.next() + (deps.leadMs ?? 0)
   const byNamespace = new Map<string, EncodableEntry[]>()
   for (const { peer, namespace, value } of group) {
     const entry: EncodableEntry =

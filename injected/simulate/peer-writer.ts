@@ -6,7 +6,7 @@
 import type { JsonValue } from "../../protocol/simulate"
 import type { EngineClock } from "./clock"
 import type { DeliveryQueue } from "./delivery-queue"
-import { type FrameStats, type PendingEntry, type WriteResult, writeFrames } from "./frame-writer"
+import { type FrameStats, type PendingEntry, TOMBSTONE_LEAD_MS, type WriteResult, writeFrames } from "./frame-writer"
 import type { RepoAccess } from "./repo-access"
 import type { SimulatedAdapter, SimulatedChannelOwner } from "./simulated-adapter"
 import type { SimulatedPeer } from "./simulated-peer"
@@ -54,16 +54,17 @@ export class PeerWriter {
     for (const peer of targets) {
       for (const namespace of peer.written) tombstones.push({ peer, namespace, value: undefined })
     }
-    const result = this.#write(tombstones)
+    const result = this.#write(tombstones, TOMBSTONE_LEAD_MS)
     for (const { error } of result?.failed ?? []) this.#deps.failed(`Deleting simulated entries failed: ${errorText(error)}`)
   }
 
-  #write(entries: PendingEntry[]): WriteResult | undefined {
+  #write(entries: PendingEntry[], leadMs = 0): WriteResult | undefined {
     const adapter = this.#deps.adapter()
     const relay = this.#deps.relay()
     if (entries.length === 0 || !adapter || !relay) return undefined
     const { access, clock } = this.#deps
     return writeFrames(entries, {
+      leadMs,
       adapter,
       relay,
       clock,

@@ -6,6 +6,7 @@
 import { Bridge, BridgeAdapter, type ChannelMsg, Repo, type ReadyState } from "@loro-extended/repo"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { decodeEphemeralStore } from "../../injected/codec/ephemeral-codec"
+import { encodeEphemeralEntries } from "../../injected/codec/ephemeral-encoder"
 import { createSimulationEngine, RELAY_NAME, type SimulationEngine } from "../../injected/simulate/engine"
 import { SimulationError } from "../../injected/simulate/errors"
 import type { SimulatedPeerSpec } from "../../protocol/simulate"
@@ -244,6 +245,26 @@ describe("simulated peers through the real protocol", () => {
       expect(net.states(net.hub, namespace)[id]).toBeUndefined()
       expect(net.states(net.b, namespace)[id]).toBeUndefined()
     }
+  })
+
+  it("keeps a removed peer removed where a heartbeat re-stamped its keys while the tombstone was on its way", async () => {
+    const net = await createNetwork()
+    const engine = engineFor(net.a)
+    const [info] = engine.addPeers([spec("network", "restamped")])
+    const id = info!.id
+    await until(() => net.states(net.b, "presence")[id] !== undefined && net.states(net.b, "cursor")[id] !== undefined, "B to see the peer")
+    // B's heartbeat (or a clock a second ahead) re-stamps every key it holds, ours
+    // included, after the tombstone is made and before it arrives.
+    const restampedAt = Date.now() + 1_000
+    for (const namespace of ["presence", "cursor"]) {
+      const value = net.states(net.b, namespace)[id] as never
+      net.b.synchronizer.getNamespacedStore(DOC_ID, namespace)!.apply(encodeEphemeralEntries([{ key: id, timestamp: restampedAt, value }]))
+    }
+    await engine.removePeer(id)
+    await until(() => net.states(net.b, "presence")[id] === undefined && net.states(net.b, "cursor")[id] === undefined, "the tombstones to win in B", 2_000)
+    const [tombstone] = decodeEphemeralStore(net.b.synchronizer.getNamespacedStore(DOC_ID, "presence")!.encode(id))
+    expect(tombstone).toMatchObject({ key: id, deleted: true })
+    expect(tombstone!.timestamp).toBeGreaterThan(restampedAt)
   })
 
   it("deletes a removed peer's presence everywhere it reached, leaving the others", async () => {
