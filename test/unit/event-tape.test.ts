@@ -36,6 +36,17 @@ function newWriter(firstId = 1, t0 = T0): TapeWriter {
   return new TapeWriter(firstId, t0, repoSerializer)
 }
 
+/** A cmd/batch and one child command with `detail`, as writeCommands lays them out. */
+function writeBatchWithChild(writer: TapeWriter, type: string, detail: Record<string, unknown>): void {
+  writer.str("cmd/batch")
+  writer.num(0)
+  writer.bool(false)
+  writer.str(type)
+  writer.num(1)
+  writer.bool(true)
+  writer.val(detail, { references: true })
+}
+
 /** The tape as the panel gets it: through JSON text. */
 function overJson(tape: EventTapeMessage): EventTapeMessage {
   return JSON.parse(JSON.stringify(tape)) as EventTapeMessage
@@ -287,13 +298,7 @@ describe("event tape: events", () => {
     writer.str(update.type)
     writer.val(update, { references: true })
     writer.count(3)
-    writer.str("cmd/batch")
-    writer.num(0)
-    writer.bool(false)
-    writer.str("cmd/send-message")
-    writer.num(1)
-    writer.bool(true)
-    writer.val({ toChannelIds: [7], note: "hi" }, { references: true })
+    writeBatchWithChild(writer, "cmd/send-message", { toChannelIds: [7], note: "hi" })
     writer.str("cmd/log")
     writer.num(1)
     writer.bool(false)
@@ -649,13 +654,7 @@ function richTape(): EventTapeMessage {
   writer.str(frame.type)
   writer.val(frame, { references: true })
   writer.count(2)
-  writer.str("cmd/batch")
-  writer.num(0)
-  writer.bool(false)
-  writer.str("cmd/x")
-  writer.num(1)
-  writer.bool(true)
-  writer.val({ at: new Date(0), list: [1, "two", null, true] }, { references: true })
+  writeBatchWithChild(writer, "cmd/x", { at: new Date(0), list: [1, "two", null, true] })
   writer.val({ documents: [] })
   writer.begin("channel-out", "repo-2", T0 + 2)
   writer.val([3, 4])
