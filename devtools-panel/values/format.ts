@@ -7,14 +7,33 @@ export function formatCount(value: number): string {
   return integer.format(value)
 }
 
-/** "0.4 s ago", "12 s ago", "3 min ago", "2 h ago". */
+/**
+ * A time this far ahead of the panel's clock still reads as "now": the page
+ * and the panel share the machine's clock, and a hook's timestamp can lead
+ * the panel's by the few milliseconds a batch takes to arrive.
+ */
+export const AHEAD_TOLERANCE_MS = 1_000
+
+/**
+ * "0.4 s ago", "12 s ago", "3 min ago", "2 h ago"; a time in the future
+ * (a writer whose clock runs ahead) reads "12 s ahead" rather than "now".
+ */
 export function formatAge(ms: number): string {
-  const seconds = Math.max(0, ms) / 1000
-  if (seconds < 10) return `${seconds.toFixed(1)} s ago`
-  if (seconds < 60) return `${Math.floor(seconds)} s ago`
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`
-  return `${Math.floor(seconds / 86_400)} d ago`
+  return isAhead(ms) ? `${formatSpan(-ms)} ahead` : `${formatSpan(Math.max(0, ms))} ago`
+}
+
+/** True when an age (now minus a timestamp) puts the timestamp clearly in the future. */
+export function isAhead(ms: number): boolean {
+  return ms < -AHEAD_TOLERANCE_MS
+}
+
+function formatSpan(ms: number): string {
+  const seconds = ms / 1000
+  if (seconds < 10) return `${seconds.toFixed(1)} s`
+  if (seconds < 60) return `${Math.floor(seconds)} s`
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h`
+  return `${Math.floor(seconds / 86_400)} d`
 }
 
 /** Local wall-clock time with milliseconds, as DevTools' console shows it. */

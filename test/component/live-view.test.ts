@@ -81,6 +81,18 @@ describe("live view", () => {
     expect(row.dataset.changeCount).toBe("1")
   })
 
+  it("says so when a writer's timestamp is ahead of the panel's clock, instead of showing it as just now", () => {
+    const ahead = Date.now() + 150_000
+    panel.push(batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(BOB, { name: "bob", cursor: { x: 7, y: 5 } }, ahead)], T0 + 100))))
+    const age = entryEl(panel, "presence", BOB).querySelector<HTMLElement>('[data-testid="age"]')!
+    expect(age.dataset.ahead).toBe("true")
+    expect(age.textContent).toBe("2 min ahead")
+    expect(age.title).toContain("clock is ahead")
+    const carol = entryEl(panel, "presence", CAROL).querySelector<HTMLElement>('[data-testid="age"]')!
+    expect(carol.dataset.ahead).toBe("false")
+    expect(carol.textContent).toMatch(/ ago$/)
+  })
+
   it("shows tombstones and members that left", () => {
     panel.push(batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [tombstone(CAROL, T0 + 5)], T0 + 5))))
     const row = entryEl(panel, "presence", CAROL)

@@ -92,7 +92,10 @@ describe("formats", () => {
     expect(formatAge(1_234)).toBe("1.2 s ago")
     expect(formatAge(42_000)).toBe("42 s ago")
     expect(formatAge(180_000)).toBe("3 min ago")
+    // Within a second ahead is the page's and panel's clocks agreeing; beyond, a writer's clock runs ahead.
     expect(formatAge(-5)).toBe("0.0 s ago")
+    expect(formatAge(-60_000)).toBe("1 min ahead")
+    expect(formatAge(-12_500)).toBe("12 s ahead")
     expect(formatRate(0)).toBe("0/s")
     expect(formatRate(0.4)).toBe("0.4/s")
     expect(formatRate(120)).toBe("120/s")
