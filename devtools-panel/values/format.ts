@@ -9,10 +9,10 @@ export function formatCount(value: number): string {
 
 /**
  * A time this far ahead of the panel's clock still reads as "now": the page
- * and the panel share the machine's clock, and a hook's timestamp can lead
- * the panel's by the few milliseconds a batch takes to arrive.
+ * and the panel share the machine's clock, but the panel's shared clock
+ * ticks every 200 ms, so a fresh timestamp can be a tick ahead of it.
  */
-export const AHEAD_TOLERANCE_MS = 1_000
+const AHEAD_TOLERANCE_MS = 1_000
 
 /**
  * "0.4 s ago", "12 s ago", "3 min ago", "2 h ago"; a time in the future
