@@ -10,8 +10,8 @@
  */
 import type { Page } from "playwright-core"
 import type { HookToPanelMessage, ModelSnapshot, StoreSnapshot, WireValue } from "../protocol/messages"
-import { encodeEphemeralEntries } from "../injected/codec/ephemeral-encoder"
-import { bytesToHex } from "../injected/codec/hex"
+import { encodeEphemeralEntries } from "../codec/loro-ephemeral/ephemeral-encoder"
+import { bytesToHex } from "../codec/hex"
 import { launchChromium } from "../test/e2e/support/chromium"
 import { startFixtureServer } from "../test/e2e/support/fixture-server"
 import { waitFor } from "../test/e2e/support/wait"

@@ -8,8 +8,8 @@
  * The messages go through the panel's real reducer and the real Recorder, so
  * the recording (checkpoints included) is exactly what the panel would save.
  */
-import { bytesToHex } from "../injected/codec/hex"
-import { encodeEphemeralEntries, type EncodableValue } from "../injected/codec/ephemeral-encoder"
+import { bytesToHex } from "../codec/hex"
+import { encodeEphemeralEntries, type EncodableValue } from "../codec/loro-ephemeral/ephemeral-encoder"
 import { PROTOCOL_VERSION, type BackgroundToPanelMessage, type HookEvent, type HookToPanelMessage, type RepoInfo, type WireValue } from "../protocol/messages"
 import { apply } from "../devtools-panel/state/apply"
 import { initialState } from "../devtools-panel/state/panel-state"

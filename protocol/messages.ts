@@ -21,7 +21,6 @@
  */
 export const PROTOCOL_VERSION = 3
 
-import type { EventTapeMessage } from "./event-tape"
 import type { SimulateHookToPanelMessage, SimulatePanelToHookMessage } from "./simulate"
 export type * from "./simulate"
 
@@ -41,7 +40,7 @@ export const PANEL_PORT = "ephemera:panel"
 export const BATCH_INTERVAL_MS = 50
 
 // ---------------------------------------------------------------------------
-// Values: JSON-safe summaries of arbitrary page values (see injected/serialize.ts)
+// Values: JSON-safe summaries of arbitrary page values (see codec/serialize/)
 // ---------------------------------------------------------------------------
 
 /** Tag key marking a summarised value that plain JSON cannot carry. */
@@ -252,6 +251,22 @@ export type HookEvent =
 
 export type HookEventKind = HookEvent["kind"]
 
+/** One token of an event tape: the layout is the codec's (codec/event-tape/). */
+export type TapeToken = string | number | boolean | null | WireValue
+
+/**
+ * Observed events as the hook streams them: one flat list of tokens per
+ * batch, which the panel's transport expands into repo/events.
+ */
+export interface EventTapeMessage {
+  type: "repo/event-tape"
+  firstId: number
+  t0: number
+  /** How many events `ops` holds. */
+  events: number
+  ops: TapeToken[]
+}
+
 // ---------------------------------------------------------------------------
 // Page hook -> panel (carried in batches through relay and background)
 // ---------------------------------------------------------------------------
@@ -273,7 +288,7 @@ export type HookToPanelMessage =
   | { type: "repo/unregistered"; repoId: string; reason: string }
   /** Observed events, in order (what the panel works with, and what `emit` may send). */
   | { type: "repo/events"; repoId: string; events: HookEvent[] }
-  /** Observed events as the hook streams them; the panel expands them into repo/events (see event-tape.ts). */
+  /** Observed events as the hook streams them; the panel expands them into repo/events (see codec/event-tape/). */
   | EventTapeMessage
   /** A tap turned itself off. */
   | { type: "repo/tap-disabled"; repoId: string; tap: TapName; reason: string }

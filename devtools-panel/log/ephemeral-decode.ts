@@ -1,6 +1,6 @@
 /**
  * Decoding the ephemeral store bytes a frame carries into keys, values and
- * the writers' timestamps. The pure decoder (injected/codec) is the one that
+ * the writers' timestamps. The pure decoder (codec/loro-ephemeral) is the one that
  * sees timestamps, which loro-crdt's EphemeralStore does not expose; the
  * detail view checks its values against loro itself (loro-check.ts).
  *
@@ -8,9 +8,9 @@
  * relays everyone's entries under its own id.
  */
 import type { WireValue } from "../../protocol/messages"
-import { tryDecodeEphemeralStore, type DecodedEntry, type DecodedValue } from "../../injected/codec/ephemeral-codec"
-import { bytesToHex, hexToBytes } from "../../injected/codec/hex"
-import { serialize } from "../../injected/serialize"
+import { tryDecodeEphemeralStore, type DecodedEntry, type DecodedValue } from "../../codec/loro-ephemeral/ephemeral-codec"
+import { bytesToHex, hexToBytes } from "../../codec/hex"
+import { serialize } from "../../codec/serialize/serialize"
 import { field, numberField, readSummary } from "../values/summary"
 import { ephemeralPayloads, type EphemeralPayload } from "./channel-message"
 

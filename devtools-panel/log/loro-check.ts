@@ -9,7 +9,7 @@
  * `'wasm-unsafe-eval'` content security policy.
  */
 import type { WireValue } from "../../protocol/messages"
-import { serialize } from "../../injected/serialize"
+import { serialize } from "../../codec/serialize/serialize"
 import type { DecodedEntryView } from "./ephemeral-decode"
 
 type Loro = typeof import("loro-crdt")

@@ -3,7 +3,7 @@
  * extension port, or an in-memory pair in tests. The panel's state code only
  * ever sees this interface.
  */
-import { tapeAsRepoEvents } from "../../protocol/event-tape"
+import { tapeAsRepoEvents } from "../../codec/event-tape/reader"
 import type { BackgroundToPanelMessage, BackgroundToPanelWire, HookToPanelMessage, PanelToBackgroundMessage } from "../../protocol/messages"
 import { parseHookBatch } from "../../protocol/validate"
 

@@ -18,10 +18,10 @@ import {
 } from "../../protocol/messages"
 import type { HookEvent } from "../../protocol/messages"
 import { checkRelayEnvelope } from "../../protocol/validate"
-import { serialize } from "../serialize"
+import { serialize } from "../../codec/serialize/serialize"
 import { buildBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from "./batcher"
 import { Outbox } from "./outbox"
-import { TapeWriter, type FullSerializer } from "./tape-writer"
+import { TapeWriter, type FullSerializer } from "../../codec/event-tape/writer"
 import type { HookTransport, WindowMessage } from "./transport"
 
 /** Writes one event's fields into the tape, after the header the bridge wrote; gets the event's ordinal in the tape. */

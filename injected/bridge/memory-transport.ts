@@ -3,7 +3,7 @@
  * delivers messages as if they came from the page's window. Used by the
  * unit tests and by anything that runs the hook outside a browser.
  */
-import { tapeAsRepoEvents } from "../../protocol/event-tape"
+import { tapeAsRepoEvents } from "../../codec/event-tape/reader"
 import type { HookBatch, HookToPanelMessage, PageWindowEnvelope } from "../../protocol/messages"
 import type { HookTransport, WindowMessage } from "./transport"
 

@@ -14,8 +14,8 @@
  */
 import type { ChannelMsgEphemeral, EphemeralStoreData } from "@loro-extended/repo"
 import type { JsonValue, SimulatedVisibility } from "../../protocol/simulate"
-import { decodeEphemeralStore } from "../codec/ephemeral-codec"
-import { type EncodableEntry, encodeEphemeralEntries } from "../codec/ephemeral-encoder"
+import { decodeEphemeralStore } from "../../codec/loro-ephemeral/ephemeral-codec"
+import { type EncodableEntry, encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
 import type { EngineClock } from "./clock"
 import { sameJson } from "./json-value"
 import type { StoreReader } from "./repo-access"

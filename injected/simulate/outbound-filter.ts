@@ -13,8 +13,8 @@
  * one that does not is returned as is.
  */
 import type { BatchableMsg, ChannelMsg, EphemeralStoreData } from "@loro-extended/repo"
-import { scanEphemeralKeys, type ScannedEntry } from "../codec/ephemeral-codec"
-import { joinEncodedEntries } from "../codec/ephemeral-encoder"
+import { scanEphemeralKeys, type ScannedEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
+import { joinEncodedEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
 
 export type KeyFilter = (key: string) => boolean
 

@@ -8,8 +8,8 @@ import {
   EphemeralDecodeError,
   scanEphemeralKeys,
   tryDecodeEphemeralStore,
-} from "../../injected/codec/ephemeral-codec"
-import { bytesToHex, hexToBytes } from "../../injected/codec/hex"
+} from "../../codec/loro-ephemeral/ephemeral-codec"
+import { bytesToHex, hexToBytes } from "../../codec/hex"
 
 const stores: EphemeralStore[] = []
 afterEach(() => {

@@ -1,6 +1,6 @@
 /**
- * The event tape end to end: what TapeWriter (injected/bridge/tape-writer.ts)
- * writes and decodeEventTape (protocol/event-tape.ts) reads back, after the
+ * The event tape end to end: what TapeWriter (codec/event-tape/writer.ts)
+ * writes and decodeEventTape (codec/event-tape/reader.ts) reads back, after the
  * JSON trip a tape makes inside a batch. Proves that
  * - a value written with `val` decodes to exactly what serializeRepoValue
  *   makes of it, whether the fast path or the Raw fallback wrote it;
@@ -18,13 +18,13 @@
  */
 import { describe, expect, it } from "vitest"
 import { EphemeralStore } from "loro-crdt"
-import { decodeEventTape, EntryFlag, KIND_CODES, TapeError, ValTag, type EventTapeMessage, type TapeToken } from "../../protocol/event-tape"
-import { decodeEphemeralEntry } from "../../injected/codec/ephemeral-codec"
-import { bytesToHex } from "../../injected/codec/hex"
-import { toStoreEntry } from "../../injected/codec/store-entry"
+import { decodeEventTape, EntryFlag, KIND_CODES, TapeError, ValTag, type EventTapeMessage, type TapeToken } from "../../codec/event-tape/reader"
+import { decodeEphemeralEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
+import { bytesToHex } from "../../codec/hex"
+import { toStoreEntry } from "../../codec/loro-ephemeral/store-entry"
 import { SUMMARY_TAG, type HookEvent, type WireValue } from "../../protocol/messages"
-import { serialize } from "../../injected/serialize"
-import { TapeWriter, type FullSerializer } from "../../injected/bridge/tape-writer"
+import { serialize } from "../../codec/serialize/serialize"
+import { TapeWriter, type FullSerializer } from "../../codec/event-tape/writer"
 import { collectEphemeralData, serializeRepoValue } from "../../injected/sources/loro-extended/loro-values"
 
 type Event<K extends HookEvent["kind"]> = Extract<HookEvent, { kind: K }>

@@ -19,8 +19,8 @@ import {
 } from "../../protocol/messages"
 import { checkPageEnvelope, parseHookBatch } from "../../protocol/validate"
 import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
-import { decodeEphemeralStore, type DecodedEntry } from "../../injected/codec/ephemeral-codec"
-import { hexToBytes } from "../../injected/codec/hex"
+import { decodeEphemeralStore, type DecodedEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
+import { hexToBytes } from "../../codec/hex"
 import { createHook } from "../../injected/hook/create-hook"
 import type { EphemeraHook } from "../../injected/hook/types"
 

@@ -1,7 +1,7 @@
 import { EphemeralStore } from "loro-crdt"
 import { describe, expect, it } from "vitest"
 import type { HookEvent, ModelSnapshot, WireValue } from "../../protocol/messages"
-import { bytesToHex } from "../../injected/codec/hex"
+import { bytesToHex } from "../../codec/hex"
 import { decodeMessage, payloadBytes } from "../../devtools-panel/log/ephemeral-decode"
 import { facetsOf } from "../../devtools-panel/log/facets"
 import { checkWithLoro } from "../../devtools-panel/log/loro-check"

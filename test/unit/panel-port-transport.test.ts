@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { PROTOCOL_VERSION, type BackgroundToPanelMessage } from "../../protocol/messages"
 import type { PortLike } from "../../extension/ports/reconnecting-port"
 import { portTransport, type PortTransport } from "../../devtools-panel/transport/port-transport"
-import { TapeWriter } from "../../injected/bridge/tape-writer"
+import { TapeWriter } from "../../codec/event-tape/writer"
 import type { TransportStatus } from "../../devtools-panel/transport/transport"
 
 /** One side of a runtime port; the test plays the background. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { SUMMARY_TAG, type WireValue } from "../../protocol/messages"
 import { plainDataCheck } from "../../protocol/validate"
-import { serialize } from "../../injected/serialize"
+import { serialize } from "../../codec/serialize/serialize"
 
 const T = SUMMARY_TAG
 

@@ -1,12 +1,12 @@
 import { EphemeralStore, type Value } from "loro-crdt"
 import { afterEach, describe, expect, it } from "vitest"
-import { decodeEphemeralStore } from "../../injected/codec/ephemeral-codec"
+import { decodeEphemeralStore } from "../../codec/loro-ephemeral/ephemeral-codec"
 import {
   type EncodableValue,
   encodeEphemeralEntries,
   encodeEphemeralEntry,
   joinEncodedEntries,
-} from "../../injected/codec/ephemeral-encoder"
+} from "../../codec/loro-ephemeral/ephemeral-encoder"
 import { EphemeralKeyStripper, stripEphemeralData } from "../../injected/simulate/outbound-filter"
 
 /** A long timeout, like the repo's own stores, so nothing we apply counts as expired. */

@@ -5,8 +5,8 @@
  */
 import { Bridge, BridgeAdapter, type ChannelMsg, Repo, type ReadyState } from "@loro-extended/repo"
 import { afterEach, describe, expect, it, vi } from "vitest"
-import { decodeEphemeralStore } from "../../injected/codec/ephemeral-codec"
-import { encodeEphemeralEntries } from "../../injected/codec/ephemeral-encoder"
+import { decodeEphemeralStore } from "../../codec/loro-ephemeral/ephemeral-codec"
+import { encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
 import { createSimulationEngine, RELAY_NAME, type SimulationEngine } from "../../injected/simulate/engine"
 import { SimulationError } from "../../injected/simulate/errors"
 import type { SimulatedPeerSpec } from "../../protocol/simulate"

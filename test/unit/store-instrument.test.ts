@@ -7,8 +7,8 @@
  */
 import { EphemeralStore } from "loro-crdt"
 import { describe, expect, it } from "vitest"
-import { decodeEphemeralEntry } from "../../injected/codec/ephemeral-codec"
-import { toStoreEntry } from "../../injected/codec/store-entry"
+import { decodeEphemeralEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
+import { toStoreEntry } from "../../codec/loro-ephemeral/store-entry"
 import { ReportedEntries } from "../../injected/sources/loro-extended/store-entries"
 import { instrumentStore, type StoreChange } from "../../injected/sources/loro-extended/store-instrument"
 import type { EphemeralStoreLike } from "../../injected/sources/loro-extended/repo-shape"
@@ -36,7 +36,7 @@ async function frameFrom(key: string, value: unknown): Promise<{ bytes: Uint8Arr
   const writer = new EphemeralStore(60_000)
   writer.set(key, value as never)
   const bytes = writer.encode(key)
-  const { decodeEphemeralStore } = await import("../../injected/codec/ephemeral-codec")
+  const { decodeEphemeralStore } = await import("../../codec/loro-ephemeral/ephemeral-codec")
   return { bytes, timestamp: decodeEphemeralStore(bytes)[0]!.timestamp }
 }
 

@@ -4,7 +4,7 @@
  * expand internally (e.g. cmd/broadcast-ephemeral-batch) show only as
  * themselves; their effect appears in the channel-out events.
  */
-import type { TapeWriter } from "../../bridge/tape-writer"
+import type { TapeWriter } from "../../../codec/event-tape/writer"
 import { isObject, messageType, read } from "./repo-shape"
 
 /** A message producing more commands than this is cut (the last summary says so). */

@@ -4,7 +4,7 @@
  * not by class name, because an app's minifier may rename loro's classes.
  */
 import type { WireValue } from "../../../protocol/messages"
-import { serialize, type SerializeOptions } from "../../serialize"
+import { serialize, type SerializeOptions } from "../../../codec/serialize/serialize"
 import { isObject, read } from "./repo-shape"
 
 /** A VersionVector as `{peerId: counter}`, or undefined when `value` is none. */

@@ -2,13 +2,13 @@
  * Reading an EphemeralStore's entries with their writer timestamps and
  * tombstones, which `getAllStates()` hides: the hook encodes the keys right
  * after a change and ships each entry's bytes as they are; the panel decodes
- * them (protocol/event-tape.ts), so the page does not.
+ * them (codec/event-tape/reader.ts), so the page does not.
  */
 import type { StoreEntry, StoreSnapshot } from "../../../protocol/messages"
-import { decodeEphemeralSpans, decodeEphemeralStore } from "../../codec/ephemeral-codec"
-import { toStoreEntry } from "../../codec/store-entry"
-import type { StoreChangeEntry } from "../../bridge/tape-writer"
-import { serialize } from "../../serialize"
+import { decodeEphemeralSpans, decodeEphemeralStore } from "../../../codec/loro-ephemeral/ephemeral-codec"
+import { toStoreEntry } from "../../../codec/loro-ephemeral/store-entry"
+import type { StoreChangeEntry } from "../../../codec/event-tape/writer"
+import { serialize } from "../../../codec/serialize/serialize"
 import { isEphemeralStore, type EphemeralStoreLike } from "./repo-shape"
 
 /** Above this many keys one encodeAll() is cheaper than an encode(key) each. */

@@ -11,7 +11,7 @@
  *   inner.removeOutdated()       "timeout" the keys that disappeared
  * Calls that changed nothing report nothing (see ReportedEntries).
  */
-import { decodeEphemeralKeys } from "../../codec/ephemeral-codec"
+import { decodeEphemeralKeys } from "../../../codec/loro-ephemeral/ephemeral-codec"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
 import { isObject, read, type AnyFunction, type EphemeralStoreLike } from "./repo-shape"
 import { readKeys, type StoreReading } from "./store-entries"

@@ -8,7 +8,7 @@
  * Stores are known from registration on, but instrumented only while a panel
  * listens (see store-instrument.ts for why we wrap rather than subscribe).
  */
-import { serialize } from "../../serialize"
+import { serialize } from "../../../codec/serialize/serialize"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
 import { isEphemeralStore, namespacedStores, type EphemeralStoreLike, type SynchronizerLike } from "./repo-shape"
 import { ReportedEntries } from "./store-entries"

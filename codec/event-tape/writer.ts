@@ -1,5 +1,5 @@
 /**
- * Writes events into an event tape (protocol/event-tape.ts) as they are
+ * Writes events into an event tape (codec/event-tape/reader.ts) as they are
  * observed: a few array pushes per field, strings listed once per tape, no
  * intermediate objects, and nothing of the app's kept alive until the flush.
  *
@@ -15,9 +15,9 @@
  * (messages and commands: immutable by the synchronizer's contract) are
  * remembered by identity, and written again as a Same token.
  */
-import { EntryFlag, KIND_CODES, ValTag, type EventTapeMessage, type TapeToken } from "../../protocol/event-tape"
+import { EntryFlag, KIND_CODES, ValTag, type EventTapeMessage, type TapeToken } from "./reader"
 import { SUMMARY_TAG, type HookEvent, type StoreEntry, type WireValue } from "../../protocol/messages"
-import { bytesToHex } from "../codec/hex"
+import { bytesToHex } from "../hex"
 import { DEFAULT_SERIALIZE_OPTIONS } from "../serialize/options"
 
 /** How a value is serialised when it is not plain enough for the fast path. */

@@ -30,10 +30,22 @@
  * for the entry (EntryFlag.Encoded, hex): the panel decodes them, which the
  * page then need not do.
  */
-import { decodeEphemeralEntry } from "../injected/codec/ephemeral-codec"
-import { hexToBytes } from "../injected/codec/hex"
-import { toStoreEntry } from "../injected/codec/store-entry"
-import { SUMMARY_TAG, type CommandSummary, type HookEvent, type HookToPanelMessage, type ModelDelta, type StoreEntry, type WireValue } from "./messages"
+import { decodeEphemeralEntry } from "../loro-ephemeral/ephemeral-codec"
+import { hexToBytes } from "../hex"
+import { toStoreEntry } from "../loro-ephemeral/store-entry"
+import {
+  SUMMARY_TAG,
+  type CommandSummary,
+  type EventTapeMessage,
+  type HookEvent,
+  type HookToPanelMessage,
+  type ModelDelta,
+  type StoreEntry,
+  type TapeToken,
+  type WireValue,
+} from "../../protocol/messages"
+
+export type { EventTapeMessage, TapeToken } from "../../protocol/messages"
 
 export const KIND_CODES = ["sync-message", "channel-in", "channel-out", "emitter", "store", "store-created"] as const satisfies readonly HookEvent["kind"][]
 
@@ -58,17 +70,6 @@ export const ValTag = {
  * encodes it (key, value or tombstone, timestamp).
  */
 export const EntryFlag = { Deleted: 1, Value: 2, Timestamp: 4, Size: 8, Encoded: 16 } as const
-
-export type TapeToken = string | number | boolean | null | WireValue
-
-export interface EventTapeMessage {
-  type: "repo/event-tape"
-  firstId: number
-  t0: number
-  /** How many events `ops` holds. */
-  events: number
-  ops: TapeToken[]
-}
 
 export class TapeError extends Error {
   constructor(message: string, position: number) {

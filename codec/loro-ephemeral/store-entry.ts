@@ -4,7 +4,7 @@
  * the panel for the entries the hook ships still encoded.
  */
 import type { StoreEntry } from "../../protocol/messages"
-import { serialize } from "../serialize"
+import { serialize } from "../serialize/serialize"
 import type { DecodedEntry } from "./ephemeral-codec"
 
 export function toStoreEntry({ key, value, deleted, timestamp, size }: DecodedEntry): StoreEntry {

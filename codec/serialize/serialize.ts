@@ -5,8 +5,8 @@
  * objects are cut at visible caps, nesting stops at maxDepth, and a node
  * budget bounds the whole walk however the value is shaped.
  */
-import { SUMMARY_TAG, type WireValue } from "../protocol/messages"
-import { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions } from "./serialize/options"
+import { SUMMARY_TAG, type WireValue } from "../../protocol/messages"
+import { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions } from "./options"
 import {
   bigintSummary,
   bytesSummary,
@@ -21,10 +21,10 @@ import {
   truncatedString,
   undefinedSummary,
   type WireRecord,
-} from "./serialize/summaries"
+} from "./summaries"
 
-export type { ValueSummary, WireRecord } from "./serialize/summaries"
-export { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions } from "./serialize/options"
+export type { ValueSummary, WireRecord } from "./summaries"
+export { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions } from "./options"
 
 interface Walk {
   readonly options: SerializeOptions

@@ -6,7 +6,7 @@
  * summaries themselves, even when an app key happens to be SUMMARY_TAG.
  */
 import { SUMMARY_TAG, type SummaryKind, type WireValue } from "../../protocol/messages"
-import { bytesToHex } from "../codec/hex"
+import { bytesToHex } from "../hex"
 
 type Tagged<K extends SummaryKind, Fields> = { [SUMMARY_TAG]: K } & Fields
 
