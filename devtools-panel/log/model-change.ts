@@ -4,23 +4,15 @@
  * peer id (channels, subscriptions, per-document sync state), channels by id
  * (added, removed, established), documents by id (version, ready states).
  */
-import type { ChannelSummary, DocSummary, ModelDelta, ModelSnapshot, PeerSummary, WireValue } from "../../protocol/messages"
+import type { ChannelSummary, DocSummary, ModelDelta, ModelSnapshot, PeerSummary } from "../../protocol/messages"
 import { channelsOf, documentsOf, peersOf } from "../state/model"
-import { shortId } from "../values/format"
-import type { PeerNames } from "./row-summary"
+import { formatVersion, type PeerNames } from "../values/format"
 
 export interface ModelChange {
   part: "peer" | "channel" | "document"
   /** Peer id, channel id or document id. */
   id: string
   change: string
-}
-
-/** A version vector as "{…6893: 2, …1764: 5}". */
-export function formatVersion(version: WireValue | undefined): string {
-  if (typeof version !== "object" || version === null || Array.isArray(version)) return "—"
-  const parts = Object.entries(version).map(([peer, counter]) => `${shortId(peer, 4)}: ${String(counter)}`)
-  return `{${parts.join(", ")}}`
 }
 
 function setDiff(before: readonly (string | number)[], after: readonly (string | number)[], label: (item: string | number) => string): string[] {

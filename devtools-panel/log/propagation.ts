@@ -12,10 +12,9 @@
  */
 import type { CommandSummary, PeerSummary, WireValue } from "../../protocol/messages"
 import type { LogRecord } from "../state/event-log"
+import { formatBytes, formatVersion } from "../values/format"
 import { isWireObject } from "../values/summary"
-import { formatBytes } from "./bytes"
 import { numberOf, text } from "./channel-message"
-import { formatVersion } from "./model-change"
 
 export type Outcome = "update" | "announcement" | "ephemeral" | "nothing"
 

@@ -12,7 +12,7 @@ import { decodeMessage, type DecodedPayload } from "./ephemeral-decode"
 import { carriedMessage } from "./filter"
 import { modelChanges, type ModelChange } from "./model-change"
 import { explainPropagation, type Propagation } from "./propagation"
-import type { PeerNames } from "./row-summary"
+import type { PeerNames } from "../values/format"
 
 export interface RelatedRecord {
   relation: string

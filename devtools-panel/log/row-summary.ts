@@ -6,14 +6,12 @@
  */
 import type { CommandSummary, WireValue } from "../../protocol/messages"
 import type { LogRecord } from "../state/event-log"
+import { formatBytes, type PeerNames } from "../values/format"
 import { isWireObject } from "../values/summary"
-import { formatBytes } from "./bytes"
 import { docPayloads, flattenBatch, text } from "./channel-message"
 import { decodeMessage } from "./ephemeral-decode"
 import { envelopeMessage } from "./filter"
 import { explainPropagation, OUTCOME_LABEL, type Outcome } from "./propagation"
-
-export type PeerNames = (peerId: string) => string
 
 export interface RowText {
   /** The message or event type without its "synchronizer/" / "channel/" / "cmd/" prefix. */

@@ -4,9 +4,9 @@
  * result is all or nothing: any problem throws a RecordingError naming it,
  * and nothing from the file is returned.
  */
-import { formatCount } from "../values/format"
+import { formatCount, formatFileSize } from "../values/format"
 import { type ByteSource, inflateText } from "./compression"
-import { RecordingError, corrupted, errorText, formatBytes, truncated } from "./errors"
+import { RecordingError, corrupted, errorText, truncated } from "./errors"
 import { HEADER_BYTES, RECORDING_FORMAT_VERSION, type Recording, type RecordingLine, type RecordingMeta } from "./format"
 import { readHeader } from "./header"
 import { MIGRATIONS, migratorFor, type FormatMigration, type Migrator } from "./migrations"
@@ -82,7 +82,7 @@ export async function decodeRecording(source: ByteSource, options: DecodeOptions
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const onProgress = options.onProgress ?? (() => {})
   if (source.size > limits.maxFileBytes) {
-    throw new RecordingError("too-large", `Recording is too large to open: ${formatBytes(source.size)} (this panel opens files up to ${formatBytes(limits.maxFileBytes)})`)
+    throw new RecordingError("too-large", `Recording is too large to open: ${formatFileSize(source.size)} (this panel opens files up to ${formatFileSize(limits.maxFileBytes)})`)
   }
   const current = options.currentVersion ?? RECORDING_FORMAT_VERSION
   const header = readHeader(await source.read(0, Math.min(source.size, HEADER_BYTES)), source.size, current)
@@ -108,7 +108,7 @@ export async function decodeRecording(source: ByteSource, options: DecodeOptions
       }
       pending = pending.slice(from)
       if (pending.length > limits.maxLineChars) {
-        throw corrupted(`line ${formatCount(reader.lines.length + 2)} is longer than ${formatBytes(limits.maxLineChars)}`)
+        throw corrupted(`line ${formatCount(reader.lines.length + 2)} is longer than ${formatFileSize(limits.maxLineChars)}`)
       }
     }
   } catch (error) {

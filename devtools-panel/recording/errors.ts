@@ -24,15 +24,6 @@ export class RecordingError extends Error {
   }
 }
 
-/** "1.5 MB", "812 KB", "96 bytes". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
-  if (bytes >= 10 * 1024) return `${Math.round(bytes / 1024)} KB`
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${formatCount(bytes)} bytes`
-}
-
 export function truncated(expected: number, found: number, unit: string, detail = ""): RecordingError {
   return new RecordingError(
     "truncated",

@@ -4,9 +4,16 @@
  * Unchanged subtrees keep their identity between versions, so Svelte
  * re-renders only what an update touched.
  */
-import type { DropReason, ModelSnapshot, RelayStats, RepoInfo, WireValue } from "../../protocol/messages"
+import type {
+  DropReason,
+  ModelSnapshot,
+  RelayStats,
+  RepoInfo,
+  SimulatedPeerInfo,
+  SimulationErrorCode,
+  WireValue,
+} from "../../protocol/messages"
 import { emptyLog, type EventLog } from "./event-log"
-import type { RepoSimulationState, SimulationFailure } from "./simulation"
 
 /** The channel that delivered an imported entry. */
 export interface Via {
@@ -73,6 +80,21 @@ export interface RepoState {
   readonly lastInbound?: { readonly via: Via; readonly docIds: readonly string[] }
   /** Its simulated peers, from the latest simulate/state (absent until one arrives). */
   readonly simulation?: RepoSimulationState
+}
+
+/** A repo's simulated peers, as the latest simulate/state lists them (see simulation.ts). */
+export interface RepoSimulationState {
+  readonly peers: readonly SimulatedPeerInfo[]
+  /** The peers' ids: every store key and model peer with one of these ids is simulated. */
+  readonly ids: ReadonlySet<string>
+  readonly keepOnClose: boolean
+  /** Counts simulate/state messages for this repo: a request is answered once it moves. */
+  readonly version: number
+}
+
+export interface SimulationFailure {
+  readonly message: string
+  readonly code?: SimulationErrorCode
 }
 
 export interface AttachResult {

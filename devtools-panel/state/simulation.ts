@@ -4,26 +4,12 @@
  * a peer is simulated exactly when the latest list names it. Errors are kept
  * by request id for the Simulate view, like attach results.
  */
-import type { HookToPanelMessage, SimulatedPeerInfo, SimulationErrorCode } from "../../protocol/messages"
+import type { HookToPanelMessage } from "../../protocol/messages"
 import type { Draft, Mutable } from "./draft"
-import type { PanelState } from "./panel-state"
+import type { PanelState, RepoSimulationState } from "./panel-state"
 
 type SimulateState = Extract<HookToPanelMessage, { type: "simulate/state" }>
 type SimulateError = Extract<HookToPanelMessage, { type: "simulate/error" }>
-
-export interface RepoSimulationState {
-  readonly peers: readonly SimulatedPeerInfo[]
-  /** The peers' ids: every store key and model peer with one of these ids is simulated. */
-  readonly ids: ReadonlySet<string>
-  readonly keepOnClose: boolean
-  /** Counts simulate/state messages for this repo: a request is answered once it moves. */
-  readonly version: number
-}
-
-export interface SimulationFailure {
-  readonly message: string
-  readonly code?: SimulationErrorCode
-}
 
 /** Failures kept for the view (it only ever shows the latest request's). */
 const MAX_SIMULATION_ERRORS = 32

@@ -1,4 +1,8 @@
-/** Text formats shared by the views; DevTools-like and compact. */
+/**
+ * Text formats shared by the views and the log's summaries, in one place;
+ * DevTools-like and compact.
+ */
+import type { WireValue } from "../../protocol/messages"
 
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 })
 
@@ -53,4 +57,34 @@ export function formatRate(perSecond: number): string {
 /** Peer ids are long numbers; the tail is what tells them apart in a narrow column. */
 export function shortId(id: string, keep = 8): string {
   return id.length <= keep + 1 ? id : `…${id.slice(-keep)}`
+}
+
+/** How a view names a peer id (its name when the model knows one). */
+export type PeerNames = (peerId: string) => string
+
+/** A version vector as "{…6893: 2, …1764: 5}". */
+export function formatVersion(version: WireValue | undefined): string {
+  if (typeof version !== "object" || version === null || Array.isArray(version)) return "—"
+  const parts = Object.entries(version).map(([peer, counter]) => `${shortId(peer, 4)}: ${String(counter)}`)
+  return `{${parts.join(", ")}}`
+}
+
+/** Byte counts as DevTools' Network panel shows them: "812 B", "1.5 kB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${Math.round(bytes)} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+}
+
+export function formatByteRate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`
+}
+
+/** File sizes in the words of a file dialog: "1.5 MB", "812 KB", "96 bytes". */
+export function formatFileSize(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
+  if (bytes >= 10 * 1024) return `${Math.round(bytes / 1024)} KB`
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${formatCount(bytes)} bytes`
 }
