@@ -1,75 +1,34 @@
 /**
- * The event tape: how the hook's observed events travel to the panel.
+ * Reads event tapes back into HookEvents: what the panel's transport does
+ * with every repo/event-tape. Each kind's fields are read in the order its
+ * layout declares (layout.ts), the same declaration the writer follows.
  *
- * A page streaming presence produces a dozen events per update, and turning
- * each into a JSON object (and that object into text, and the text through
- * the relay and the port) cost the page more than the sync library's own
- * work. So, as React DevTools does with its "operations" arrays, the hook
- * writes each event as it happens straight into one flat array of numbers
- * and strings, and the panel expands it back into HookEvents. Nothing about
- * an event is lost: decoding gives the HookEvent the hook would have built.
+ * Why a tape at all: a page streaming presence produces a dozen events per
+ * update, and turning each into a JSON object (and that object into text,
+ * and the text through the relay and the port) cost the page more than the
+ * sync library's own work. So, as React DevTools does with its "operations"
+ * arrays, the hook writes each event as it happens straight into one flat
+ * array of numbers and strings, and the panel expands it back into
+ * HookEvents. Nothing about an event is lost: decoding gives the HookEvent
+ * the hook would have built. Event ids are firstId, firstId + 1, ...
  *
- * Layout: `ops` is a sequence of events, each
- *   kind (KIND_CODES index), repoId (str), dt (ms since the previous event, or since t0)
- * then the fields of its kind (see readEvent). Event ids are firstId, firstId + 1, ...
- *
- * Token kinds:
- *   str   a string slot: a string is new (appended to the tape's string list),
- *         a number is an index into that list. Repeated ids and names cost a number.
- *   opt   a str slot, or null for "absent"
- *   num   a finite number
- *   bool  true or false
- *   val   a WireValue, tag first (ValTag): containers as counts followed by
- *         their items, object keys as str slots; Raw carries a JSON value as
- *         is (the hook's full serializer made it). Every Array, Object and
- *         Bytes value gets a note number, in the order the tape begins them;
- *         Same n is the value of note n again (the hook writes an object it
- *         has already written, a frame passed on, as that).
- *
- * Store entries the hook read from a store travel as the store's own bytes
- * for the entry (EntryFlag.Encoded, hex): the panel decodes them, which the
- * page then need not do.
+ * A tape comes from the page: every token is checked, and a malformed tape
+ * throws TapeError and nothing else.
  */
-import { decodeEphemeralEntry } from "../loro-ephemeral/ephemeral-codec"
-import { hexToBytes } from "../hex"
-import { toStoreEntry } from "../loro-ephemeral/store-entry"
 import {
   SUMMARY_TAG,
   type CommandSummary,
   type EventTapeMessage,
   type HookEvent,
   type HookToPanelMessage,
-  type ModelDelta,
   type StoreEntry,
   type TapeToken,
   type WireValue,
 } from "../../protocol/messages"
-
-export type { EventTapeMessage, TapeToken } from "../../protocol/messages"
-
-export const KIND_CODES = ["sync-message", "channel-in", "channel-out", "emitter", "store", "store-created"] as const satisfies readonly HookEvent["kind"][]
-
-export const ValTag = {
-  Null: 0,
-  False: 1,
-  True: 2,
-  Number: 3,
-  String: 4,
-  Array: 5,
-  Object: 6,
-  /** type (str), length (num), hex (plain string, not listed), truncated (bool): a bytes summary. */
-  Bytes: 7,
-  Raw: 8,
-  /** note (num): an Array, Object or Bytes value of this tape again. */
-  Same: 9,
-} as const
-
-/**
- * StoreEntry flags: which optional fields follow the key. Encoded stands
- * alone: a str slot follows, the hex of the entry's bytes as the store
- * encodes it (key, value or tombstone, timestamp).
- */
-export const EntryFlag = { Deleted: 1, Value: 2, Timestamp: 4, Size: 8, Encoded: 16 } as const
+import { hexToBytes } from "../hex"
+import { decodeEphemeralEntry } from "../loro-ephemeral/ephemeral-codec"
+import { toStoreEntry } from "../loro-ephemeral/store-entry"
+import { EntryFlag, EVENT_LAYOUTS, KIND_CODES, ValTag } from "./layout"
 
 export class TapeError extends Error {
   constructor(message: string, position: number) {
@@ -163,51 +122,62 @@ class TapeReader {
     if (kind === undefined) this.#fail("unknown event kind")
     const repoId = this.str()
     const t = previousT + this.num()
-    const base = { id, repoId, t }
-    switch (kind) {
-      case "sync-message": {
-        const msgType = this.str()
-        const message = this.val()
-        const commands: CommandSummary[] = []
-        for (let left = this.#count("command count"); left > 0; left--) {
-          const type = this.str()
-          const depth = this.num()
-          commands.push(this.bool() ? { type, depth, detail: this.val() } : { type, depth })
+    const event: Record<string, unknown> = { id, repoId, t, kind }
+    for (const [name, token] of EVENT_LAYOUTS[kind!]) {
+      switch (token) {
+        case "str":
+          event[name] = this.str()
+          break
+        case "opt": {
+          const value = this.opt()
+          if (value !== undefined) event[name] = value
+          break
         }
-        const delta = this.val()
-        if (!isRecord(delta)) this.#fail("delta is not an object")
-        return { ...base, kind, msgType, message, commands, delta: delta as ModelDelta }
+        case "num":
+        case "size":
+          event[name] = this.num()
+          break
+        case "bool":
+          event[name] = this.bool()
+          break
+        case "val":
+          event[name] = this.val()
+          break
+        case "record": {
+          const value = this.val()
+          if (!isRecord(value)) this.#fail(`${name} is not an object`)
+          event[name] = value
+          break
+        }
+        case "numbers": {
+          const value = this.val()
+          if (!Array.isArray(value) || !value.every(item => typeof item === "number")) this.#fail(`${name} is not a list of numbers`)
+          event[name] = value
+          break
+        }
+        case "commands":
+          event[name] = this.#commands()
+          break
+        case "entries": {
+          const entries: StoreEntry[] = []
+          for (let left = this.#count("entry count"); left > 0; left--) entries.push(this.#entry())
+          event[name] = entries
+          break
+        }
       }
-      case "channel-in": {
-        const channelId = this.num()
-        const peerId = this.opt()
-        const msgType = this.str()
-        const message = this.val()
-        const size = this.num()
-        return { ...base, kind, channelId, ...(peerId === undefined ? {} : { peerId }), msgType, size, message }
-      }
-      case "channel-out": {
-        const toChannelIds = this.val()
-        if (!Array.isArray(toChannelIds) || !toChannelIds.every(item => typeof item === "number")) this.#fail("toChannelIds is not a list of numbers")
-        const msgType = this.str()
-        const message = this.val()
-        const size = this.num()
-        const establishment = this.bool()
-        return { ...base, kind, toChannelIds: toChannelIds as number[], msgType, size, message, establishment }
-      }
-      case "emitter":
-        return { ...base, kind, name: this.str(), data: this.val() }
-      case "store": {
-        const docId = this.str()
-        const namespace = this.str()
-        const by = this.str()
-        const entries: StoreEntry[] = []
-        for (let left = this.#count("entry count"); left > 0; left--) entries.push(this.#entry())
-        return { ...base, kind, docId, namespace, by, entries }
-      }
-      case "store-created":
-        return { ...base, kind, docId: this.str(), namespace: this.str() }
     }
+    // The layout matches HookEvent field for field (checked where it is declared).
+    return event as unknown as HookEvent
+  }
+
+  #commands(): CommandSummary[] {
+    const commands: CommandSummary[] = []
+    for (let left = this.#count("command count"); left > 0; left--) {
+      const type = this.str()
+      const depth = this.num()
+      commands.push(this.bool() ? { type, depth, detail: this.val() } : { type, depth })
+    }
+    return commands
   }
 
   #entry(): StoreEntry {

@@ -1,7 +1,8 @@
 /**
- * Writes events into an event tape (codec/event-tape/reader.ts) as they are
- * observed: a few array pushes per field, strings listed once per tape, no
- * intermediate objects, and nothing of the app's kept alive until the flush.
+ * The event tape's token writer: a few array pushes per field, strings
+ * listed once per tape, no intermediate objects, and nothing of the app's
+ * kept alive until the flush. Events are written through writeEvent
+ * (event-writer.ts), which calls these in the order of the kind's layout.
  *
  * Values take a fast path for plain data (the bulk of what a repo passes
  * around) that yields exactly what the full serializer would; anything else
@@ -15,10 +16,10 @@
  * (messages and commands: immutable by the synchronizer's contract) are
  * remembered by identity, and written again as a Same token.
  */
-import { EntryFlag, KIND_CODES, ValTag, type EventTapeMessage, type TapeToken } from "./reader"
-import { SUMMARY_TAG, type HookEvent, type StoreEntry, type WireValue } from "../../protocol/messages"
+import { SUMMARY_TAG, type EventTapeMessage, type TapeToken, type WireValue } from "../../protocol/messages"
 import { bytesToHex } from "../hex"
 import { DEFAULT_SERIALIZE_OPTIONS } from "../serialize/options"
+import { KIND_CODES, ValTag, type EventKind } from "./layout"
 
 /** How a value is serialised when it is not plain enough for the fast path. */
 export type FullSerializer = (value: unknown, fullBytes: ReadonlySet<object> | undefined) => WireValue
@@ -57,6 +58,8 @@ const REMEMBER_DEPTH = 1
 
 /** Thrown inside the fast path to fall back; never escapes `val`. */
 const NOT_PLAIN = Symbol("not plain")
+
+const KIND_CODE = new Map<string, number>(KIND_CODES.map((kind, code) => [kind, code]))
 
 /** Chars a token adds to the JSON text besides its strings: a comma, digits. */
 const CHARS_PER_TOKEN = 3
@@ -126,9 +129,11 @@ export class TapeWriter {
     this.#lastT = mark.lastT
   }
 
-  /** Starts an event; returns its ordinal in this tape. */
-  begin(kind: HookEvent["kind"], repoId: string, t: number): number {
-    this.#ops.push(KIND_CODES.indexOf(kind))
+  /** Starts an event: its header (layout.ts). Returns its ordinal in this tape. */
+  begin(kind: EventKind, repoId: string, t: number): number {
+    const code = KIND_CODE.get(kind)
+    if (code === undefined) throw new Error(`event tape: no layout for kind ${String(kind)}`)
+    this.#ops.push(code)
     this.str(repoId)
     const at = Number.isFinite(t) ? t : this.#lastT
     this.#ops.push(at - this.#lastT)
@@ -218,33 +223,6 @@ export class TapeWriter {
 
   setCount(at: number, value: number): void {
     this.#ops[at] = value
-  }
-
-  /**
-   * Store entries. An `encoded` entry travels as the store's own bytes for it,
-   * which the panel decodes (equal bytes are one listed string); otherwise
-   * `value` is the store's (decoded) value, serialised with `full` as the fallback.
-   */
-  storeEntries(entries: readonly StoreChangeEntry[], full: FullSerializer): void {
-    this.#ops.push(entries.length)
-    for (const entry of entries) {
-      this.str(entry.key)
-      if (entry.encoded) {
-        this.#ops.push(EntryFlag.Encoded)
-        this.str(bytesToHex(entry.encoded))
-        continue
-      }
-      const hasValue = "value" in entry
-      const flags =
-        (entry.deleted ? EntryFlag.Deleted : 0) |
-        (hasValue ? EntryFlag.Value : 0) |
-        (entry.timestamp === undefined ? 0 : EntryFlag.Timestamp) |
-        (entry.size === undefined ? 0 : EntryFlag.Size)
-      this.#ops.push(flags)
-      if (hasValue) this.val(entry.value, { full })
-      if (entry.timestamp !== undefined) this.num(entry.timestamp)
-      if (entry.size !== undefined) this.num(entry.size)
-    }
   }
 
   /** Counts for lists the caller writes item by item. */
@@ -365,9 +343,6 @@ export class TapeWriter {
     if (options.references && !omitted && depth <= REMEMBER_DEPTH) this.#remember(value, note, sizeBefore, headsBefore)
   }
 }
-
-/** A StoreEntry before serialisation: the store's bytes for it, or `value` as the store holds it. */
-export type StoreChangeEntry = { key: string; encoded: Uint8Array } | (Omit<StoreEntry, "value"> & { value?: unknown; encoded?: undefined })
 
 export interface TapeMark {
   ops: number

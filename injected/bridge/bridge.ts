@@ -16,16 +16,14 @@ import {
   type PanelToHookMessage,
   type SimulatePanelToHookMessage,
 } from "../../protocol/messages"
-import type { HookEvent } from "../../protocol/messages"
 import { checkRelayEnvelope } from "../../protocol/validate"
 import { serialize } from "../../codec/serialize/serialize"
 import { buildBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from "./batcher"
 import { Outbox } from "./outbox"
+import { writeEvent, type EventFields } from "../../codec/event-tape/event-writer"
+import type { EventKind } from "../../codec/event-tape/layout"
 import { TapeWriter, type FullSerializer } from "../../codec/event-tape/writer"
 import type { HookTransport, WindowMessage } from "./transport"
-
-/** Writes one event's fields into the tape, after the header the bridge wrote; gets the event's ordinal in the tape. */
-export type EventWriter = (tape: TapeWriter, ordinal: number) => void
 
 export interface BridgeLimits {
   /** Queued events beyond this drop the oldest (reported as hook/dropped). */
@@ -113,20 +111,15 @@ export class HookBridge {
   }
 
   /**
-   * Records an observed event (only while listening): its header now, its
-   * fields by `write`, also now. If `write` throws, the event is taken back
-   * out of the tape whole and the error is rethrown to the tap.
+   * Records an observed event (only while listening), now: its header and
+   * its fields, in the order of the kind's layout. If writing a field
+   * throws, the event is taken back out of the tape whole and the error is
+   * rethrown to the tap.
    */
-  event(repoId: string, kind: HookEvent["kind"], write: EventWriter): void {
+  event<K extends EventKind>(repoId: string, kind: K, fields: NoInfer<EventFields<K>>): void {
     if (!this.#listening) return
     const tape = (this.#tape ??= new TapeWriter(this.#nextEventId, this.#now(), this.#serializeValue))
-    const mark = tape.mark()
-    try {
-      write(tape, tape.begin(kind, repoId, this.#now()))
-    } catch (error) {
-      tape.rollback(mark)
-      throw error
-    }
+    writeEvent(tape, kind, repoId, this.#now(), fields)
     this.#nextEventId++
     if (tape.events >= this.#limits.tapeEvents || tape.chars >= this.#limits.tapeChars) this.#closeTape()
     this.#schedule()

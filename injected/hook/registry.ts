@@ -54,7 +54,7 @@ export class RepoRegistry {
         return bridge.listening
       },
       onListeningChange: listener => bridge.onListeningChange(listener),
-      event: (kind, write) => bridge.event(repoId, kind, write),
+      event: (kind, fields) => bridge.event(repoId, kind, fields),
       message: message => bridge.send(message),
     }
     const tapped = tapLoroExtendedRepo(repo, {

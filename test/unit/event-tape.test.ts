@@ -1,10 +1,12 @@
 /**
- * The event tape end to end: what TapeWriter (codec/event-tape/writer.ts)
- * writes and decodeEventTape (codec/event-tape/reader.ts) reads back, after the
- * JSON trip a tape makes inside a batch. Proves that
+ * The event tape end to end: what writeEvent and TapeWriter
+ * (codec/event-tape/) write and decodeEventTape reads back, after the JSON
+ * trip a tape makes inside a batch. Proves that
  * - a value written with `val` decodes to exactly what serializeRepoValue
  *   makes of it, whether the fast path or the Raw fallback wrote it;
- * - every event kind keeps its fields, ids and times, and strings are listed once;
+ * - every event kind keeps its fields, ids and times, written by name in its
+ *   layout's order, and strings are listed once;
+ * - a size field is what the fast path measured, or the tap's estimate;
  * - a value written again with `references` (a Same token) decodes as the
  *   value first written, and in full without them; a buffer cut to its head
  *   never stands in for one written whole;
@@ -18,14 +20,16 @@
  */
 import { describe, expect, it } from "vitest"
 import { EphemeralStore } from "loro-crdt"
-import { decodeEventTape, EntryFlag, KIND_CODES, TapeError, ValTag, type EventTapeMessage, type TapeToken } from "../../codec/event-tape/reader"
+import { withOptions, writeEvent, type CommandSource } from "../../codec/event-tape/event-writer"
+import { EntryFlag, KIND_CODES, ValTag } from "../../codec/event-tape/layout"
+import { decodeEventTape, TapeError } from "../../codec/event-tape/reader"
 import { decodeEphemeralEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
 import { bytesToHex } from "../../codec/hex"
 import { toStoreEntry } from "../../codec/loro-ephemeral/store-entry"
-import { SUMMARY_TAG, type HookEvent, type WireValue } from "../../protocol/messages"
+import { SUMMARY_TAG, type EventTapeMessage, type HookEvent, type TapeToken, type WireValue } from "../../protocol/messages"
 import { serialize } from "../../codec/serialize/serialize"
 import { TapeWriter, type FullSerializer } from "../../codec/event-tape/writer"
-import { collectEphemeralData, serializeRepoValue } from "../../injected/sources/loro-extended/loro-values"
+import { collectEphemeralData, estimateSize, serializeRepoValue } from "../../injected/sources/loro-extended/loro-values"
 
 type Event<K extends HookEvent["kind"]> = Extract<HookEvent, { kind: K }>
 
@@ -36,15 +40,18 @@ function newWriter(firstId = 1, t0 = T0): TapeWriter {
   return new TapeWriter(firstId, t0, repoSerializer)
 }
 
-/** A cmd/batch and one child command with `detail`, as writeCommands lays them out. */
-function writeBatchWithChild(writer: TapeWriter, type: string, detail: Record<string, unknown>): void {
-  writer.str("cmd/batch")
-  writer.num(0)
-  writer.bool(false)
-  writer.str(type)
-  writer.num(1)
-  writer.bool(true)
-  writer.val(detail, { references: true })
+/** A cmd/batch and one child command with `detail` (the command's fields but its type), as writeCommands lists them. */
+function batchWithChild(type: string, detail: Record<string, unknown>, more: CommandSource = () => {}): CommandSource {
+  return out => {
+    out.command("cmd/batch", 0)
+    out.command(type, 1, { type, ...detail })
+    more(out)
+  }
+}
+
+/** A size estimate the fast path makes unnecessary: calling it fails the test. */
+function unused(): number {
+  throw new Error("the size was estimated although the fast path measured it")
 }
 
 /** The tape as the panel gets it: through JSON text. */
@@ -57,16 +64,14 @@ function decode(writer: TapeWriter): HookEvent[] {
 }
 
 /** Writes `value` as the data of one emitter event and decodes it. */
-function roundTrip(value: unknown, fullBytes?: ReadonlySet<object>): { data: WireValue; size: number | undefined } {
+function roundTrip(value: unknown, fullBytes?: ReadonlySet<object>): { data: WireValue } {
   const writer = newWriter()
-  writer.begin("emitter", "repo-1", T0)
-  writer.str("probe")
-  const size = writer.val(value, fullBytes ? { fullBytes } : {})
+  writeEvent(writer, "emitter", "repo-1", T0, { name: "probe", data: withOptions(value, fullBytes ? { fullBytes } : {}) })
   const events = decode(writer)
   expect(events).toHaveLength(1)
   const event = events[0] as Event<"emitter">
   expect(event).toMatchObject({ kind: "emitter", repoId: "repo-1", name: "probe", id: 1, t: T0 })
-  return { data: event.data, size }
+  return { data: event.data }
 }
 
 function bytes(length: number, seed = 7): Uint8Array {
@@ -217,8 +222,8 @@ describe("event tape: values decode to the reference serializer's output", () =>
 
   it('keeps a "__proto__" key an own data property, never the prototype', () => {
     const value = JSON.parse('{"__proto__":{"polluted":true},"nested":{"__proto__":1}}') as unknown
-    const { data, size } = roundTrip(value)
-    expect(size).toBeTypeOf("number") // the fast path wrote it: the reader's keys, not JSON.parse, made the objects
+    const { data } = roundTrip(value)
+    expect(newWriter().val(value)).toBeTypeOf("number") // the fast path wrote it: the reader's keys, not JSON.parse, made the objects
     const record = data as Record<string, WireValue>
     expect(Object.getPrototypeOf(record)).toBe(Object.prototype)
     expect(Object.getOwnPropertyDescriptor(record, "__proto__")).toEqual({ value: { polluted: true }, enumerable: true, writable: true, configurable: true })
@@ -247,38 +252,28 @@ describe("event tape: events", () => {
     const writer = newWriter(41, T0)
     const expected: HookEvent[] = []
 
-    writer.begin("store-created", "repo-1", T0 + 3)
-    writer.str("doc-a")
-    writer.str("presence")
+    writeEvent(writer, "store-created", "repo-1", T0 + 3, { docId: "doc-a", namespace: "presence" })
     expected.push({ id: 41, repoId: "repo-1", t: T0 + 3, kind: "store-created", docId: "doc-a", namespace: "presence" })
 
     const hello = { type: "channel/establish-request", identity: { peerId: "peer-9", name: "Bob", type: "user" } }
-    const ordinal = writer.begin("channel-in", "repo-1", T0 + 5)
-    expect(ordinal).toBe(1)
-    writer.num(7)
-    writer.opt("peer-9")
-    writer.str(hello.type)
-    writer.num(writer.val(hello)!)
+    writeEvent(writer, "channel-in", "repo-1", T0 + 5, { channelId: 7, peerId: "peer-9", msgType: hello.type, message: hello, size: unused })
     expected.push({ id: 42, repoId: "repo-1", t: T0 + 5, kind: "channel-in", channelId: 7, peerId: "peer-9", msgType: hello.type, size: 64, message: hello })
 
     const anonymous = { type: "channel/ephemeral", stores: [] }
-    writer.begin("channel-in", "repo-2", T0 + 5)
-    writer.num(8)
-    writer.opt(undefined)
-    writer.str(anonymous.type)
-    writer.val(anonymous)
-    writer.num(0)
-    expected.push({ id: 43, repoId: "repo-2", t: T0 + 5, kind: "channel-in", channelId: 8, msgType: anonymous.type, size: 0, message: anonymous })
+    writeEvent(writer, "channel-in", "repo-2", T0 + 5, { channelId: 8, peerId: undefined, msgType: anonymous.type, message: anonymous, size: unused })
+    // "type" + "channel/ephemeral" + "stores": 27 bytes as the fast path walked them.
+    expected.push({ id: 43, repoId: "repo-2", t: T0 + 5, kind: "channel-in", channelId: 8, msgType: anonymous.type, size: 27, message: anonymous })
 
     const data = bytes(40)
     const request = { type: "channel/sync-request", docId: "doc-a", ephemeral: [{ namespace: "presence", data }] }
     for (const establishment of [true, false]) {
-      writer.begin("channel-out", "repo-2", T0 + 9)
-      writer.val([7, 8])
-      writer.str(request.type)
-      writer.val(request, { fullBytes: collectEphemeralData(request) })
-      writer.num(123)
-      writer.bool(establishment)
+      writeEvent(writer, "channel-out", "repo-2", T0 + 9, {
+        toChannelIds: [7, 8],
+        msgType: request.type,
+        message: withOptions(request, { fullBytes: collectEphemeralData(request) }),
+        size: unused,
+        establishment,
+      })
       expected.push({
         id: expected.length + 41,
         repoId: "repo-2",
@@ -286,7 +281,8 @@ describe("event tape: events", () => {
         kind: "channel-out",
         toChannelIds: [7, 8],
         msgType: request.type,
-        size: 123,
+        // type 4 + 20, docId 5 + 5, ephemeral 9, namespace 9 + 8, data 4 + 40 bytes
+        size: 104,
         message: serializeRepoValue(request, new Set([data])),
         establishment,
       })
@@ -294,15 +290,12 @@ describe("event tape: events", () => {
 
     const update = { type: "synchronizer/heartbeat" }
     const delta = { channels: [{ channelId: 7, type: "established", kind: "network", adapterType: "bridge", peerId: "peer-9" }] }
-    writer.begin("sync-message", "repo-1", T0 + 20)
-    writer.str(update.type)
-    writer.val(update, { references: true })
-    writer.count(3)
-    writeBatchWithChild(writer, "cmd/send-message", { toChannelIds: [7], note: "hi" })
-    writer.str("cmd/log")
-    writer.num(1)
-    writer.bool(false)
-    writer.val(delta)
+    writeEvent(writer, "sync-message", "repo-1", T0 + 20, {
+      msgType: update.type,
+      message: withOptions(update, { references: true }),
+      commands: batchWithChild("cmd/send-message", { toChannelIds: [7], note: "hi" }, out => out.command("cmd/log", 1, { type: "cmd/log" })),
+      delta,
+    })
     expected.push({
       id: 46,
       repoId: "repo-1",
@@ -313,21 +306,16 @@ describe("event tape: events", () => {
       commands: [
         { type: "cmd/batch", depth: 0 },
         { type: "cmd/send-message", depth: 1, detail: { toChannelIds: [7], note: "hi" } },
+        // A command with no field but its type has no detail.
         { type: "cmd/log", depth: 1 },
       ],
       delta,
     })
 
-    writer.begin("sync-message", "repo-1", T0 + 20)
-    writer.str(update.type)
-    writer.val(update, { references: true })
-    writer.count(0)
-    writer.val({})
+    writeEvent(writer, "sync-message", "repo-1", T0 + 20, { msgType: update.type, message: withOptions(update, { references: true }), commands: () => {}, delta: {} })
     expected.push({ id: 47, repoId: "repo-1", t: T0 + 20, kind: "sync-message", msgType: update.type, message: update, commands: [], delta: {} })
 
-    writer.begin("emitter", "repo-2", T0 + 21)
-    writer.str("ready-state-changed")
-    writer.val({ docId: "doc-a", when: new Date(0) })
+    writeEvent(writer, "emitter", "repo-2", T0 + 21, { name: "ready-state-changed", data: { docId: "doc-a", when: new Date(0) } })
     expected.push({
       id: 48,
       repoId: "repo-2",
@@ -338,14 +326,11 @@ describe("event tape: events", () => {
     })
 
     // The clock may step back: dt is negative.
-    writer.begin("store", "repo-1", T0 + 19)
-    writer.str("doc-a")
-    writer.str("presence")
-    writer.str("local")
-    /** The store tap's serializer keeps functions (as summaries); the writer's own would drop them. */
-    const storeSerializer: FullSerializer = value => serialize(value)
-    writer.storeEntries(
-      [
+    writeEvent(writer, "store", "repo-1", T0 + 19, {
+      docId: "doc-a",
+      namespace: "presence",
+      by: "local",
+      entries: [
         { key: "alice", value: { x: 1, cursor: [3, 4] }, deleted: false, timestamp: T0 - 100, size: 12 },
         { key: "bob", deleted: true },
         { key: "carol", value: { f() {}, n: 2 }, deleted: false },
@@ -353,8 +338,7 @@ describe("event tape: events", () => {
         { key: "erin", value: undefined, deleted: false, timestamp: 5 },
         { key: "alice", deleted: true, timestamp: T0 },
       ],
-      storeSerializer,
-    )
+    })
     expected.push({
       id: 49,
       repoId: "repo-1",
@@ -366,6 +350,7 @@ describe("event tape: events", () => {
       entries: [
         { key: "alice", value: { x: 1, cursor: [3, 4] }, deleted: false, timestamp: T0 - 100, size: 12 },
         { key: "bob", deleted: true },
+        // Store values keep functions as summaries (the plain serializer), unlike the repo's values.
         { key: "carol", value: serialize({ f() {}, n: 2 }), deleted: false },
         { key: "dave", deleted: false, size: 0 },
         { key: "erin", value: { [SUMMARY_TAG]: "undefined" }, deleted: false, timestamp: 5 },
@@ -374,11 +359,7 @@ describe("event tape: events", () => {
     })
     expect((expected.at(-1) as Event<"store">).entries[2]!.value).toEqual({ f: { [SUMMARY_TAG]: "function", name: "f" }, n: 2 })
 
-    writer.begin("store", "repo-2", T0 + 30)
-    writer.str("doc-a")
-    writer.str("presence")
-    writer.str("timeout")
-    writer.storeEntries([], storeSerializer)
+    writeEvent(writer, "store", "repo-2", T0 + 30, { docId: "doc-a", namespace: "presence", by: "timeout", entries: [] })
     expected.push({ id: 50, repoId: "repo-2", t: T0 + 30, kind: "store", docId: "doc-a", namespace: "presence", by: "timeout", entries: [] })
 
     expect(writer.events).toBe(expected.length)
@@ -389,11 +370,36 @@ describe("event tape: events", () => {
     for (const repeated of ["repo-1", "repo-2", "doc-a", "presence", "alice", request.type]) expect(count(tape.ops, repeated)).toBe(1)
   })
 
+  it("writes a size from the tap's estimate when the full serializer wrote the message", () => {
+    const writer = newWriter()
+    const odd = { type: "channel/odd", peers: new Map([["p", 1]]) }
+    const seen: unknown[] = []
+    const estimate = (value: unknown) => {
+      seen.push(value)
+      return 99
+    }
+    writeEvent(writer, "channel-out", "repo-1", T0, { toChannelIds: [1], msgType: odd.type, message: odd, size: estimate, establishment: false })
+    const [event] = decode(writer) as [Event<"channel-out">]
+    expect(event).toMatchObject({ size: 99, message: serializeRepoValue(odd) })
+    expect(seen).toEqual([odd])
+  })
+
+  it("takes a failed event back out whole, and rethrows", () => {
+    const writer = newWriter(1, T0)
+    writeEvent(writer, "emitter", "repo-1", T0, { name: "before", data: 1 })
+    const failing: CommandSource = out => {
+      out.command("cmd/batch", 0)
+      throw new Error("a command's getter threw")
+    }
+    expect(() => writeEvent(writer, "sync-message", "repo-2", T0 + 1, { msgType: "m-new", message: "x-new", commands: failing, delta: {} })).toThrow("getter threw")
+    writeEvent(writer, "emitter", "repo-1", T0 + 2, { name: "after", data: 2 })
+    expect(decode(writer).map(event => (event.kind === "emitter" ? event.name : event.kind))).toEqual(["before", "after"])
+    expect(writer.seal().ops).not.toContain("repo-2")
+  })
+
   it("times each event from t0, not from the first event", () => {
     const writer = newWriter(1, T0)
-    writer.begin("store-created", "r", T0 + 250)
-    writer.str("d")
-    writer.str("n")
+    writeEvent(writer, "store-created", "r", T0 + 250, { docId: "d", namespace: "n" })
     expect(decode(writer)).toStrictEqual([{ id: 1, repoId: "r", t: T0 + 250, kind: "store-created", docId: "d", namespace: "n" }])
   })
 
@@ -412,25 +418,19 @@ describe("event tape: references", () => {
 
   function tapeWithFrame(): TapeWriter {
     const writer = newWriter()
-    writer.begin("channel-in", "repo-1", T0)
-    writer.num(1)
-    writer.opt(undefined)
-    writer.str(frame.type)
-    writer.val(frame, { fullBytes: collectEphemeralData(frame), references: true })
-    writer.num(40)
+    const message = withOptions(frame, { fullBytes: collectEphemeralData(frame), references: true })
+    writeEvent(writer, "channel-in", "repo-1", T0, { channelId: 1, peerId: undefined, msgType: frame.type, message, size: unused })
     return writer
   }
 
-  function writeSyncMessage(writer: TapeWriter, message: unknown, detail: unknown, references: boolean): void {
-    writer.begin("sync-message", "repo-1", T0 + 1)
-    writer.str(frame.type)
-    writer.val(message, { references })
-    writer.count(1)
-    writer.str("cmd/apply")
-    writer.num(0)
-    writer.bool(true)
-    writer.val(detail, { references })
-    writer.val({})
+  /** A sync-message whose one command's detail is `detail` (command details are always written with references). */
+  function writeSyncMessage(writer: TapeWriter, message: unknown, detail: Record<string, unknown>, references: boolean): void {
+    writeEvent(writer, "sync-message", "repo-1", T0 + 1, {
+      msgType: frame.type,
+      message: withOptions(message, { references }),
+      commands: out => out.command("cmd/apply", 0, { type: "cmd/apply", ...detail }),
+      delta: {},
+    })
   }
 
   it("decodes a value written again as the value first written, whole bytes included", () => {
@@ -452,20 +452,15 @@ describe("event tape: references", () => {
     // Written again, not referenced: without fullBytes its data is a 32-byte head.
     expect(sync.message).toStrictEqual(serializeRepoValue(frame))
     expect(sync.message).not.toStrictEqual(channelIn.message)
-    expect(sync.commands[0]!.detail).toStrictEqual({ message: serializeRepoValue(frame) })
+    // The command's detail refers to the frame as the channel-in wrote it, whole.
+    expect(sync.commands[0]!.detail).toStrictEqual({ message: channelIn.message })
   })
 
   it("never lets a buffer cut to its head stand in for one written whole", () => {
     const writer = newWriter()
-    writer.begin("emitter", "repo-1", T0)
-    writer.str("head first")
-    writer.val(frame, { references: true })
-    writer.begin("channel-out", "repo-1", T0)
-    writer.val([1])
-    writer.str(frame.type)
-    writer.val(frame, { fullBytes: collectEphemeralData(frame), references: true })
-    writer.num(40)
-    writer.bool(false)
+    writeEvent(writer, "emitter", "repo-1", T0, { name: "head first", data: withOptions(frame, { references: true }) })
+    const message = withOptions(frame, { fullBytes: collectEphemeralData(frame), references: true })
+    writeEvent(writer, "channel-out", "repo-1", T0, { toChannelIds: [1], msgType: frame.type, message, size: unused, establishment: false })
     const [emitter, channelOut] = decode(writer) as [Event<"emitter">, Event<"channel-out">]
     expect(emitter.data).toStrictEqual(serializeRepoValue(frame))
     expect(channelOut.message).toStrictEqual(serializeRepoValue(frame, new Set([data])))
@@ -475,15 +470,9 @@ describe("event tape: references", () => {
     const writer = newWriter()
     const odd = { type: "channel/odd", peers: new Map([["p", 1]]) }
     const deep = { a: { b: { c: [1, 2] } } }
-    writer.begin("channel-out", "repo-1", T0)
-    writer.val([1])
-    writer.str(odd.type)
-    expect(writer.val(odd, { references: true })).toBeUndefined()
-    writer.num(10)
-    writer.bool(false)
-    writer.begin("emitter", "repo-1", T0)
-    writer.str("echo")
-    writer.val([odd, deep, deep.a, deep.a.b], { references: true })
+    const message = withOptions(odd, { references: true })
+    writeEvent(writer, "channel-out", "repo-1", T0, { toChannelIds: [1], msgType: odd.type, message, size: () => 10, establishment: false })
+    writeEvent(writer, "emitter", "repo-1", T0, { name: "echo", data: withOptions([odd, deep, deep.a, deep.a.b], { references: true }) })
     const tape = overJson(writer.seal())
     const [channelOut, emitter] = decodeEventTape(tape) as [Event<"channel-out">, Event<"emitter">]
     expect(channelOut.message).toStrictEqual(serializeRepoValue(odd))
@@ -494,13 +483,11 @@ describe("event tape: references", () => {
 
   it("sizes a value written again as the value it stands for", () => {
     const writer = tapeWithFrame()
-    writer.begin("channel-out", "repo-2", T0 + 1)
-    writer.val([2])
-    writer.str(frame.type)
-    const first = newWriter()
-    first.begin("emitter", "r", T0)
-    first.str("n")
-    expect(writer.val(frame, { references: true })).toBe(first.val(frame))
+    const message = withOptions(frame, { references: true })
+    writeEvent(writer, "channel-out", "repo-2", T0 + 1, { toChannelIds: [2], msgType: frame.type, message, size: unused, establishment: false })
+    const [channelIn, channelOut] = decode(writer) as [Event<"channel-in">, Event<"channel-out">]
+    expect(channelOut.size).toBe(newWriter().val(frame))
+    expect(channelOut.size).toBe(channelIn.size)
   })
 
   it("forgets what a rolled-back event remembered", () => {
@@ -512,9 +499,7 @@ describe("event tape: references", () => {
     writer.str(frame.type)
     writer.val(frame, { references: true })
     writer.rollback(mark)
-    writer.begin("emitter", "repo-1", T0)
-    writer.str("after")
-    writer.val([frame, frame], { references: true })
+    writeEvent(writer, "emitter", "repo-1", T0, { name: "after", data: withOptions([frame, frame], { references: true }) })
     expect(decode(writer)).toStrictEqual([{ id: 1, repoId: "repo-1", t: T0, kind: "emitter", name: "after", data: [serializeRepoValue(frame), serializeRepoValue(frame)] }])
   })
 })
@@ -534,11 +519,7 @@ describe("event tape: encoded store entries", () => {
 
   function storeEvent(entries: Array<{ key: string; encoded: Uint8Array }>) {
     const writer = newWriter()
-    writer.begin("store", "repo-1", T0)
-    writer.str("doc")
-    writer.str("presence")
-    writer.str("import")
-    writer.storeEntries(entries, repoSerializer)
+    writeEvent(writer, "store", "repo-1", T0, { docId: "doc", namespace: "presence", by: "import", entries })
     return overJson(writer.seal())
   }
 
@@ -577,9 +558,7 @@ describe("event tape: encoded store entries", () => {
 describe("event tape: rollback", () => {
   it("unlists the strings of a rolled-back event", () => {
     const writer = newWriter(10, T0)
-    writer.begin("emitter", "repo-1", T0 + 1)
-    writer.str("first")
-    writer.val({ shared: 1 })
+    writeEvent(writer, "emitter", "repo-1", T0 + 1, { name: "first", data: { shared: 1 } })
     const mark = writer.mark()
     writer.begin("emitter", "repo-2", T0 + 50)
     writer.str("half-written")
@@ -587,9 +566,7 @@ describe("event tape: rollback", () => {
     writer.rollback(mark)
     expect(writer.events).toBe(1)
     // The same strings again, in another order: each must be listed anew.
-    writer.begin("emitter", "repo-2", T0 + 4)
-    writer.str("new-string")
-    writer.val({ fresh: "half-written", again: "repo-2", shared: "x" })
+    writeEvent(writer, "emitter", "repo-2", T0 + 4, { name: "new-string", data: { fresh: "half-written", again: "repo-2", shared: "x" } })
     expect(decode(writer)).toStrictEqual([
       { id: 10, repoId: "repo-1", t: T0 + 1, kind: "emitter", name: "first", data: { shared: 1 } },
       { id: 11, repoId: "repo-2", t: T0 + 4, kind: "emitter", name: "new-string", data: { fresh: "half-written", again: "repo-2", shared: "x" } },
@@ -602,9 +579,7 @@ describe("event tape: rollback", () => {
     writer.str("mixed")
     const mixed = { listedKey: "listed-value", later: new Map([["k", 1]]) }
     expect(writer.val(mixed)).toBeUndefined()
-    writer.begin("emitter", "repo-1", T0)
-    writer.str("listed-value")
-    writer.val({ listedKey: "listed-value" })
+    writeEvent(writer, "emitter", "repo-1", T0, { name: "listed-value", data: { listedKey: "listed-value" } })
     const [first, second] = decode(writer) as [Event<"emitter">, Event<"emitter">]
     expect(first.data).toStrictEqual(serializeRepoValue(mixed))
     expect(second).toMatchObject({ name: "listed-value", data: { listedKey: "listed-value" } })
@@ -644,40 +619,26 @@ function expectTapeError(message: EventTapeMessage): void {
 function richTape(): EventTapeMessage {
   const writer = newWriter(100, T0)
   const frame = { type: "channel/ephemeral", stores: [{ docId: "d", namespace: "p", data: bytes(40) }] }
-  writer.begin("channel-in", "repo-1", T0)
-  writer.num(3)
-  writer.opt("peer")
-  writer.str(frame.type)
-  writer.val(frame, { fullBytes: collectEphemeralData(frame), references: true })
-  writer.num(40)
-  writer.begin("sync-message", "repo-1", T0 + 1)
-  writer.str(frame.type)
-  writer.val(frame, { references: true })
-  writer.count(2)
-  writeBatchWithChild(writer, "cmd/x", { at: new Date(0), list: [1, "two", null, true] })
-  writer.val({ documents: [] })
-  writer.begin("channel-out", "repo-2", T0 + 2)
-  writer.val([3, 4])
-  writer.str("channel/batch")
-  writer.val({ type: "channel/batch", n: -1.5 })
-  writer.num(9)
-  writer.bool(true)
-  writer.begin("store", "repo-1", T0 + 3)
-  writer.str("d")
-  writer.str("p")
-  writer.str("import")
+  const message = withOptions(frame, { fullBytes: collectEphemeralData(frame), references: true })
+  writeEvent(writer, "channel-in", "repo-1", T0, { channelId: 3, peerId: "peer", msgType: frame.type, message, size: estimateSize })
+  writeEvent(writer, "sync-message", "repo-1", T0 + 1, {
+    msgType: frame.type,
+    message: withOptions(frame, { references: true }),
+    commands: batchWithChild("cmd/x", { at: new Date(0), list: [1, "two", null, true] }),
+    delta: { documents: [] },
+  })
+  const batch = { type: "channel/batch", n: -1.5 }
+  writeEvent(writer, "channel-out", "repo-2", T0 + 2, { toChannelIds: [3, 4], msgType: batch.type, message: batch, size: estimateSize, establishment: true })
   const encoded = new EphemeralStore(60_000)
   encoded.set("e", { y: 2 })
-  writer.storeEntries(
-    [{ key: "k", value: { x: 1 }, deleted: false, timestamp: 1, size: 2 }, { key: "gone", deleted: true }, { key: "e", encoded: encoded.encode("e").subarray(1) }],
-    repoSerializer,
-  )
-  writer.begin("store-created", "repo-2", T0 + 3)
-  writer.str("d")
-  writer.str("q")
-  writer.begin("emitter", "repo-1", T0 + 4)
-  writer.str("e")
-  writer.val(undefined)
+  writeEvent(writer, "store", "repo-1", T0 + 3, {
+    docId: "d",
+    namespace: "p",
+    by: "import",
+    entries: [{ key: "k", value: { x: 1 }, deleted: false, timestamp: 1, size: 2 }, { key: "gone", deleted: true }, { key: "e", encoded: encoded.encode("e").subarray(1) }],
+  })
+  writeEvent(writer, "store-created", "repo-2", T0 + 3, { docId: "d", namespace: "q" })
+  writeEvent(writer, "emitter", "repo-1", T0 + 4, { name: "e", data: undefined })
   return overJson(writer.seal())
 }
 

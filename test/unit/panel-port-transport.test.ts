@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { PROTOCOL_VERSION, type BackgroundToPanelMessage } from "../../protocol/messages"
 import type { PortLike } from "../../extension/ports/reconnecting-port"
 import { portTransport, type PortTransport } from "../../devtools-panel/transport/port-transport"
+import { writeEvent } from "../../codec/event-tape/event-writer"
 import { TapeWriter } from "../../codec/event-tape/writer"
 import type { TransportStatus } from "../../devtools-panel/transport/transport"
 
@@ -159,9 +160,7 @@ describe("fromWire", () => {
 function tapeOf(events: ReadonlyArray<readonly [string, string]>) {
   const tape = new TapeWriter(10, 1_000, value => value as never)
   for (const [repoId, name] of events) {
-    tape.begin("emitter", repoId, 1_005)
-    tape.str(name)
-    tape.val(null)
+    writeEvent(tape, "emitter", repoId, 1_005, { name, data: null })
   }
   return tape.seal()
 }

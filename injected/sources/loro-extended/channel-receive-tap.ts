@@ -9,6 +9,7 @@
  * channel when it becomes established), and a copy taken while wrapped holds
  * our wrapper; restoring puts the original back on those copies too.
  */
+import { withOptions } from "../../../codec/event-tape/event-writer"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
 import { collectEphemeralData, estimateSize } from "./loro-values"
 import { adapterChannelDirectories, asModel, isObject, messageType, read, type AnyFunction, type SynchronizerLike } from "./repo-shape"
@@ -94,15 +95,15 @@ export class ChannelReceiveTap implements ChannelLifecycle {
     if (!this.#sink.listening) return
     this.#board.guard(TAP, () => {
       const peerId = this.#peerIdOf(channelId, message)
-      this.#sink.event("channel-in", tape => {
-        tape.num(channelId)
-        tape.opt(peerId)
-        tape.str(messageType(message))
-        // Sized while written; the full serializer's rare values are sized apart.
+      this.#sink.event("channel-in", {
+        channelId,
+        peerId,
+        msgType: messageType(message),
         // With references: the sync-message this frame causes carries it
         // again, and in-page repos hand each other the same objects.
-        const size = tape.val(message, { fullBytes: collectEphemeralData(message), references: true })
-        tape.num(size ?? estimateSize(message))
+        message: withOptions(message, { fullBytes: collectEphemeralData(message), references: true }),
+        // Sized while written; the full serializer's rare values are sized apart.
+        size: estimateSize,
       })
     })
   }

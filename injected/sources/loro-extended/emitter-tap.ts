@@ -25,10 +25,7 @@ export function installEmitterTap(sync: SynchronizerLike, board: TapBoard, sink:
     if (!sink.listening) return
     board.guard(TAP, () => {
       const eventName = typeof name === "symbol" ? (name.description ?? "symbol") : String(name)
-      sink.event("emitter", tape => {
-        tape.str(eventName)
-        tape.val(data)
-      })
+      sink.event("emitter", { name: eventName, data })
     })
   }
 

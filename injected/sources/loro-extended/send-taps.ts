@@ -4,6 +4,7 @@
  * adapters added later included. They are AdapterManager prototype methods;
  * the wrappers are own properties of the instance, deleted on restore.
  */
+import { withOptions } from "../../../codec/event-tape/event-writer"
 import type { TapName } from "../../../protocol/messages"
 import { wrapFunction } from "./function-wrap"
 import { collectEphemeralData, estimateSize } from "./loro-values"
@@ -29,14 +30,14 @@ export function installSendTap(
       const message = read(envelope, "message")
       const targets = read(envelope, "toChannelIds")
       const toChannelIds = Array.isArray(targets) ? targets.map(Number).filter(Number.isFinite) : []
-      sink.event("channel-out", tape => {
-        tape.val(toChannelIds)
-        tape.str(messageType(message))
-        // Sized while written; the full serializer's rare values are sized apart.
+      sink.event("channel-out", {
+        toChannelIds,
+        msgType: messageType(message),
         // With references: the command that queued it carried the same message.
-        const size = tape.val(message, { fullBytes: collectEphemeralData(message), references: true })
-        tape.num(size ?? estimateSize(message))
-        tape.bool(establishment)
+        message: withOptions(message, { fullBytes: collectEphemeralData(message), references: true }),
+        // Sized while written; the full serializer's rare values are sized apart.
+        size: estimateSize,
+        establishment,
       })
     })
   }

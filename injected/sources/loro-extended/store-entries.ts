@@ -7,7 +7,7 @@
 import type { StoreEntry, StoreSnapshot } from "../../../protocol/messages"
 import { decodeEphemeralSpans, decodeEphemeralStore } from "../../../codec/loro-ephemeral/ephemeral-codec"
 import { toStoreEntry } from "../../../codec/loro-ephemeral/store-entry"
-import type { StoreChangeEntry } from "../../../codec/event-tape/writer"
+import type { StoreChangeEntry } from "../../../codec/event-tape/event-writer"
 import { serialize } from "../../../codec/serialize/serialize"
 import { isEphemeralStore, type EphemeralStoreLike } from "./repo-shape"
 

@@ -8,7 +8,6 @@
  * Stores are known from registration on, but instrumented only while a panel
  * listens (see store-instrument.ts for why we wrap rather than subscribe).
  */
-import { serialize } from "../../../codec/serialize/serialize"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
 import { isEphemeralStore, namespacedStores, type EphemeralStoreLike, type SynchronizerLike } from "./repo-shape"
 import { ReportedEntries } from "./store-entries"
@@ -34,12 +33,7 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
     board.guard(TAP, () => {
       const entries = change.by === "timeout" ? reported.removed(change.removed) : reported.changes(change.reading)
       if (entries.length === 0) return
-      sink.event("store", tape => {
-        tape.str(docId)
-        tape.str(namespace)
-        tape.str(change.by)
-        tape.storeEntries(entries, value => serialize(value))
-      })
+      sink.event("store", { docId, namespace, by: change.by, entries })
     })
   }
 
@@ -70,12 +64,7 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
   const announce = (docId: unknown, namespace: unknown, store: unknown) => {
     board.guard(TAP, () => {
       if (!watch(docId, namespace, store) || !sink.listening) return
-      const doc = String(docId)
-      const ns = String(namespace)
-      sink.event("store-created", tape => {
-        tape.str(doc)
-        tape.str(ns)
-      })
+      sink.event("store-created", { docId: String(docId), namespace: String(namespace) })
     })
   }
 

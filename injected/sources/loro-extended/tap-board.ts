@@ -4,8 +4,9 @@
  * tap whose work throws turns itself off (undoing its wrapping) and reports
  * repo/tap-disabled; the app's call it was observing is unaffected.
  */
-import type { HookEvent, HookToPanelMessage, TapName, TapStatus } from "../../../protocol/messages"
-import type { EventWriter } from "../../bridge/bridge"
+import type { EventFields } from "../../../codec/event-tape/event-writer"
+import type { EventKind } from "../../../codec/event-tape/layout"
+import type { HookToPanelMessage, TapName, TapStatus } from "../../../protocol/messages"
 
 export const TAP_NAMES = [
   "update-fn",
@@ -22,8 +23,8 @@ export interface RepoSink {
   readonly listening: boolean
   /** Called on every change of `listening`; returns the function that stops it. */
   onListeningChange(listener: (listening: boolean) => void): () => void
-  /** Writes one event now (see HookBridge.event); ignored while nobody listens. */
-  event(kind: HookEvent["kind"], write: EventWriter): void
+  /** Writes one event now, its fields by name (see HookBridge.event); ignored while nobody listens. */
+  event<K extends EventKind>(kind: K, fields: NoInfer<EventFields<K>>): void
   message(message: HookToPanelMessage): void
 }
 

@@ -7,11 +7,15 @@
  * "channel-receive", which learns here about channels added and removed.
  * Each can be turned off alone; the original comes back when neither needs it.
  */
+import { withOptions, type ValueOptions } from "../../../codec/event-tape/event-writer"
 import { writeCommands } from "./command-summary"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
 import { captureDelta } from "./model-summary"
 import { messageType, read, type SynchronizerLike } from "./repo-shape"
 import type { RepoSink, TapBoard, Teardown } from "./tap-board"
+
+/** Messages are immutable by the synchronizer's contract: written once, then as references. */
+const REFERENCES: ValueOptions = { references: true }
 
 export interface ChannelLifecycle {
   channelAdded(channel: unknown): void
@@ -91,13 +95,13 @@ export class UpdateFnTap {
     const modelAfter = Array.isArray(result) ? result[0] : undefined
     const command = Array.isArray(result) ? result[1] : undefined
     const delta = captureDelta(modelBefore, modelAfter, read(this.#sync, "readyStates"))
-    this.#sink.event("sync-message", tape => {
-      tape.str(type)
+    this.#sink.event("sync-message", {
+      msgType: type,
       // A received frame was just written whole as its channel-in event: a
       // reference to it (else bytes are summarised, like in commands).
-      tape.val(message, { references: true })
-      writeCommands(tape, command)
-      tape.val(delta())
+      message: withOptions(message, REFERENCES),
+      commands: out => writeCommands(out, command),
+      delta: delta(),
     })
   }
 }
