@@ -419,17 +419,18 @@ export type PanelToBackgroundMessage =
 
 /** Background -> panel, as it crosses the port: page batches are still JSON text. */
 export type BackgroundToPanelWire =
-  | Exclude<BackgroundToPanelMessage, { type: "background/page-batch" }>
+  /** A batch from the page hook, as the hook's JSON text. */
   | { type: "background/page-batch"; batchJson: string }
+  /** Relay counters for this tab. */
+  | { type: "background/relay-stats"; stats: RelayStats }
+  /** Whether the tab's content script is connected (false during navigation or when none runs). */
+  | { type: "background/page-status"; connected: boolean; url?: string }
 
 /** Background -> panel, as the panel's reducer sees it (page batches parsed by the transport). */
 export type BackgroundToPanelMessage =
   /** A batch from the page hook. */
   | { type: "background/page-batch"; batch: HookBatch }
-  /** Relay counters for this tab. */
-  | { type: "background/relay-stats"; stats: RelayStats }
-  /** Whether the tab's content script is connected (false during navigation or when none runs). */
-  | { type: "background/page-status"; connected: boolean; url?: string }
+  | Exclude<BackgroundToPanelWire, { type: "background/page-batch" }>
   /**
    * Made by the panel's own transport, not sent by the background: page text
    * it could not read (not a batch, or a malformed event tape), `count` items
@@ -438,6 +439,16 @@ export type BackgroundToPanelMessage =
    */
   | { type: "panel/unreadable"; reason: DropReason; count: number }
 
+/** For a switch over messages that were checked: a type the switch forgot does not compile, and fails loudly at run time. */
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`)
+}
+
+/**
+ * For a switch over data from a less trusted side that was not checked
+ * type by type (events inside a batch, say): a type the switch forgot does
+ * not compile, and an unknown one is skipped at run time.
+ */
+export function skipUnknown(value: never): void {
+  void value
 }

@@ -7,8 +7,14 @@ import {
   PAGE_SOURCE,
   PROTOCOL_VERSION,
   RELAY_SOURCE,
+  assertNever,
+  type BackgroundToContentMessage,
+  type BackgroundToPanelWire,
+  type ContentToBackgroundMessage,
   type DropReason,
   type HookBatch,
+  type HookToPanelMessage,
+  type PanelToBackgroundMessage,
   type PanelToHookMessage,
   type RelayHello,
 } from "./messages"
@@ -21,33 +27,90 @@ export const MAX_MESSAGES_PER_BATCH = 20_000
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: DropReason }
 
-const HOOK_MESSAGE_TYPES = new Set([
-  "hook/hello",
-  "repo/registered",
-  "repo/unregistered",
-  "repo/events",
-  "repo/event-tape",
-  "repo/tap-disabled",
-  "hook/dropped",
-  "hook/pong",
-  "attach/result",
-  "simulate/state",
-  "simulate/error",
-])
+/**
+ * The set of a union's message types, from an object naming each exactly
+ * once: a type added to the union and not here, or named here and not in
+ * the union, does not compile. So no message can be forgotten by a check.
+ */
+export function typesOf<M extends { type: string }>(types: Record<M["type"], true>): ReadonlySet<string> {
+  return new Set(Object.keys(types))
+}
 
-const PANEL_MESSAGE_TYPES = new Set([
-  "panel/subscribe",
-  "panel/unsubscribe",
-  "panel/ping",
-  "attach/path",
-  "discovery/scan",
-  "simulate/add",
-  "simulate/update",
-  "simulate/pause",
-  "simulate/remove",
-  "simulate/remove-all",
-  "simulate/set-keep-on-close",
-])
+const HOOK_MESSAGE_TYPES = typesOf<HookToPanelMessage>({
+  "hook/hello": true,
+  "repo/registered": true,
+  "repo/unregistered": true,
+  "repo/events": true,
+  "repo/event-tape": true,
+  "repo/tap-disabled": true,
+  "hook/dropped": true,
+  "hook/pong": true,
+  "attach/result": true,
+  "simulate/state": true,
+  "simulate/error": true,
+})
+
+const PANEL_MESSAGE_TYPES = typesOf<PanelToHookMessage>({
+  "panel/subscribe": true,
+  "panel/unsubscribe": true,
+  "panel/ping": true,
+  "attach/path": true,
+  "discovery/scan": true,
+  "simulate/add": true,
+  "simulate/update": true,
+  "simulate/pause": true,
+  "simulate/remove": true,
+  "simulate/remove-all": true,
+  "simulate/set-keep-on-close": true,
+})
+
+const CONTENT_TO_BACKGROUND_TYPES = typesOf<ContentToBackgroundMessage>({
+  "content/hello": true,
+  "content/page-batch": true,
+  "content/stats": true,
+})
+
+const BACKGROUND_TO_CONTENT_TYPES = typesOf<BackgroundToContentMessage>({
+  "background/panel-listening": true,
+  "background/to-page": true,
+})
+
+const PANEL_TO_BACKGROUND_TYPES = typesOf<PanelToBackgroundMessage>({
+  "panel/hello": true,
+  "panel/to-page": true,
+})
+
+const BACKGROUND_TO_PANEL_TYPES = typesOf<BackgroundToPanelWire>({
+  "background/page-batch": true,
+  "background/relay-stats": true,
+  "background/page-status": true,
+})
+
+function hasTypeIn(value: unknown, types: ReadonlySet<string>): boolean {
+  return isRecord(value) && typeof value.type === "string" && types.has(value.type)
+}
+
+/**
+ * Messages between the extension's own contexts (content script,
+ * background, panel) carry one of their union's types. Only the type is
+ * checked here: each receiver checks the fields it uses, and the switch
+ * that follows is exhaustive.
+ */
+export function isContentToBackground(value: unknown): value is ContentToBackgroundMessage {
+  return hasTypeIn(value, CONTENT_TO_BACKGROUND_TYPES)
+}
+
+export function isBackgroundToContent(value: unknown): value is BackgroundToContentMessage {
+  return hasTypeIn(value, BACKGROUND_TO_CONTENT_TYPES)
+}
+
+export function isPanelToBackground(value: unknown): value is PanelToBackgroundMessage {
+  return hasTypeIn(value, PANEL_TO_BACKGROUND_TYPES)
+}
+
+export function isBackgroundToPanel(value: unknown): value is BackgroundToPanelWire {
+  return hasTypeIn(value, BACKGROUND_TO_PANEL_TYPES)
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value)
@@ -133,17 +196,20 @@ export function parseHookBatch(batchJson: string): HookBatch | DropReason {
   if (!isRecord(batch) || !Number.isSafeInteger(batch.seq) || !Array.isArray(batch.messages)) return "bad-shape"
   if (batch.messages.length > MAX_MESSAGES_PER_BATCH) return "too-large"
   for (const message of batch.messages) {
-    if (!isRecord(message) || typeof message.type !== "string" || !HOOK_MESSAGE_TYPES.has(message.type)) return "bad-shape"
+    if (!hasTypeIn(message, HOOK_MESSAGE_TYPES)) return "bad-shape"
   }
   return batch as unknown as HookBatch
 }
 
 /** A message from the panel side meant for the page hook. */
 export function checkPanelToHook(message: unknown): Checked<PanelToHookMessage> {
-  if (!isRecord(message) || typeof message.type !== "string" || !PANEL_MESSAGE_TYPES.has(message.type)) {
-    return { ok: false, reason: "bad-shape" }
-  }
-  switch (message.type) {
+  if (!isRecord(message) || !hasTypeIn(message, PANEL_MESSAGE_TYPES)) return { ok: false, reason: "bad-shape" }
+  const type = message.type as PanelToHookMessage["type"]
+  switch (type) {
+    case "panel/subscribe":
+    case "panel/unsubscribe":
+    case "discovery/scan":
+      break
     case "panel/ping":
       if (typeof message.nonce !== "string") return { ok: false, reason: "bad-shape" }
       break
@@ -152,11 +218,17 @@ export function checkPanelToHook(message: unknown): Checked<PanelToHookMessage> 
         return { ok: false, reason: "bad-shape" }
       }
       break
+    case "simulate/add":
+    case "simulate/update":
+    case "simulate/pause":
+    case "simulate/remove":
+    case "simulate/remove-all":
+    case "simulate/set-keep-on-close":
+      // The engine validates specs in full; here only the routing fields.
+      if (typeof message.requestId !== "string" || typeof message.repoId !== "string") return { ok: false, reason: "bad-shape" }
+      break
     default:
-      // simulate/*: the engine validates specs in full; here only the routing fields.
-      if (message.type.startsWith("simulate/") && (typeof message.requestId !== "string" || typeof message.repoId !== "string")) {
-        return { ok: false, reason: "bad-shape" }
-      }
+      assertNever(type)
   }
   const plain = plainDataCheck(message)
   if (plain) return { ok: false, reason: plain }

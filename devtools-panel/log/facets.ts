@@ -10,7 +10,7 @@
  * would cost more than everything else the panel does per event, so the peer
  * filter decodes them only while it is set (subjectPeers in filter.ts).
  */
-import type { CommandSummary, HookEvent, ModelSnapshot, WireValue } from "../../protocol/messages"
+import { skipUnknown, type CommandSummary, type HookEvent, type ModelSnapshot, type WireValue } from "../../protocol/messages"
 import { isWireObject } from "../values/summary"
 import { channelDocIds, numberOf, text } from "./channel-message"
 import { peerOfKey } from "./ephemeral-decode"
@@ -127,7 +127,11 @@ export function facetsOf(event: HookEvent, model: ModelSnapshot, label: string):
     case "store-created":
       collect.doc(event.docId)
       return collect.facets(label, String(event.namespace), "local", 0)
-    default:
-      return collect.facets(label, String(text((event as { kind?: WireValue }).kind) ?? "unknown"), "local", 0)
+    default: {
+      // A newer hook's kind: filed under its own name.
+      const kind = text((event as { kind?: WireValue }).kind) ?? "unknown"
+      skipUnknown(event)
+      return collect.facets(label, kind, "local", 0)
+    }
   }
 }

@@ -4,7 +4,7 @@
  * frame carries and whose they are, a document payload's type and size).
  * Computed for visible rows only and cached per record (records never change).
  */
-import type { CommandSummary, WireValue } from "../../protocol/messages"
+import { skipUnknown, type CommandSummary, type WireValue } from "../../protocol/messages"
 import type { LogRecord } from "../state/event-log"
 import { formatBytes, type PeerNames } from "../values/format"
 import { isWireObject } from "../values/summary"
@@ -96,6 +96,8 @@ export function rowText(record: LogRecord, names: PeerNames): RowText {
     case "store-created":
       return { type: "store-created", where: `${event.docId}/${event.namespace}`, summary: "" }
     default:
+      // A newer hook's kind: shown as unknown, never a crash.
+      skipUnknown(event)
       return { type: "unknown", where: "", summary: "" }
   }
 }

@@ -4,7 +4,7 @@
  * room (a peer's first live key and its last deletion, across namespaces and
  * repos), events the hook dropped, and the user's own marks.
  */
-import type { HookEvent, HookToPanelMessage, StoreEntry, WireValue } from "../../protocol/messages"
+import { skipUnknown, type HookEvent, type HookToPanelMessage, type StoreEntry, type WireValue } from "../../protocol/messages"
 import { shortId } from "../values/format"
 import type { StepIndex } from "./steps"
 
@@ -133,7 +133,17 @@ function hookMarker(message: HookToPanelMessage, labels: Map<string, string>, in
     case "hook/dropped":
       add("loss", `The hook dropped ${message.count} events (${message.reason})`)
       return
+    case "repo/events":
+    case "repo/event-tape":
+    case "repo/tap-disabled":
+    case "hook/pong":
+    case "attach/result":
+    case "simulate/state":
+    case "simulate/error":
+      // Not a point on the timeline to jump to.
+      return
     default:
+      skipUnknown(message)
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import {
   SUMMARY_TAG,
+  skipUnknown,
   type BackgroundToPanelMessage,
   type HookEvent,
   type HookToPanelMessage,
@@ -106,7 +107,17 @@ function hookMessage(message: HookToPanelMessage, relabel: Relabel): HookToPanel
           namespaces: Object.fromEntries(Object.keys(peer.namespaces).map(namespace => [namespace, { value: null, behaviour: { kind: "static" } }])),
         })),
       }
+    case "repo/unregistered":
+    case "repo/tap-disabled":
+    case "hook/dropped":
+    case "hook/pong":
+    case "attach/result":
+    case "simulate/error":
+    case "repo/event-tape":
+      // Ids, counts and reasons: nothing of the page's content (tapes never reach a recording).
+      return message
     default:
+      skipUnknown(message)
       return message
   }
 }
@@ -117,7 +128,11 @@ function panelMessage(message: BackgroundToPanelMessage, relabel: Relabel): Back
       return { ...message, batch: { ...message.batch, messages: message.batch.messages.map(inner => hookMessage(inner, relabel)) } }
     case "background/page-status":
       return message.url === undefined ? message : { ...message, url: redactUrl(message.url) }
+    case "background/relay-stats":
+    case "panel/unreadable":
+      return message
     default:
+      skipUnknown(message)
       return message
   }
 }

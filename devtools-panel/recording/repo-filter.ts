@@ -4,7 +4,7 @@
  * reloads keeps recording "alice" whatever id she gets. Messages about other
  * repos are left out; everything else the page says is kept.
  */
-import type { BackgroundToPanelMessage, HookToPanelMessage } from "../../protocol/messages"
+import { skipUnknown, type BackgroundToPanelMessage, type HookToPanelMessage } from "../../protocol/messages"
 
 export class RepoFilter {
   /** undefined: every repo. */
@@ -49,7 +49,16 @@ export class RepoFilter {
       case "repo/tap-disabled":
       case "simulate/state":
         return this.#repoIds.has(message.repoId)
+      case "hook/hello":
+      case "repo/event-tape":
+      case "hook/dropped":
+      case "hook/pong":
+      case "attach/result":
+      case "simulate/error":
+        // The page's, not one repo's (a simulate/error's repo is in its request, not here).
+        return true
       default:
+        skipUnknown(message)
         return true
     }
   }

@@ -3,7 +3,7 @@
  * `apply(state, message, now)` and comes out as a new state. No DOM, no
  * Svelte, no clock (`now` is passed in), so it can be tested step by step.
  */
-import type { BackgroundToPanelMessage, HookBatch, HookToPanelMessage, RelayStats } from "../../protocol/messages"
+import { skipUnknown, type BackgroundToPanelMessage, type HookBatch, type HookToPanelMessage, type RelayStats } from "../../protocol/messages"
 import { Draft, type Mutable } from "./draft"
 import type { PanelState } from "./panel-state"
 import { applyRepoEvents } from "./repo-events"
@@ -14,10 +14,6 @@ import { applySimulationState, recordSimulationError } from "./simulation"
 const MAX_ATTACH_RESULTS = 32
 
 /** The background and the hook may be newer than this panel: unknown messages are skipped. */
-function skipUnknown(message: never): void {
-  void message
-}
-
 export function apply(state: PanelState, message: BackgroundToPanelMessage, now: number): PanelState {
   if (typeof message !== "object" || message === null) return state
   const draft = new Draft()

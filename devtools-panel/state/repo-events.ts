@@ -3,7 +3,7 @@
  * update the ephemeral maps, synchronizer messages replace the parts of the
  * model they changed, and every event goes to the event log.
  */
-import type { HookEvent, ModelSnapshot } from "../../protocol/messages"
+import { skipUnknown, type HookEvent, type ModelSnapshot } from "../../protocol/messages"
 import { ephemeralDocIds } from "./attribution"
 import type { Draft, Mutable } from "./draft"
 import { ensureNamespace, writeEntries } from "./ephemeral-maps"
@@ -16,10 +16,6 @@ import { draftRoom, refreshRoomsFromModel, settleRoom } from "./rooms"
 type StoreEvent = Extract<HookEvent, { kind: "store" }>
 
 /** The page may run a newer hook than this panel: unknown kinds are skipped, not fatal. */
-function skipUnknown(event: never): void {
-  void event
-}
-
 export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId: string, events: readonly HookEvent[]): void {
   const current = state.repos.get(repoId)
   // Checked at runtime (page data), typed explicitly: Array.isArray would widen the elements to any.

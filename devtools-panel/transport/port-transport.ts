@@ -10,7 +10,8 @@
  */
 import { PANEL_PORT, PROTOCOL_VERSION, type BackgroundToPanelMessage, type PanelToBackgroundMessage, type PanelToHookMessage } from "../../protocol/messages"
 import { reconnectingPort, type PortLike } from "../../extension/ports/reconnecting-port"
-import { fromWire, isBackgroundMessage, type PanelTransport, type TransportStatus } from "./transport"
+import { isBackgroundToPanel } from "../../protocol/validate"
+import { fromWire, type PanelTransport, type TransportStatus } from "./transport"
 
 /** Page-bound messages held while the background is away; an attach request is worth keeping, a flood is not. */
 const MAX_QUEUED = 100
@@ -61,7 +62,8 @@ export function portTransport(options: PortTransportOptions): PortTransport {
       setStatus("connected")
     },
     onMessage: raw => {
-      if (!isBackgroundMessage(raw)) return
+      // The background is our own code, but a message still has to look like one before the reducer sees it.
+      if (!isBackgroundToPanel(raw)) return
       for (const message of fromWire(raw)) {
         if (message.type === "background/page-status") watchPage(message)
         for (const listener of messageListeners) listener(message)

@@ -19,13 +19,6 @@ export interface PanelTransport {
   onStatus(listener: (status: TransportStatus) => void): () => void
 }
 
-const BACKGROUND_TYPES = new Set(["background/page-batch", "background/relay-stats", "background/page-status"])
-
-/** The background is our own code, but a message still has to look like one before the reducer sees it. */
-export function isBackgroundMessage(value: unknown): value is BackgroundToPanelWire {
-  return typeof value === "object" && value !== null && BACKGROUND_TYPES.has((value as { type?: unknown }).type as string)
-}
-
 /**
  * What the reducer gets for a message off the port. Page batches arrive as
  * the hook's JSON text and are parsed here, off the page's thread; event

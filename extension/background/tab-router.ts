@@ -2,13 +2,14 @@ import {
   CONTENT_PORT,
   PANEL_PORT,
   PROTOCOL_VERSION,
+  assertNever,
   type BackgroundToContentMessage,
   type BackgroundToPanelWire,
   type ContentToBackgroundMessage,
   type PanelToBackgroundMessage,
   type RelayStats,
 } from "../../protocol/messages"
-import { checkPanelToHook } from "../../protocol/validate"
+import { checkPanelToHook, isContentToBackground, isPanelToBackground } from "../../protocol/validate"
 
 /** A connected port as the router sees it; background.ts adapts runtime.Port to this. */
 export interface RouterPort {
@@ -45,10 +46,13 @@ export class TabRouter {
     return false
   }
 
+  /** A message off a port we accepted; one that is not of its sender's union is ignored. */
   receive(port: RouterPort, raw: unknown): void {
-    if (typeof raw !== "object" || raw === null) return
-    if (port.name === CONTENT_PORT) this.#fromContent(port, raw as ContentToBackgroundMessage)
-    else this.#fromPanel(port, raw as PanelToBackgroundMessage)
+    if (port.name === CONTENT_PORT) {
+      if (isContentToBackground(raw)) this.#fromContent(port, raw)
+    } else if (isPanelToBackground(raw)) {
+      this.#fromPanel(port, raw)
+    }
   }
 
   drop(port: RouterPort): void {
@@ -97,6 +101,8 @@ export class TabRouter {
         tab.stats = message.stats
         this.#toPanels(tab, { type: "background/relay-stats", stats: message.stats })
         return
+      default:
+        assertNever(message)
     }
   }
 
@@ -120,6 +126,8 @@ export class TabRouter {
         this.#toContent(tab, { type: "background/to-page", message: checked.value })
         return
       }
+      default:
+        assertNever(message)
     }
   }
 

@@ -2,13 +2,14 @@ import {
   CONTENT_PORT,
   PROTOCOL_VERSION,
   RELAY_SOURCE,
+  assertNever,
   type BackgroundToContentMessage,
   type ContentToBackgroundMessage,
   type PanelToHookMessage,
   type RelayHello,
   type RelayWindowEnvelope,
 } from "../../protocol/messages"
-import { checkPageEnvelope, checkPanelToHook } from "../../protocol/validate"
+import { checkPageEnvelope, checkPanelToHook, isBackgroundToContent } from "../../protocol/validate"
 import { DropCounter } from "./drop-counter"
 import { reconnectingPort, type PortLike } from "../ports/reconnecting-port"
 
@@ -42,7 +43,9 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
     connect,
     name: CONTENT_PORT,
     onConnect: send => send({ type: "content/hello", protocol: PROTOCOL_VERSION, url: url() }),
-    onMessage: raw => handleBackground(raw as BackgroundToContentMessage),
+    onMessage: raw => {
+      if (isBackgroundToContent(raw)) handleBackground(raw)
+    },
     onDisconnect: () => {
       // Keep what we were told: the panel most likely still listens, and the
       // background will say otherwise once it is back.
@@ -79,7 +82,7 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
   }
 
   function handleBackground(message: BackgroundToContentMessage): void {
-    switch (message?.type) {
+    switch (message.type) {
       case "background/panel-listening":
         setListening(message.listening === true)
         return
@@ -88,6 +91,8 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
         if (checked.ok) post(checked.value)
         return
       }
+      default:
+        assertNever(message)
     }
   }
 

@@ -87,6 +87,17 @@ describe("relay", () => {
     expect(s.relay.drops.snapshot().dropped).toBe(0)
   })
 
+  it("ignores background messages of an unknown type without throwing", async () => {
+    const s = setup()
+    relay = s.relay
+    for (const message of [{ type: "background/unknown" }, { type: "content/hello" }, null, 7]) {
+      expect(() => s.current().deliver(message)).not.toThrow()
+    }
+    s.current().deliver({ type: "background/to-page", message: { type: "panel/ping", nonce: "after" } })
+    await until(() => s.win.posted.length === 2)
+    expect(s.win.posted[1]).toMatchObject({ message: { type: "panel/ping", nonce: "after" } })
+  })
+
   it("ignores its own messages to the page and forwards panel commands", async () => {
     const s = setup()
     relay = s.relay

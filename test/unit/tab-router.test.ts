@@ -66,6 +66,30 @@ describe("TabRouter", () => {
     expect(toPage).toEqual([{ type: "background/to-page", message: { type: "panel/ping", nonce: "1" } }])
   })
 
+  it("ignores messages of another sender's union, unknown types and junk, without throwing", () => {
+    const router = new TabRouter()
+    const c = content(6)
+    const p = panel()
+    router.accept(c)
+    router.accept(p)
+    router.receive(c, { type: "content/hello", protocol: PROTOCOL_VERSION, url: "x" })
+    router.receive(p, { type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: 6 })
+    const inboxes = () => [c.inbox.length, p.inbox.length]
+    const before = inboxes()
+    // A panel's message on the content port and the other way round, then what is nobody's.
+    for (const [from, message] of [
+      [c, { type: "panel/to-page", message: { type: "panel/ping", nonce: "1" } }],
+      [p, { type: "content/page-batch", batchJson }],
+      [c, { type: "content/unknown" }],
+      [p, { type: "panel/unknown" }],
+      [c, null],
+      [p, "panel/hello"],
+    ] as const) {
+      expect(() => router.receive(from, message)).not.toThrow()
+    }
+    expect(inboxes()).toEqual(before)
+  })
+
   it("tells the page when the last panel leaves, and the panels when the page leaves", () => {
     const router = new TabRouter()
     const c = content(7)

@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest"
 import { PAGE_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE } from "../../protocol/messages"
-import { checkPageEnvelope, checkPanelToHook, checkRelayEnvelope, MAX_MESSAGES_PER_BATCH, MAX_STRING_CHARS, parseHookBatch, plainDataCheck } from "../../protocol/validate"
+import {
+  checkPageEnvelope,
+  checkPanelToHook,
+  checkRelayEnvelope,
+  isBackgroundToContent,
+  isBackgroundToPanel,
+  isContentToBackground,
+  isPanelToBackground,
+  MAX_MESSAGES_PER_BATCH,
+  MAX_STRING_CHARS,
+  parseHookBatch,
+  plainDataCheck,
+  typesOf,
+} from "../../protocol/validate"
 
 const batchOf = (messages: unknown[] = [{ type: "hook/pong", nonce: "n" }]) => ({ seq: 1, messages })
 const good = (messages?: unknown[]) => ({
@@ -106,5 +119,47 @@ describe("plainDataCheck across realms", () => {
       x = 1
     }
     expect(plainDataCheck(new Point())).toBe("not-plain-data")
+  })
+})
+
+describe("message type sets, derived from the unions", () => {
+  it("do not compile when a union's type is missing or one is not in the union", () => {
+    type Union = { type: "a" } | { type: "b" }
+    // @ts-expect-error "b" is missing
+    typesOf<Union>({ a: true })
+    // @ts-expect-error "c" is not a type of the union
+    typesOf<Union>({ a: true, b: true, c: true })
+    expect([...typesOf<Union>({ a: true, b: true })]).toEqual(["a", "b"])
+  })
+
+  it("accept each union's own types between the extension's contexts, and nothing else", () => {
+    const cases: Array<[(value: unknown) => boolean, string[]]> = [
+      [isContentToBackground, ["content/hello", "content/page-batch", "content/stats"]],
+      [isBackgroundToContent, ["background/panel-listening", "background/to-page"]],
+      [isPanelToBackground, ["panel/hello", "panel/to-page"]],
+      [isBackgroundToPanel, ["background/page-batch", "background/relay-stats", "background/page-status"]],
+    ]
+    const everyType = cases.flatMap(([, types]) => types)
+    for (const [check, types] of cases) {
+      for (const type of everyType) expect(check({ type }), `${check.name} ${type}`).toBe(types.includes(type))
+      for (const junk of [undefined, null, "content/hello", { type: 1 }, { type: "panel/unreadable" }, [], { kind: types[0] }]) expect(check(junk)).toBe(false)
+    }
+  })
+
+  it("parseHookBatch knows every hook message type, and checkPanelToHook every panel command", () => {
+    const hookTypes = ["hook/hello", "repo/registered", "repo/unregistered", "repo/events", "repo/event-tape", "repo/tap-disabled", "hook/dropped", "hook/pong", "attach/result", "simulate/state", "simulate/error"]
+    for (const type of hookTypes) expect(parseHookBatch(JSON.stringify(batchOf([{ type }])))).not.toBe("bad-shape")
+    expect(parseHookBatch(JSON.stringify(batchOf([{ type: "hook/unknown" }])))).toBe("bad-shape")
+    const routing = { requestId: "q", repoId: "r" }
+    const commands = [
+      { type: "panel/subscribe" },
+      { type: "panel/unsubscribe" },
+      { type: "panel/ping", nonce: "n" },
+      { type: "attach/path", requestId: "q", path: "repo" },
+      { type: "discovery/scan" },
+      ...["simulate/add", "simulate/update", "simulate/pause", "simulate/remove", "simulate/remove-all", "simulate/set-keep-on-close"].map(type => ({ type, ...routing })),
+    ]
+    for (const command of commands) expect(checkPanelToHook(command), command.type).toEqual({ ok: true, value: command })
+    expect(checkPanelToHook({ type: "simulate/add", requestId: "q" })).toEqual({ ok: false, reason: "bad-shape" })
   })
 })
