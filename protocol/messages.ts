@@ -17,7 +17,9 @@
  * - 2: events stream as repo/event-tape; the page envelope says how much
  *   its batch carries (`count`), and the relay forwards the text unparsed.
  * - 3: tapes write a value seen before as Same (no more Ref), and store
- *   entries as the store's own bytes, decoded by the panel.
+ *   entries as the store's own bytes, decoded by the panel. Added within 3
+ *   (an older peer of 3 never meets it: it only answers another version):
+ *   the version announcement (HookVersionEnvelope), fixed for all versions.
  */
 export const PROTOCOL_VERSION = 3
 
@@ -362,6 +364,26 @@ export interface PageWindowEnvelope {
   count: number
 }
 
+/**
+ * What the hook posts, instead of any batch, when a relay of another
+ * protocol version speaks to it. PAGE_SOURCE, RELAY_SOURCE, the `source`
+ * and `protocol` of every envelope, and this envelope's shape never change
+ * from one protocol version to the next: so a relay of any version can read
+ * it, and tell its panel which version the page's hook speaks
+ * (RelayStats.pageProtocol), where nothing else would get through.
+ */
+export interface HookVersionEnvelope {
+  source: typeof PAGE_SOURCE
+  protocol: number
+  /** The hook's own version (HOOK_VERSION). */
+  hookVersion: string
+  /** Marks the envelope as an announcement: it carries no batch. */
+  announce: "version"
+}
+
+/** Everything the hook posts on the window. */
+export type PageEnvelope = PageWindowEnvelope | HookVersionEnvelope
+
 export interface RelayWindowEnvelope {
   source: typeof RELAY_SOURCE
   protocol: number
@@ -386,12 +408,24 @@ export type DropReason =
   /** (Panel) a batch numbered at or before the last one, without a new hook's hello: a repeat, or not the hook's. */
   | "out-of-order"
 
+/** The protocol the page's hook speaks, as the relay heard it. */
+export interface PageProtocol {
+  protocol: number
+  /** When the hook announced itself (HookVersionEnvelope). */
+  hookVersion?: string
+}
+
 export interface RelayStats {
   /** Total refused window messages since the page loaded. */
   dropped: number
   byReason: Partial<Record<DropReason, number>>
   /** Page batches discarded because the background was unreachable too long. */
   lost: number
+  /**
+   * Set once the page's hook was heard speaking another protocol than this
+   * relay (and its panel): nothing it sends gets through, and the panel says why.
+   */
+  pageProtocol?: PageProtocol
 }
 
 /** Content script -> background. */

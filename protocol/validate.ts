@@ -14,6 +14,7 @@ import {
   type DropReason,
   type HookBatch,
   type HookToPanelMessage,
+  type PageProtocol,
   type PanelToBackgroundMessage,
   type PanelToHookMessage,
   type RelayHello,
@@ -24,6 +25,8 @@ export const MAX_NODES = 500_000
 export const MAX_STRING_CHARS = 16_000_000
 export const MAX_DEPTH = 64
 export const MAX_MESSAGES_PER_BATCH = 20_000
+/** A version string longer than this is not one. */
+const MAX_VERSION_CHARS = 64
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: DropReason }
 
@@ -182,6 +185,22 @@ export function checkPageEnvelope(data: unknown): Checked<CheckedPageBatch> {
   if (batchJson.length > MAX_STRING_CHARS) return { ok: false, reason: "too-large" }
   if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0) return { ok: false, reason: "bad-shape" }
   return { ok: true, value: { batchJson, count } }
+}
+
+/**
+ * What a page envelope of any protocol version says about the hook that
+ * posted it: its protocol, and its version when it announced itself. Reads
+ * only the fields no version changes (see HookVersionEnvelope).
+ */
+export function pageProtocolOf(data: unknown): PageProtocol | undefined {
+  if (!isRecord(data) || data.source !== PAGE_SOURCE || !Number.isSafeInteger(data.protocol)) return undefined
+  const hookVersion = typeof data.hookVersion === "string" && data.hookVersion.length <= MAX_VERSION_CHARS ? { hookVersion: data.hookVersion } : {}
+  return { protocol: data.protocol as number, ...hookVersion }
+}
+
+/** A hook's version announcement (of any protocol version): it carries no batch. */
+export function isVersionAnnouncement(data: unknown): boolean {
+  return isRecord(data) && data.source === PAGE_SOURCE && data.announce === "version"
 }
 
 /** Parses and shape-checks a batch's JSON text (the panel, for text from the background). */

@@ -140,5 +140,10 @@ function relayStatsOf(stats: RelayStats | undefined): RelayStats {
   const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0)
   const byReason: RelayStats["byReason"] = {}
   for (const [reason, value] of Object.entries(stats?.byReason ?? {})) byReason[reason as keyof RelayStats["byReason"]] = count(value)
-  return { dropped: count(stats?.dropped), byReason, lost: count(stats?.lost) }
+  const spoken = stats?.pageProtocol
+  const pageProtocol =
+    typeof spoken === "object" && spoken !== null && Number.isSafeInteger(spoken.protocol)
+      ? { pageProtocol: { protocol: spoken.protocol, ...(typeof spoken.hookVersion === "string" ? { hookVersion: spoken.hookVersion } : {}) } }
+      : {}
+  return { dropped: count(stats?.dropped), byReason, lost: count(stats?.lost), ...pageProtocol }
 }

@@ -165,3 +165,25 @@ export function dropReasons(state: PanelState): Array<[DropReason, number]> {
 export function lostTotal(state: PanelState): number {
   return state.lostBatches + state.hookDropped
 }
+
+/** The page's hook and this panel speak different protocols: nothing of the page's gets through. */
+export interface ProtocolMismatch {
+  /** The protocol the page's hook speaks. */
+  page: number
+  /** The hook's version, when it said. */
+  hookVersion?: string
+  /** This panel's (PROTOCOL_VERSION). */
+  panel: number
+}
+
+/**
+ * Which protocol the page's hook speaks, when it is not ours: from the
+ * relay, which hears the hook's other-version envelopes and announcement
+ * (the only way the news gets through), or from a hello that somehow did.
+ */
+export function protocolMismatch(state: PanelState, panel: number): ProtocolMismatch | undefined {
+  const spoken = state.relay.pageProtocol
+  if (spoken && spoken.protocol !== panel) return { page: spoken.protocol, ...(spoken.hookVersion === undefined ? {} : { hookVersion: spoken.hookVersion }), panel }
+  if (state.hook && state.hook.protocol !== panel) return { page: state.hook.protocol, hookVersion: state.hook.version, panel }
+  return undefined
+}

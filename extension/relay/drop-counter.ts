@@ -1,10 +1,11 @@
-import type { DropReason, RelayStats } from "../../protocol/messages"
+import type { DropReason, PageProtocol, RelayStats } from "../../protocol/messages"
 
-/** Counts what the relay refused or could not deliver, by reason. */
+/** Counts what the relay refused or could not deliver, by reason, and which protocol the page's hook speaks if not ours. */
 export class DropCounter {
   #dropped = 0
   #lost = 0
   #byReason: Partial<Record<DropReason, number>> = {}
+  #pageProtocol: PageProtocol | undefined
   #changed = false
 
   count(reason: DropReason): void {
@@ -20,6 +21,15 @@ export class DropCounter {
     this.#changed = true
   }
 
+  /** The page's hook speaks another protocol (the latest word, the announced version kept). */
+  hearPageProtocol(spoken: PageProtocol): void {
+    const hookVersion = spoken.hookVersion ?? (spoken.protocol === this.#pageProtocol?.protocol ? this.#pageProtocol.hookVersion : undefined)
+    const next: PageProtocol = { protocol: spoken.protocol, ...(hookVersion === undefined ? {} : { hookVersion }) }
+    if (next.protocol === this.#pageProtocol?.protocol && next.hookVersion === this.#pageProtocol.hookVersion) return
+    this.#pageProtocol = next
+    this.#changed = true
+  }
+
   /** True once after any change. */
   takeChanged(): boolean {
     const changed = this.#changed
@@ -28,6 +38,11 @@ export class DropCounter {
   }
 
   snapshot(): RelayStats {
-    return { dropped: this.#dropped, lost: this.#lost, byReason: { ...this.#byReason } }
+    return {
+      dropped: this.#dropped,
+      lost: this.#lost,
+      byReason: { ...this.#byReason },
+      ...(this.#pageProtocol ? { pageProtocol: { ...this.#pageProtocol } } : {}),
+    }
   }
 }

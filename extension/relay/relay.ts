@@ -9,7 +9,7 @@ import {
   type RelayHello,
   type RelayWindowEnvelope,
 } from "../../protocol/messages"
-import { checkPageEnvelope, checkPanelToHook, isBackgroundToContent } from "../../protocol/validate"
+import { checkPageEnvelope, checkPanelToHook, isBackgroundToContent, isVersionAnnouncement, pageProtocolOf } from "../../protocol/validate"
 import { DropCounter } from "./drop-counter"
 import { reconnectingPort, type PortLike } from "../ports/reconnecting-port"
 
@@ -42,7 +42,12 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
   const port = reconnectingPort({
     connect,
     name: CONTENT_PORT,
-    onConnect: send => send({ type: "content/hello", protocol: PROTOCOL_VERSION, url: url() }),
+    onConnect: send => {
+      send({ type: "content/hello", protocol: PROTOCOL_VERSION, url: url() })
+      // Our counters replace whatever the background kept from this tab's last page.
+      send({ type: "content/stats", stats: drops.snapshot() } satisfies ContentToBackgroundMessage)
+      drops.takeChanged()
+    },
     onMessage: raw => {
       if (isBackgroundToContent(raw)) handleBackground(raw)
     },
@@ -108,9 +113,17 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
       drops.count("foreign-source")
       return
     }
+    if (isVersionAnnouncement(data)) {
+      // The hook tells a relay of another version which one it speaks; ours is not news.
+      const spoken = pageProtocolOf(data)
+      if (spoken && spoken.protocol !== PROTOCOL_VERSION) drops.hearPageProtocol(spoken)
+      return
+    }
     const checked = checkPageEnvelope(data)
     if (!checked.ok) {
       drops.count(checked.reason)
+      const spoken = checked.reason === "bad-version" ? pageProtocolOf(data) : undefined
+      if (spoken) drops.hearPageProtocol(spoken)
       return
     }
     enqueue(checked.value.batchJson, checked.value.count)
@@ -125,7 +138,8 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
   }
 
   const statsTimer = setInterval(() => {
-    if (!drops.takeChanged() || !port.connected) return
+    // A change stays pending while the background is away.
+    if (!port.connected || !drops.takeChanged()) return
     port.send({ type: "content/stats", stats: drops.snapshot() } satisfies ContentToBackgroundMessage)
   }, STATS_INTERVAL_MS)
 

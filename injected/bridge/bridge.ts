@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   assertNever,
   type HookToPanelMessage,
+  type HookVersionEnvelope,
   type PageWindowEnvelope,
   type PanelToHookMessage,
   type SimulatePanelToHookMessage,
@@ -59,6 +60,9 @@ export interface BridgeCommandHandlers {
   panelGone?(): void
 }
 
+/** Relays of this many other protocol versions are told ours; beyond that a page is playing games. */
+const MAX_ANNOUNCEMENTS = 4
+
 export interface BridgeOptions {
   transport: HookTransport
   hookVersion: string
@@ -72,6 +76,8 @@ export interface BridgeOptions {
 
 export class HookBridge {
   #listening = false
+  /** Protocol versions of relays we told which version we speak. */
+  readonly #announcedTo = new Set<unknown>()
   /** Pinned by relay/hello; envelopes with any other nonce are ignored. */
   #relayNonce: string | undefined
   #seq = 0
@@ -241,7 +247,10 @@ export class HookBridge {
     try {
       if (event.source !== this.#options.transport.self) return
       const checked = checkRelayEnvelope(event.data)
-      if (!checked.ok) return
+      if (!checked.ok) {
+        if (checked.reason === "bad-version") this.#announceVersion(event.data)
+        return
+      }
       const { nonce, message } = checked.value
       if (message.type === "relay/hello") {
         // The relay's first envelope, posted before any page script ran: the
@@ -261,6 +270,20 @@ export class HookBridge {
     } catch {
       // Nothing the panel sends may break the page.
     }
+  }
+
+  /**
+   * A relay of another protocol version speaks to us: nothing either side
+   * sends will get through, so say which version we speak, in the one
+   * envelope every version reads (HookVersionEnvelope). Once per version it
+   * speaks, and for a few versions at most (a page can post anything).
+   */
+  #announceVersion(data: unknown): void {
+    const theirs = (data as { protocol?: unknown }).protocol
+    if (this.#announcedTo.has(theirs) || this.#announcedTo.size >= MAX_ANNOUNCEMENTS) return
+    this.#announcedTo.add(theirs)
+    const announcement: HookVersionEnvelope = { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, hookVersion: this.#options.hookVersion, announce: "version" }
+    this.#options.transport.post(announcement)
   }
 
   #handle(message: PanelToHookMessage): void {

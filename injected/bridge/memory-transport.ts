@@ -4,11 +4,13 @@
  * unit tests and by anything that runs the hook outside a browser.
  */
 import { tapeAsRepoEvents } from "../../codec/event-tape/reader"
-import type { HookBatch, HookToPanelMessage, PageWindowEnvelope } from "../../protocol/messages"
+import type { HookBatch, HookToPanelMessage, HookVersionEnvelope, PageEnvelope, PageWindowEnvelope } from "../../protocol/messages"
 import type { HookTransport, WindowMessage } from "./transport"
 
 export interface MemoryTransport extends HookTransport {
   readonly posted: PageWindowEnvelope[]
+  /** Version announcements (they carry no batch). */
+  readonly announcements: HookVersionEnvelope[]
   /** Delivers `data` to the listeners, from this window unless `source` says otherwise. */
   deliver(data: unknown, source?: unknown): void
   /** Every message of every posted batch, in order, event tapes expanded into repo/events as the panel does. */
@@ -19,12 +21,15 @@ export function memoryTransport(): MemoryTransport {
   const self = { name: "memory window" }
   const listeners = new Set<(event: WindowMessage) => void>()
   const posted: PageWindowEnvelope[] = []
+  const announcements: HookVersionEnvelope[] = []
   return {
     self,
     posted,
+    announcements,
     post: envelope => {
       // Cloned like postMessage would: nothing the hook keeps may leak through.
-      posted.push(structuredClone(envelope))
+      if (isBatch(envelope)) posted.push(structuredClone(envelope))
+      else announcements.push(structuredClone(envelope))
     },
     listen: listener => {
       listeners.add(listener)
@@ -40,4 +45,8 @@ export function memoryTransport(): MemoryTransport {
         ),
       ),
   }
+}
+
+function isBatch(envelope: PageEnvelope): envelope is PageWindowEnvelope {
+  return "batchJson" in envelope
 }

@@ -3,7 +3,7 @@
  * messages, and know which source is "this window". The IIFE passes the real
  * window; tests pass an in-memory stand-in and capture batches without jsdom.
  */
-import type { PageWindowEnvelope } from "../../protocol/messages"
+import type { PageEnvelope } from "../../protocol/messages"
 
 /** The parts of a MessageEvent the bridge reads. */
 export interface WindowMessage {
@@ -14,7 +14,7 @@ export interface WindowMessage {
 export interface HookTransport {
   /** Relay messages are accepted only when `event.source` is this object. */
   readonly self: unknown
-  post(envelope: PageWindowEnvelope): void
+  post(envelope: PageEnvelope): void
   listen(listener: (event: WindowMessage) => void): () => void
 }
 

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
+import { PROTOCOL_VERSION } from "../../protocol/messages"
 import { T0, batch, entry, hello, pageStatus, registered, relayStats, repoInfo, store } from "./fixtures/messages"
 
 let panel: MountedPanel | undefined
@@ -41,6 +42,28 @@ describe("status bar", () => {
     panel.settle()
     expect(panel.one("page-status").dataset.connected).toBe("false")
     expect(panel.one("page-status").textContent).toContain("Reconnecting")
+  })
+})
+
+describe("a page whose hook speaks another protocol", () => {
+  it("says which versions, and to reload the page when the hook is the older", () => {
+    panel = mountPanel()
+    panel.push(pageStatus(true))
+    expect(panel.all("protocol-mismatch")).toHaveLength(0)
+    panel.push(relayStats({ dropped: 1, byReason: { "bad-version": 1 }, pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" } }))
+    const banner = panel.one("protocol-mismatch")
+    expect(banner.getAttribute("role")).toBe("alert")
+    expect(banner.textContent).toContain(`The page's Ephemera hook speaks protocol ${PROTOCOL_VERSION - 1} (hook 0.0.9), this panel ${PROTOCOL_VERSION}`)
+    expect(banner.textContent).toContain("reload the page after updating the extension")
+  })
+
+  it("says to update the extension when the hook is the newer, and goes once a new page's relay reports none", () => {
+    panel = mountPanel()
+    panel.push(pageStatus(true), relayStats({ pageProtocol: { protocol: PROTOCOL_VERSION + 1 } }))
+    expect(panel.one("protocol-mismatch").textContent).toContain(`speaks protocol ${PROTOCOL_VERSION + 1}, this panel ${PROTOCOL_VERSION}`)
+    expect(panel.one("protocol-mismatch").textContent).toContain("update this extension")
+    panel.push(relayStats({}))
+    expect(panel.all("protocol-mismatch")).toHaveLength(0)
   })
 })
 

@@ -113,6 +113,24 @@ describe("listening to the window", () => {
     expect(seen).toEqual(["panel/subscribe"])
   })
 
+  it("tells a relay of another protocol version which one it speaks: once per version, and never pins its nonce", () => {
+    const h = harness(undefined, { hello: false })
+    const foreign = (protocol: number, message: unknown) => h.transport.deliver({ source: RELAY_SOURCE, protocol, nonce: "foreign", message })
+    foreign(PROTOCOL_VERSION + 1, { type: "relay/hello" })
+    foreign(PROTOCOL_VERSION + 1, { type: "panel/subscribe" })
+    foreign(PROTOCOL_VERSION - 1, { type: "panel/subscribe" })
+    const announcement = { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, hookVersion: "test", announce: "version" }
+    expect(h.transport.announcements).toEqual([announcement, announcement])
+    expect(h.bridge.listening).toBe(false)
+    // Our own relay's hello is still the first one pinned.
+    h.relay({ type: "relay/hello" })
+    h.relay({ type: "panel/subscribe" })
+    expect(h.bridge.listening).toBe(true)
+    // A page posting relay envelopes of ever new versions gets a few answers, not one each.
+    for (let version = 100; version < 200; version++) foreign(version, { type: "panel/ping", nonce: "n" })
+    expect(h.transport.announcements.length).toBeLessThanOrEqual(4)
+  })
+
   it("answers panel/ping with hook/pong, even with no panel subscribed", () => {
     const h = harness()
     h.relay({ type: "panel/ping", nonce: "p1" })

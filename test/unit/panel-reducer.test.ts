@@ -3,7 +3,7 @@ import { PROTOCOL_VERSION, type BackgroundToPanelMessage } from "../../protocol/
 import { apply, applyAll } from "../../devtools-panel/state/apply"
 import { logEvents } from "../../devtools-panel/state/event-log"
 import { RATE_WINDOW_MS, updateRate } from "../../devtools-panel/state/members"
-import { droppedTotal, dropReasons, initialState, lostTotal, type PanelState } from "../../devtools-panel/state/panel-state"
+import { droppedTotal, dropReasons, initialState, lostTotal, protocolMismatch, type PanelState } from "../../devtools-panel/state/panel-state"
 import { memberRows, roomSummaries } from "../../devtools-panel/state/queries"
 import { snapshotOf } from "../../devtools-panel/state/snapshot"
 import {
@@ -458,5 +458,32 @@ describe("what was refused on the way", () => {
     // A later relay snapshot replaces the relay's counts, never the panel's own.
     state = apply(state, { type: "background/relay-stats", stats: { dropped: 6, byReason: { "bad-version": 6 }, lost: 0 } }, 3)
     expect(droppedTotal(state)).toBe(10)
+  })
+})
+
+describe("a page whose hook speaks another protocol", () => {
+  it("knows which versions from the relay's report, and forgets it when a new relay reports none", () => {
+    let state = run(pageStatus(true))
+    expect(protocolMismatch(state, PROTOCOL_VERSION)).toBeUndefined()
+    state = apply(state, relayStats({ dropped: 1, byReason: { "bad-version": 1 }, pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" } }), T0)
+    expect(protocolMismatch(state, PROTOCOL_VERSION)).toEqual({ page: PROTOCOL_VERSION - 1, hookVersion: "0.0.9", panel: PROTOCOL_VERSION })
+    // The page reloaded with a hook of our version: its relay reports fresh counters.
+    state = apply(state, relayStats({}), T0 + 1)
+    expect(protocolMismatch(state, PROTOCOL_VERSION)).toBeUndefined()
+  })
+
+  it("keeps only a readable report: a protocol number, and a version string", () => {
+    const junk = [{ protocol: "2" }, { protocol: 2.5 }, null, "2"] as unknown[]
+    for (const pageProtocol of junk) {
+      const state = apply(initialState(), relayStats({ pageProtocol } as never), T0)
+      expect(protocolMismatch(state, PROTOCOL_VERSION)).toBeUndefined()
+    }
+    const state = apply(initialState(), relayStats({ pageProtocol: { protocol: 9, hookVersion: 42 } } as never), T0)
+    expect(protocolMismatch(state, PROTOCOL_VERSION)).toEqual({ page: 9, panel: PROTOCOL_VERSION })
+  })
+
+  it("also from a hello of another version, should one get through", () => {
+    const state = run(pageStatus(true), batch(1, { type: "hook/hello", protocol: PROTOCOL_VERSION + 1, hookVersion: "9.0.0", url: PAGE_URL, instance: "i" }))
+    expect(protocolMismatch(state, PROTOCOL_VERSION)).toMatchObject({ page: PROTOCOL_VERSION + 1, panel: PROTOCOL_VERSION })
   })
 })

@@ -151,3 +151,52 @@ describe("relay", () => {
     ])
   })
 })
+
+describe("relay: a hook of another protocol version", () => {
+  const statsSent = (s: ReturnType<typeof setup>) => s.current().toRemote.filter((m: any) => m.type === "content/stats").map((m: any) => m.stats)
+
+  it("tells the background which version the hook announced, without counting the announcement as a drop", async () => {
+    const s = setup()
+    relay = s.relay
+    s.win.postMessage({ source: PAGE_SOURCE, protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9", announce: "version" })
+    await until(() => statsSent(s).some((stats: any) => stats.pageProtocol), 2_000, "stats naming the page's protocol")
+    expect(statsSent(s).at(-1)).toEqual({ dropped: 0, lost: 0, byReason: {}, pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" } })
+  })
+
+  it("counts another version's batches as bad-version, and says which version they speak", async () => {
+    const s = setup()
+    relay = s.relay
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    s.win.postMessage({ ...batch(1), protocol: PROTOCOL_VERSION + 1 })
+    await until(() => statsSent(s).some((stats: any) => stats.pageProtocol), 2_000, "stats naming the page's protocol")
+    expect(statsSent(s).at(-1)).toEqual({ dropped: 1, lost: 0, byReason: { "bad-version": 1 }, pageProtocol: { protocol: PROTOCOL_VERSION + 1 } })
+    expect(s.batchesSent()).toEqual([])
+  })
+
+  it("ignores an announcement of its own version (meant for another relay), and one from another window", async () => {
+    const s = setup()
+    relay = s.relay
+    s.win.postMessage({ source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, hookVersion: "0.1.0", announce: "version" })
+    s.win.postFromElsewhere({ source: PAGE_SOURCE, protocol: PROTOCOL_VERSION + 5, hookVersion: "9", announce: "version" })
+    s.win.postMessage(batch(1))
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    await until(() => s.batchesSent().length === 1, 1_000, "the batch after them")
+    await until(() => s.relay.drops.snapshot().dropped === 1, 1_000, "the other window's message counted")
+    expect(s.relay.drops.snapshot()).toEqual({ dropped: 1, lost: 0, byReason: { "foreign-source": 1 } })
+  })
+
+  it("reports its counters on every (re)connection, so a new page's relay replaces the last one's", async () => {
+    const s = setup()
+    relay = s.relay
+    expect(s.current().toRemote.slice(0, 2)).toEqual([
+      { type: "content/hello", protocol: PROTOCOL_VERSION, url: "http://127.0.0.1/app" },
+      { type: "content/stats", stats: { dropped: 0, lost: 0, byReason: {} } },
+    ])
+    s.win.postMessage({ source: PAGE_SOURCE, protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9", announce: "version" })
+    await until(() => statsSent(s).length === 2, 2_000, "the change reported")
+    s.current().dropped()
+    await until(() => s.pairs.length === 2, 5_000, "a reconnection")
+    await until(() => statsSent(s).length === 1, 1_000, "stats after the new hello")
+    expect(statsSent(s)[0]).toMatchObject({ pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" } })
+  })
+})
