@@ -6,9 +6,13 @@ import { manifestFor, type Target } from "./scripts/manifest"
 
 /**
  * Builds the extension for one browser: `EPHEMERA_TARGET=firefox vite build`
- * writes dist/firefox, the default writes dist/chrome.
+ * writes dist/firefox, the default writes dist/chrome. With
+ * EPHEMERA_TEST_SEAMS=1 it builds the test build the end-to-end tests load,
+ * into dist/test/<browser>: the same extension plus its test globals
+ * (build-flags.d.ts), which the shipped build leaves out.
  */
 const target = (process.env.EPHEMERA_TARGET ?? "chrome") as Target
+const testSeams = process.env.EPHEMERA_TEST_SEAMS === "1"
 
 // svelte-check loads this file in serve mode, where crx() empties the output
 // folder: leave crx() out when only the type checker is asking.
@@ -31,7 +35,7 @@ export default defineConfig({
   ],
   build: {
     // EPHEMERA_DIST lets parallel work (and its e2e runs) build elsewhere than dist/.
-    outDir: `${process.env.EPHEMERA_DIST ?? "dist"}/${target}`,
+    outDir: `${process.env.EPHEMERA_DIST ?? "dist"}/${testSeams ? "test/" : ""}${target}`,
     emptyOutDir: true,
     target: "es2022",
     chunkSizeWarningLimit: 4096,
@@ -40,5 +44,6 @@ export default defineConfig({
       input: { panel: resolve(import.meta.dirname, "devtools-panel/index.html") },
     },
   },
+  define: { __EPHEMERA_TEST_SEAMS__: JSON.stringify(testSeams) },
   server: { port: 5174, strictPort: true },
 })

@@ -19,10 +19,13 @@ import "./styles.css"
 
 declare global {
   interface Window {
-    /** The panel's model as plain JSON, read by end-to-end tests. */
+    /** The panel's model as plain JSON, read by end-to-end tests (test builds only). */
     readonly __ephemeraPanelState: PanelStateSnapshot
   }
 }
+
+/** Test builds only (see build-flags.d.ts): the shipped panel has no test globals. */
+const TEST_SEAMS = typeof __EPHEMERA_TEST_SEAMS__ === "boolean" && __EPHEMERA_TEST_SEAMS__
 
 const target = document.getElementById("app")!
 const hasQueryTab = new URLSearchParams(location.search).has("tabId")
@@ -40,16 +43,18 @@ if (tabId === undefined) {
 } else {
   const transport = portTransport({ tabId, connect: () => browser.runtime.connect({ name: PANEL_PORT }) })
   const store = new PanelStore(transport)
-  Object.defineProperty(window, "__ephemeraPanelState", {
-    configurable: true,
-    // Pending messages first, so a test reads what has arrived, not what was last painted.
-    get: () => {
-      store.flush()
-      return snapshotOf(store.state)
-    },
-  })
   const recording = new RecordingSession(store, { extensionVersion: browser.runtime.getManifest().version })
-  exposeRecordingForTests(window, recording)
+  if (TEST_SEAMS) {
+    Object.defineProperty(window, "__ephemeraPanelState", {
+      configurable: true,
+      // Pending messages first, so a test reads what has arrived, not what was last painted.
+      get: () => {
+        store.flush()
+        return snapshotOf(store.state)
+      },
+    })
+    exposeRecordingForTests(window, recording)
+  }
   mount(App, { target, props: { store, evalInPage: inspectedEval(devtools), recording } })
   addEventListener("pagehide", () => transport.close())
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run package`: installable zips of both builds in dist/packages
+ * `npm run package`: installable zips of both shipped builds (never the test
+ * builds, dist/test/) in dist/packages
  * (Chrome Web Store upload / Firefox add-on) via web-ext, which zips
  * deterministically and is already our Firefox linter.
  */

@@ -35,6 +35,9 @@ export interface HookHandle {
 
 const noop = () => {}
 
+/** Test builds only (see build-flags.d.ts): the shipped hook ignores fault injection. */
+const TEST_SEAMS = typeof __EPHEMERA_TEST_SEAMS__ === "boolean" && __EPHEMERA_TEST_SEAMS__
+
 export function createHook(env: HookEnvironment): HookHandle {
   const now = env.now ?? Date.now
   const bridge: HookBridge = new HookBridge({
@@ -103,7 +106,7 @@ export function createHook(env: HookEnvironment): HookHandle {
           origin: "register",
           ...(typeof options?.label === "string" ? { label: options.label } : {}),
           ...(typeof options?.libraryVersion === "string" ? { libraryVersion: options.libraryVersion } : {}),
-          ...(options?.__faultInjection ? { faults: options.__faultInjection } : {}),
+          ...(TEST_SEAMS && options?.__faultInjection ? { faults: options.__faultInjection } : {}),
         })
         return registered.ok ? guarded(registered.value.unregister) : noop
       } catch {

@@ -11,7 +11,7 @@ export interface RegisterOptions {
   label?: string
   /** Overrides detection ("5.x" when synchronizer.flush is missing, else "6.x"). */
   libraryVersion?: string
-  /** Test-only: make the named taps throw from inside their own work. */
+  /** Test builds only (ignored by the shipped hook): make the named taps throw from inside their own work. */
   __faultInjection?: FaultInjection
 }
 

@@ -6,7 +6,8 @@ import { waitFor } from "./support/wait"
 /** `npm start` after its build step: headless, it proves each step in one line, and Ctrl-C stops it cleanly. */
 describe("npm start (headless)", () => {
   it.each(["chromium", "firefox"])("prints its confirmation lines in %s and exits cleanly on SIGINT", async browser => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DEMO_PORT: "0" }
+    // The shipped build, as `npm start` loads it: no test seams needed.
+    const env: NodeJS.ProcessEnv = { ...process.env, DEMO_PORT: "0", EPHEMERA_EXTENSION: "shipped" }
     delete env.DISPLAY
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--browser", browser], { cwd: ROOT, env })
     let output = ""
