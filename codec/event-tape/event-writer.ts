@@ -148,7 +148,7 @@ function writeCommands(tape: TapeWriter, source: CommandSource): void {
 
 /** Without building a key list: this runs for every command of every message while a panel listens. */
 function hasFieldBesidesType(command: Record<string, unknown>): boolean {
-  for (const key in command) if (key !== "type" && Object.prototype.hasOwnProperty.call(command, key)) return true
+  for (const key in command) if (key !== "type" && Object.hasOwn(command, key)) return true
   return false
 }
 

@@ -269,9 +269,10 @@ export class TapeWriter {
             return
           }
         }
-        if (Array.isArray(value)) return this.#array(value, depth, options)
-        if (value instanceof Uint8Array) return this.#bytes(value, depth, options)
-        return this.#record(value, depth, options)
+        if (Array.isArray(value)) this.#array(value, depth, options)
+        else if (value instanceof Uint8Array) this.#bytes(value, depth, options)
+        else this.#record(value, depth, options)
+        return
       default:
         // undefined, bigint, symbol, function: the full serializer summarises them.
         throw NOT_PLAIN

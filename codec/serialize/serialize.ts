@@ -150,7 +150,7 @@ function walkSet(value: Set<unknown>, depth: number, walk: Walk): WireValue {
 /** Plain objects as objects; class instances (and objects carrying SUMMARY_TAG) as `instance`. */
 function walkRecord(value: object, depth: number, walk: Walk): WireValue {
   const keys = Object.keys(value)
-  const plain = isPlainObject(value) && !Object.prototype.hasOwnProperty.call(value, SUMMARY_TAG)
+  const plain = isPlainObject(value) && !Object.hasOwn(value, SUMMARY_TAG)
   const { maxObjectKeys, objectHead, maxEntries } = walk.options
   const limit = plain ? (keys.length > maxObjectKeys ? objectHead : keys.length) : maxEntries
   const props: WireRecord = {}

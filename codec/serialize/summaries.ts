@@ -13,7 +13,7 @@ type Tagged<K extends SummaryKind, Fields> = { [SUMMARY_TAG]: K } & Fields
 export type WireRecord = { [key: string]: WireValue }
 
 export type ValueSummary =
-  | Tagged<"undefined", {}>
+  | Tagged<"undefined", Record<never, never>>
   | Tagged<"bigint", { value: string }>
   /** `hex` holds the first bytes (all of them when `truncated` is false). */
   | Tagged<"bytes", { type: string; length: number; hex: string; truncated: boolean }>
@@ -53,7 +53,8 @@ export function symbolSummary(value: symbol): ValueSummary {
   return { [SUMMARY_TAG]: "symbol", description: value.description ?? "" }
 }
 
-export function functionSummary(value: Function): ValueSummary {
+/** `value` is a function: typeof said so. */
+export function functionSummary(value: { readonly name?: unknown }): ValueSummary {
   let name = ""
   try {
     name = typeof value.name === "string" ? value.name : ""

@@ -90,7 +90,9 @@ noteForm.addEventListener("submit", event => {
   noteInput.value = ""
   stopTyping()
 })
-if (options.autopilot) extras.forEach((peer, index) => startAutopilot(peer, index + 1))
+if (options.autopilot) {
+  for (const [index, peer] of extras.entries()) startAutopilot(peer, index + 1)
+}
 
 // --- test API ----------------------------------------------------------------
 installDemoApi({

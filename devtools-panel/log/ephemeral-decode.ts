@@ -46,7 +46,7 @@ export function peerOfKey(key: string, isKnownPeer?: (id: string) => boolean): s
 /** The bytes of a `bytes` summary, or why there are none. */
 export function payloadBytes(data: WireValue): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
   const summary = readSummary(data)
-  if (!summary || summary.kind !== "bytes") return { ok: false, error: "not a byte array" }
+  if (summary?.kind !== "bytes") return { ok: false, error: "not a byte array" }
   const hex = field(summary, "hex")
   if (typeof hex !== "string") return { ok: false, error: "no bytes in the summary" }
   const length = numberField(summary, "length")

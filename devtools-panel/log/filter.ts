@@ -125,7 +125,7 @@ export function narrows(next: LogFilter, previous: LogFilter): boolean {
   }
   const before = needleOf(previous)
   const after = needleOf(next)
-  return before === undefined || (after !== undefined && after.includes(before))
+  return before === undefined || after?.includes(before) === true
 }
 
 /** A filter's search needle, or undefined for none. */

@@ -84,7 +84,8 @@ export class TrafficWriter {
 
   #count(scope: TrafficScope, repoId: string, id: string, t: number, size: number, inbound: boolean): void {
     const key = trafficKey(scope, repoId, id)
-    const stats = (this.#stats ??= new Map(this.#base))
+    this.#stats ??= new Map(this.#base)
+    const stats = this.#stats
     let series = stats.get(key) as Writable | undefined
     const second = Math.floor(t / 1000)
     if (!series) {

@@ -42,7 +42,10 @@ class Presence {
     const wasLive = keys.has(entry.key)
     if (wasLive !== entry.deleted) return undefined
     let counts = this.#holders.get(docId)
-    if (!counts) this.#holders.set(docId, (counts = new Map()))
+    if (!counts) {
+      counts = new Map()
+      this.#holders.set(docId, counts)
+    }
     const before = counts.get(entry.key) ?? 0
     const after = before + (entry.deleted ? -1 : 1)
     counts.set(entry.key, after)
@@ -57,11 +60,20 @@ class Presence {
 
   #keys(repoId: string, docId: string, namespace: string): Set<string> {
     let docs = this.#live.get(repoId)
-    if (!docs) this.#live.set(repoId, (docs = new Map()))
+    if (!docs) {
+      docs = new Map()
+      this.#live.set(repoId, docs)
+    }
     let namespaces = docs.get(docId)
-    if (!namespaces) docs.set(docId, (namespaces = new Map()))
+    if (!namespaces) {
+      namespaces = new Map()
+      docs.set(docId, namespaces)
+    }
     let keys = namespaces.get(namespace)
-    if (!keys) namespaces.set(namespace, (keys = new Set()))
+    if (!keys) {
+      keys = new Set()
+      namespaces.set(namespace, keys)
+    }
     return keys
   }
 }

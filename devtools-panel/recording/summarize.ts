@@ -23,7 +23,10 @@ class PeerIndex {
   add(docId: string, namespace: string, entry: StoreEntry, name?: string): void {
     if (typeof entry?.key !== "string") return
     let peer = this.#peers.get(entry.key)
-    if (!peer) this.#peers.set(entry.key, (peer = { docIds: new Set(), namespaces: new Set() }))
+    if (!peer) {
+      peer = { docIds: new Set(), namespaces: new Set() }
+      this.#peers.set(entry.key, peer)
+    }
     peer.docIds.add(docId)
     peer.namespaces.add(namespace)
     peer.name ??= name ?? nameIn(entry.value)

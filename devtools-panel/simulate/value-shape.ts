@@ -85,7 +85,7 @@ export function shapeWarnings(shape: ValueShape | undefined, value: JsonValue, p
       return
     }
     if (expected.kind === "array" && Array.isArray(actual)) {
-      if (expected.items) actual.forEach((item, index) => visit(expected.items!, item, `${at}[${index}]`, depth + 1))
+      if (expected.items) for (const [index, item] of actual.entries()) visit(expected.items, item, `${at}[${index}]`, depth + 1)
       return
     }
     if (expected.kind !== "object" || !isWireObject(actual)) return

@@ -22,7 +22,7 @@ export function subscribedPeers(model: ModelSnapshot, docId: string): ModelSnaps
 function isPresent(room: RoomState, model: ModelSnapshot, peerId: string): boolean {
   if (hasLiveKey(room, peerId)) return true
   const peer = model.peers.find(candidate => candidate.identity.peerId === peerId)
-  return peer !== undefined && peer.subscriptions.includes(room.docId) && peer.channels.length > 0
+  return peer?.subscriptions.includes(room.docId) === true && peer.channels.length > 0
 }
 
 /** Recomputes presence of every candidate member; records arrivals and departures at time t. */

@@ -30,7 +30,10 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
   // The model each event was observed against, for the log. Copied because a
   // drafted model is written in place by later deltas of the same batch.
   let observedModel: ModelSnapshot | undefined
-  const observe = (event: HookEvent) => logged.push({ event, model: (observedModel ??= { ...repo.model }), label: repo.info.label })
+  const observe = (event: HookEvent) => {
+    observedModel ??= { ...repo.model }
+    logged.push({ event, model: observedModel, label: repo.info.label })
+  }
   // Presence is settled once per batch, at the time of the last event that touched the room.
   const touched = new Map<string, number>()
   let modelChangedAt: number | undefined

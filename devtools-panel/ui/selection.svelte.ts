@@ -75,5 +75,5 @@ export class PanelSelection {
 export function matchesQuery(query: string, ...texts: Array<string | undefined>): boolean {
   const needle = query.trim().toLowerCase()
   if (needle === "") return true
-  return texts.some(text => text !== undefined && text.toLowerCase().includes(needle))
+  return texts.some(text => text?.toLowerCase().includes(needle) === true)
 }

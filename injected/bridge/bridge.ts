@@ -124,7 +124,8 @@ export class HookBridge {
    */
   event<K extends EventKind>(repoId: string, kind: K, fields: NoInfer<EventFields<K>>): void {
     if (!this.#listening) return
-    const tape = (this.#tape ??= new TapeWriter(this.#nextEventId, this.#now(), this.#serializeValue))
+    this.#tape ??= new TapeWriter(this.#nextEventId, this.#now(), this.#serializeValue)
+    const tape = this.#tape
     writeEvent(tape, kind, repoId, this.#now(), fields)
     this.#nextEventId++
     if (tape.events >= this.#limits.tapeEvents || tape.chars >= this.#limits.tapeChars) this.#closeTape()

@@ -31,7 +31,7 @@ describe("recorder", () => {
     expect(essentials(travel.stateAt(0))).toEqual(essentials(atStart))
     const index = travel.index
     expect(index.records).toHaveLength(live.length)
-    live.forEach((state, r) => expect(essentials(travel.stateAt(index.firstStep[r + 1]!)), `after message ${r}`).toEqual(essentials(state)))
+    for (const [r, state] of live.entries()) expect(essentials(travel.stateAt(index.firstStep[r + 1]!)), `after message ${r}`).toEqual(essentials(state))
     expect(essentials(travel.final)).toEqual(essentials(live.at(-1)!))
     // The page reloaded: the old "alice" is gone, the new one took its slot.
     expect(snapshotOf(travel.final).repos.map(repo => [repo.repoId, repo.gone])).toEqual([

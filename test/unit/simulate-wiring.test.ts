@@ -102,7 +102,9 @@ async function createWorld(): Promise<World> {
     repoId: hook.repos()[0]!.repoId,
     unregister,
     engines,
-    hidePage: () => pageHide.forEach(listener => listener()),
+    hidePage: () => {
+      for (const listener of pageHide) listener()
+    },
     relay,
     messages() {
       hook.flush()

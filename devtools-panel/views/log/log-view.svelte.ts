@@ -159,6 +159,9 @@ const models = new WeakMap<LogSource, LogViewModel>()
 
 export function logViewModel(store: LogSource): LogViewModel {
   let model = models.get(store)
-  if (!model) models.set(store, (model = new LogViewModel(store)))
+  if (!model) {
+    model = new LogViewModel(store)
+    models.set(store, model)
+  }
   return model
 }

@@ -7,7 +7,6 @@ import { waitFor } from "./wait"
 
 /** Playwright's and puppeteer's Page (and Frame) both fit; their generics differ, hence the loose type. */
 export interface Evaluator {
-  // biome-ignore lint: test glue over two libraries' evaluate signatures
   evaluate(fn: (arg: any) => unknown, arg?: any): Promise<any>
 }
 
