@@ -133,7 +133,8 @@ function createBenchHook(consume: boolean, onBytes: (n: number) => void) {
   }
   const handle = createHook({ transport, url: () => "bench://hook-overhead", root: {} })
   const relay = (message: unknown) => {
-    for (const listener of listeners) listener({ data: { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "bench", message }, source: self })
+    for (const listener of listeners)
+      listener({ data: { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "bench", message }, source: self })
   }
   relay({ type: "relay/hello" })
   if (consume) relay({ type: "panel/subscribe" })

@@ -55,12 +55,38 @@ const REMOTES = Array.from({ length: 6 }, (_, i) => `20000000000000000${10 + i}`
 /** Builds the event templates the page cycles through (ids and times are filled in there). */
 function templates(): { registration: HookToPanelMessage; cycle: WireValue[]; docChange: WireValue[] } {
   const channels = [{ channelId: 1, type: "established", kind: "network", adapterType: "ws-client", peerId: HUB }]
-  const hubPeer = { identity: { peerId: HUB, name: "hub", type: "service" }, channels: [1], subscriptions: [DOC], docSyncStates: [{ docId: DOC, status: "synced", lastKnownVersion: { [SELF]: 3 }, lastUpdated: Date.now() }] }
-  const snapshot: ModelSnapshot = { identity: { peerId: SELF, name: "me", type: "user" }, peers: [hubPeer], channels, documents: [{ docId: DOC, version: { [SELF]: 3 } }] }
-  const stores: StoreSnapshot[] = [{ docId: DOC, namespace: "cursor", entries: [SELF, ...REMOTES].map(key => ({ key, value: { x: 0, y: 0 }, deleted: false, timestamp: Date.now() })) }]
+  const hubPeer = {
+    identity: { peerId: HUB, name: "hub", type: "service" },
+    channels: [1],
+    subscriptions: [DOC],
+    docSyncStates: [{ docId: DOC, status: "synced", lastKnownVersion: { [SELF]: 3 }, lastUpdated: Date.now() }],
+  }
+  const snapshot: ModelSnapshot = {
+    identity: { peerId: SELF, name: "me", type: "user" },
+    peers: [hubPeer],
+    channels,
+    documents: [{ docId: DOC, version: { [SELF]: 3 } }],
+  }
+  const stores: StoreSnapshot[] = [
+    {
+      docId: DOC,
+      namespace: "cursor",
+      entries: [SELF, ...REMOTES].map(key => ({ key, value: { x: 0, y: 0 }, deleted: false, timestamp: Date.now() })),
+    },
+  ]
   const registration: HookToPanelMessage = {
     type: "repo/registered",
-    repo: { repoId: REPO, label: "bench", peerId: SELF, name: "me", identityType: "user", libraryVersion: "5.x", origin: "register", taps: [], registeredAt: Date.now() },
+    repo: {
+      repoId: REPO,
+      label: "bench",
+      peerId: SELF,
+      name: "me",
+      identityType: "user",
+      libraryVersion: "5.x",
+      origin: "register",
+      taps: [],
+      registeredAt: Date.now(),
+    },
     snapshot,
     stores,
   }
@@ -73,27 +99,87 @@ function templates(): { registration: HookToPanelMessage; cycle: WireValue[]; do
     // Three remote cursor moves relayed by the hub: frame in, the message handling it, the store import, the emitter.
     for (let r = 0; r < 3; r++) {
       const key = REMOTES[(step * 3 + r) % REMOTES.length]!
-      const frame = { type: "channel/ephemeral", docId: DOC, hopsRemaining: 0, stores: [{ peerId: HUB, namespace: "cursor", data: bytes(key, step * 10 + r) }] }
+      const frame = {
+        type: "channel/ephemeral",
+        docId: DOC,
+        hopsRemaining: 0,
+        stores: [{ peerId: HUB, namespace: "cursor", data: bytes(key, step * 10 + r) }],
+      }
       cycle.push(
         { kind: "channel-in", channelId: 1, peerId: HUB, msgType: "channel/ephemeral", size: 160, message: frame },
-        { kind: "sync-message", msgType: "synchronizer/channel-receive-message", message: { type: "synchronizer/channel-receive-message", envelope: { fromChannelId: 1, message: frame } }, commands: [{ type: "cmd/apply-ephemeral", depth: 0, detail: { docId: DOC, stores: frame.stores } }], delta: {} },
-        { kind: "store", docId: DOC, namespace: "cursor", by: "import", entries: [{ key, value: { x: step * 10 + r, y: 2 }, deleted: false, timestamp: Date.now(), size: 40 }] },
+        {
+          kind: "sync-message",
+          msgType: "synchronizer/channel-receive-message",
+          message: { type: "synchronizer/channel-receive-message", envelope: { fromChannelId: 1, message: frame } },
+          commands: [{ type: "cmd/apply-ephemeral", depth: 0, detail: { docId: DOC, stores: frame.stores } }],
+          delta: {},
+        },
+        {
+          kind: "store",
+          docId: DOC,
+          namespace: "cursor",
+          by: "import",
+          entries: [{ key, value: { x: step * 10 + r, y: 2 }, deleted: false, timestamp: Date.now(), size: 40 }],
+        },
         { kind: "emitter", name: "ephemeral-change", data: { docId: DOC, source: "remote", peerId: HUB } },
       )
     }
     // The local user's cursor: message, frame out, store (local), emitter.
-    const out = { type: "channel/ephemeral", docId: DOC, hopsRemaining: 1, stores: [{ peerId: SELF, namespace: "cursor", data: bytes(SELF, step) }] }
+    const out = {
+      type: "channel/ephemeral",
+      docId: DOC,
+      hopsRemaining: 1,
+      stores: [{ peerId: SELF, namespace: "cursor", data: bytes(SELF, step) }],
+    }
     cycle.push(
-      { kind: "sync-message", msgType: "synchronizer/ephemeral-local-change", message: { type: "synchronizer/ephemeral-local-change", docId: DOC, namespace: "cursor" }, commands: [{ type: "cmd/batch", depth: 0 }, { type: "cmd/emit-ephemeral-change", depth: 1, detail: { docId: DOC } }, { type: "cmd/broadcast-ephemeral-namespace", depth: 1, detail: { docId: DOC, namespace: "cursor", hopsRemaining: 1, toChannelIds: [1] } }], delta: {} },
+      {
+        kind: "sync-message",
+        msgType: "synchronizer/ephemeral-local-change",
+        message: { type: "synchronizer/ephemeral-local-change", docId: DOC, namespace: "cursor" },
+        commands: [
+          { type: "cmd/batch", depth: 0 },
+          { type: "cmd/emit-ephemeral-change", depth: 1, detail: { docId: DOC } },
+          {
+            type: "cmd/broadcast-ephemeral-namespace",
+            depth: 1,
+            detail: { docId: DOC, namespace: "cursor", hopsRemaining: 1, toChannelIds: [1] },
+          },
+        ],
+        delta: {},
+      },
       { kind: "channel-out", toChannelIds: [1], msgType: "channel/ephemeral", size: 150, message: out, establishment: false },
-      { kind: "store", docId: DOC, namespace: "cursor", by: "local", entries: [{ key: SELF, value: { x: step, y: 1 }, deleted: false, timestamp: Date.now(), size: 40 }] },
+      {
+        kind: "store",
+        docId: DOC,
+        namespace: "cursor",
+        by: "local",
+        entries: [{ key: SELF, value: { x: step, y: 1 }, deleted: false, timestamp: Date.now(), size: 40 }],
+      },
       { kind: "emitter", name: "ephemeral-change", data: { docId: DOC, source: "local" } },
     )
   }
   // A document change: the model's peers change (sync state), an update goes out.
-  const update = { type: "channel/update", docId: DOC, transmission: { type: "update", data: { $ephemera: "bytes", type: "Uint8Array", length: 420, hex: "00".repeat(32), truncated: true }, version: { [SELF]: 4 } } }
+  const update = {
+    type: "channel/update",
+    docId: DOC,
+    transmission: {
+      type: "update",
+      data: { $ephemera: "bytes", type: "Uint8Array", length: 420, hex: "00".repeat(32), truncated: true },
+      version: { [SELF]: 4 },
+    },
+  }
   const docChange: WireValue[] = [
-    { kind: "sync-message", msgType: "synchronizer/local-doc-change", message: { type: "synchronizer/local-doc-change", docId: DOC }, commands: [{ type: "cmd/send-message", depth: 0, detail: { envelope: { toChannelIds: [1], message: update } } }], delta: { peers: [{ ...hubPeer, docSyncStates: [{ docId: DOC, status: "synced", lastKnownVersion: { [SELF]: 4 }, lastUpdated: Date.now() }] }] } },
+    {
+      kind: "sync-message",
+      msgType: "synchronizer/local-doc-change",
+      message: { type: "synchronizer/local-doc-change", docId: DOC },
+      commands: [{ type: "cmd/send-message", depth: 0, detail: { envelope: { toChannelIds: [1], message: update } } }],
+      delta: {
+        peers: [
+          { ...hubPeer, docSyncStates: [{ docId: DOC, status: "synced", lastKnownVersion: { [SELF]: 4 }, lastUpdated: Date.now() }] },
+        ],
+      },
+    },
     { kind: "channel-out", toChannelIds: [1], msgType: "channel/update", size: 520, message: update, establishment: false },
   ]
   return { registration, cycle, docChange }
@@ -186,24 +272,39 @@ export async function benchPanelIngest(targetRate = 3_000, seconds = 60, warmUpS
     await waitFor(() => page.evaluate(`window.__EPHEMERA_DEVTOOLS_HOOK__.listening === true`), "the hook to see the panel")
     const { registration, cycle, docChange } = templates()
     await page.evaluate(`window.__EPHEMERA_DEVTOOLS_HOOK__.emit(${JSON.stringify(registration)})`)
-    await waitFor(() => panel.evaluate(`window.__ephemeraPanelState.repos.some(repo => repo.repoId === ${JSON.stringify(REPO)})`), "the bench repo in the panel")
+    await waitFor(
+      () => panel.evaluate(`window.__ephemeraPanelState.repos.some(repo => repo.repoId === ${JSON.stringify(REPO)})`),
+      "the bench repo in the panel",
+    )
 
     const monitorStart = (await panel.evaluate(MONITOR_SCRIPT)) as number
-    const emitting = page.evaluate(`${EMIT_SCRIPT}(${JSON.stringify({ rate: targetRate, seconds, cycle, docChange, repoId: REPO })})`) as Promise<number>
+    const emitting = page.evaluate(
+      `${EMIT_SCRIPT}(${JSON.stringify({ rate: targetRate, seconds, cycle, docChange, repoId: REPO })})`,
+    ) as Promise<number>
     // The warm-up is a measuring window, not a wait for a condition: the first seconds load code paths and JIT.
     await new Promise(resolve => setTimeout(resolve, warmUpSeconds * 1000))
     const stopTrace = await traceTasks(panel)
     const emitted = await emitting
-    const recorded = await waitFor(async () => {
-      const log = await readLog(panel)
-      return log.held + log.evicted >= emitted ? log : undefined
-    }, "the panel to record every event", 60_000)
+    const recorded = await waitFor(
+      async () => {
+        const log = await readLog(panel)
+        return log.held + log.evicted >= emitted ? log : undefined
+      },
+      "the panel to record every event",
+      60_000,
+    )
     const trace = await stopTrace()
-    const monitor = (await panel.evaluate(`(() => { window.__benchMonitor.stop = true; return window.__benchMonitor })()`)) as { tasks: [number, number][]; gaps: [number, number][] }
+    const monitor = (await panel.evaluate(`(() => { window.__benchMonitor.stop = true; return window.__benchMonitor })()`)) as {
+      tasks: [number, number][]
+      gaps: [number, number][]
+    }
     const warmedUp = monitorStart + warmUpSeconds * 1000
     const after = monitor.tasks.filter(([start]) => start >= warmedUp).map(([, duration]) => duration)
     const before = monitor.tasks.filter(([start]) => start < warmedUp).map(([, duration]) => duration)
-    const gaps = monitor.gaps.filter(([at]) => at >= warmedUp).map(([, gap]) => gap).sort((a, b) => a - b)
+    const gaps = monitor.gaps
+      .filter(([at]) => at >= warmedUp)
+      .map(([, gap]) => gap)
+      .sort((a, b) => a - b)
     const heap = await heapMb(panel)
 
     // A search over the full buffer: the rescan runs in slices between frames.

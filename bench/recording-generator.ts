@@ -10,7 +10,14 @@
  */
 import { bytesToHex } from "../codec/hex"
 import { encodeEphemeralEntries, type EncodableValue } from "../codec/loro-ephemeral/ephemeral-encoder"
-import { PROTOCOL_VERSION, type BackgroundToPanelMessage, type HookEvent, type HookToPanelMessage, type RepoInfo, type WireValue } from "../protocol/messages"
+import {
+  PROTOCOL_VERSION,
+  type BackgroundToPanelMessage,
+  type HookEvent,
+  type HookToPanelMessage,
+  type RepoInfo,
+  type WireValue,
+} from "../protocol/messages"
 import { apply } from "../devtools-panel/state/apply"
 import { initialState } from "../devtools-panel/state/panel-state"
 import type { Recording } from "../devtools-panel/recording/format"
@@ -45,7 +52,9 @@ function random(seed: number): () => number {
 /** A store entry's wire bytes as the hook summarises them (real postcard bytes, as loro writes them). */
 function frameBytes(entry: { key: string; value?: WireValue; deleted: boolean; timestamp: number }): WireValue {
   const bytes = encodeEphemeralEntries([
-    entry.deleted ? { key: entry.key, timestamp: entry.timestamp, deleted: true } : { key: entry.key, timestamp: entry.timestamp, value: entry.value as EncodableValue },
+    entry.deleted
+      ? { key: entry.key, timestamp: entry.timestamp, deleted: true }
+      : { key: entry.key, timestamp: entry.timestamp, value: entry.value as EncodableValue },
   ])
   return { $ephemera: "bytes", type: "Uint8Array", length: bytes.length, hex: bytesToHex(bytes), truncated: false }
 }
@@ -75,7 +84,10 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
     typing: false,
     present: i < 5,
   }))
-  const repos = [{ repoId: "repo-1", self: peers[0]! }, { repoId: "repo-2", self: peers[1]! }]
+  const repos = [
+    { repoId: "repo-1", self: peers[0]! },
+    { repoId: "repo-2", self: peers[1]! },
+  ]
   let eventId = 1
   let seq = 0
   type Body = HookEvent extends infer E ? (E extends HookEvent ? Omit<E, "id" | "repoId" | "t"> : never) : never
@@ -83,7 +95,17 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
 
   const entry = (peer: Peer, namespace: string, t: number) =>
     peer.present
-      ? { key: peer.peerId, value: (namespace === "presence" ? { name: peer.name, color: "#3b82f6" } : namespace === "cursor" ? { x: peer.x, y: peer.y } : { typing: peer.typing }) as WireValue, deleted: false, timestamp: t, size: 24 }
+      ? {
+          key: peer.peerId,
+          value: (namespace === "presence"
+            ? { name: peer.name, color: "#3b82f6" }
+            : namespace === "cursor"
+              ? { x: peer.x, y: peer.y }
+              : { typing: peer.typing }) as WireValue,
+          deleted: false,
+          timestamp: t,
+          size: 24,
+        }
       : { key: peer.peerId, deleted: true, timestamp: t, size: 8 }
 
   /** What one repo's hook reports when `peer` changes `namespace`. */
@@ -92,13 +114,53 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
     const storeEntry = entry(peer, namespace, t)
     return [
       local
-        ? ev(repoId, t, { kind: "sync-message", msgType: "synchronizer/ephemeral-local-change", message: { type: "synchronizer/ephemeral-local-change", docId: DOC }, commands: [{ type: "cmd/broadcast-ephemeral-batch", depth: 0 }], delta: {} })
-        : ev(repoId, t, { kind: "channel-in", channelId: 1, peerId: "hub", msgType: "channel/ephemeral", size: 60, message: { type: "channel/ephemeral", docId: DOC, hopsRemaining: 0, stores: [{ peerId: "hub", namespace, data: frameBytes(storeEntry) }] } }),
+        ? ev(repoId, t, {
+            kind: "sync-message",
+            msgType: "synchronizer/ephemeral-local-change",
+            message: { type: "synchronizer/ephemeral-local-change", docId: DOC },
+            commands: [{ type: "cmd/broadcast-ephemeral-batch", depth: 0 }],
+            delta: {},
+          })
+        : ev(repoId, t, {
+            kind: "channel-in",
+            channelId: 1,
+            peerId: "hub",
+            msgType: "channel/ephemeral",
+            size: 60,
+            message: {
+              type: "channel/ephemeral",
+              docId: DOC,
+              hopsRemaining: 0,
+              stores: [{ peerId: "hub", namespace, data: frameBytes(storeEntry) }],
+            },
+          }),
       ev(repoId, t, { kind: "store", docId: DOC, namespace, by: local ? "local" : "import", entries: [storeEntry] }),
       local
-        ? ev(repoId, t, { kind: "channel-out", toChannelIds: [1], msgType: "channel/ephemeral", size: 60, message: { type: "channel/ephemeral", docId: DOC, hopsRemaining: 1, stores: [{ peerId: self.peerId, namespace, data: frameBytes(storeEntry) }] }, establishment: false })
-        : ev(repoId, t, { kind: "sync-message", msgType: "synchronizer/channel-receive-message", message: { type: "synchronizer/channel-receive-message", envelope: { fromChannelId: 1 } }, commands: [{ type: "cmd/apply-ephemeral", depth: 0 }], delta: {} }),
-      ev(repoId, t, { kind: "emitter", name: "ephemeral-change", data: { docId: DOC, source: local ? "local" : "remote", peerId: peer.peerId } }),
+        ? ev(repoId, t, {
+            kind: "channel-out",
+            toChannelIds: [1],
+            msgType: "channel/ephemeral",
+            size: 60,
+            message: {
+              type: "channel/ephemeral",
+              docId: DOC,
+              hopsRemaining: 1,
+              stores: [{ peerId: self.peerId, namespace, data: frameBytes(storeEntry) }],
+            },
+            establishment: false,
+          })
+        : ev(repoId, t, {
+            kind: "sync-message",
+            msgType: "synchronizer/channel-receive-message",
+            message: { type: "synchronizer/channel-receive-message", envelope: { fromChannelId: 1 } },
+            commands: [{ type: "cmd/apply-ephemeral", depth: 0 }],
+            delta: {},
+          }),
+      ev(repoId, t, {
+        kind: "emitter",
+        name: "ephemeral-change",
+        data: { docId: DOC, source: local ? "local" : "remote", peerId: peer.peerId },
+      }),
     ]
   }
 
@@ -107,11 +169,22 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
     repo: repoInfo(repoId, self),
     snapshot: {
       identity: { peerId: self.peerId, name: self.name, type: "user" },
-      peers: [{ identity: { peerId: "hub", type: "service" }, channels: [1], subscriptions: [DOC], docSyncStates: [{ docId: DOC, status: "synced" }] }],
+      peers: [
+        {
+          identity: { peerId: "hub", type: "service" },
+          channels: [1],
+          subscriptions: [DOC],
+          docSyncStates: [{ docId: DOC, status: "synced" }],
+        },
+      ],
       channels: [{ channelId: 1, type: "established", kind: "network", adapterType: "websocket", peerId: "hub" }],
       documents: [{ docId: DOC, version: { [self.peerId]: 3 } }],
     },
-    stores: ["presence", "cursor", "typing"].map(namespace => ({ docId: DOC, namespace, entries: peers.filter(p => p.present).map(p => entry(p, namespace, T0)) })),
+    stores: ["presence", "cursor", "typing"].map(namespace => ({
+      docId: DOC,
+      namespace,
+      entries: peers.filter(p => p.present).map(p => entry(p, namespace, T0)),
+    })),
   })
 
   let state = initialState()
@@ -123,7 +196,13 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
   }
   let recorder: Recorder | undefined
   deliver({ type: "background/page-status", connected: true, url: "http://127.0.0.1:8787/?room=lobby" })
-  const hello: HookToPanelMessage = { type: "hook/hello", protocol: PROTOCOL_VERSION, hookVersion: "0.1.0", url: "http://127.0.0.1:8787/?room=lobby", instance: "bench" }
+  const hello: HookToPanelMessage = {
+    type: "hook/hello",
+    protocol: PROTOCOL_VERSION,
+    hookVersion: "0.1.0",
+    url: "http://127.0.0.1:8787/?room=lobby",
+    instance: "bench",
+  }
   deliver({ type: "background/page-batch", batch: { seq: seq++, messages: [hello, ...repos.map(r => registration(r.repoId, r.self))] } })
   recorder = new Recorder(state, t, { acrossReloads: true })
 
@@ -132,7 +211,8 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
     t += BATCH_MS
     const events = new Map<string, HookEvent[]>(repos.map(r => [r.repoId, []]))
     const report = (peer: Peer, namespace: string) => {
-      for (const { repoId, self } of repos) events.get(repoId)!.push(...change(repoId, self, peer, namespace, t - Math.floor(rand() * BATCH_MS)))
+      for (const { repoId, self } of repos)
+        events.get(repoId)!.push(...change(repoId, self, peer, namespace, t - Math.floor(rand() * BATCH_MS)))
     }
     for (const peer of peers) {
       if (!peer.present) {
@@ -161,13 +241,31 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
       nextHeartbeat += 10_000
       // touch(): every key re-stamped, reported as local changes of every store.
       for (const { repoId } of repos) {
-        events.get(repoId)!.push(ev(repoId, t, { kind: "sync-message", msgType: "synchronizer/heartbeat", message: { type: "synchronizer/heartbeat" }, commands: [], delta: {} }))
+        events.get(repoId)!.push(
+          ev(repoId, t, {
+            kind: "sync-message",
+            msgType: "synchronizer/heartbeat",
+            message: { type: "synchronizer/heartbeat" },
+            commands: [],
+            delta: {},
+          }),
+        )
         for (const namespace of ["presence", "cursor", "typing"]) {
-          events.get(repoId)!.push(ev(repoId, t, { kind: "store", docId: DOC, namespace, by: "local", entries: peers.filter(p => p.present).map(p => entry(p, namespace, t)) }))
+          events.get(repoId)!.push(
+            ev(repoId, t, {
+              kind: "store",
+              docId: DOC,
+              namespace,
+              by: "local",
+              entries: peers.filter(p => p.present).map(p => entry(p, namespace, t)),
+            }),
+          )
         }
       }
     }
-    const messages: HookToPanelMessage[] = [...events].filter(([, list]) => list.length > 0).map(([repoId, list]) => ({ type: "repo/events", repoId, events: list }))
+    const messages: HookToPanelMessage[] = [...events]
+      .filter(([, list]) => list.length > 0)
+      .map(([repoId, list]) => ({ type: "repo/events", repoId, events: list }))
     deliver({ type: "background/page-batch", batch: { seq: seq++, messages } })
     if (seq % 400 === 0) recorder.mark(`mark ${seq / 400}`, t)
   }

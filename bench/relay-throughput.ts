@@ -68,41 +68,45 @@ export async function benchRelayThroughput(targetRate = 20_000, seconds = 20): P
 
 /** A panel stand-in: connects like the panel does and records every event's latency. */
 async function startProbe(probe: Page, tabId: number): Promise<void> {
-  await probe.evaluate(({ tab, protocol }: { tab: number; protocol: number }) => {
-    const latencies: number[] = []
-    let received = 0
-    let lastArrival = Date.now()
-    const lossReasons: Record<string, number> = {}
-    let accountedLoss = 0
-    const port = chrome.runtime.connect({ name: "ephemera:panel" })
-    port.onMessage.addListener((message: any) => {
-      const now = Date.now()
-      lastArrival = now
-      if (message.type === "background/relay-stats") {
-        accountedLoss = message.stats.lost
-        for (const [reason, count] of Object.entries(message.stats.byReason)) if (reason === "buffer-overflow") lossReasons[reason] = count as number
-      }
-      if (message.type !== "background/page-batch") return
-      for (const hookMessage of JSON.parse(message.batchJson).messages) {
-        if (hookMessage.type === "hook/dropped") {
-          accountedLoss += hookMessage.count
-          lossReasons[hookMessage.reason] = (lossReasons[hookMessage.reason] ?? 0) + hookMessage.count
+  await probe.evaluate(
+    ({ tab, protocol }: { tab: number; protocol: number }) => {
+      const latencies: number[] = []
+      let received = 0
+      let lastArrival = Date.now()
+      const lossReasons: Record<string, number> = {}
+      let accountedLoss = 0
+      const port = chrome.runtime.connect({ name: "ephemera:panel" })
+      port.onMessage.addListener((message: any) => {
+        const now = Date.now()
+        lastArrival = now
+        if (message.type === "background/relay-stats") {
+          accountedLoss = message.stats.lost
+          for (const [reason, count] of Object.entries(message.stats.byReason))
+            if (reason === "buffer-overflow") lossReasons[reason] = count as number
         }
-        if (hookMessage.type !== "repo/events" || hookMessage.repoId !== "bench") continue
-        for (const event of hookMessage.events) {
-          received++
-          // Sample latencies (every 10th) to keep the probe itself cheap.
-          if (received % 10 === 0) latencies.push(now - event.t)
+        if (message.type !== "background/page-batch") return
+        for (const hookMessage of JSON.parse(message.batchJson).messages) {
+          if (hookMessage.type === "hook/dropped") {
+            accountedLoss += hookMessage.count
+            lossReasons[hookMessage.reason] = (lossReasons[hookMessage.reason] ?? 0) + hookMessage.count
+          }
+          if (hookMessage.type !== "repo/events" || hookMessage.repoId !== "bench") continue
+          for (const event of hookMessage.events) {
+            received++
+            // Sample latencies (every 10th) to keep the probe itself cheap.
+            if (received % 10 === 0) latencies.push(now - event.t)
+          }
         }
+      })
+      port.postMessage({ type: "panel/hello", protocol, tabId: tab })
+      port.postMessage({ type: "panel/to-page", message: { type: "panel/subscribe" } })
+      ;(window as any).benchProbe = {
+        latencies,
+        summary: () => ({ received, accountedLoss, lossReasons, quietForMs: Date.now() - lastArrival }),
       }
-    })
-    port.postMessage({ type: "panel/hello", protocol, tabId: tab })
-    port.postMessage({ type: "panel/to-page", message: { type: "panel/subscribe" } })
-    ;(window as any).benchProbe = {
-      latencies,
-      summary: () => ({ received, accountedLoss, lossReasons, quietForMs: Date.now() - lastArrival }),
-    }
-  }, { tab: tabId, protocol: PROTOCOL_VERSION })
+    },
+    { tab: tabId, protocol: PROTOCOL_VERSION },
+  )
 }
 
 /** Emits `rate` events/s for `seconds` in slices of 10 ms; returns how many were emitted. */

@@ -9,7 +9,10 @@ export interface Figure {
 }
 
 export function formatTable(figures: readonly Figure[]): string {
-  const rows = [["benchmark", "measure", "measured", "target", "met"], ...figures.map(f => [f.bench, f.what, f.value, f.target, f.met ? "yes" : "NO"])]
+  const rows = [
+    ["benchmark", "measure", "measured", "target", "met"],
+    ...figures.map(f => [f.bench, f.what, f.value, f.target, f.met ? "yes" : "NO"]),
+  ]
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map(row => row[i]!.length)))
   const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`
   return [line(rows[0]!), `|${widths.map(w => "-".repeat(w + 2)).join("|")}|`, ...rows.slice(1).map(line)].join("\n")

@@ -28,8 +28,20 @@ const BENCHES: Bench[] = [
       return [
         { bench, what: "no hook (updates/s, median)", value: perSecond(r.rate.none), target: "baseline", met: true },
         { bench, what: "registered, no panel / no hook", value: ratio(r.ratio.idle), target: ">= 0.98x", met: r.ratio.idle >= 0.98 },
-        { bench, what: "streaming to a consumer / no hook", value: ratio(r.ratio.consuming), target: ">= 0.90x", met: r.ratio.consuming >= 0.9 },
-        { bench, what: "same two ratios by CPU time (idle, streaming)", value: `${ratio(r.cpuRatio.idle)}, ${ratio(r.cpuRatio.consuming)}`, target: "reported", met: true },
+        {
+          bench,
+          what: "streaming to a consumer / no hook",
+          value: ratio(r.ratio.consuming),
+          target: ">= 0.90x",
+          met: r.ratio.consuming >= 0.9,
+        },
+        {
+          bench,
+          what: "same two ratios by CPU time (idle, streaming)",
+          value: `${ratio(r.cpuRatio.idle)}, ${ratio(r.cpuRatio.consuming)}`,
+          target: "reported",
+          met: true,
+        },
       ]
     },
   },
@@ -41,9 +53,27 @@ const BENCHES: Bench[] = [
       const bench = "2. Relay throughput (Chromium)"
       const accounted = r.received + r.accountedLoss >= r.emitted
       return [
-        { bench, what: `events emitted at ${perSecond(r.targetRate)} for ${r.seconds} s`, value: r.emitted.toLocaleString("en-US"), target: `>= ${(r.targetRate * r.seconds).toLocaleString("en-US")}`, met: r.emitted >= r.targetRate * r.seconds },
-        { bench, what: "received by the panel, or reported lost", value: `${r.received.toLocaleString("en-US")} + ${r.accountedLoss.toLocaleString("en-US")} lost`, target: "all accounted", met: accounted },
-        { bench, what: "page-to-panel latency p95 (p50, max)", value: `${ms(r.p95Ms)} (${ms(r.p50Ms)}, ${ms(r.maxMs)})`, target: "<= 250 ms", met: r.p95Ms <= 250 },
+        {
+          bench,
+          what: `events emitted at ${perSecond(r.targetRate)} for ${r.seconds} s`,
+          value: r.emitted.toLocaleString("en-US"),
+          target: `>= ${(r.targetRate * r.seconds).toLocaleString("en-US")}`,
+          met: r.emitted >= r.targetRate * r.seconds,
+        },
+        {
+          bench,
+          what: "received by the panel, or reported lost",
+          value: `${r.received.toLocaleString("en-US")} + ${r.accountedLoss.toLocaleString("en-US")} lost`,
+          target: "all accounted",
+          met: accounted,
+        },
+        {
+          bench,
+          what: "page-to-panel latency p95 (p50, max)",
+          value: `${ms(r.p95Ms)} (${ms(r.p50Ms)}, ${ms(r.maxMs)})`,
+          target: "<= 250 ms",
+          met: r.p95Ms <= 250,
+        },
       ]
     },
   },
@@ -56,9 +86,27 @@ BENCHES.push({
     const r = await benchPanelIngest()
     const bench = `3. Panel ingesting ${perSecond(r.targetRate)} for ${r.seconds} s (Chromium)`
     return [
-      { bench, what: "events recorded / held / evicted", value: `${r.recorded.toLocaleString("en-US")} / ${r.held.toLocaleString("en-US")} / ${r.evicted.toLocaleString("en-US")}`, target: "all recorded", met: r.recorded >= r.emitted },
-      { bench, what: "main-thread tasks > 50 ms after warm-up (longest)", value: `${r.longTasks} (${ms(r.maxTaskMs)})`, target: "0", met: r.longTasks === 0 },
-      { bench, what: "same, by CPU time per task (longest)", value: `${r.longTasksCpu} (${ms(r.maxTaskCpuMs)})`, target: "reported", met: true },
+      {
+        bench,
+        what: "events recorded / held / evicted",
+        value: `${r.recorded.toLocaleString("en-US")} / ${r.held.toLocaleString("en-US")} / ${r.evicted.toLocaleString("en-US")}`,
+        target: "all recorded",
+        met: r.recorded >= r.emitted,
+      },
+      {
+        bench,
+        what: "main-thread tasks > 50 ms after warm-up (longest)",
+        value: `${r.longTasks} (${ms(r.maxTaskMs)})`,
+        target: "0",
+        met: r.longTasks === 0,
+      },
+      {
+        bench,
+        what: "same, by CPU time per task (longest)",
+        value: `${r.longTasksCpu} (${ms(r.maxTaskCpuMs)})`,
+        target: "reported",
+        met: true,
+      },
       { bench, what: "JS heap with 100,000 events buffered", value: `${r.heapMb.toFixed(1)} MB`, target: "< 200 MB", met: r.heapMb < 200 },
     ]
   },
@@ -71,11 +119,35 @@ BENCHES.push({
     const r = await benchSimulatedLoad()
     const bench = `4. ${r.peers} simulated peers at ${r.hz} Hz, ${r.seconds} s (Chromium)`
     return [
-      { bench, what: "cursor updates applied by the app", value: `${perSecond(r.achievedRate)} of ${perSecond(r.targetRate)}`, target: ">= 90% of asked", met: r.achievedRate >= 0.9 * r.targetRate },
-      { bench, what: "page's longest task (long tasks)", value: `${ms(r.pageLongestTaskMs)} (${r.pageLongTasks})`, target: "reported", met: true },
+      {
+        bench,
+        what: "cursor updates applied by the app",
+        value: `${perSecond(r.achievedRate)} of ${perSecond(r.targetRate)}`,
+        target: ">= 90% of asked",
+        met: r.achievedRate >= 0.9 * r.targetRate,
+      },
+      {
+        bench,
+        what: "page's longest task (long tasks)",
+        value: `${ms(r.pageLongestTaskMs)} (${r.pageLongTasks})`,
+        target: "reported",
+        met: true,
+      },
       // What a click or key press would have waited: the responsiveness a user feels.
-      { bench, what: "page input delay, worst (50 ms timer lag)", value: ms(r.pageTimerLagMaxMs), target: "<= 200 ms", met: r.pageTimerLagMaxMs <= 200 },
-      { bench, what: "panel live (samples showing a new value)", value: `${r.panelSamplesChanged}/${r.panelSamples}`, target: ">= 90%", met: r.panelLive },
+      {
+        bench,
+        what: "page input delay, worst (50 ms timer lag)",
+        value: ms(r.pageTimerLagMaxMs),
+        target: "<= 200 ms",
+        met: r.pageTimerLagMaxMs <= 200,
+      },
+      {
+        bench,
+        what: "panel live (samples showing a new value)",
+        value: `${r.panelSamplesChanged}/${r.panelSamples}`,
+        target: ">= 90%",
+        met: r.panelLive,
+      },
       { bench, what: "panel's longest task, Live view (long tasks)", value: ms(r.panelLongestTaskMs), target: "reported", met: true },
     ]
   },
@@ -88,8 +160,20 @@ BENCHES.push({
     const r = await benchRecordingOpenSeek()
     const bench = `5. Recording of ${r.events.toLocaleString("en-US")} events (${(r.fileBytes / 2 ** 20).toFixed(1)} MiB)`
     return [
-      { bench, what: "open: decode + index (second open)", value: `${ms(r.openMs)} (${ms(r.reopenMs)})`, target: "< 2,000 ms", met: r.openMs < 2_000 },
-      { bench, what: `seek to ${r.seeks} random points, p50 / p95`, value: `${ms(r.seekP50Ms)} / ${ms(r.seekP95Ms)}`, target: "reported", met: true },
+      {
+        bench,
+        what: "open: decode + index (second open)",
+        value: `${ms(r.openMs)} (${ms(r.reopenMs)})`,
+        target: "< 2,000 ms",
+        met: r.openMs < 2_000,
+      },
+      {
+        bench,
+        what: `seek to ${r.seeks} random points, p50 / p95`,
+        value: `${ms(r.seekP50Ms)} / ${ms(r.seekP95Ms)}`,
+        target: "reported",
+        met: true,
+      },
       { bench, what: "seek, worst", value: ms(r.seekMaxMs), target: "< 100 ms", met: r.seekMaxMs < 100 },
     ]
   },
@@ -109,7 +193,13 @@ async function main(): Promise<void> {
       console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     } catch (error) {
       console.log("failed")
-      figures.push({ bench: `${bench.id}. ${bench.name}`, what: "run", value: `failed: ${error instanceof Error ? error.message : String(error)}`, target: "runs", met: false })
+      figures.push({
+        bench: `${bench.id}. ${bench.name}`,
+        what: "run",
+        value: `failed: ${error instanceof Error ? error.message : String(error)}`,
+        target: "runs",
+        met: false,
+      })
     }
   }
   const table = formatTable(figures)
@@ -125,7 +215,10 @@ function writeResults(machine: string, table: string): void {
   const marker = "<!-- results -->"
   const current = readFileSync(path, "utf8")
   const head = current.includes(marker) ? current.slice(0, current.indexOf(marker)) : `${current}\n`
-  writeFileSync(path, `${head}${marker}\nLast run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine}.\n\n${table}\n`)
+  writeFileSync(
+    path,
+    `${head}${marker}\nLast run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine}.\n\n${table}\n`,
+  )
   console.log(`wrote ${path}`)
 }
 

@@ -71,13 +71,7 @@ export type SummaryKind =
  * Summaries are never ambiguous with app data: a page object that itself has
  * a SUMMARY_TAG key is summarised as `instance`.
  */
-export type WireValue =
-  | null
-  | boolean
-  | number
-  | string
-  | WireValue[]
-  | { [key: string]: WireValue }
+export type WireValue = null | boolean | number | string | WireValue[] | { [key: string]: WireValue }
 
 // ---------------------------------------------------------------------------
 // Model snapshot (a JSON view of synchronizer.model)
@@ -161,13 +155,7 @@ export interface StoreSnapshot {
 // Repos and taps
 // ---------------------------------------------------------------------------
 
-export type TapName =
-  | "update-fn"
-  | "adapters-send"
-  | "establishment-send"
-  | "channel-receive"
-  | "emitter"
-  | "stores"
+export type TapName = "update-fn" | "adapters-send" | "establishment-send" | "channel-receive" | "emitter" | "stores"
 
 export interface TapStatus {
   tap: TapName

@@ -12,13 +12,7 @@
  */
 
 /** A plain JSON value: what a simulated peer can write into a namespace. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonValue[]
-  | { [key: string]: JsonValue }
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 
 /**
  * - `local`: only this page's repo sees the peer; its keys are stripped from
@@ -150,9 +144,4 @@ export type SimulateHookToPanelMessage =
   | { type: "simulate/error"; requestId: string; message: string; code?: SimulationErrorCode }
 
 /** Why a simulate/* request failed. */
-export type SimulationErrorCode =
-  | "unsupported-repo"
-  | "invalid-spec"
-  | "unknown-doc"
-  | "unknown-peer"
-  | "disposed"
+export type SimulationErrorCode = "unsupported-repo" | "invalid-spec" | "unknown-doc" | "unknown-peer" | "disposed"

@@ -194,7 +194,8 @@ export function checkPageEnvelope(data: unknown): Checked<CheckedPageBatch> {
  */
 export function pageProtocolOf(data: unknown): PageProtocol | undefined {
   if (!isRecord(data) || data.source !== PAGE_SOURCE || !Number.isSafeInteger(data.protocol)) return undefined
-  const hookVersion = typeof data.hookVersion === "string" && data.hookVersion.length <= MAX_VERSION_CHARS ? { hookVersion: data.hookVersion } : {}
+  const hookVersion =
+    typeof data.hookVersion === "string" && data.hookVersion.length <= MAX_VERSION_CHARS ? { hookVersion: data.hookVersion } : {}
   return { protocol: data.protocol as number, ...hookVersion }
 }
 

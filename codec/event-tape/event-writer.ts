@@ -73,7 +73,13 @@ export type EventFields<K extends EventKind> = { readonly [F in LayoutOf<K> as F
  * Writes an event whole, or not at all: if writing a field throws, the tape
  * is rolled back to where it was and the error rethrown.
  */
-export function writeEvent<K extends EventKind>(tape: TapeWriter, kind: K, repoId: string, t: number, fields: NoInfer<EventFields<K>>): void {
+export function writeEvent<K extends EventKind>(
+  tape: TapeWriter,
+  kind: K,
+  repoId: string,
+  t: number,
+  fields: NoInfer<EventFields<K>>,
+): void {
   const mark = tape.mark()
   try {
     tape.begin(kind, repoId, t)

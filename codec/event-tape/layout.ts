@@ -145,5 +145,6 @@ type Mistyped = {
 }[EventKind]
 
 /** Fails to compile, naming the field, when a layout and its HookEvent disagree. */
-export const LAYOUTS_MATCH_EVENTS: [Missing, Extra, Mistyped] extends [never, never, never] ? true : { missing: Missing; extra: Extra; mistyped: Mistyped } =
-  true
+export const LAYOUTS_MATCH_EVENTS: [Missing, Extra, Mistyped] extends [never, never, never]
+  ? true
+  : { missing: Missing; extra: Extra; mistyped: Mistyped } = true

@@ -22,15 +22,7 @@ export { EphemeralDecodeError } from "./postcard-reader"
  * bigint, Binary is a Uint8Array, and a container id is the string loro-crdt
  * itself hands to JavaScript ("cid:root-name:Map", "cid:3@42:Text").
  */
-export type DecodedValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | DecodedValue[]
-  | { [key: string]: DecodedValue }
+export type DecodedValue = null | boolean | number | bigint | string | Uint8Array | DecodedValue[] | { [key: string]: DecodedValue }
 
 export interface DecodedEntry {
   key: string
@@ -218,9 +210,7 @@ function readEntry(reader: PostcardReader): DecodedEntry {
 }
 
 /** Like decodeEphemeralStore, but returns the error instead of throwing. */
-export function tryDecodeEphemeralStore(
-  bytes: Uint8Array,
-): { ok: true; entries: DecodedEntry[] } | { ok: false; error: string } {
+export function tryDecodeEphemeralStore(bytes: Uint8Array): { ok: true; entries: DecodedEntry[] } | { ok: false; error: string } {
   try {
     return { ok: true, entries: decodeEphemeralStore(bytes) }
   } catch (error) {

@@ -167,7 +167,11 @@ function walkRecord(value: object, depth: number, walk: Walk): WireValue {
       continue
     }
     if (walk.options.dropFunctions && typeof item === "function") continue
-    setOwn(props, key, child(key, () => item, depth, walk))
+    setOwn(
+      props,
+      key,
+      child(key, () => item, depth, walk),
+    )
     shown++
   }
   if (plain && keys.length <= maxObjectKeys) return props

@@ -19,10 +19,13 @@ export function throttle<A extends unknown[]>(fn: (...args: A) => void, interval
       return
     }
     pending = args
-    timer ??= setTimeout(() => {
-      timer = undefined
-      if (pending) run(pending)
-      pending = undefined
-    }, Math.max(0, wait))
+    timer ??= setTimeout(
+      () => {
+        timer = undefined
+        if (pending) run(pending)
+        pending = undefined
+      },
+      Math.max(0, wait),
+    )
   }
 }

@@ -31,12 +31,7 @@ export interface Hub {
 
 const DEFAULT_STATIC_DIR = resolve(import.meta.dirname, "../../dist/demo")
 
-export async function startHub({
-  port,
-  host = "127.0.0.1",
-  staticDir = DEFAULT_STATIC_DIR,
-  warn,
-}: HubOptions): Promise<Hub> {
+export async function startHub({ port, host = "127.0.0.1", staticDir = DEFAULT_STATIC_DIR, warn }: HubOptions): Promise<Hub> {
   const adapter = new WsServerAdapter({ warn })
   const repo = new Repo({ identity: { name: "hub", type: "service" }, adapters: [adapter] })
 

@@ -16,10 +16,7 @@ export function isChannelMsgJSON(value: unknown): value is ChannelMsgJSON {
 }
 
 function isEstablishmentMsgJSON(value: Record<string, unknown>): boolean {
-  return (
-    (value.type === "channel/establish-request" || value.type === "channel/establish-response") &&
-    isIdentity(value.identity)
-  )
+  return (value.type === "channel/establish-request" || value.type === "channel/establish-response") && isIdentity(value.identity)
 }
 
 function isBatchableMsgJSON(value: unknown): value is BatchableMsgJSON {
@@ -47,10 +44,7 @@ function isBatchableMsgJSON(value: unknown): value is BatchableMsgJSON {
       return isString(value.docId) && (value.status === "deleted" || value.status === "ignored")
     case "channel/ephemeral":
       return (
-        isString(value.docId) &&
-        Number.isInteger(value.hopsRemaining) &&
-        (value.hopsRemaining as number) >= 0 &&
-        isStoreList(value.stores)
+        isString(value.docId) && Number.isInteger(value.hopsRemaining) && (value.hopsRemaining as number) >= 0 && isStoreList(value.stores)
       )
     default:
       return false
@@ -88,17 +82,12 @@ function isOptionalStoreList(value: unknown): boolean {
 function isStoreList(value: unknown): boolean {
   return (
     Array.isArray(value) &&
-    value.every(
-      entry => isRecord(entry) && isPeerId(entry.peerId) && isString(entry.data) && isString(entry.namespace),
-    )
+    value.every(entry => isRecord(entry) && isPeerId(entry.peerId) && isString(entry.data) && isString(entry.namespace))
   )
 }
 
 function isVersionVector(value: unknown): boolean {
-  return (
-    isRecord(value) &&
-    Object.entries(value).every(([peer, counter]) => isPeerId(peer) && Number.isInteger(counter))
-  )
+  return isRecord(value) && Object.entries(value).every(([peer, counter]) => isPeerId(peer) && Number.isInteger(counter))
 }
 
 // Loro peer ids are unsigned 64-bit integers written in decimal.

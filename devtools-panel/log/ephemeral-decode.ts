@@ -96,5 +96,9 @@ export function rawEntries(message: WireValue | undefined): DecodedEntry[] {
 
 /** A decoded value as JSON text; bigints and binary become plain text. */
 export function valueText(value: DecodedValue | undefined): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item instanceof Uint8Array ? bytesToHex(item) : item)) ?? "deleted"
+  return (
+    JSON.stringify(value, (_key, item: unknown) =>
+      typeof item === "bigint" ? item.toString() : item instanceof Uint8Array ? bytesToHex(item) : item,
+    ) ?? "deleted"
+  )
 }

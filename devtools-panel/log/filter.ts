@@ -11,7 +11,14 @@ import { isWireObject } from "../values/summary"
 import { peerOfKey, rawEntries, valueText } from "./ephemeral-decode"
 import type { Direction } from "./facets"
 
-export const EVENT_KINDS = ["sync-message", "channel-in", "channel-out", "emitter", "store", "store-created"] as const satisfies readonly HookEventKind[]
+export const EVENT_KINDS = [
+  "sync-message",
+  "channel-in",
+  "channel-out",
+  "emitter",
+  "store",
+  "store-created",
+] as const satisfies readonly HookEventKind[]
 
 export interface LogFilter {
   /** Kinds shown; all when it holds every kind. */

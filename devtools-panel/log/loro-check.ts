@@ -36,7 +36,9 @@ const STORE_TIMEOUT_MS = 2 ** 30
 /** Key order does not matter when comparing values. */
 function canonical(value: WireValue | undefined): string {
   return JSON.stringify(value, (_key, item: unknown) =>
-    item && typeof item === "object" && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : item,
+    item && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
   )
 }
 
@@ -59,7 +61,8 @@ export async function checkWithLoro(bytes: Uint8Array, entries: readonly Decoded
       const held = Object.hasOwn(values, entry.key)
       if (entry.deleted && held) differences.push(`${entry.key}: a tombstone here, a value in loro`)
       else if (!entry.deleted && !held) differences.push(`${entry.key}: loro kept no value`)
-      else if (!entry.deleted && canonical(values[entry.key]) !== canonical(entry.value)) differences.push(`${entry.key}: loro reads ${canonical(values[entry.key])}`)
+      else if (!entry.deleted && canonical(values[entry.key]) !== canonical(entry.value))
+        differences.push(`${entry.key}: loro reads ${canonical(values[entry.key])}`)
     }
     for (const key of Object.keys(values)) if (!seen.has(key)) differences.push(`${key}: only loro sees this key`)
     return differences.length === 0 ? { status: "match", values } : { status: "mismatch", values, differences }

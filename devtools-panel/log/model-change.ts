@@ -15,14 +15,24 @@ export interface ModelChange {
   change: string
 }
 
-function setDiff(before: readonly (string | number)[], after: readonly (string | number)[], label: (item: string | number) => string): string[] {
+function setDiff(
+  before: readonly (string | number)[],
+  after: readonly (string | number)[],
+  label: (item: string | number) => string,
+): string[] {
   const was = new Set(before)
   const now = new Set(after)
-  return [...after.filter(item => !was.has(item)).map(item => `+${label(item)}`), ...before.filter(item => !now.has(item)).map(item => `−${label(item)}`)]
+  return [
+    ...after.filter(item => !was.has(item)).map(item => `+${label(item)}`),
+    ...before.filter(item => !now.has(item)).map(item => `−${label(item)}`),
+  ]
 }
 
 function peerChanges(before: PeerSummary | undefined, after: PeerSummary): string[] {
-  if (!before) return [`joined (${after.identity.type}${after.channels.length > 0 ? `, channels ${after.channels.map(id => `#${id}`).join(", ")}` : ""})`]
+  if (!before)
+    return [
+      `joined (${after.identity.type}${after.channels.length > 0 ? `, channels ${after.channels.map(id => `#${id}`).join(", ")}` : ""})`,
+    ]
   const changes: string[] = []
   const channels = setDiff(before.channels, after.channels, id => `#${id}`)
   if (channels.length > 0) changes.push(`channels ${channels.join(" ")}`)
@@ -32,8 +42,10 @@ function peerChanges(before: PeerSummary | undefined, after: PeerSummary): strin
     const old = before.docSyncStates.find(s => s.docId === state.docId)
     const version = formatVersion(state.lastKnownVersion)
     if (!old) changes.push(`${state.docId}: ${state.status}${state.lastKnownVersion ? ` at ${version}` : ""}`)
-    else if (old.status !== state.status) changes.push(`${state.docId}: ${old.status} → ${state.status}${state.lastKnownVersion ? ` at ${version}` : ""}`)
-    else if (formatVersion(old.lastKnownVersion) !== version) changes.push(`${state.docId}: known version ${formatVersion(old.lastKnownVersion)} → ${version}`)
+    else if (old.status !== state.status)
+      changes.push(`${state.docId}: ${old.status} → ${state.status}${state.lastKnownVersion ? ` at ${version}` : ""}`)
+    else if (formatVersion(old.lastKnownVersion) !== version)
+      changes.push(`${state.docId}: known version ${formatVersion(old.lastKnownVersion)} → ${version}`)
   }
   return changes
 }
@@ -49,7 +61,8 @@ function channelChange(before: ChannelSummary | undefined, after: ChannelSummary
 function documentChange(before: DocSummary | undefined, after: DocSummary): string | undefined {
   if (!before) return `added at ${formatVersion(after.version)}`
   const changes: string[] = []
-  if (formatVersion(before.version) !== formatVersion(after.version)) changes.push(`version ${formatVersion(before.version)} → ${formatVersion(after.version)}`)
+  if (formatVersion(before.version) !== formatVersion(after.version))
+    changes.push(`version ${formatVersion(before.version)} → ${formatVersion(after.version)}`)
   if (JSON.stringify(before.readyStates) !== JSON.stringify(after.readyStates)) changes.push("ready states changed")
   return changes.length > 0 ? changes.join(", ") : undefined
 }
@@ -76,7 +89,8 @@ export function modelChanges(before: ModelSnapshot, delta: ModelDelta | undefine
       if (change) changes.push({ part: "channel", id: String(channel.channelId), change })
       old.delete(channel.channelId)
     }
-    for (const [id, channel] of old) changes.push({ part: "channel", id: String(id), change: `removed (${channel.kind} via ${channel.adapterType})` })
+    for (const [id, channel] of old)
+      changes.push({ part: "channel", id: String(id), change: `removed (${channel.kind} via ${channel.adapterType})` })
   }
   if (documents) {
     const old = new Map(before.documents.map(doc => [doc.docId, doc]))

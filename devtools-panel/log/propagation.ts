@@ -19,7 +19,12 @@ import { numberOf, text } from "./channel-message"
 export type Outcome = "update" | "announcement" | "ephemeral" | "nothing"
 
 /** How outcomes read in rows and tables: what the peer got. */
-export const OUTCOME_LABEL: Record<Outcome, string> = { update: "update", announcement: "announcement", ephemeral: "frame", nothing: "nothing" }
+export const OUTCOME_LABEL: Record<Outcome, string> = {
+  update: "update",
+  announcement: "announcement",
+  ephemeral: "frame",
+  nothing: "nothing",
+}
 
 export interface PropagationRow {
   channelId: number
@@ -41,7 +46,8 @@ function sentMessages(commands: readonly CommandSummary[]): Map<number, { type: 
     if (command.type !== "cmd/send-message" || !isWireObject(command.detail) || !isWireObject(command.detail.envelope)) continue
     const { toChannelIds, message } = command.detail.envelope
     if (!isWireObject(message) || !Array.isArray(toChannelIds)) continue
-    for (const id of toChannelIds) if (typeof id === "number") sent.set(id, { type: String(message.type), transmission: message.transmission })
+    for (const id of toChannelIds)
+      if (typeof id === "number") sent.set(id, { type: String(message.type), transmission: message.transmission })
   }
   return sent
 }
@@ -56,7 +62,11 @@ function broadcastTargets(commands: readonly CommandSummary[]): Set<number> {
   return targets
 }
 
-function documentReason(peer: PeerSummary | undefined, docId: string, sent: { type: string; transmission?: WireValue } | undefined): { outcome: Outcome; reason: string } {
+function documentReason(
+  peer: PeerSummary | undefined,
+  docId: string,
+  sent: { type: string; transmission?: WireValue } | undefined,
+): { outcome: Outcome; reason: string } {
   const subscribed = peer?.subscriptions.includes(docId) === true
   const state = peer?.docSyncStates.find(s => s.docId === docId)
   const status = state?.status ?? "unknown"
@@ -68,7 +78,10 @@ function documentReason(peer: PeerSummary | undefined, docId: string, sent: { ty
     return { outcome: "update", reason: `subscribed, sync state ${status}${knew}: sent the ${what}` }
   }
   if (sent?.type === "channel/new-doc") {
-    return { outcome: "announcement", reason: `not subscribed, sync state ${status}${knew}: announced only (new-doc); it may ask for the document` }
+    return {
+      outcome: "announcement",
+      reason: `not subscribed, sync state ${status}${knew}: announced only (new-doc); it may ask for the document`,
+    }
   }
   if (subscribed) return { outcome: "nothing", reason: `subscribed and already up to date${knew}` }
   if (status === "absent") return { outcome: "nothing", reason: "said it does not have this document (sync state absent)" }
@@ -89,8 +102,15 @@ export function explainPropagation(record: LogRecord): Propagation | undefined {
     const targets = broadcastTargets(commands)
     for (const channel of model.channels) {
       const peerId = channel.peerId
-      if (channel.type !== "established") rows.push({ channelId: channel.channelId, peerId, outcome: "nothing", reason: "channel not established yet" })
-      else if (targets.has(channel.channelId)) rows.push({ channelId: channel.channelId, peerId, outcome: "ephemeral", reason: `subscribed to ${docId}: gets the ${text(event.message.namespace) ?? ""} frame` })
+      if (channel.type !== "established")
+        rows.push({ channelId: channel.channelId, peerId, outcome: "nothing", reason: "channel not established yet" })
+      else if (targets.has(channel.channelId))
+        rows.push({
+          channelId: channel.channelId,
+          peerId,
+          outcome: "ephemeral",
+          reason: `subscribed to ${docId}: gets the ${text(event.message.namespace) ?? ""} frame`,
+        })
       else rows.push({ channelId: channel.channelId, peerId, outcome: "nothing", reason: `not subscribed to ${docId}` })
     }
     return { docId, kind: "ephemeral", rows }
@@ -100,9 +120,16 @@ export function explainPropagation(record: LogRecord): Propagation | undefined {
   const sent = sentMessages(commands)
   for (const channel of model.channels) {
     const peerId = channel.peerId
-    if (channel.type !== "established") rows.push({ channelId: channel.channelId, peerId, outcome: "nothing", reason: "channel not established yet" })
-    else if (source !== undefined && peerId === source) rows.push({ channelId: channel.channelId, peerId, outcome: "nothing", reason: "the change came from this peer" })
-    else rows.push({ channelId: channel.channelId, peerId, ...documentReason(peerId === undefined ? undefined : peers.get(peerId), docId, sent.get(channel.channelId)) })
+    if (channel.type !== "established")
+      rows.push({ channelId: channel.channelId, peerId, outcome: "nothing", reason: "channel not established yet" })
+    else if (source !== undefined && peerId === source)
+      rows.push({ channelId: channel.channelId, peerId, outcome: "nothing", reason: "the change came from this peer" })
+    else
+      rows.push({
+        channelId: channel.channelId,
+        peerId,
+        ...documentReason(peerId === undefined ? undefined : peers.get(peerId), docId, sent.get(channel.channelId)),
+      })
   }
   return { docId, kind: "document", rows }
 }

@@ -56,7 +56,11 @@ export function relatedRecords(log: EventLog, record: LogRecord): RelatedRecord[
     found.push(["handled by", find(log, seq, 1, other => sameRepo(other) && fromChannel(other) === event.channelId)])
   } else if (event.kind === "sync-message") {
     const channel = fromChannel(event)
-    if (channel !== undefined) found.push(["received as", find(log, seq, -1, other => sameRepo(other) && other.kind === "channel-in" && other.channelId === channel)])
+    if (channel !== undefined)
+      found.push([
+        "received as",
+        find(log, seq, -1, other => sameRepo(other) && other.kind === "channel-in" && other.channelId === channel),
+      ])
   } else if (event.kind === "channel-out") {
     found.push(["sent for", find(log, seq, -1, other => sameRepo(other) && other.kind === "sync-message")])
   } else if (event.kind === "store") {
@@ -96,7 +100,12 @@ export function detailOf(record: LogRecord, names: PeerNames, isKnownPeer?: (id:
  * copy of a frame with its bytes cut short; the channel-in event that
  * delivered the same frame carries them whole, so its decoding stands in.
  */
-export function bestPayloads(log: EventLog, record: LogRecord, detail: RecordDetail, isKnownPeer?: (id: string) => boolean): { payloads: DecodedPayload[]; fromEventId?: number } {
+export function bestPayloads(
+  log: EventLog,
+  record: LogRecord,
+  detail: RecordDetail,
+  isKnownPeer?: (id: string) => boolean,
+): { payloads: DecodedPayload[]; fromEventId?: number } {
   if (!detail.payloads.some(payload => payload.error !== undefined)) return { payloads: detail.payloads }
   const received = relatedRecords(log, record).find(related => related.relation === "received as")
   const frame = received ? recordAt(log, received.seq) : undefined

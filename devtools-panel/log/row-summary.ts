@@ -37,8 +37,15 @@ export function messageGist(message: WireValue | undefined, names: PeerNames): s
     if (doc.type !== "request") parts.push(`${doc.type}${doc.size > 0 ? ` ${formatBytes(doc.size)}` : ""}`)
   }
   const batch = flattenBatch(message)
-  if (parts.length === 0 && batch.length > 1) parts.push(batch.slice(1).map(inner => shortType(text(inner.type) ?? "?")).join(", "))
-  if (parts.length === 0 && isWireObject(message) && isWireObject(message.identity)) parts.push(String(message.identity.name ?? message.identity.peerId ?? ""))
+  if (parts.length === 0 && batch.length > 1)
+    parts.push(
+      batch
+        .slice(1)
+        .map(inner => shortType(text(inner.type) ?? "?"))
+        .join(", "),
+    )
+  if (parts.length === 0 && isWireObject(message) && isWireObject(message.identity))
+    parts.push(String(message.identity.name ?? message.identity.peerId ?? ""))
   return parts.join(" · ")
 }
 
@@ -73,15 +80,32 @@ export function rowText(record: LogRecord, names: PeerNames): RowText {
     case "sync-message": {
       const inner = envelopeMessage(event.message)
       const from = isWireObject(event.message) && isWireObject(event.message.envelope) ? event.message.envelope.fromChannelId : undefined
-      const where = typeof from === "number" ? `from ${channelWhere([from], [peerOn(record, from)], names)}` : record.facets.docIds.join(", ")
+      const where =
+        typeof from === "number" ? `from ${channelWhere([from], [peerOn(record, from)], names)}` : record.facets.docIds.join(", ")
       const received = isWireObject(inner) ? `${shortType(String(inner.type))} ` : ""
-      return { type: shortType(event.msgType), where, summary: `${received}${commandsGist(event.commands ?? [])}${propagationGist(record, names)}` }
+      return {
+        type: shortType(event.msgType),
+        where,
+        summary: `${received}${commandsGist(event.commands ?? [])}${propagationGist(record, names)}`,
+      }
     }
     case "channel-in":
-      return { type: shortType(event.msgType), where: `from ${channelWhere([event.channelId], [event.peerId ?? peerOn(record, event.channelId)], names)}`, summary: messageGist(event.message, names) }
+      return {
+        type: shortType(event.msgType),
+        where: `from ${channelWhere([event.channelId], [event.peerId ?? peerOn(record, event.channelId)], names)}`,
+        summary: messageGist(event.message, names),
+      }
     case "channel-out": {
       const ids = Array.isArray(event.toChannelIds) ? event.toChannelIds : []
-      return { type: shortType(event.msgType), where: `to ${channelWhere(ids, ids.map(id => peerOn(record, id)), names)}`, summary: messageGist(event.message, names) }
+      return {
+        type: shortType(event.msgType),
+        where: `to ${channelWhere(
+          ids,
+          ids.map(id => peerOn(record, id)),
+          names,
+        )}`,
+        summary: messageGist(event.message, names),
+      }
     }
     case "emitter": {
       const data = isWireObject(event.data) ? event.data : {}
@@ -91,7 +115,11 @@ export function rowText(record: LogRecord, names: PeerNames): RowText {
     case "store": {
       const entries = Array.isArray(event.entries) ? event.entries : []
       const keys = entries.map(entry => `${entry.deleted ? "✕" : ""}${names(String(entry.key))}`)
-      return { type: `by ${event.by}`, where: `${event.docId}/${event.namespace}`, summary: keys.length === 0 ? "no keys" : keys.join(", ") }
+      return {
+        type: `by ${event.by}`,
+        where: `${event.docId}/${event.namespace}`,
+        summary: keys.length === 0 ? "no keys" : keys.join(", "),
+      }
     }
     case "store-created":
       return { type: "store-created", where: `${event.docId}/${event.namespace}`, summary: "" }
@@ -106,7 +134,13 @@ export function rowText(record: LogRecord, names: PeerNames): RowText {
 export function commandText(command: CommandSummary, names: PeerNames): RowText {
   const detail = isWireObject(command.detail) ? command.detail : {}
   const envelope = isWireObject(detail.envelope) ? detail.envelope : undefined
-  const targets = Array.isArray(envelope?.toChannelIds) ? envelope.toChannelIds : Array.isArray(detail.toChannelIds) ? detail.toChannelIds : typeof detail.toChannelId === "number" ? [detail.toChannelId] : []
+  const targets = Array.isArray(envelope?.toChannelIds)
+    ? envelope.toChannelIds
+    : Array.isArray(detail.toChannelIds)
+      ? detail.toChannelIds
+      : typeof detail.toChannelId === "number"
+        ? [detail.toChannelId]
+        : []
   const where = targets.length > 0 ? `to ${targets.map(id => `#${String(id)}`).join(", ")}` : (text(detail.docId) ?? "")
   const inner = envelope ? shortType(text(isWireObject(envelope.message) ? envelope.message.type : undefined) ?? "") : ""
   const peer = text(detail.peerId) ?? text(detail.fromPeerId)

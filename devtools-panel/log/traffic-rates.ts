@@ -94,7 +94,13 @@ export class TrafficWriter {
       this.#owned.add(key)
     } else if (!this.#owned.has(key)) {
       const old: TrafficSeries = series
-      series = { ...old, eventsIn: old.eventsIn.slice(), eventsOut: old.eventsOut.slice(), bytesIn: old.bytesIn.slice(), bytesOut: old.bytesOut.slice() }
+      series = {
+        ...old,
+        eventsIn: old.eventsIn.slice(),
+        eventsOut: old.eventsOut.slice(),
+        bytesIn: old.bytesIn.slice(),
+        bytesOut: old.bytesOut.slice(),
+      }
       stats.set(key, series)
       this.#owned.add(key)
     }

@@ -50,7 +50,12 @@ function repoMessages(repo: RepoState): HookToPanelMessage[] {
 
 /** A repo's slot in the list, without its data (the real registration follows on the current page). */
 function placeholder(repo: RepoState): HookToPanelMessage {
-  return { type: "repo/registered", repo: repo.info, snapshot: { identity: repo.model.identity, peers: [], channels: [], documents: [] }, stores: [] }
+  return {
+    type: "repo/registered",
+    repo: repo.info,
+    snapshot: { identity: repo.model.identity, peers: [], channels: [], documents: [] },
+    stores: [],
+  }
 }
 
 function hello(state: PanelState, instance: string): HookToPanelMessage {

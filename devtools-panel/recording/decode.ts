@@ -72,7 +72,9 @@ class LineReader {
     this.#lastT = line.t
     if (line.kind === "message") this.events += eventsIn(line.message)
     if (this.lines.length >= this.meta.counts.lines || this.events > this.meta.counts.events) {
-      throw corrupted(`it holds more than the ${formatCount(this.meta.counts.lines)} lines and ${formatCount(this.meta.counts.events)} events its metadata declares`)
+      throw corrupted(
+        `it holds more than the ${formatCount(this.meta.counts.lines)} lines and ${formatCount(this.meta.counts.events)} events its metadata declares`,
+      )
     }
     this.lines.push(line)
   }
@@ -82,7 +84,10 @@ export async function decodeRecording(source: ByteSource, options: DecodeOptions
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const onProgress = options.onProgress ?? (() => {})
   if (source.size > limits.maxFileBytes) {
-    throw new RecordingError("too-large", `Recording is too large to open: ${formatFileSize(source.size)} (this panel opens files up to ${formatFileSize(limits.maxFileBytes)})`)
+    throw new RecordingError(
+      "too-large",
+      `Recording is too large to open: ${formatFileSize(source.size)} (this panel opens files up to ${formatFileSize(limits.maxFileBytes)})`,
+    )
   }
   const current = options.currentVersion ?? RECORDING_FORMAT_VERSION
   const header = readHeader(await source.read(0, Math.min(source.size, HEADER_BYTES)), source.size, current)

@@ -5,14 +5,7 @@
  */
 import { formatCount } from "../values/format"
 
-export type RecordingErrorCode =
-  | "empty"
-  | "not-a-recording"
-  | "future-version"
-  | "unsupported"
-  | "too-large"
-  | "truncated"
-  | "corrupted"
+export type RecordingErrorCode = "empty" | "not-a-recording" | "future-version" | "unsupported" | "too-large" | "truncated" | "corrupted"
 
 export class RecordingError extends Error {
   override readonly name = "RecordingError"

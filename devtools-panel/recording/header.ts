@@ -60,7 +60,10 @@ export function readHeader(bytes: Uint8Array, fileSize: number, maxVersion = REC
   }
   const compression = view.getUint32(12, true)
   if (compression !== COMPRESSION_GZIP) {
-    throw new RecordingError("unsupported", `Recording uses compression method ${compression}; this extension reads gzip (${COMPRESSION_GZIP}) only`)
+    throw new RecordingError(
+      "unsupported",
+      `Recording uses compression method ${compression}; this extension reads gzip (${COMPRESSION_GZIP}) only`,
+    )
   }
   return { version, compression, payloadBytes: view.getUint32(16, true) }
 }

@@ -92,7 +92,8 @@ export function markersOf(index: StepIndex): TimelineMarker[] {
       if (inner.type === "hook/hello") instance = inner.instance
       if (inner.type !== "repo/registered") continue
       labels.set(inner.repo.repoId, inner.repo.label)
-      for (const store of inner.stores) for (const entry of store.entries) presence.note(inner.repo.repoId, store.docId, store.namespace, entry)
+      for (const store of inner.stores)
+        for (const entry of store.entries) presence.note(inner.repo.repoId, store.docId, store.namespace, entry)
     }
   }
   index.records.forEach(({ t, message }, r) => {
@@ -100,7 +101,8 @@ export function markersOf(index: StepIndex): TimelineMarker[] {
     const add = (kind: MarkerKind, label: string) => markers.push({ position, t, kind, label })
     if (message.type === "background/page-status") {
       position++
-      if (connected !== undefined && message.connected !== connected) add("page", message.connected ? "Page connected" : "Page disconnected")
+      if (connected !== undefined && message.connected !== connected)
+        add("page", message.connected ? "Page connected" : "Page disconnected")
       connected = message.connected
     }
     if (message.type !== "background/page-batch") return
@@ -108,7 +110,8 @@ export function markersOf(index: StepIndex): TimelineMarker[] {
       if (inner.type === "repo/events") {
         for (const event of inner.events) {
           position++
-          for (const [kind, peerId] of storeChanges(presence, event)) add(kind, `${presence.label(peerId)} ${kind === "join" ? "joined" : "left"}`)
+          for (const [kind, peerId] of storeChanges(presence, event))
+            add(kind, `${presence.label(peerId)} ${kind === "join" ? "joined" : "left"}`)
         }
         continue
       }
@@ -130,7 +133,12 @@ function storeChanges(presence: Presence, event: HookEvent): Array<["join" | "le
   return changes
 }
 
-function hookMarker(message: HookToPanelMessage, labels: Map<string, string>, instance: string | undefined, add: (kind: MarkerKind, label: string) => void): void {
+function hookMarker(
+  message: HookToPanelMessage,
+  labels: Map<string, string>,
+  instance: string | undefined,
+  add: (kind: MarkerKind, label: string) => void,
+): void {
   switch (message.type) {
     case "hook/hello":
       if (instance !== undefined && message.instance !== instance) add("page", `Page loaded: ${message.url}`)

@@ -26,11 +26,16 @@ export interface Migrator {
 }
 
 /** The steps from `version` to `current`, composed; throws when one is missing. */
-export function migratorFor(version: number, migrations: readonly FormatMigration[] = MIGRATIONS, current = RECORDING_FORMAT_VERSION): Migrator {
+export function migratorFor(
+  version: number,
+  migrations: readonly FormatMigration[] = MIGRATIONS,
+  current = RECORDING_FORMAT_VERSION,
+): Migrator {
   const steps: FormatMigration[] = []
   for (let from = version; from < current; from++) {
     const step = migrations.find(migration => migration.from === from)
-    if (!step) throw new RecordingError("unsupported", `Recording format ${version} cannot be read: no migration from format ${from} to ${from + 1}`)
+    if (!step)
+      throw new RecordingError("unsupported", `Recording format ${version} cannot be read: no migration from format ${from} to ${from + 1}`)
     steps.push(step)
   }
   return {

@@ -104,7 +104,9 @@ function hookMessage(message: HookToPanelMessage, relabel: Relabel): HookToPanel
         peers: message.peers.map(peer => ({
           ...peer,
           // Which namespaces a simulated peer writes stays; what it writes does not.
-          namespaces: Object.fromEntries(Object.keys(peer.namespaces).map(namespace => [namespace, { value: null, behaviour: { kind: "static" } }])),
+          namespaces: Object.fromEntries(
+            Object.keys(peer.namespaces).map(namespace => [namespace, { value: null, behaviour: { kind: "static" } }]),
+          ),
         })),
       }
     case "repo/unregistered":

@@ -23,7 +23,13 @@ export const MAX_FRAMES_PER_WINDOW = 1000
 
 export type ReplayAction =
   | { readonly at: number; readonly kind: "add"; readonly visit: string; readonly spec: SimulatedPeerSpec }
-  | { readonly at: number; readonly kind: "update"; readonly visit: string; readonly namespace: string; readonly spec: SimulatedNamespaceSpec | null }
+  | {
+      readonly at: number
+      readonly kind: "update"
+      readonly visit: string
+      readonly namespace: string
+      readonly spec: SimulatedNamespaceSpec | null
+    }
   | { readonly at: number; readonly kind: "remove"; readonly visit: string }
 
 export interface ReplaySource {
@@ -55,7 +61,8 @@ function changesAfter(index: StepIndex, source: ReplaySource): Change[] {
   const changes: Change[] = []
   const add = (t: number, namespace: string, entries: readonly StoreEntry[]) => {
     for (const entry of entries) {
-      if (typeof entry?.key === "string") changes.push({ t, key: entry.key, namespace, value: entry.deleted ? undefined : (entry.value ?? null) })
+      if (typeof entry?.key === "string")
+        changes.push({ t, key: entry.key, namespace, value: entry.deleted ? undefined : (entry.value ?? null) })
     }
   }
   index.records.forEach(({ message, t: received }, r) => {
@@ -104,7 +111,10 @@ interface Visit {
 function specOf(frames: readonly Frame[]): SimulatedNamespaceSpec {
   const [first, ...rest] = frames
   if (rest.length === 0) return { value: first!.value, behaviour: { kind: "static" } }
-  return { value: first!.value, behaviour: { kind: "keyframes", frames: rest.map(frame => ({ at: frame.at - first!.at, value: frame.value })) } }
+  return {
+    value: first!.value,
+    behaviour: { kind: "keyframes", frames: rest.map(frame => ({ at: frame.at - first!.at, value: frame.value })) },
+  }
 }
 
 /** A run's frames in engine-sized windows; each window starts with the value it continues from. */
@@ -164,7 +174,8 @@ export function planReplay(index: StepIndex, source: ReplaySource, target: Repla
   const initial: Change[] = []
   const room = source.fromState.repos.get(source.repoId)?.rooms.get(source.docId)
   for (const [namespace, entries] of room?.namespaces ?? []) {
-    for (const entry of entries.values()) if (!entry.deleted) initial.push({ t: fromT, key: entry.key, namespace, value: entry.value ?? null })
+    for (const entry of entries.values())
+      if (!entry.deleted) initial.push({ t: fromT, key: entry.key, namespace, value: entry.value ?? null })
   }
   const changes = [...initial, ...changesAfter(index, source)]
   const names = new Map<string, string>()
@@ -180,11 +191,18 @@ export function planReplay(index: StepIndex, source: ReplaySource, target: Repla
       const runStart = first![0]!.at
       if (runStart === visit.start) namespaces[run.namespace] = specOf(first!)
       else actions.push({ at: runStart, kind: "update", visit: visit.id, namespace: run.namespace, spec: specOf(first!) })
-      for (const part of later) actions.push({ at: part[0]!.at, kind: "update", visit: visit.id, namespace: run.namespace, spec: specOf(part) })
-      if (run.end !== undefined && run.end !== visit.end) actions.push({ at: run.end, kind: "update", visit: visit.id, namespace: run.namespace, spec: null })
+      for (const part of later)
+        actions.push({ at: part[0]!.at, kind: "update", visit: visit.id, namespace: run.namespace, spec: specOf(part) })
+      if (run.end !== undefined && run.end !== visit.end)
+        actions.push({ at: run.end, kind: "update", visit: visit.id, namespace: run.namespace, spec: null })
     }
     const name = `${names.get(visit.key) ?? shortId(visit.key)} (replay)`
-    actions.push({ at: visit.start, kind: "add", visit: visit.id, spec: { name, docId: target.docId, visibility: target.visibility, namespaces } })
+    actions.push({
+      at: visit.start,
+      kind: "add",
+      visit: visit.id,
+      spec: { name, docId: target.docId, visibility: target.visibility, namespaces },
+    })
     if (visit.end !== undefined) actions.push({ at: visit.end, kind: "remove", visit: visit.id })
   }
   // At equal times a peer is added before it is updated, and removed last.

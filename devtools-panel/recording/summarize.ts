@@ -67,7 +67,12 @@ export function summarize(lines: readonly RecordingLine[]): { repos: RecordedRep
   }
   for (const [peerId, name] of identities) peers.name(peerId, name)
   return {
-    repos: [...repos.values()].map(info => ({ repoId: info.repoId, label: info.label, peerId: info.peerId, libraryVersion: info.libraryVersion })),
+    repos: [...repos.values()].map(info => ({
+      repoId: info.repoId,
+      label: info.label,
+      peerId: info.peerId,
+      libraryVersion: info.libraryVersion,
+    })),
     peers: peers.list(),
   }
 }

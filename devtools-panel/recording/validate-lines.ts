@@ -38,7 +38,10 @@ export function checkMeta(value: unknown): RecordingMeta {
     if (!isTime(value[field])) throw corrupted(`${where}: "${field}" is not a number`)
   }
   if (!strings(value.libraryVersions)) throw corrupted(`${where}: "libraryVersions" is not a list of strings`)
-  if (!Array.isArray(value.repos) || !value.repos.every(repo => isRecord(repo) && typeof repo.repoId === "string" && typeof repo.label === "string")) {
+  if (
+    !Array.isArray(value.repos) ||
+    !value.repos.every(repo => isRecord(repo) && typeof repo.repoId === "string" && typeof repo.label === "string")
+  ) {
     throw corrupted(`${where}: "repos" is not a list of repos`)
   }
   if (!Array.isArray(value.peers) || !value.peers.every(peer => isRecord(peer) && typeof peer.peerId === "string")) {
@@ -75,7 +78,8 @@ export function panelMessageProblem(message: unknown): string | undefined {
   switch (message.type) {
     case "background/page-batch": {
       const batch = message.batch
-      if (!isRecord(batch) || !Number.isSafeInteger(batch.seq) || !Array.isArray(batch.messages)) return "a page batch without seq or messages"
+      if (!isRecord(batch) || !Number.isSafeInteger(batch.seq) || !Array.isArray(batch.messages))
+        return "a page batch without seq or messages"
       for (const inner of batch.messages) {
         const problem = hookMessageProblem(inner)
         if (problem) return problem
@@ -85,7 +89,7 @@ export function panelMessageProblem(message: unknown): string | undefined {
     case "background/relay-stats":
       return isRecord(message.stats) ? undefined : "relay stats without counters"
     case "background/page-status":
-      return typeof message.connected === "boolean" ? undefined : "a page status without \"connected\""
+      return typeof message.connected === "boolean" ? undefined : 'a page status without "connected"'
     default:
       return `an unknown message type ${JSON.stringify(message.type)}`
   }
@@ -106,7 +110,11 @@ function checkCheckpoint(value: Fields, where: () => string): Checkpoint {
     if (problem) throw corrupted(`${where()}: ${problem}`)
   }
   const counters = value.counters
-  if (!isRecord(counters) || !isCount(counters.lostBatches) || (counters.lastSeq !== undefined && !Number.isSafeInteger(counters.lastSeq))) {
+  if (
+    !isRecord(counters) ||
+    !isCount(counters.lostBatches) ||
+    (counters.lastSeq !== undefined && !Number.isSafeInteger(counters.lastSeq))
+  ) {
     throw corrupted(`${where()}: checkpoint counters are malformed`)
   }
   return value as unknown as Checkpoint

@@ -69,7 +69,15 @@ export function draftFromSpec(spec: BehaviourSpec, value: JsonValue, samples: re
     case "static":
       return draft
     case "random-walk":
-      return { ...draft, rateHz: spec.rateHz, step: spec.step, xMin: spec.bounds.x[0], xMax: spec.bounds.x[1], yMin: spec.bounds.y[0], yMax: spec.bounds.y[1] }
+      return {
+        ...draft,
+        rateHz: spec.rateHz,
+        step: spec.step,
+        xMin: spec.bounds.x[0],
+        xMax: spec.bounds.x[1],
+        yMin: spec.bounds.y[0],
+        yMax: spec.bounds.y[1],
+      }
     case "toggle":
       return { ...draft, field: spec.field, periodMs: spec.periodMs }
     case "keyframes":
@@ -100,7 +108,8 @@ export function behaviourFromDraft(draft: BehaviourDraft, value: JsonValue): Beh
       return { ok: true, behaviour: { kind: "static" } }
     case "random-walk": {
       if (!hasPosition(value)) errors.bounds = 'A random walk moves numeric "x" and "y" fields: the value needs both'
-      if (!finite(draft.rateHz) || draft.rateHz <= 0 || draft.rateHz > MAX_RATE_HZ) errors.rateHz = `Rate must be above 0 and at most ${MAX_RATE_HZ} Hz`
+      if (!finite(draft.rateHz) || draft.rateHz <= 0 || draft.rateHz > MAX_RATE_HZ)
+        errors.rateHz = `Rate must be above 0 and at most ${MAX_RATE_HZ} Hz`
       if (!finite(draft.step) || draft.step <= 0) errors.step = "Step must be above 0"
       if (![draft.xMin, draft.xMax, draft.yMin, draft.yMax].every(finite)) errors.bounds ??= "Fill in all four bounds"
       else if (draft.xMin! > draft.xMax! || draft.yMin! > draft.yMax!) errors.bounds ??= "Each minimum must be at most its maximum"
@@ -112,7 +121,8 @@ export function behaviourFromDraft(draft: BehaviourDraft, value: JsonValue): Beh
       const fields = booleanFields(value)
       if (!isWireObject(value)) errors.field = 'A toggle flips a field of an object value, e.g. {"typing": false}'
       else if (!draft.field) errors.field = fields.length > 0 ? "Choose the field to flip" : "The value has no true/false field to flip"
-      else if (Object.hasOwn(value, draft.field) && typeof value[draft.field] !== "boolean") errors.field = `"${draft.field}" is not true/false`
+      else if (Object.hasOwn(value, draft.field) && typeof value[draft.field] !== "boolean")
+        errors.field = `"${draft.field}" is not true/false`
       if (!finite(draft.periodMs) || draft.periodMs < MIN_PERIOD_MS) errors.periodMs = `Period must be at least ${MIN_PERIOD_MS} ms`
       if (Object.keys(errors).length > 0) return { ok: false, errors }
       return { ok: true, behaviour: { kind: "toggle", field: draft.field, periodMs: draft.periodMs! } }

@@ -4,7 +4,14 @@
  * or a SimulatedPeerPatch for editing a live peer. Everything the user typed
  * is checked here first, with errors keyed to the field that shows them.
  */
-import type { JsonValue, SimulatedNamespaceSpec, SimulatedPeerInfo, SimulatedPeerPatch, SimulatedPeerSpec, SimulatedVisibility } from "../../protocol/simulate"
+import type {
+  JsonValue,
+  SimulatedNamespaceSpec,
+  SimulatedPeerInfo,
+  SimulatedPeerPatch,
+  SimulatedPeerSpec,
+  SimulatedVisibility,
+} from "../../protocol/simulate"
 import { deepEqual } from "../state/deep-equal"
 import { behaviourFromDraft, type BehaviourDraft, type BehaviourErrors } from "./behaviour-draft"
 import { parseJsonText } from "./json-text"
@@ -68,9 +75,10 @@ export function fillPlaceholders(value: JsonValue, vars: PeerVars): JsonValue {
 }
 
 function fillSpec(spec: SimulatedNamespaceSpec, vars: PeerVars): SimulatedNamespaceSpec {
-  const behaviour = spec.behaviour.kind === "keyframes"
-    ? { ...spec.behaviour, frames: spec.behaviour.frames.map(frame => ({ at: frame.at, value: fillPlaceholders(frame.value, vars) })) }
-    : spec.behaviour
+  const behaviour =
+    spec.behaviour.kind === "keyframes"
+      ? { ...spec.behaviour, frames: spec.behaviour.frames.map(frame => ({ at: frame.at, value: fillPlaceholders(frame.value, vars) })) }
+      : spec.behaviour
   return { value: fillPlaceholders(spec.value, vars), behaviour }
 }
 
@@ -142,13 +150,18 @@ export function checkForm(form: PeerFormDraft, shapes: ReadonlyMap<string, Value
     if (check.spec) namespaces[draft.namespace] = check.spec
     else broken = true
   }
-  if (!editing && Object.keys(byNamespace).length === 0) errors.namespaces = "Include at least one namespace: a peer with no values is invisible"
+  if (!editing && Object.keys(byNamespace).length === 0)
+    errors.namespaces = "Include at least one namespace: a peer with no values is invisible"
   const ok = !broken && Object.keys(errors).length === 0
   return { errors, byNamespace, warnings, ...(ok ? { namespaces } : {}) }
 }
 
 /** One spec per new peer; call only with a check that has `namespaces`. */
-export function buildPeerSpecs(form: PeerFormDraft, namespaces: Record<string, SimulatedNamespaceSpec>, takenNames: Iterable<string>): SimulatedPeerSpec[] {
+export function buildPeerSpecs(
+  form: PeerFormDraft,
+  namespaces: Record<string, SimulatedNamespaceSpec>,
+  takenNames: Iterable<string>,
+): SimulatedPeerSpec[] {
   const names = peerNames(form.name, form.count ?? 1, takenNames)
   return names.map(name => {
     const vars = { name, n: peerNumber(name) }

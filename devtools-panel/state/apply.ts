@@ -3,7 +3,13 @@
  * `apply(state, message, now)` and comes out as a new state. No DOM, no
  * Svelte, no clock (`now` is passed in), so it can be tested step by step.
  */
-import { skipUnknown, type BackgroundToPanelMessage, type HookBatch, type HookToPanelMessage, type RelayStats } from "../../protocol/messages"
+import {
+  skipUnknown,
+  type BackgroundToPanelMessage,
+  type HookBatch,
+  type HookToPanelMessage,
+  type RelayStats,
+} from "../../protocol/messages"
 import { Draft, type Mutable } from "./draft"
 import type { PanelState } from "./panel-state"
 import { applyRepoEvents } from "./repo-events"
@@ -64,7 +70,10 @@ function applyBatch(draft: Draft, state: Mutable<PanelState>, batch: HookBatch, 
     // hello (which resets the page); anything else (a repeat, or a page
     // script posing as the hook) is refused rather than taken for a reload.
     if (last !== undefined && batch.seq <= last && !announcesNewHook(batch, state)) {
-      state.unreadable = { ...state.unreadable, "out-of-order": (state.unreadable["out-of-order"] ?? 0) + Math.max(1, batch.messages.length) }
+      state.unreadable = {
+        ...state.unreadable,
+        "out-of-order": (state.unreadable["out-of-order"] ?? 0) + Math.max(1, batch.messages.length),
+      }
       return
     }
     if (last !== undefined && batch.seq > last + 1) state.lostBatches += batch.seq - last - 1
@@ -90,7 +99,12 @@ function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: Hoo
     case "hook/hello":
       if (state.hook && state.hook.url !== message.url) resetPage(draft, state, "page navigated", now)
       else if (state.hook && state.hook.instance !== message.instance) resetPage(draft, state, "page reloaded", now)
-      state.hook = { version: String(message.hookVersion), protocol: message.protocol, url: String(message.url), instance: String(message.instance) }
+      state.hook = {
+        version: String(message.hookVersion),
+        protocol: message.protocol,
+        url: String(message.url),
+        instance: String(message.instance),
+      }
       return
     case "repo/registered":
       registerRepo(draft, state, message, now)
@@ -143,7 +157,12 @@ function relayStatsOf(stats: RelayStats | undefined): RelayStats {
   const spoken = stats?.pageProtocol
   const pageProtocol =
     typeof spoken === "object" && spoken !== null && Number.isSafeInteger(spoken.protocol)
-      ? { pageProtocol: { protocol: spoken.protocol, ...(typeof spoken.hookVersion === "string" ? { hookVersion: spoken.hookVersion } : {}) } }
+      ? {
+          pageProtocol: {
+            protocol: spoken.protocol,
+            ...(typeof spoken.hookVersion === "string" ? { hookVersion: spoken.hookVersion } : {}),
+          },
+        }
       : {}
   return { dropped: count(stats?.dropped), byReason, lost: count(stats?.lost), ...pageProtocol }
 }

@@ -183,7 +183,8 @@ export interface ProtocolMismatch {
  */
 export function protocolMismatch(state: PanelState, panel: number): ProtocolMismatch | undefined {
   const spoken = state.relay.pageProtocol
-  if (spoken && spoken.protocol !== panel) return { page: spoken.protocol, ...(spoken.hookVersion === undefined ? {} : { hookVersion: spoken.hookVersion }), panel }
+  if (spoken && spoken.protocol !== panel)
+    return { page: spoken.protocol, ...(spoken.hookVersion === undefined ? {} : { hookVersion: spoken.hookVersion }), panel }
   if (state.hook && state.hook.protocol !== panel) return { page: state.hook.protocol, hookVersion: state.hook.version, panel }
   return undefined
 }

@@ -74,7 +74,12 @@ export function registerRepo(draft: Draft, state: Mutable<PanelState>, message: 
 }
 
 /** Keeps list order stable: a re-attached repo takes its predecessor's slot. */
-function replaceInPlace(repos: ReadonlyMap<string, RepoState>, oldId: string | undefined, newId: string, repo: RepoState): Map<string, RepoState> {
+function replaceInPlace(
+  repos: ReadonlyMap<string, RepoState>,
+  oldId: string | undefined,
+  newId: string,
+  repo: RepoState,
+): Map<string, RepoState> {
   if (oldId === undefined) return new Map(repos).set(newId, repo)
   const next = new Map<string, RepoState>()
   for (const [id, existing] of repos) {

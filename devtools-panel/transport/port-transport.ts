@@ -8,7 +8,13 @@
  * a newly connected page (a reload or navigation gives a new hook) and asks
  * that page to scan for Repo-like globals once.
  */
-import { PANEL_PORT, PROTOCOL_VERSION, type BackgroundToPanelMessage, type PanelToBackgroundMessage, type PanelToHookMessage } from "../../protocol/messages"
+import {
+  PANEL_PORT,
+  PROTOCOL_VERSION,
+  type BackgroundToPanelMessage,
+  type PanelToBackgroundMessage,
+  type PanelToHookMessage,
+} from "../../protocol/messages"
 import { reconnectingPort, type PortLike } from "../../extension/ports/reconnecting-port"
 import { isBackgroundToPanel } from "../../protocol/validate"
 import { fromWire, type PanelTransport, type TransportStatus } from "./transport"

@@ -50,10 +50,7 @@ export class PanelStore {
     this.#now = options.now ?? Date.now
     this.#schedule = options.schedule ?? nextFrame
     this.state = initialState(options.logCapacity)
-    this.#unsubscribe = [
-      transport.onMessage(message => this.#receive(message)),
-      transport.onStatus(status => (this.link = status)),
-    ]
+    this.#unsubscribe = [transport.onMessage(message => this.#receive(message)), transport.onStatus(status => (this.link = status))]
   }
 
   /** Applies everything received so far, now. */

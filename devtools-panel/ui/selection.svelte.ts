@@ -57,11 +57,7 @@ export class PanelSelection {
       if (selected) return selected
     }
     const repos = [...state.repos.values()]
-    return (
-      repos.find(repo => !repo.gone && repo.info.label === this.repoLabel) ??
-      repos.find(repo => !repo.gone) ??
-      repos[0]
-    )
+    return repos.find(repo => !repo.gone && repo.info.label === this.repoLabel) ?? repos.find(repo => !repo.gone) ?? repos[0]
   }
 
   /** The selected room of a repo, else its first. */

@@ -39,12 +39,22 @@ export function describeValue(value: WireValue | undefined): ValueNode {
   if (typeof value === "number") return { text: String(value), tone: "number" }
   if (typeof value === "boolean") return { text: String(value), tone: "boolean" }
   if (Array.isArray(value)) {
-    return container(`Array(${value.length})`, value.map((item, index) => ({ name: String(index), value: item })), "[", "]")
+    return container(
+      `Array(${value.length})`,
+      value.map((item, index) => ({ name: String(index), value: item })),
+      "[",
+      "]",
+    )
   }
   const summary = readSummary(value)
   if (summary) return describeSummary(summary)
   if (!isWireObject(value)) return { text: String(value), tone: "special" }
-  return container("", Object.entries(value).map(([name, item]) => ({ name, value: item })), "{", "}")
+  return container(
+    "",
+    Object.entries(value).map(([name, item]) => ({ name, value: item })),
+    "{",
+    "}",
+  )
 }
 
 function quote(text: string): string {
@@ -59,7 +69,14 @@ function container(label: string, all: ChildValue[], open: string, close: string
   const parts = all.slice(0, 6).map(child => (keyed ? `${child.name}: ${previewOf(child.value)}` : previewOf(child.value)))
   const more = all.length > parts.length || hidden > 0 ? ", …" : ""
   const preview = `${open}${parts.join(", ")}${more}${close}`
-  return { text: label || (keyed ? "Object" : "Array"), tone: "container", preview, children, ...(hidden > 0 ? { hidden } : {}), ...(truncated ? { truncated } : {}) }
+  return {
+    text: label || (keyed ? "Object" : "Array"),
+    tone: "container",
+    preview,
+    children,
+    ...(hidden > 0 ? { hidden } : {}),
+    ...(truncated ? { truncated } : {}),
+  }
 }
 
 /** A short inline form, used inside a parent's preview. */
@@ -133,7 +150,10 @@ function describeSummary(summary: Summary): ValueNode {
       const stack = textField(summary, "stack")
       // `thrown`: a getter or proxy trap threw while the hook read the value.
       const thrown = field(summary, "thrown") === true ? " (thrown while reading)" : ""
-      const node: ValueNode = { text: `${textField(summary, "name") ?? "Error"}: ${textField(summary, "message") ?? ""}${thrown}`, tone: "special" }
+      const node: ValueNode = {
+        text: `${textField(summary, "name") ?? "Error"}: ${textField(summary, "message") ?? ""}${thrown}`,
+        tone: "special",
+      }
       return stack ? { ...node, preview: node.text, children: [{ name: "stack", value: stack }] } : node
     }
     case "bytes": {
@@ -145,7 +165,10 @@ function describeSummary(summary: Summary): ValueNode {
     }
     case "map":
     case "set": {
-      const children = summary.kind === "map" ? entriesOf(field(summary, "entries", "value")) : itemsOf(field(summary, "values", "items", "entries", "value"))
+      const children =
+        summary.kind === "map"
+          ? entriesOf(field(summary, "entries", "value"))
+          : itemsOf(field(summary, "values", "items", "entries", "value"))
       const size = numberField(summary, "size", "length") ?? children.length
       const label = `${summary.kind === "map" ? "Map" : "Set"}(${size})`
       return container(label, children, "{", "}", cut(children.length, size, "entries", flagged), size)

@@ -23,7 +23,8 @@ export class DropCounter {
 
   /** The page's hook speaks another protocol (the latest word, the announced version kept). */
   hearPageProtocol(spoken: PageProtocol): void {
-    const hookVersion = spoken.hookVersion ?? (spoken.protocol === this.#pageProtocol?.protocol ? this.#pageProtocol.hookVersion : undefined)
+    const hookVersion =
+      spoken.hookVersion ?? (spoken.protocol === this.#pageProtocol?.protocol ? this.#pageProtocol.hookVersion : undefined)
     const next: PageProtocol = { protocol: spoken.protocol, ...(hookVersion === undefined ? {} : { hookVersion }) }
     if (next.protocol === this.#pageProtocol?.protocol && next.hookVersion === this.#pageProtocol.hookVersion) return
     this.#pageProtocol = next

@@ -28,7 +28,11 @@ export interface BatchText {
   count: number
 }
 
-export function buildBatches(entries: readonly OutboxEntry[], overflowDropped: number, limits: BatchLimits = DEFAULT_BATCH_LIMITS): BatchText[] {
+export function buildBatches(
+  entries: readonly OutboxEntry[],
+  overflowDropped: number,
+  limits: BatchLimits = DEFAULT_BATCH_LIMITS,
+): BatchText[] {
   const batches: BatchText[] = []
   let current: BatchText = { messages: [], count: 0 }
   let chars = 0

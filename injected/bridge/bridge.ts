@@ -283,7 +283,12 @@ export class HookBridge {
     const theirs = (data as { protocol?: unknown }).protocol
     if (this.#announcedTo.has(theirs) || this.#announcedTo.size >= MAX_ANNOUNCEMENTS) return
     this.#announcedTo.add(theirs)
-    const announcement: HookVersionEnvelope = { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, hookVersion: this.#options.hookVersion, announce: "version" }
+    const announcement: HookVersionEnvelope = {
+      source: PAGE_SOURCE,
+      protocol: PROTOCOL_VERSION,
+      hookVersion: this.#options.hookVersion,
+      announce: "version",
+    }
     this.#options.transport.post(announcement)
   }
 

@@ -68,12 +68,7 @@ export function startBehaviour(spec: BehaviourSpec, base: JsonValue, seed: numbe
   }
 }
 
-export function advanceBehaviour(
-  spec: BehaviourSpec,
-  base: JsonValue,
-  state: BehaviourState,
-  elapsedMs: number,
-): BehaviourState {
+export function advanceBehaviour(spec: BehaviourSpec, base: JsonValue, state: BehaviourState, elapsedMs: number): BehaviourState {
   if (elapsedMs + EPSILON_MS < state.nextChangeMs) return state
   switch (spec.kind) {
     case "static":

@@ -109,8 +109,7 @@ function deliverGroup(group: readonly PendingEntry[], deps: FrameWriterDeps): Pe
   const timestamp = deps.clock.next() + (deps.leadMs ?? 0)
   const byNamespace = new Map<string, EncodableEntry[]>()
   for (const { peer, namespace, value } of group) {
-    const entry: EncodableEntry =
-      value === undefined ? { key: peer.id, timestamp, deleted: true } : { key: peer.id, timestamp, value }
+    const entry: EncodableEntry = value === undefined ? { key: peer.id, timestamp, deleted: true } : { key: peer.id, timestamp, value }
     const list = byNamespace.get(namespace)
     if (list) list.push(entry)
     else byNamespace.set(namespace, [entry])

@@ -113,7 +113,10 @@ export class SimulationCommands {
     if (existing) return existing
     const repo = this.#host.repoOf(repoId)
     if (repo === undefined) {
-      throw new SimulationError("disposed", `Repo ${repoId} is no longer registered in the page (it was unregistered, or the page reloaded).`)
+      throw new SimulationError(
+        "disposed",
+        `Repo ${repoId} is no longer registered in the page (it was unregistered, or the page reloaded).`,
+      )
     }
     const engine = (this.#host.createEngine ?? createSimulationEngine)(repo)
     const simulation: RepoSimulation = {
@@ -149,9 +152,7 @@ export class SimulationCommands {
   #fail(requestId: string, error: unknown): void {
     const code: SimulationErrorCode | undefined = error instanceof SimulationError ? error.code : undefined
     const message =
-      error instanceof SimulationError
-        ? error.message
-        : `The simulation failed: ${error instanceof Error ? error.message : String(error)}`
+      error instanceof SimulationError ? error.message : `The simulation failed: ${error instanceof Error ? error.message : String(error)}`
     this.#host.reply({ type: "simulate/error", requestId, message, ...(code === undefined ? {} : { code }) })
   }
 }

@@ -25,11 +25,7 @@ const utf8 = new TextEncoder()
  * is, undefined when nothing is left. Bytes that do not decode cannot be
  * filtered; they pass only if no hidden key occurs in them at all.
  */
-export function stripEphemeralData(
-  data: Uint8Array,
-  isHidden: KeyFilter,
-  hiddenKeys: () => Iterable<string>,
-): Uint8Array | undefined {
+export function stripEphemeralData(data: Uint8Array, isHidden: KeyFilter, hiddenKeys: () => Iterable<string>): Uint8Array | undefined {
   if (data.length === 0) return data
   let entries: ScannedEntry[]
   try {

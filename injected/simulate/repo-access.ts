@@ -67,8 +67,7 @@ export function accessRepo(repo: unknown): RepoAccess {
   const addAdapter = host.addAdapter as (adapter: object) => Promise<void>
   const removeAdapter = host.removeAdapter as (adapterId: string) => Promise<void>
   // Both are replaced over time (the model on every dispatch): read them on every use.
-  const stores = (): Map<unknown, unknown> | undefined =>
-    sync.docNamespacedStores instanceof Map ? sync.docNamespacedStores : undefined
+  const stores = (): Map<unknown, unknown> | undefined => (sync.docNamespacedStores instanceof Map ? sync.docNamespacedStores : undefined)
   const documents = (): Map<unknown, unknown> | undefined =>
     isObject(sync.model) && sync.model.documents instanceof Map ? sync.model.documents : undefined
 

@@ -10,13 +10,7 @@ import type {
   SimulatedPeerState,
   SimulatedVisibility,
 } from "../../protocol/simulate"
-import {
-  advanceBehaviour,
-  type BehaviourState,
-  behaviourIntervalMs,
-  seedFromString,
-  startBehaviour,
-} from "./behaviours"
+import { advanceBehaviour, type BehaviourState, behaviourIntervalMs, seedFromString, startBehaviour } from "./behaviours"
 
 interface NamespaceRuntime {
   spec: SimulatedNamespaceSpec
@@ -56,9 +50,10 @@ export class SimulatedPeer {
 
   /** Starts (or restarts) a namespace's behaviour from its base value. */
   setNamespace(namespace: string, spec: SimulatedNamespaceSpec, now: number): void {
-    const seed = spec.behaviour.kind === "random-walk" && spec.behaviour.seed !== undefined
-      ? spec.behaviour.seed
-      : seedFromString(`${this.id}/${namespace}`)
+    const seed =
+      spec.behaviour.kind === "random-walk" && spec.behaviour.seed !== undefined
+        ? spec.behaviour.seed
+        : seedFromString(`${this.id}/${namespace}`)
     this.namespaces.set(namespace, { spec, state: startBehaviour(spec.behaviour, spec.value, seed), startedAt: now })
     this.dirty.add(namespace)
   }

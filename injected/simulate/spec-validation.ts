@@ -4,13 +4,7 @@
  * values deep-copied); throws SimulationError with a message naming the
  * offending field.
  */
-import type {
-  BehaviourSpec,
-  JsonValue,
-  SimulatedNamespaceSpec,
-  SimulatedPeerPatch,
-  SimulatedPeerSpec,
-} from "../../protocol/simulate"
+import type { BehaviourSpec, JsonValue, SimulatedNamespaceSpec, SimulatedPeerPatch, SimulatedPeerSpec } from "../../protocol/simulate"
 import { SimulationError } from "./errors"
 import { cloneJson, isJsonObject, jsonProblem } from "./json-value"
 

@@ -28,8 +28,7 @@ export class TickScheduler {
    * when none does. Restarts the timer only when the interval changes.
    */
   run(wantedMs: number | undefined): void {
-    const intervalMs =
-      wantedMs === undefined ? undefined : Math.round(Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, wantedMs)))
+    const intervalMs = wantedMs === undefined ? undefined : Math.round(Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, wantedMs)))
     if (intervalMs === this.#intervalMs) return
     this.stop()
     if (intervalMs === undefined) return

@@ -1,7 +1,21 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
-import { T0, batch, channel, entry, events, hello, pageStatus, peer, registered, repoInfo, store, storeEvent, tombstone } from "./fixtures/messages"
+import {
+  T0,
+  batch,
+  channel,
+  entry,
+  events,
+  hello,
+  pageStatus,
+  peer,
+  registered,
+  repoInfo,
+  store,
+  storeEvent,
+  tombstone,
+} from "./fixtures/messages"
 
 const DOC = "room:lobby"
 const SELF = "100"
@@ -26,7 +40,9 @@ function openPage(panel: MountedPanel): void {
           store(DOC, "typing", [entry(BOB, true, T0 - 10)]),
         ],
       }),
-      registered(repoInfo({ repoId: "r2", label: "second", peerId: "101" }), { stores: [store("room:other", "presence", [entry("101", { name: "dave" }, T0)])] }),
+      registered(repoInfo({ repoId: "r2", label: "second", peerId: "101" }), {
+        stores: [store("room:other", "presence", [entry("101", { name: "dave" }, T0)])],
+      }),
     ),
   )
 }
@@ -70,12 +86,28 @@ describe("live view", () => {
   })
 
   it("updates values live; a heartbeat re-stamp moves the timestamp without counting a change", () => {
-    panel.push(batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(BOB, { name: "bob", cursor: { x: 6, y: 5 } }, T0 + 100)], T0 + 100))))
+    panel.push(
+      batch(
+        2,
+        events(
+          "r1",
+          storeEvent("r1", DOC, "presence", "import", [entry(BOB, { name: "bob", cursor: { x: 6, y: 5 } }, T0 + 100)], T0 + 100),
+        ),
+      ),
+    )
     expect(valueJson(panel, "presence", BOB)).toBe(JSON.stringify({ name: "bob", cursor: { x: 6, y: 5 } }))
     expect(entryEl(panel, "presence", BOB).dataset.changeCount).toBe("1")
     const row = entryEl(panel, "presence", BOB)
 
-    panel.push(batch(3, events("r1", storeEvent("r1", DOC, "presence", "local", [entry(BOB, { name: "bob", cursor: { x: 6, y: 5 } }, T0 + 10_000)], T0 + 10_000))))
+    panel.push(
+      batch(
+        3,
+        events(
+          "r1",
+          storeEvent("r1", DOC, "presence", "local", [entry(BOB, { name: "bob", cursor: { x: 6, y: 5 } }, T0 + 10_000)], T0 + 10_000),
+        ),
+      ),
+    )
     expect(entryEl(panel, "presence", BOB)).toBe(row)
     expect(row.dataset.timestamp).toBe(String(T0 + 10_000))
     expect(row.dataset.changeCount).toBe("1")
@@ -83,7 +115,12 @@ describe("live view", () => {
 
   it("says so when a writer's timestamp is ahead of the panel's clock, instead of showing it as just now", () => {
     const ahead = Date.now() + 150_000
-    panel.push(batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(BOB, { name: "bob", cursor: { x: 7, y: 5 } }, ahead)], T0 + 100))))
+    panel.push(
+      batch(
+        2,
+        events("r1", storeEvent("r1", DOC, "presence", "import", [entry(BOB, { name: "bob", cursor: { x: 7, y: 5 } }, ahead)], T0 + 100)),
+      ),
+    )
     const age = entryEl(panel, "presence", BOB).querySelector<HTMLElement>('[data-testid="age"]')!
     expect(age.dataset.ahead).toBe("true")
     expect(age.textContent).toBe("2 min ahead")
@@ -121,12 +158,19 @@ describe("live view", () => {
     const toggle = () => entryEl(panel, "presence", BOB).querySelector<HTMLButtonElement>("button.toggle")!
     toggle().click()
     panel.settle()
-    const nested = [...entryEl(panel, "presence", BOB).querySelectorAll<HTMLButtonElement>("button.toggle")].find(button => button.textContent?.includes("cursor"))!
+    const nested = [...entryEl(panel, "presence", BOB).querySelectorAll<HTMLButtonElement>("button.toggle")].find(button =>
+      button.textContent?.includes("cursor"),
+    )!
     nested.click()
     panel.settle()
     expect(entryEl(panel, "presence", BOB).querySelector(".children .children")?.textContent?.replace(/\s/g, "")).toContain("x:5")
 
-    panel.push(batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(BOB, { name: "bob", cursor: { x: 42, y: 5 } }, T0 + 1)], T0 + 1))))
+    panel.push(
+      batch(
+        2,
+        events("r1", storeEvent("r1", DOC, "presence", "import", [entry(BOB, { name: "bob", cursor: { x: 42, y: 5 } }, T0 + 1)], T0 + 1)),
+      ),
+    )
     const value = entryEl(panel, "presence", BOB)
     expect(value.querySelector(".children .children")?.textContent?.replace(/\s/g, "")).toContain("x:42")
     expect(toggle().getAttribute("aria-expanded")).toBe("true")

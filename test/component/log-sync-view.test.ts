@@ -24,7 +24,10 @@ describe("sync inspector", () => {
       batch(
         1,
         hello(),
-        registered(repoInfo(), { peers: [hub("pending"), peer(BOB, { name: "bob" })], channels: [channel(1, HUB, "network", "ws-client"), channel(2, undefined, "storage", "indexeddb")] }),
+        registered(repoInfo(), {
+          peers: [hub("pending"), peer(BOB, { name: "bob" })],
+          channels: [channel(1, HUB, "network", "ws-client"), channel(2, undefined, "storage", "indexeddb")],
+        }),
         registered(repoInfo({ repoId: "r2", label: "second", peerId: "101" }), { channels: [channel(5, BOB, "other", "sim")] }),
       ),
     )
@@ -40,14 +43,29 @@ describe("sync inspector", () => {
       [HUB, "pending", "true", "false"],
       [BOB, "unknown", "false", "false"],
     ])
-    expect(panel.all("sync-channel").map(row => [row.dataset.channelId, row.dataset.kind, row.dataset.adapter, row.dataset.established])).toEqual([
+    expect(
+      panel.all("sync-channel").map(row => [row.dataset.channelId, row.dataset.kind, row.dataset.adapter, row.dataset.established]),
+    ).toEqual([
       ["1", "network", "ws-client", "true"],
       ["2", "storage", "indexeddb", "false"],
     ])
   })
 
   it("follows the model as synchronizer messages change it", () => {
-    panel.push(batch(2, events("r1", syncMessage("r1", "synchronizer/channel-receive-message", { peers: [hub("synced", { "100": 7 }), peer(BOB, { name: "bob" })] }, T0 + 1))))
+    panel.push(
+      batch(
+        2,
+        events(
+          "r1",
+          syncMessage(
+            "r1",
+            "synchronizer/channel-receive-message",
+            { peers: [hub("synced", { "100": 7 }), peer(BOB, { name: "bob" })] },
+            T0 + 1,
+          ),
+        ),
+      ),
+    )
     const row = panel.one("sync-row", `[data-peer-id="${HUB}"]`)
     expect(row.dataset.status).toBe("synced")
     expect(row.textContent).toContain("{100: 7}")

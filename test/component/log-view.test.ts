@@ -31,9 +31,24 @@ function frameBytes(entries: Record<string, WireValue>): WireValue {
 
 /** An inbound presence frame relayed by the hub, carrying alice's entry, and the message that handled it. */
 function relayedFrame(t: number, x: number): HookEvent[] {
-  const frame = { type: "channel/ephemeral", docId: DOC, hopsRemaining: 0, stores: [{ peerId: HUB, namespace: "presence", data: frameBytes({ [ALICE]: { name: "alice", x } }) }] }
+  const frame = {
+    type: "channel/ephemeral",
+    docId: DOC,
+    hopsRemaining: 0,
+    stores: [{ peerId: HUB, namespace: "presence", data: frameBytes({ [ALICE]: { name: "alice", x } }) }],
+  }
   return [
-    { kind: "channel-in", id: nextId++, repoId: "r1", t, channelId: 1, peerId: HUB, msgType: "channel/ephemeral", size: 120, message: frame },
+    {
+      kind: "channel-in",
+      id: nextId++,
+      repoId: "r1",
+      t,
+      channelId: 1,
+      peerId: HUB,
+      msgType: "channel/ephemeral",
+      size: 120,
+      message: frame,
+    },
     {
       kind: "sync-message",
       id: nextId++,
@@ -41,7 +56,10 @@ function relayedFrame(t: number, x: number): HookEvent[] {
       t,
       msgType: "synchronizer/channel-receive-message",
       message: { type: "synchronizer/channel-receive-message", envelope: { fromChannelId: 1, message: frame } },
-      commands: [{ type: "cmd/batch", depth: 0 }, { type: "cmd/apply-ephemeral", depth: 1, detail: { docId: DOC, stores: frame.stores } }],
+      commands: [
+        { type: "cmd/batch", depth: 0 },
+        { type: "cmd/apply-ephemeral", depth: 1, detail: { docId: DOC, stores: frame.stores } },
+      ],
       delta: {},
     },
   ]
@@ -79,7 +97,14 @@ describe("log view", () => {
     logViewModel(panel.store).refreshMs = 0
     panel.push(
       pageStatus(true),
-      batch(1, hello(), registered(repoInfo(), { peers: [peer(HUB, { name: "hub", channels: [1], subscriptions: [DOC] }), peer(ALICE, { name: "alice" })], channels: [channel(1, HUB)] })),
+      batch(
+        1,
+        hello(),
+        registered(repoInfo(), {
+          peers: [peer(HUB, { name: "hub", channels: [1], subscriptions: [DOC] }), peer(ALICE, { name: "alice" })],
+          channels: [channel(1, HUB)],
+        }),
+      ),
     )
     panel.one("tab-log").click()
     await settle(panel)
@@ -248,7 +273,13 @@ describe("log view", () => {
           t: T0,
           msgType: "synchronizer/local-doc-change",
           message: { type: "synchronizer/local-doc-change", docId: DOC },
-          commands: [{ type: "cmd/send-message", depth: 0, detail: { envelope: { toChannelIds: [1], message: { type: "channel/new-doc", docIds: [DOC] } } } }],
+          commands: [
+            {
+              type: "cmd/send-message",
+              depth: 0,
+              detail: { envelope: { toChannelIds: [1], message: { type: "channel/new-doc", docIds: [DOC] } } },
+            },
+          ],
           delta: {},
         }),
       ),

@@ -25,7 +25,11 @@ function mountRecording(): Mounted {
   const transport = new MemoryTransport()
   const store = new PanelStore(transport, { schedule: () => {}, now: () => now })
   const saved: Mounted["saved"] = []
-  const session = new RecordingSession(store, { extensionVersion: "9.9.9", now: () => now, save: (bytes, fileName) => saved.push({ bytes, fileName }) })
+  const session = new RecordingSession(store, {
+    extensionVersion: "9.9.9",
+    now: () => now,
+    save: (bytes, fileName) => saved.push({ bytes, fileName }),
+  })
   const root = document.createElement("div")
   document.body.append(root)
   const app = mount(App, { target: root, props: { store, recording: session } })
@@ -69,12 +73,15 @@ function deliverAt(panel: Mounted, list: Array<[number, Parameters<MemoryTranspo
 }
 
 async function until<T>(check: () => T): Promise<NonNullable<T>> {
-  return vi.waitFor(() => {
-    flushSync()
-    const value = check()
-    if (!value) throw new Error("not yet")
-    return value as NonNullable<T>
-  }, { timeout: 10_000, interval: 10 })
+  return vi.waitFor(
+    () => {
+      flushSync()
+      const value = check()
+      if (!value) throw new Error("not yet")
+      return value as NonNullable<T>
+    },
+    { timeout: 10_000, interval: 10 },
+  )
 }
 
 function key(target: EventTarget, name: string, init: KeyboardEventInit = {}): void {
@@ -126,7 +133,12 @@ describe("Record view", () => {
     expect(Number(cursor().dataset.position)).toBe(Number(cursor().dataset.total) - 1)
     key(document.body, "ArrowLeft")
     expect(Number(cursor().dataset.position)).toBe(Number(cursor().dataset.total) - 2)
-    const nextMarker = Math.min(...panel.all("timeline-marker").map(m => Number(m.dataset.position)).filter(p => p > Number(cursor().dataset.total) - 2))
+    const nextMarker = Math.min(
+      ...panel
+        .all("timeline-marker")
+        .map(m => Number(m.dataset.position))
+        .filter(p => p > Number(cursor().dataset.total) - 2),
+    )
     key(document.body, "ArrowRight", { shiftKey: true })
     expect(Number(cursor().dataset.position)).toBe(nextMarker)
     key(document.body, "End")
@@ -213,7 +225,10 @@ describe("Record view", () => {
     await until(() => panel.saved.length === 1)
     expect(panel.saved[0]!.fileName).toMatch(/-redacted\.ephrec$/)
     const input = panel.one("rec-open-input") as HTMLInputElement
-    Object.defineProperty(input, "files", { configurable: true, value: [new File([panel.saved[0]!.bytes as Uint8Array<ArrayBuffer>], "r.ephrec")] })
+    Object.defineProperty(input, "files", {
+      configurable: true,
+      value: [new File([panel.saved[0]!.bytes as Uint8Array<ArrayBuffer>], "r.ephrec")],
+    })
     input.dispatchEvent(new Event("change", { bubbles: true }))
     await until(() => panel.one("rec-info").dataset.redacted === "true")
     expect((panel.one("replay-start") as HTMLButtonElement).disabled).toBe(true)
@@ -224,7 +239,16 @@ describe("Record view", () => {
     await recordSession()
     deliverAt(panel, [
       [T0 + 1_000, pageStatus(true)],
-      [T0 + 1_001, batch(5, hello(undefined, "0.1.0", "hook-3"), registered(repoInfo({ repoId: "fresh", label: "zoe", peerId: "900" }), { stores: [store("room:lobby", "presence", [entry("900", { name: "zoe" }, T0 + 1_000)])] }))],
+      [
+        T0 + 1_001,
+        batch(
+          5,
+          hello(undefined, "0.1.0", "hook-3"),
+          registered(repoInfo({ repoId: "fresh", label: "zoe", peerId: "900" }), {
+            stores: [store("room:lobby", "presence", [entry("900", { name: "zoe" }, T0 + 1_000)])],
+          }),
+        ),
+      ],
     ])
     ;(panel.one("replay-visibility") as HTMLSelectElement).value = "network"
     panel.one("replay-visibility").dispatchEvent(new Event("change", { bubbles: true }))
@@ -232,13 +256,36 @@ describe("Record view", () => {
     panel.one("replay-start").click()
     flushSync()
     const add = await until(() => panel.transport.sentToPage().find(message => message.type === "simulate/add"))
-    expect(add).toMatchObject({ repoId: "fresh", peers: expect.arrayContaining([expect.objectContaining({ docId: "room:lobby", visibility: "network" })]) })
+    expect(add).toMatchObject({
+      repoId: "fresh",
+      peers: expect.arrayContaining([expect.objectContaining({ docId: "room:lobby", visibility: "network" })]),
+    })
     expect(panel.one("replay-status").dataset.state).not.toBe("idle")
     // The page reports the replay's peers, and one added by hand.
     const added = add!.type === "simulate/add" ? add!.peers : []
     const ids = added.map((_, index) => `sim-${index}`)
-    const info = (id: string, name: string) => ({ id, name, docId: "room:lobby", visibility: "network" as const, namespaces: {}, paused: false, state: "live" as const, channelId: 9, createdAt: T0 })
-    deliverAt(panel, [[T0 + 2_000, batch(6, { type: "simulate/state", repoId: "fresh", keepOnClose: false, peers: [...added.map((peer, index) => info(ids[index]!, peer.name)), info("by-hand", "someone")] })]])
+    const info = (id: string, name: string) => ({
+      id,
+      name,
+      docId: "room:lobby",
+      visibility: "network" as const,
+      namespaces: {},
+      paused: false,
+      state: "live" as const,
+      channelId: 9,
+      createdAt: T0,
+    })
+    deliverAt(panel, [
+      [
+        T0 + 2_000,
+        batch(6, {
+          type: "simulate/state",
+          repoId: "fresh",
+          keepOnClose: false,
+          peers: [...added.map((peer, index) => info(ids[index]!, peer.name)), info("by-hand", "someone")],
+        }),
+      ],
+    ])
     await until(() => panel.one("replay-status").dataset.state !== "idle")
     const before = panel.transport.sentToPage().length
     panel.one("replay-stop").click()

@@ -95,7 +95,12 @@ describe("Simulate view", () => {
     expect(JSON.parse(inEditor(panel, "presence", "sim-value").value)).toEqual({ name: "{{name}}", color: "{{color}}" })
     expect(Object.keys(JSON.parse(inEditor(panel, "cursor", "sim-value").value))).toEqual(["x", "y"])
     expect(inEditor(panel, "cursor", "sim-behaviour").value).toBe("random-walk")
-    expect(["sim-x-min", "sim-x-max", "sim-y-min", "sim-y-max"].map(id => inEditor(panel, "cursor", id).value)).toEqual(["100", "700", "40", "560"])
+    expect(["sim-x-min", "sim-x-max", "sim-y-min", "sim-y-max"].map(id => inEditor(panel, "cursor", id).value)).toEqual([
+      "100",
+      "700",
+      "40",
+      "560",
+    ])
     expect(inEditor(panel, "typing", "sim-behaviour").value).toBe("toggle")
     expect(inEditor(panel, "typing", "sim-toggle-field").value).toBe("typing")
     expect(inEditor(panel, "presence", "sim-behaviour").value).toBe("static")
@@ -123,7 +128,9 @@ describe("Simulate view", () => {
 
     fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer({ name: "ghost-1" })], keepOnClose: false })
     expect(panel.all("sim-pending")).toHaveLength(0)
-    expect(panel.all("sim-peer-row").map(row => [row.dataset.peerId, row.dataset.name, row.dataset.state])).toEqual([[SIM, "ghost-1", "live"]])
+    expect(panel.all("sim-peer-row").map(row => [row.dataset.peerId, row.dataset.name, row.dataset.state])).toEqual([
+      [SIM, "ghost-1", "live"],
+    ])
   })
 
   it("shows invalid JSON and bad parameters inline and sends nothing", () => {
@@ -155,8 +162,15 @@ describe("Simulate view", () => {
   it("shows the page's refusal in words", () => {
     click(panel, panel.one("sim-add"))
     const [add] = sent(panel) as Array<{ requestId: string }>
-    fromPage(panel, { type: "simulate/error", requestId: add!.requestId, message: 'peers[0].docId: the repo has no document or ephemeral store for "room:lobby"', code: "unknown-doc" })
-    expect(panel.one("sim-error").textContent).toBe('Could not add sim: peers[0].docId: the repo has no document or ephemeral store for "room:lobby"')
+    fromPage(panel, {
+      type: "simulate/error",
+      requestId: add!.requestId,
+      message: 'peers[0].docId: the repo has no document or ephemeral store for "room:lobby"',
+      code: "unknown-doc",
+    })
+    expect(panel.one("sim-error").textContent).toBe(
+      'Could not add sim: peers[0].docId: the repo has no document or ephemeral store for "room:lobby"',
+    )
     expect(panel.all("sim-pending")).toHaveLength(0)
   })
 
@@ -195,7 +209,14 @@ describe("Simulate view", () => {
         type: "simulate/update",
         repoId: "r1",
         peerId: SIM,
-        patch: { namespaces: { cursor: { value: { x: 10, y: 20 }, behaviour: { kind: "random-walk", rateHz: 30, step: 6, bounds: { x: [100, 700], y: [40, 560] } } } } },
+        patch: {
+          namespaces: {
+            cursor: {
+              value: { x: 10, y: 20 },
+              behaviour: { kind: "random-walk", rateHz: 30, step: 6, bounds: { x: [100, 700], y: [40, 560] } },
+            },
+          },
+        },
       },
       { type: "simulate/remove", repoId: "r1", peerId: SIM },
       { type: "simulate/remove-all", repoId: "r1" },
@@ -207,7 +228,18 @@ describe("Simulate view", () => {
     fromPage(panel, {
       type: "repo/events",
       repoId: "r1",
-      events: [{ id: 1, repoId: "r1", t: T0, kind: "store", docId: DOC, namespace: "cursor", by: "import", entries: [entry(SIM, { x: 10, y: 20 }, T0)] }],
+      events: [
+        {
+          id: 1,
+          repoId: "r1",
+          t: T0,
+          kind: "store",
+          docId: DOC,
+          namespace: "cursor",
+          by: "import",
+          entries: [entry(SIM, { x: 10, y: 20 }, T0)],
+        },
+      ],
     })
     click(panel, panel.one("tab-live"))
     expect(Object.fromEntries(panel.all("member-row").map(row => [row.dataset.peerId, row.dataset.simulated]))).toEqual({
@@ -224,7 +256,12 @@ describe("Simulate view", () => {
   })
 
   it("says so when the page reloads mid-simulation or the repo is unregistered", () => {
-    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer(), simPeer({ id: "1099511627778", name: "two" })], keepOnClose: false })
+    fromPage(panel, {
+      type: "simulate/state",
+      repoId: "r1",
+      peers: [simPeer(), simPeer({ id: "1099511627778", name: "two" })],
+      keepOnClose: false,
+    })
     seq = 1
     fromPage(panel, hello(undefined, undefined, "hook-2"), registered(repoInfo()))
     expect(panel.one("sim-notice").dataset.reason).toBe("reloaded")

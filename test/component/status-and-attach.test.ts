@@ -50,10 +50,14 @@ describe("a page whose hook speaks another protocol", () => {
     panel = mountPanel()
     panel.push(pageStatus(true))
     expect(panel.all("protocol-mismatch")).toHaveLength(0)
-    panel.push(relayStats({ dropped: 1, byReason: { "bad-version": 1 }, pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" } }))
+    panel.push(
+      relayStats({ dropped: 1, byReason: { "bad-version": 1 }, pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" } }),
+    )
     const banner = panel.one("protocol-mismatch")
     expect(banner.getAttribute("role")).toBe("alert")
-    expect(banner.textContent).toContain(`The page's Ephemera hook speaks protocol ${PROTOCOL_VERSION - 1} (hook 0.0.9), this panel ${PROTOCOL_VERSION}`)
+    expect(banner.textContent).toContain(
+      `The page's Ephemera hook speaks protocol ${PROTOCOL_VERSION - 1} (hook 0.0.9), this panel ${PROTOCOL_VERSION}`,
+    )
     expect(banner.textContent).toContain("reload the page after updating the extension")
   })
 
@@ -86,14 +90,21 @@ describe("repos", () => {
 
   it("greys out unregistered repos and replaces them after a reload", () => {
     panel = mountPanel()
-    panel.push(pageStatus(true), batch(1, hello(), registered(repoInfo(), { stores: [store("room:a", "presence", [entry("100", 1, T0)])] })))
+    panel.push(
+      pageStatus(true),
+      batch(1, hello(), registered(repoInfo(), { stores: [store("room:a", "presence", [entry("100", 1, T0)])] })),
+    )
     panel.one("repo-item").click()
     panel.push(batch(2, { type: "repo/unregistered", repoId: "r1", reason: "unregistered" }))
     expect(panel.one("repo-item").dataset.gone).toBe("true")
     // The data stays readable.
     expect(panel.all("ephemeral-entry")).toHaveLength(1)
 
-    panel.push(pageStatus(false), pageStatus(true), batch(1, hello(undefined, undefined, "hook-2"), registered(repoInfo({ repoId: "r9", peerId: "900" }))))
+    panel.push(
+      pageStatus(false),
+      pageStatus(true),
+      batch(1, hello(undefined, undefined, "hook-2"), registered(repoInfo({ repoId: "r9", peerId: "900" }))),
+    )
     expect(panel.all("repo-item").map(el => [el.dataset.repoId, el.dataset.gone])).toEqual([["r9", "false"]])
     expect(panel.one("repo-item", '[aria-selected="true"]').dataset.label).toBe("my-app")
   })
@@ -138,11 +149,15 @@ describe("empty state and attach", () => {
   })
 
   it("inside DevTools evaluates a register call in the page", async () => {
-    const evalInPage = vi.fn(async (code: string) => (code.includes("broken") ? { error: "ReferenceError: broken is not defined" } : { value: true }))
+    const evalInPage = vi.fn(async (code: string) =>
+      code.includes("broken") ? { error: "ReferenceError: broken is not defined" } : { value: true },
+    )
     panel = mountPanel({ evalInPage })
     typeAndAttach(panel, "app.repos[0]")
     await vi.waitFor(() => expect(evalInPage).toHaveBeenCalledTimes(1))
-    expect(evalInPage.mock.calls[0]![0]).toBe('globalThis.__EPHEMERA_DEVTOOLS_HOOK__?.register(app.repos[0], {label: "app.repos[0]"}) && true')
+    expect(evalInPage.mock.calls[0]![0]).toBe(
+      'globalThis.__EPHEMERA_DEVTOOLS_HOOK__?.register(app.repos[0], {label: "app.repos[0]"}) && true',
+    )
     await vi.waitFor(() => {
       panel!.settle()
       expect(panel!.one("attach-button").hasAttribute("disabled")).toBe(false)

@@ -12,7 +12,10 @@ import { waitFor } from "./support/wait"
  */
 describe("npm run dev", () => {
   it("serves the panel hot-reloadable, connected to the demo page's repos, and stops on SIGINT", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], { cwd: ROOT, env: { ...process.env, DEMO_PORT: "0", DEV_PORT: "0" } })
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, DEMO_PORT: "0", DEV_PORT: "0" },
+    })
     let output = ""
     child.stdout.on("data", chunk => (output += chunk))
     child.stderr.on("data", chunk => (output += chunk))

@@ -41,7 +41,9 @@ async function shown(panel: Page): Promise<number> {
 async function firstRowEntries(panel: Page): Promise<Array<Record<string, string | undefined>>> {
   await panel.locator(rowSelector()).first().click()
   await waitFor(() => panel.getByTestId("log-detail").isVisible(), "the detail")
-  return panel.locator('[data-testid="decoded-entry"]').evaluateAll(rows => rows.map(row => ({ ...(row as HTMLElement).dataset, text: row.textContent ?? "" })))
+  return panel
+    .locator('[data-testid="decoded-entry"]')
+    .evaluateAll(rows => rows.map(row => ({ ...(row as HTMLElement).dataset, text: row.textContent ?? "" })))
 }
 
 describe("event log in Chromium", () => {
@@ -73,7 +75,11 @@ describe("event log in Chromium", () => {
     await page.evaluate(() => (window as any).demo.peers[0].setCursor(4242, 9191))
     await search(panel, '"x":4242')
     // ada-2 received it from the hub and applied it: wait for that store import.
-    await waitFor(async () => (await rowData(panel)).some(row => row.repoId === peers.ada2.repoId && row.kind === "store" && row.type === "import"), "ada-2 to import the write", 20_000)
+    await waitFor(
+      async () => (await rowData(panel)).some(row => row.repoId === peers.ada2.repoId && row.kind === "store" && row.type === "import"),
+      "ada-2 to import the write",
+      20_000,
+    )
     await panel.getByTestId("log-pause").click()
 
     // ada: the frame it sent, carrying its own entry.
@@ -139,7 +145,10 @@ describe("event log in Chromium", () => {
     await panel.getByTestId("log-pause").click()
     expect(await panel.getByTestId("log-pause").getAttribute("aria-pressed")).toBe("true")
     await page.evaluate(() => (window as any).demo.peers[0].setCursor(5151, 6161))
-    await waitFor(() => page.evaluate(id => (window as any).demo.peers[1].getStates("cursor")[id]?.x === 5151, peers.ada.peerId), "ada-2 to see the paused write")
+    await waitFor(
+      () => page.evaluate(id => (window as any).demo.peers[1].getStates("cursor")[id]?.x === 5151, peers.ada.peerId),
+      "ada-2 to see the paused write",
+    )
     await search(panel, '"x":5151')
     expect(await shown(panel)).toBe(0)
     expect(Number(await panel.getByTestId("log-not-recorded").getAttribute("data-count"))).toBeGreaterThan(0)

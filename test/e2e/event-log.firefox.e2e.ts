@@ -17,7 +17,11 @@ function rowData(panel: Page): Promise<Array<Record<string, string | undefined>>
 }
 
 function attribute(panel: Page, testId: string, name: string): Promise<string | null> {
-  return panel.evaluate((id: string, attr: string) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute(attr) ?? null, testId, name)
+  return panel.evaluate(
+    (id: string, attr: string) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute(attr) ?? null,
+    testId,
+    name,
+  )
 }
 
 /** Sets a field the way typing does (input event), without depending on key events over BiDi. */
@@ -67,13 +71,10 @@ describe("event log in Firefox ESR", () => {
 
     await panel.click('[data-testid="log-row"]')
     await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="log-detail"]') !== null), "the detail")
-    const entry = await panel.evaluate(
-      (key: string) => {
-        const row = document.querySelector<HTMLElement>(`[data-testid="decoded-entry"][data-key="${key}"]`)
-        return row ? { ...row.dataset, text: row.textContent ?? "" } : undefined
-      },
-      fay!,
-    )
+    const entry = await panel.evaluate((key: string) => {
+      const row = document.querySelector<HTMLElement>(`[data-testid="decoded-entry"][data-key="${key}"]`)
+      return row ? { ...row.dataset, text: row.textContent ?? "" } : undefined
+    }, fay!)
     expect(entry).toMatchObject({ peer: fay, deleted: "false", namespace: "cursor" })
     expect(entry!.text).toContain("7373")
     // loro-crdt's WASM loads in Firefox's extension page and reads the same bytes.
@@ -81,7 +82,10 @@ describe("event log in Firefox ESR", () => {
 
     // Paused: a new write is not recorded.
     await page.evaluate(() => (window as any).demo.peers[0].setCursor(7474, 8484))
-    await waitFor(() => page.evaluate((id: string) => (window as any).demo.peers[1].getStates("cursor")[id]?.x === 7474, fay!), "fay-2 to see the paused write")
+    await waitFor(
+      () => page.evaluate((id: string) => (window as any).demo.peers[1].getStates("cursor")[id]?.x === 7474, fay!),
+      "fay-2 to see the paused write",
+    )
     await fill(panel, "log-search", '"x":7474')
     expect(await attribute(panel, "log-count", "data-shown")).toBe("0")
     expect(Number(await attribute(panel, "log-not-recorded", "data-count"))).toBeGreaterThan(0)

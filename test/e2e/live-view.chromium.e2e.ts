@@ -28,7 +28,10 @@ describe("live view in Chromium", () => {
     const labels = await Promise.all(tabs.map(({ page }) => peerNames(page)))
     const panels = await Promise.all(tabs.map(({ tabId }) => chromium.openPanel(tabId)))
     for (const [i, panel] of panels.entries()) {
-      await waitFor(async () => (await panelState(panel)).repos.filter(r => !r.gone).length === labels[i]!.length, `panel ${i} to list its repos`)
+      await waitFor(
+        async () => (await panelState(panel)).repos.filter(r => !r.gone).length === labels[i]!.length,
+        `panel ${i} to list its repos`,
+      )
     }
 
     // Every peer of every tab writes cursor and typing as fast as it can.
@@ -112,9 +115,14 @@ describe("live view in Chromium", () => {
     const page = await chromium.context.newPage()
     await page.goto(`${fixtureUrl}/first-script.html`)
     await page.bringToFront()
-    const tabId = await (await chromium.serviceWorker()).evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]!.id!)
+    const tabId = await (await chromium.serviceWorker()).evaluate(
+      async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]!.id!,
+    )
     const panel = await chromium.openPanel(tabId)
-    await waitFor(async () => (await panel.getByTestId("empty-state").textContent())?.includes("__EPHEMERA_DEVTOOLS_HOOK__?.register(repo"), "the empty state")
+    await waitFor(
+      async () => (await panel.getByTestId("empty-state").textContent())?.includes("__EPHEMERA_DEVTOOLS_HOOK__?.register(repo"),
+      "the empty state",
+    )
     await panel.close()
     await page.close()
   })

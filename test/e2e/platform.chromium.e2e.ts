@@ -79,7 +79,12 @@ describe("platform in Chromium", () => {
       const page = "ephemera:page"
       const relay = "ephemera:relay"
       // Well-formed envelopes whose text is garbage pass the relay unparsed; the panel counts them.
-      const batch = (messages: unknown, seq: unknown = 1) => ({ source: page, protocol, batchJson: JSON.stringify({ seq, messages }), count: 1 })
+      const batch = (messages: unknown, seq: unknown = 1) => ({
+        source: page,
+        protocol,
+        batchJson: JSON.stringify({ seq, messages }),
+        count: 1,
+      })
       const hostile: Array<() => unknown> = [
         () => ({ source: "ephemera:pagex", protocol, batchJson: "{}", count: 1 }),
         () => batch([], "one"),
@@ -94,7 +99,12 @@ describe("platform in Chromium", () => {
         () => ({ source: relay, protocol, nonce: "forged", message: { type: "attach/path", requestId: "1", path: "x" } }),
         () => null,
       ]
-      const huge = { source: page, protocol, batchJson: `{"seq":1,"messages":[{"type":"hook/pong","nonce":"${"x".repeat(17_000_000)}"}]}`, count: 1 }
+      const huge = {
+        source: page,
+        protocol,
+        batchJson: `{"seq":1,"messages":[{"type":"hook/pong","nonce":"${"x".repeat(17_000_000)}"}]}`,
+        count: 1,
+      }
       let posted = 0
       let uncloneable = 0
       for (let i = 0; i < 10_000; i++) {
@@ -118,7 +128,10 @@ describe("platform in Chromium", () => {
       return { posted, uncloneable }
     }, PROTOCOL_VERSION)
     expect(storm.uncloneable).toBe(5)
-    await waitFor(async () => Number(await panel.getByTestId("relay-dropped").textContent()) >= storm.posted, "the drop counter to reach the storm size")
+    await waitFor(
+      async () => Number(await panel.getByTestId("relay-dropped").textContent()) >= storm.posted,
+      "the drop counter to reach the storm size",
+    )
     await waitForPanelValue(panel, "carol", "cursor", peerId!, { x: -1, y: -1 }, "the last legitimate cursor value")
     expect((await panelState(panel)).lost).toBe(0)
     await panel.close()

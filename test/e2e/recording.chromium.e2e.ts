@@ -84,16 +84,50 @@ describe("record and replay in Chromium", () => {
 
     // Before the mark: everyone moves, rita-2 types.
     await Promise.all([
-      walk(host.page, 0, [[10, 10], [40, 20], [80, 35]], 30),
-      walk(host.page, 1, [[300, 200], [320, 220]], 30),
-      walk(guest.page, 0, [[500, 100], [520, 140], [540, 180]], 30),
+      walk(
+        host.page,
+        0,
+        [
+          [10, 10],
+          [40, 20],
+          [80, 35],
+        ],
+        30,
+      ),
+      walk(
+        host.page,
+        1,
+        [
+          [300, 200],
+          [320, 220],
+        ],
+        30,
+      ),
+      walk(
+        guest.page,
+        0,
+        [
+          [500, 100],
+          [520, 140],
+          [540, 180],
+        ],
+        30,
+      ),
       host.page.evaluate(() => (window as any).demo.peers[1].setTyping(true)),
     ])
     await settled(host.page, panel, docId, "the panel to catch up before the mark")
     const atMark = await aroundAction(panel, () => clickTestId(panel, "rec-mark"))
 
     // After the mark: more moves, typing stops, the host reloads, sam leaves.
-    await walk(host.page, 0, [[120, 60], [160, 90]], 30)
+    await walk(
+      host.page,
+      0,
+      [
+        [120, 60],
+        [160, 90],
+      ],
+      30,
+    )
     await host.page.evaluate(() => (window as any).demo.peers[1].setTyping(false))
     await settled(host.page, panel, docId, "the panel to catch up before the reload")
     await host.page.reload()
@@ -120,7 +154,11 @@ describe("record and replay in Chromium", () => {
     expect(await fresh.evaluate(() => (window as any).__ephemeraPanelState.repos.length)).toBe(0)
 
     // Seek to the marked midpoint.
-    const markPosition = Number(await fresh.evaluate(() => document.querySelector('[data-testid="timeline-marker"][data-kind="mark"]')?.getAttribute("data-position")))
+    const markPosition = Number(
+      await fresh.evaluate(() =>
+        document.querySelector('[data-testid="timeline-marker"][data-kind="mark"]')?.getAttribute("data-position"),
+      ),
+    )
     await fresh.locator('[data-testid="timeline-marker"][data-kind="mark"]').click()
     await waitFor(async () => (await recordingCursor(fresh))?.position === markPosition, "the cursor at the mark")
     const mid = canonicalJson(await recordingState(fresh))
@@ -141,8 +179,15 @@ describe("record and replay in Chromium", () => {
     expect(canonicalJson(await recordingState(fresh))).toBe(mid)
 
     // A broken file: a clear message, and the open recording stays.
-    await fresh.getByTestId("rec-open-input").setInputFiles({ name: "cut.ephrec", mimeType: "application/octet-stream", buffer: Buffer.from(bytes.subarray(0, bytes.length - 64)) })
-    await waitFor(async () => (await testIdText(fresh, "rec-error"))?.startsWith("Recording is truncated: expected"), "the truncation message")
+    await fresh.getByTestId("rec-open-input").setInputFiles({
+      name: "cut.ephrec",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(bytes.subarray(0, bytes.length - 64)),
+    })
+    await waitFor(
+      async () => (await testIdText(fresh, "rec-error"))?.startsWith("Recording is truncated: expected"),
+      "the truncation message",
+    )
     expect(await testIdText(fresh, "rec-info")).toContain("roundtrip.ephrec")
     expect(canonicalJson(await recordingState(fresh))).toBe(mid)
     await Promise.all([fresh.close(), blank.page.close(), panel.close(), host.page.close()])
@@ -151,8 +196,22 @@ describe("record and replay in Chromium", () => {
   it("replay: a recorded two-peer session moves along its recorded cursor paths in a fresh tab, and stop removes it", async () => {
     const source = await chromium.openTab(`${demoUrl}/?room=rec-replay-src&name=ann&peers=2&autopilot=0`)
     await demoReady(source.page)
-    const pathA: Array<[number, number]> = [[100, 100], [140, 110], [180, 130], [220, 160], [260, 200], [300, 250]]
-    const pathB: Array<[number, number]> = [[600, 400], [580, 360], [560, 320], [540, 280], [520, 240], [500, 200]]
+    const pathA: Array<[number, number]> = [
+      [100, 100],
+      [140, 110],
+      [180, 130],
+      [220, 160],
+      [260, 200],
+      [300, 250],
+    ]
+    const pathB: Array<[number, number]> = [
+      [600, 400],
+      [580, 360],
+      [560, 320],
+      [540, 280],
+      [520, 240],
+      [500, 200],
+    ]
     await walk(source.page, 0, [pathA[0]!], 0)
     await walk(source.page, 1, [pathB[0]!], 0)
     const panel = await chromium.openPanel(source.tabId)
@@ -176,17 +235,29 @@ describe("record and replay in Chromium", () => {
     await targetPanel.getByTestId("replay-visibility").selectOption("local")
     expect(await targetPanel.getByTestId("replay-target-room").inputValue()).toBe("room:rec-replay-dst")
     await clickTestId(targetPanel, "replay-start")
-    await waitFor(async () => (await testIdAttribute(targetPanel, "replay-status", "data-state")) === "finished", "the replay to finish", 20_000)
+    await waitFor(
+      async () => (await testIdAttribute(targetPanel, "replay-status", "data-state")) === "finished",
+      "the replay to finish",
+      20_000,
+    )
     await waitFor(async () => {
       const paths = await cursorPaths(target.page)
-      return canonicalJson(paths.ann?.at(-1)) === canonicalJson(pathA.at(-1)) && canonicalJson(paths["ann-2"]?.at(-1)) === canonicalJson(pathB.at(-1))
+      return (
+        canonicalJson(paths.ann?.at(-1)) === canonicalJson(pathA.at(-1)) &&
+        canonicalJson(paths["ann-2"]?.at(-1)) === canonicalJson(pathB.at(-1))
+      )
     }, "both cursors at the end of their paths").catch(async error => {
       const status = await testIdText(targetPanel, "replay-status")
       const cursors = await target.page.evaluate(() => (window as any).demo.peers[0].getStates("cursor"))
-      throw new Error(`${error.message}\ncursor store: ${JSON.stringify(cursors)}\nseen: ${JSON.stringify(await cursorPaths(target.page))}\nstatus: ${status}\nerror: ${await testIdText(targetPanel, "replay-error")}`)
+      throw new Error(
+        `${error.message}\ncursor store: ${JSON.stringify(cursors)}\nseen: ${JSON.stringify(await cursorPaths(target.page))}\nstatus: ${status}\nerror: ${await testIdText(targetPanel, "replay-error")}`,
+      )
     })
     const paths = await cursorPaths(target.page)
-    for (const [name, path] of [["ann", pathA], ["ann-2", pathB]] as const) {
+    for (const [name, path] of [
+      ["ann", pathA],
+      ["ann-2", pathB],
+    ] as const) {
       const seen = paths[name]!
       expect(followsInOrder(seen, path), `${name} went ${JSON.stringify(seen)}, recorded ${JSON.stringify(path)}`).toBe(true)
       // Every recorded point was shown (they were 150 ms apart; the page draws each).

@@ -6,7 +6,15 @@ import { canonicalJson } from "./support/canonical-json"
 import { panelState, peerNames } from "./support/demo-page"
 import { describeDifference, pageMaps, panelMaps } from "./support/fidelity"
 import { launchFirefox, type FirefoxSession } from "./support/firefox"
-import { aroundAction, clickTestId, exportRecording, recordingCursor, recordingState, testIdAttribute, testIdText } from "./support/recording-panel"
+import {
+  aroundAction,
+  clickTestId,
+  exportRecording,
+  recordingCursor,
+  recordingState,
+  testIdAttribute,
+  testIdText,
+} from "./support/recording-panel"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")

@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { launchChromium, type ChromiumSession } from "./support/chromium"
 import { demoReady } from "./support/demo-page"
-import { addPeers, clickIn, memberIds, openSimulate, pageKnows, remoteCursors, simRows, waitForMovingCursors } from "./support/simulate-panel"
+import {
+  addPeers,
+  clickIn,
+  memberIds,
+  openSimulate,
+  pageKnows,
+  remoteCursors,
+  simRows,
+  waitForMovingCursors,
+} from "./support/simulate-panel"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
@@ -42,7 +51,10 @@ describe("simulated peers in Chromium", () => {
     const ghostIds = ghosts.map(row => row.id)
     const rendered = await waitForMovingCursors(b.page, ghostIds, "tab B")
     expect(rendered.map(cursor => cursor.name).sort()).toEqual(["ghost-1", "ghost-2", "ghost-3"])
-    await waitFor(async () => (await memberIds(b.page)).filter(id => ghostIds.includes(id)).length === 3, "tab B to list the ghosts as members")
+    await waitFor(
+      async () => (await memberIds(b.page)).filter(id => ghostIds.includes(id)).length === 3,
+      "tab B to list the ghosts as members",
+    )
 
     const [hermit] = await addPeers(panel, { name: "hermit", count: 1, visibility: "local" })
     await waitForMovingCursors(a.page, [hermit!.id], "tab A")
@@ -61,7 +73,10 @@ describe("simulated peers in Chromium", () => {
 
     await clickIn(panel, '[data-testid="sim-remove-all"]')
     await waitFor(async () => (await simRows(panel)).length === 0, "the panel's list to empty")
-    for (const [tab, page] of [["A", a.page], ["B", b.page]] as const) {
+    for (const [tab, page] of [
+      ["A", a.page],
+      ["B", b.page],
+    ] as const) {
       await waitFor(async () => {
         const known = await Promise.all([...ghostIds, hermit!.id].map(id => pageKnows(page, id)))
         return known.every(seen => !seen.dom && seen.stores.length === 0)
@@ -78,8 +93,12 @@ describe("simulated peers in Chromium", () => {
     const [marked] = await addPeers(panel, { name: "marked", count: 1, visibility: "network" })
     await waitForMovingCursors(b.page, [marked!.id], "tab B")
     await clickIn(panel, '[data-testid="tab-live"]')
-    const simulatedAttr = (selector: string) => panel.evaluate((sel: string) => document.querySelector(sel)?.getAttribute("data-simulated"), selector)
-    await waitFor(async () => (await simulatedAttr(`[data-testid="member-row"][data-peer-id="${marked!.id}"]`)) === "true", "the member row marked as simulated")
+    const simulatedAttr = (selector: string) =>
+      panel.evaluate((sel: string) => document.querySelector(sel)?.getAttribute("data-simulated"), selector)
+    await waitFor(
+      async () => (await simulatedAttr(`[data-testid="member-row"][data-peer-id="${marked!.id}"]`)) === "true",
+      "the member row marked as simulated",
+    )
     const [realPeer] = await demoReady(b.page)
     expect(await simulatedAttr(`[data-testid="member-row"][data-peer-id="${realPeer}"]`)).toBe("false")
     expect(await simulatedAttr(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${marked!.id}"]`)).toBe("true")
@@ -89,7 +108,10 @@ describe("simulated peers in Chromium", () => {
     await clickIn(panel, '[data-testid="tab-simulate"]')
     await a.page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.register((window as any).demo.peers[0].repo)())
     await waitFor(async () => !(await pageKnows(b.page, marked!.id)).dom, "tab B to lose the peer of the unregistered repo")
-    const notice = await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="sim-notice"][data-reason="gone"]')?.textContent), "the panel to say the repo is gone")
+    const notice = await waitFor(
+      () => panel.evaluate(() => document.querySelector('[data-testid="sim-notice"][data-reason="gone"]')?.textContent),
+      "the panel to say the repo is gone",
+    )
     expect(notice).toMatch(/alice is gone \(unregistered\)/)
     expect(await panel.evaluate(() => (document.querySelector('[data-testid="sim-add"]') as HTMLButtonElement).disabled)).toBe(true)
     await panel.close()
@@ -107,7 +129,10 @@ describe("simulated peers in Chromium", () => {
     const reopened = await chromium.openPanel(a.tabId)
     await openSimulate(reopened)
     await clickIn(reopened, '[data-testid="sim-keep-on-close"]')
-    await waitFor(() => reopened.evaluate(() => (document.querySelector('[data-testid="sim-keep-on-close"]') as HTMLInputElement).checked), "keep-on-close on")
+    await waitFor(
+      () => reopened.evaluate(() => (document.querySelector('[data-testid="sim-keep-on-close"]') as HTMLInputElement).checked),
+      "keep-on-close on",
+    )
     const [staying] = await addPeers(reopened, { name: "staying", count: 1, visibility: "network" })
     await waitForMovingCursors(b.page, [staying!.id], "tab B")
     await reopened.close()

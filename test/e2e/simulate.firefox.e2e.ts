@@ -46,7 +46,10 @@ describe("simulated peers in Firefox ESR", () => {
 
     await clickIn(panel, '[data-testid="sim-remove-all"]')
     await waitFor(async () => (await simRows(panel)).length === 0, "the panel's list to empty")
-    for (const [tab, page] of [["A", a.page], ["B", b.page]] as const) {
+    for (const [tab, page] of [
+      ["A", a.page],
+      ["B", b.page],
+    ] as const) {
       await waitFor(async () => {
         const known = await Promise.all([wide!.id, local!.id].map(id => pageKnows(page, id)))
         return known.every(seen => !seen.dom && seen.stores.length === 0)

@@ -31,7 +31,8 @@ const lawful = {
   "codec/wire.ts": 'import type { Message } from "../protocol/messages"\nexport const wire = (m: Message) => m\n',
   "injected/hook.ts": 'import { wire } from "../codec/wire"\nimport { Repo } from "@loro-extended/repo"\nexport { wire, Repo }\n',
   "extension/ports/port.ts": 'import { ok } from "../../protocol/validate"\nexport { ok }\n',
-  "devtools-panel/App.svelte": '<script lang="ts">\n  import { wire } from "../codec/wire"\n  import { ok } from "../extension/ports/port"\n</script>\n<p>{wire}{ok}</p>\n',
+  "devtools-panel/App.svelte":
+    '<script lang="ts">\n  import { wire } from "../codec/wire"\n  import { ok } from "../extension/ports/port"\n</script>\n<p>{wire}{ok}</p>\n',
   "devtools-panel/lazy.ts": 'export const load = () => import("loro-crdt")\n',
   // Comments and strings that look like imports are not imports.
   "codec/notes.ts": '// import { x } from "../injected/hook"\nexport const text = "from \'../devtools-panel/App.svelte\'"\n',
@@ -47,7 +48,8 @@ describe("the import-boundary check", () => {
   it("fails when protocol/ imports another folder, even for a type, or a package", () => {
     const root = tree({
       ...lawful,
-      "protocol/messages.ts": 'import type { wire } from "../codec/wire"\nimport { z } from "zod"\nexport type W = typeof wire | typeof z\n',
+      "protocol/messages.ts":
+        'import type { wire } from "../codec/wire"\nimport { z } from "zod"\nexport type W = typeof wire | typeof z\n',
     })
     expect(checkBoundaries(root)).toEqual([
       "protocol/messages.ts imports ../codec/wire (protocol/ may import only itself)",
@@ -57,7 +59,10 @@ describe("the import-boundary check", () => {
   })
 
   it("fails when codec/ imports the hook, the panel or the extension", () => {
-    const root = tree({ ...lawful, "codec/wire.ts": 'export * from "../injected/hook"\nexport const panel = () => import("../devtools-panel/lazy")\n' })
+    const root = tree({
+      ...lawful,
+      "codec/wire.ts": 'export * from "../injected/hook"\nexport const panel = () => import("../devtools-panel/lazy")\n',
+    })
     expect(checkBoundaries(root)).toEqual([
       "codec/wire.ts imports ../injected/hook (codec/ may import only itself and protocol/)",
       "codec/wire.ts imports ../devtools-panel/lazy (codec/ may import only itself and protocol/)",

@@ -81,10 +81,7 @@ describe("demo hub", () => {
     const seenByBob = () => bob.handle.presence.raw.getAllStates()[alice.repo.identity.peerId]
     await waitFor(() => seenByBob() !== undefined, "bob to see alice's presence")
     expect(seenByBob()).toEqual({ name: "alice", color: "#e11d48" })
-    await waitFor(
-      () => bob.handle.cursor.get(alice.repo.identity.peerId)?.x === 10,
-      "bob to see alice's cursor",
-    )
+    await waitFor(() => bob.handle.cursor.get(alice.repo.identity.peerId)?.x === 10, "bob to see alice's cursor")
   })
 
   it("syncs notes, including to a peer that joins later", async () => {
@@ -113,9 +110,7 @@ describe("demo hub", () => {
 
     await waitFor(() => bob.handle.presence.get(alicePeerId) === undefined, "alice's presence to vanish for bob")
     await waitFor(() => bob.handle.typing.get(alicePeerId) === undefined, "alice's typing flag to vanish for bob")
-    expect(hub.repo.synchronizer.docNamespacedStores.get(alice.handle.docId)?.get("presence")?.get(alicePeerId)).toBe(
-      undefined,
-    )
+    expect(hub.repo.synchronizer.docNamespacedStores.get(alice.handle.docId)?.get("presence")?.get(alicePeerId)).toBe(undefined)
   })
 
   it("reconnects after the hub restarts, and presence comes back", async () => {

@@ -195,7 +195,18 @@ describe("keys and single entries", () => {
 describe("scanning keys without decoding values", () => {
   it("finds every entry's key and size as decodeEphemeralStore does, for every kind of value loro writes", () => {
     const store = newStore()
-    const values: unknown[] = [null, true, -3, 2 ** 40, 1.5, "héllo ✓", [1, "a", [null]], { x: 1, y: { z: [true] } }, new Uint8Array([0, 255]), {}]
+    const values: unknown[] = [
+      null,
+      true,
+      -3,
+      2 ** 40,
+      1.5,
+      "héllo ✓",
+      [1, "a", [null]],
+      { x: 1, y: { z: [true] } },
+      new Uint8Array([0, 255]),
+      {},
+    ]
     for (const [index, value] of values.entries()) store.set(`k${index}`, value as never)
     store.delete("k3")
     const all = store.encodeAll()

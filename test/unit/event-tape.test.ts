@@ -103,7 +103,10 @@ class FakeBuffer extends Uint8Array {}
 /** Shaped like loro's VersionVector: serializeRepoValue converts it to {peer: counter}. */
 class FakeVersionVector {
   toJSON() {
-    return new Map([["12", 3], ["7", 1]])
+    return new Map([
+      ["12", 3],
+      ["7", 1],
+    ])
   }
   compare() {}
   setEnd() {}
@@ -112,8 +115,18 @@ class FakeVersionVector {
 
 /** One Error for every read, so its stack is the same in both serialisations. */
 const boom = new Error("boom")
-const throwingGetter = Object.defineProperty({ ok: 1 }, "bad", { enumerable: true, get: () => { throw boom } })
-const throwingStringGetter = Object.defineProperty({ ok: 1 }, "bad", { enumerable: true, get: () => { throw "nope" } })
+const throwingGetter = Object.defineProperty({ ok: 1 }, "bad", {
+  enumerable: true,
+  get: () => {
+    throw boom
+  },
+})
+const throwingStringGetter = Object.defineProperty({ ok: 1 }, "bad", {
+  enumerable: true,
+  get: () => {
+    throw "nope"
+  },
+})
 const cycle: Record<string, unknown> = { name: "root" }
 cycle.self = cycle
 const deepCycle: Record<string, unknown> = { name: "root" }
@@ -141,7 +154,7 @@ const VALUES: Array<[string, unknown, ReadonlySet<object>?]> = [
   ["smallest double", 5e-324],
   ["empty string", ""],
   ["string", "hello"],
-  ["unicode string", "héllo 🌍 \u0000 \u2028 \"quoted\""],
+  ["unicode string", 'héllo 🌍 \u0000 \u2028 "quoted"'],
   ["numeric-looking string", "0"],
   ["empty object", {}],
   ["empty array", []],
@@ -163,7 +176,13 @@ const VALUES: Array<[string, unknown, ReadonlySet<object>?]> = [
   ["node Buffer", { data: Buffer.from(bytes(40)) }],
   ["Uint16Array", new Uint16Array([1, 2, 3])],
   ["ArrayBuffer", bytes(4).buffer],
-  ["Map", new Map<unknown, unknown>([["a", 1], [{ k: true }, [1, 2]]])],
+  [
+    "Map",
+    new Map<unknown, unknown>([
+      ["a", 1],
+      [{ k: true }, [1, 2]],
+    ]),
+  ],
   ["Set", new Set([1, "two", { three: 3 }])],
   ["Map inside plain data", { before: "x", m: new Map([["k", "v"]]) }],
   ["Date", new Date(Date.UTC(2024, 0, 2, 3, 4, 5))],
@@ -211,7 +230,15 @@ const VALUES: Array<[string, unknown, ReadonlySet<object>?]> = [
   ["cycle through an array", arrayCycle],
   ["getter that throws an Error", throwingGetter],
   ["getter that throws a string", throwingStringGetter],
-  ["getter that works", { get computed() { return 5 }, plain: "p" }],
+  [
+    "getter that works",
+    {
+      get computed() {
+        return 5
+      },
+      plain: "p",
+    },
+  ],
   ["proxy of a plain object", new Proxy({ a: 1, b: [2] }, {})],
 ]
 
@@ -227,7 +254,12 @@ describe("event tape: values decode to the reference serializer's output", () =>
     expect(newWriter().val(value)).toBeTypeOf("number") // the fast path wrote it: the reader's keys, not JSON.parse, made the objects
     const record = data as Record<string, WireValue>
     expect(Object.getPrototypeOf(record)).toBe(Object.prototype)
-    expect(Object.getOwnPropertyDescriptor(record, "__proto__")).toEqual({ value: { polluted: true }, enumerable: true, writable: true, configurable: true })
+    expect(Object.getOwnPropertyDescriptor(record, "__proto__")).toEqual({
+      value: { polluted: true },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
     expect("polluted" in record).toBe(false)
     const inner = record.nested as Record<string, WireValue>
     expect(Object.getPrototypeOf(inner)).toBe(Object.prototype)
@@ -257,13 +289,44 @@ describe("event tape: events", () => {
     expected.push({ id: 41, repoId: "repo-1", t: T0 + 3, kind: "store-created", docId: "doc-a", namespace: "presence" })
 
     const hello = { type: "channel/establish-request", identity: { peerId: "peer-9", name: "Bob", type: "user" } }
-    writeEvent(writer, "channel-in", "repo-1", T0 + 5, { channelId: 7, peerId: "peer-9", msgType: hello.type, message: hello, size: unused })
-    expected.push({ id: 42, repoId: "repo-1", t: T0 + 5, kind: "channel-in", channelId: 7, peerId: "peer-9", msgType: hello.type, size: 64, message: hello })
+    writeEvent(writer, "channel-in", "repo-1", T0 + 5, {
+      channelId: 7,
+      peerId: "peer-9",
+      msgType: hello.type,
+      message: hello,
+      size: unused,
+    })
+    expected.push({
+      id: 42,
+      repoId: "repo-1",
+      t: T0 + 5,
+      kind: "channel-in",
+      channelId: 7,
+      peerId: "peer-9",
+      msgType: hello.type,
+      size: 64,
+      message: hello,
+    })
 
     const anonymous = { type: "channel/ephemeral", stores: [] }
-    writeEvent(writer, "channel-in", "repo-2", T0 + 5, { channelId: 8, peerId: undefined, msgType: anonymous.type, message: anonymous, size: unused })
+    writeEvent(writer, "channel-in", "repo-2", T0 + 5, {
+      channelId: 8,
+      peerId: undefined,
+      msgType: anonymous.type,
+      message: anonymous,
+      size: unused,
+    })
     // "type" + "channel/ephemeral" + "stores": 27 bytes as the fast path walked them.
-    expected.push({ id: 43, repoId: "repo-2", t: T0 + 5, kind: "channel-in", channelId: 8, msgType: anonymous.type, size: 27, message: anonymous })
+    expected.push({
+      id: 43,
+      repoId: "repo-2",
+      t: T0 + 5,
+      kind: "channel-in",
+      channelId: 8,
+      msgType: anonymous.type,
+      size: 27,
+      message: anonymous,
+    })
 
     const data = bytes(40)
     const request = { type: "channel/sync-request", docId: "doc-a", ephemeral: [{ namespace: "presence", data }] }
@@ -294,7 +357,9 @@ describe("event tape: events", () => {
     writeEvent(writer, "sync-message", "repo-1", T0 + 20, {
       msgType: update.type,
       message: withOptions(update, { references: true }),
-      commands: batchWithChild("cmd/send-message", { toChannelIds: [7], note: "hi" }, out => out.command("cmd/log", 1, { type: "cmd/log" })),
+      commands: batchWithChild("cmd/send-message", { toChannelIds: [7], note: "hi" }, out =>
+        out.command("cmd/log", 1, { type: "cmd/log" }),
+      ),
       delta,
     })
     expected.push({
@@ -313,8 +378,22 @@ describe("event tape: events", () => {
       delta,
     })
 
-    writeEvent(writer, "sync-message", "repo-1", T0 + 20, { msgType: update.type, message: withOptions(update, { references: true }), commands: () => {}, delta: {} })
-    expected.push({ id: 47, repoId: "repo-1", t: T0 + 20, kind: "sync-message", msgType: update.type, message: update, commands: [], delta: {} })
+    writeEvent(writer, "sync-message", "repo-1", T0 + 20, {
+      msgType: update.type,
+      message: withOptions(update, { references: true }),
+      commands: () => {},
+      delta: {},
+    })
+    expected.push({
+      id: 47,
+      repoId: "repo-1",
+      t: T0 + 20,
+      kind: "sync-message",
+      msgType: update.type,
+      message: update,
+      commands: [],
+      delta: {},
+    })
 
     writeEvent(writer, "emitter", "repo-2", T0 + 21, { name: "ready-state-changed", data: { docId: "doc-a", when: new Date(0) } })
     expected.push({
@@ -361,7 +440,16 @@ describe("event tape: events", () => {
     expect((expected.at(-1) as Event<"store">).entries[2]!.value).toEqual({ f: { [SUMMARY_TAG]: "function", name: "f" }, n: 2 })
 
     writeEvent(writer, "store", "repo-2", T0 + 30, { docId: "doc-a", namespace: "presence", by: "timeout", entries: [] })
-    expected.push({ id: 50, repoId: "repo-2", t: T0 + 30, kind: "store", docId: "doc-a", namespace: "presence", by: "timeout", entries: [] })
+    expected.push({
+      id: 50,
+      repoId: "repo-2",
+      t: T0 + 30,
+      kind: "store",
+      docId: "doc-a",
+      namespace: "presence",
+      by: "timeout",
+      entries: [],
+    })
 
     expect(writer.events).toBe(expected.length)
     const tape = overJson(writer.seal())
@@ -379,7 +467,13 @@ describe("event tape: events", () => {
       seen.push(value)
       return 99
     }
-    writeEvent(writer, "channel-out", "repo-1", T0, { toChannelIds: [1], msgType: odd.type, message: odd, size: estimate, establishment: false })
+    writeEvent(writer, "channel-out", "repo-1", T0, {
+      toChannelIds: [1],
+      msgType: odd.type,
+      message: odd,
+      size: estimate,
+      establishment: false,
+    })
     const [event] = decode(writer) as [Event<"channel-out">]
     expect(event).toMatchObject({ size: 99, message: serializeRepoValue(odd) })
     expect(seen).toEqual([odd])
@@ -392,7 +486,9 @@ describe("event tape: events", () => {
       out.command("cmd/batch", 0)
       throw new Error("a command's getter threw")
     }
-    expect(() => writeEvent(writer, "sync-message", "repo-2", T0 + 1, { msgType: "m-new", message: "x-new", commands: failing, delta: {} })).toThrow("getter threw")
+    expect(() =>
+      writeEvent(writer, "sync-message", "repo-2", T0 + 1, { msgType: "m-new", message: "x-new", commands: failing, delta: {} }),
+    ).toThrow("getter threw")
     writeEvent(writer, "emitter", "repo-1", T0 + 2, { name: "after", data: 2 })
     expect(decode(writer).map(event => (event.kind === "emitter" ? event.name : event.kind))).toEqual(["before", "after"])
     expect(writer.seal().ops).not.toContain("repo-2")
@@ -441,7 +537,11 @@ describe("event tape: references", () => {
     const [channelIn, sync] = decodeEventTape(tape) as [Event<"channel-in">, Event<"sync-message">]
     expect(channelIn.message).toStrictEqual(serializeRepoValue(frame, new Set([data])))
     expect(sync.message).toStrictEqual(channelIn.message)
-    expect(sync.commands[0]!.detail).toStrictEqual({ message: channelIn.message, stores: (channelIn.message as { stores: WireValue }).stores, note: "n" })
+    expect(sync.commands[0]!.detail).toStrictEqual({
+      message: channelIn.message,
+      stores: (channelIn.message as { stores: WireValue }).stores,
+      note: "n",
+    })
     // The second and third writes of the frame, and the stores, are one token pair each: the hex is written once.
     expect(tape.ops.filter(token => typeof token === "string" && token.length >= 80)).toHaveLength(1)
   })
@@ -485,7 +585,13 @@ describe("event tape: references", () => {
   it("sizes a value written again as the value it stands for", () => {
     const writer = tapeWithFrame()
     const message = withOptions(frame, { references: true })
-    writeEvent(writer, "channel-out", "repo-2", T0 + 1, { toChannelIds: [2], msgType: frame.type, message, size: unused, establishment: false })
+    writeEvent(writer, "channel-out", "repo-2", T0 + 1, {
+      toChannelIds: [2],
+      msgType: frame.type,
+      message,
+      size: unused,
+      establishment: false,
+    })
     const [channelIn, channelOut] = decode(writer) as [Event<"channel-in">, Event<"channel-out">]
     expect(channelOut.size).toBe(newWriter().val(frame))
     expect(channelOut.size).toBe(channelIn.size)
@@ -501,7 +607,9 @@ describe("event tape: references", () => {
     writer.val(frame, { references: true })
     writer.rollback(mark)
     writeEvent(writer, "emitter", "repo-1", T0, { name: "after", data: withOptions([frame, frame], { references: true }) })
-    expect(decode(writer)).toStrictEqual([{ id: 1, repoId: "repo-1", t: T0, kind: "emitter", name: "after", data: [serializeRepoValue(frame), serializeRepoValue(frame)] }])
+    expect(decode(writer)).toStrictEqual([
+      { id: 1, repoId: "repo-1", t: T0, kind: "emitter", name: "after", data: [serializeRepoValue(frame), serializeRepoValue(frame)] },
+    ])
   })
 })
 
@@ -527,16 +635,30 @@ describe("event tape: encoded store entries", () => {
   it("decodes to the entry the hook would have decoded: value, tombstone, timestamp, size", () => {
     const alice = entryBytes("alice", { x: 1, name: "Alice", tags: ["a"] })
     const bob = entryBytes("bob", 1, true)
-    const [event] = decodeEventTape(storeEvent([{ key: "alice", encoded: alice }, { key: "bob", encoded: bob }])) as [Event<"store">]
+    const [event] = decodeEventTape(
+      storeEvent([
+        { key: "alice", encoded: alice },
+        { key: "bob", encoded: bob },
+      ]),
+    ) as [Event<"store">]
     expect(event.entries).toStrictEqual([toStoreEntry(decodeEphemeralEntry(alice)), toStoreEntry(decodeEphemeralEntry(bob))])
-    expect(event.entries[0]).toMatchObject({ key: "alice", value: { x: 1, name: "Alice", tags: ["a"] }, deleted: false, timestamp: expect.any(Number), size: alice.length })
+    expect(event.entries[0]).toMatchObject({
+      key: "alice",
+      value: { x: 1, name: "Alice", tags: ["a"] },
+      deleted: false,
+      timestamp: expect.any(Number),
+      size: alice.length,
+    })
     expect(event.entries[1]).toMatchObject({ key: "bob", deleted: true })
     expect(event.entries[1]).not.toHaveProperty("value")
   })
 
   it("lists equal bytes once", () => {
     const alice = entryBytes("alice", { x: 1 })
-    const tape = storeEvent([{ key: "alice", encoded: alice }, { key: "alice", encoded: alice.slice() }])
+    const tape = storeEvent([
+      { key: "alice", encoded: alice },
+      { key: "alice", encoded: alice.slice() },
+    ])
     expect(tape.ops.filter(token => typeof token === "string" && token.length > 10)).toHaveLength(1)
   })
 
@@ -570,7 +692,14 @@ describe("event tape: rollback", () => {
     writeEvent(writer, "emitter", "repo-2", T0 + 4, { name: "new-string", data: { fresh: "half-written", again: "repo-2", shared: "x" } })
     expect(decode(writer)).toStrictEqual([
       { id: 10, repoId: "repo-1", t: T0 + 1, kind: "emitter", name: "first", data: { shared: 1 } },
-      { id: 11, repoId: "repo-2", t: T0 + 4, kind: "emitter", name: "new-string", data: { fresh: "half-written", again: "repo-2", shared: "x" } },
+      {
+        id: 11,
+        repoId: "repo-2",
+        t: T0 + 4,
+        kind: "emitter",
+        name: "new-string",
+        data: { fresh: "half-written", again: "repo-2", shared: "x" },
+      },
     ])
   })
 
@@ -629,14 +758,24 @@ function richTape(): EventTapeMessage {
     delta: { documents: [] },
   })
   const batch = { type: "channel/batch", n: -1.5 }
-  writeEvent(writer, "channel-out", "repo-2", T0 + 2, { toChannelIds: [3, 4], msgType: batch.type, message: batch, size: estimateSize, establishment: true })
+  writeEvent(writer, "channel-out", "repo-2", T0 + 2, {
+    toChannelIds: [3, 4],
+    msgType: batch.type,
+    message: batch,
+    size: estimateSize,
+    establishment: true,
+  })
   const encoded = new EphemeralStore(60_000)
   encoded.set("e", { y: 2 })
   writeEvent(writer, "store", "repo-1", T0 + 3, {
     docId: "d",
     namespace: "p",
     by: "import",
-    entries: [{ key: "k", value: { x: 1 }, deleted: false, timestamp: 1, size: 2 }, { key: "gone", deleted: true }, { key: "e", encoded: encoded.encode("e").subarray(1) }],
+    entries: [
+      { key: "k", value: { x: 1 }, deleted: false, timestamp: 1, size: 2 },
+      { key: "gone", deleted: true },
+      { key: "e", encoded: encoded.encode("e").subarray(1) },
+    ],
   })
   writeEvent(writer, "store-created", "repo-2", T0 + 3, { docId: "d", namespace: "q" })
   writeEvent(writer, "emitter", "repo-1", T0 + 4, { name: "e", data: undefined })
@@ -656,7 +795,9 @@ function random(seed: number): () => number {
 
 describe("event tape: malformed tapes throw TapeError", () => {
   it("accepts the minimal hand-made tape the cases below break", () => {
-    expect(decodeEventTape(tape([EMITTER, "r", 0, "n", ValTag.Null]))).toStrictEqual([{ id: 1, repoId: "r", t: T0, kind: "emitter", name: "n", data: null }])
+    expect(decodeEventTape(tape([EMITTER, "r", 0, "n", ValTag.Null]))).toStrictEqual([
+      { id: 1, repoId: "r", t: T0, kind: "emitter", name: "n", data: null },
+    ])
   })
 
   it("refuses every truncation of a valid tape", () => {
@@ -735,7 +876,9 @@ describe("event tape: malformed tapes throw TapeError", () => {
     expectTapeError(tape([...emit, ValTag.Array, 2, ValTag.Array, 0, ValTag.Same, 2])) // a later one
     expectTapeError(tape([...emit, ValTag.Array, 2, ValTag.Array, 0, ValTag.Same, "1"]))
     expectTapeError(tape([...emit, ValTag.Array, 2, ValTag.String, "s", ValTag.Same, 1])) // strings are not noted
-    const [event] = decodeEventTape(tape([...emit, ValTag.Array, 2, ValTag.Array, 1, ValTag.Number, 7, ValTag.Same, 1])) as [Event<"emitter">]
+    const [event] = decodeEventTape(tape([...emit, ValTag.Array, 2, ValTag.Array, 1, ValTag.Number, 7, ValTag.Same, 1])) as [
+      Event<"emitter">,
+    ]
     expect(event.data).toStrictEqual([[7], [7]])
   })
 
@@ -746,7 +889,17 @@ describe("event tape: malformed tapes throw TapeError", () => {
     for (let note = 1; note <= 40; note++) bomb.push(ValTag.Array, 2, ValTag.Same, note, ValTag.Same, note)
     expect(outcome(tape(bomb))).toMatch(/expand too far/)
     // A real tape may say the same thing many times: one 200-node value written 2,000 times passes.
-    const fanOut: TapeToken[] = [EMITTER, "r", 0, "n", ValTag.Array, 2_001, ValTag.Array, 199, ...Array.from({ length: 199 }, () => ValTag.Null)]
+    const fanOut: TapeToken[] = [
+      EMITTER,
+      "r",
+      0,
+      "n",
+      ValTag.Array,
+      2_001,
+      ValTag.Array,
+      199,
+      ...Array.from({ length: 199 }, () => ValTag.Null),
+    ]
     for (let copy = 0; copy < 2_000; copy++) fanOut.push(ValTag.Same, 1)
     expect(outcome(tape(fanOut))).toBe("ok")
     // A tower 40 arrays high (notes 1 to 40), then put 30 levels down: 70 levels in all.
@@ -822,7 +975,18 @@ describe("event tape: val's size", () => {
   })
 
   it("is undefined when the full serializer wrote the value", () => {
-    for (const value of [undefined, Number.NaN, 1n, new Map(), new Point(1, 2), { f() {} }, "x".repeat(10_001), nested(20), cycle, throwingGetter]) {
+    for (const value of [
+      undefined,
+      Number.NaN,
+      1n,
+      new Map(),
+      new Point(1, 2),
+      { f() {} },
+      "x".repeat(10_001),
+      nested(20),
+      cycle,
+      throwingGetter,
+    ]) {
       expect(sizeOf(value)).toBeUndefined()
     }
   })

@@ -101,7 +101,10 @@ describe("listening to the window", () => {
     h.relay({ type: "relay/hello" })
     h.relay({ type: "relay/hello" }, "page-posing-as-relay")
     h.relay({ type: "panel/subscribe" }, "page-posing-as-relay")
-    h.transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: NONCE, message: { type: "panel/subscribe" } }, { other: "window" })
+    h.transport.deliver(
+      { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: NONCE, message: { type: "panel/subscribe" } },
+      { other: "window" },
+    )
     h.transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION + 1, nonce: NONCE, message: { type: "panel/subscribe" } })
     h.transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: NONCE, message: { type: "panel/ping" } })
     h.transport.deliver("just a string")
@@ -115,7 +118,8 @@ describe("listening to the window", () => {
 
   it("tells a relay of another protocol version which one it speaks: once per version, and never pins its nonce", () => {
     const h = harness(undefined, { hello: false })
-    const foreign = (protocol: number, message: unknown) => h.transport.deliver({ source: RELAY_SOURCE, protocol, nonce: "foreign", message })
+    const foreign = (protocol: number, message: unknown) =>
+      h.transport.deliver({ source: RELAY_SOURCE, protocol, nonce: "foreign", message })
     foreign(PROTOCOL_VERSION + 1, { type: "relay/hello" })
     foreign(PROTOCOL_VERSION + 1, { type: "panel/subscribe" })
     foreign(PROTOCOL_VERSION - 1, { type: "panel/subscribe" })
@@ -158,9 +162,22 @@ describe("subscribe and unsubscribe", () => {
     h.relay({ type: "panel/subscribe" })
     emit(h, "repo-1", "after")
     const messages = h.messages()
-    const hello = { type: "hook/hello", protocol: PROTOCOL_VERSION, hookVersion: "test", url: "http://app.test/", instance: expect.any(String) }
+    const hello = {
+      type: "hook/hello",
+      protocol: PROTOCOL_VERSION,
+      hookVersion: "test",
+      url: "http://app.test/",
+      instance: expect.any(String),
+    }
     // What was observed before the second subscribe still goes out, in order, before the resync.
-    expect(messages.map(m => m.type)).toEqual(["hook/hello", "repo/unregistered", "repo/events", "hook/hello", "repo/unregistered", "repo/events"])
+    expect(messages.map(m => m.type)).toEqual([
+      "hook/hello",
+      "repo/unregistered",
+      "repo/events",
+      "hook/hello",
+      "repo/unregistered",
+      "repo/events",
+    ])
     expect(messages[0]).toEqual(hello)
     expect(messages[3]).toEqual(messages[0])
     expect(h.announced).toBe(2)
@@ -196,12 +213,9 @@ describe("batching", () => {
     emit(h, "a", "a4")
     const messages = h.messages()
     expect(h.transport.posted).toHaveLength(1)
-    expect(messages.map(m => (m.type === "repo/events" ? `${m.repoId}:${m.events.map(e => e.kind === "emitter" && e.name).join(",")}` : m.type))).toEqual([
-      "a:a1,a2",
-      "b:b1",
-      "repo/tap-disabled",
-      "a:a3,a4",
-    ])
+    expect(
+      messages.map(m => (m.type === "repo/events" ? `${m.repoId}:${m.events.map(e => e.kind === "emitter" && e.name).join(",")}` : m.type)),
+    ).toEqual(["a:a1,a2", "b:b1", "repo/tap-disabled", "a:a3,a4"])
     const ids = messages.flatMap(m => (m.type === "repo/events" ? m.events.map(e => e.id) : []))
     expect(ids).toEqual([...ids].sort((x, y) => x - y))
   })
@@ -278,7 +292,10 @@ describe("bounds", () => {
     emit(h, "a", "undefined inside", { bad: undefined })
     const messages = h.messages()
     expect(messages).toEqual([
-      expect.objectContaining({ type: "repo/events", events: [expect.objectContaining({ name: "undefined inside", data: { bad: { $ephemera: "undefined" } } })] }),
+      expect.objectContaining({
+        type: "repo/events",
+        events: [expect.objectContaining({ name: "undefined inside", data: { bad: { $ephemera: "undefined" } } })],
+      }),
       { type: "hook/dropped", count: 1, reason: "message-too-large" },
       { type: "hook/dropped", count: 1, reason: "serialization-failed" },
     ])

@@ -15,7 +15,9 @@ afterAll(() => {
 
 /** What the relay posts; jsdom's postMessage leaves `source` null, so the event is built as a browser would. */
 function fromRelay(message: unknown): void {
-  window.dispatchEvent(new MessageEvent("message", { data: { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message }, source: window }))
+  window.dispatchEvent(
+    new MessageEvent("message", { data: { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message }, source: window }),
+  )
 }
 
 describe("hook.iife.ts", () => {

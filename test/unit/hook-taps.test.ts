@@ -204,7 +204,13 @@ describe("the hook on a hub and two spokes", () => {
     const messages = posted(world)
 
     // Hello first, then every repo with its snapshot.
-    expect(messages[0]).toEqual({ type: "hook/hello", protocol: PROTOCOL_VERSION, hookVersion: world.hook.version, url: "http://app.test/", instance: expect.any(String) })
+    expect(messages[0]).toEqual({
+      type: "hook/hello",
+      protocol: PROTOCOL_VERSION,
+      hookVersion: world.hook.version,
+      url: "http://app.test/",
+      instance: expect.any(String),
+    })
     expect(messages.slice(1, 4).map(m => m.type === "repo/registered" && m.repo.label)).toEqual(["hub", "alice", "bob"])
 
     // One id sequence across repos, strictly increasing.
@@ -216,10 +222,20 @@ describe("the hook on a hub and two spokes", () => {
     const syncMessages = ofKind(aliceEvents, "sync-message")
     expect(syncMessages.map(e => ({ type: e.msgType, commands: e.commands.map(c => [c.type, c.depth]) }))).toEqual(aliceUpdates.log)
     expect(syncMessages.map(e => e.msgType)).toEqual(
-      expect.arrayContaining(["synchronizer/doc-ensure", "synchronizer/channel-added", "synchronizer/establish-channel", "synchronizer/ephemeral-local-change", "synchronizer/channel-removed"]),
+      expect.arrayContaining([
+        "synchronizer/doc-ensure",
+        "synchronizer/channel-added",
+        "synchronizer/establish-channel",
+        "synchronizer/ephemeral-local-change",
+        "synchronizer/channel-removed",
+      ]),
     )
     const removal = ofKind(eventsOf(messages, ids.hub), "sync-message").find(e => e.msgType === "synchronizer/channel-removed")!
-    expect(removal.commands.map(c => [c.type, c.depth])).toEqual([["cmd/batch", 0], ["cmd/stop-channel", 1], ["cmd/remove-ephemeral-peer", 1]])
+    expect(removal.commands.map(c => [c.type, c.depth])).toEqual([
+      ["cmd/batch", 0],
+      ["cmd/stop-channel", 1],
+      ["cmd/remove-ephemeral-peer", 1],
+    ])
     expect(removal.commands[2]!.detail).toEqual({ peerId: alicePeer })
     // The peer stays in the model with no channels; its channel is gone.
     expect(removal.delta.peers?.find(p => p.identity.peerId === alicePeer)).toMatchObject({ channels: [] })
@@ -231,7 +247,10 @@ describe("the hook on a hub and two spokes", () => {
     expect(aliceOut[0]).toMatchObject({ msgType: "channel/establish-request", establishment: true, toChannelIds: [aliceChannel] })
     expect(aliceOut.filter(e => e.establishment).map(e => e.msgType)).toEqual(["channel/establish-request"])
     const sentPresence = aliceOut.flatMap(e => ephemeralEntries(e.message)).filter(entry => entry.key === alicePeer)
-    expect(sentPresence.map(entry => entry.value)).toEqual([{ name: "alice", x: 1 }, { name: "alice", x: 2 }])
+    expect(sentPresence.map(entry => entry.value)).toEqual([
+      { name: "alice", x: 1 },
+      { name: "alice", x: 2 },
+    ])
 
     // Inbound at bob: frames relayed by the hub, attributed to the hub's peer id; the last one carries the tombstone.
     const hubPeer = world.hub.identity.peerId
@@ -242,21 +261,34 @@ describe("the hook on a hub and two spokes", () => {
     expect(framesAtBob.map(e => e.msgType)).toEqual(["channel/ephemeral", "channel/ephemeral", "channel/batch"])
     expect(framesAtBob.every(e => e.size > 0)).toBe(true)
     const relayed = framesAtBob.flatMap(e => ephemeralEntries(e.message)).filter(entry => entry.key === alicePeer)
-    expect(relayed.map(entry => (entry.deleted ? "deleted" : entry.value))).toEqual([{ name: "alice", x: 1 }, { name: "alice", x: 2 }, "deleted"])
+    expect(relayed.map(entry => (entry.deleted ? "deleted" : entry.value))).toEqual([
+      { name: "alice", x: 1 },
+      { name: "alice", x: 2 },
+      "deleted",
+    ])
 
     // Store events at bob: alice's key, decoded values, increasing writer timestamps, a tombstone at the end.
     const bobStore = ofKind(eventsOf(messages, ids.bob), "store").flatMap(e => e.entries.map(entry => ({ by: e.by, ...entry })))
     const aliceKey = bobStore.filter(entry => entry.key === alicePeer)
-    expect(aliceKey.map(entry => (entry.deleted ? "deleted" : entry.value))).toEqual([{ name: "alice", x: 1 }, { name: "alice", x: 2 }, "deleted"])
+    expect(aliceKey.map(entry => (entry.deleted ? "deleted" : entry.value))).toEqual([
+      { name: "alice", x: 1 },
+      { name: "alice", x: 2 },
+      "deleted",
+    ])
     expect(aliceKey.every(entry => entry.by === "import")).toBe(true)
     const stamps = aliceKey.map(entry => entry.timestamp!)
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b))
     expect(new Set(stamps).size).toBe(3)
     // The timestamps are the writer's: the same as alice's own store events.
-    const aliceStamps = ofKind(aliceEvents, "store").flatMap(e => e.entries).filter(e => e.key === alicePeer).map(e => e.timestamp)
+    const aliceStamps = ofKind(aliceEvents, "store")
+      .flatMap(e => e.entries)
+      .filter(e => e.key === alicePeer)
+      .map(e => e.timestamp)
     expect(stamps.slice(0, 2)).toEqual(aliceStamps.slice(0, 2))
     // The hub wrote the tombstone itself when alice's last channel went away.
-    const hubTombstone = ofKind(eventsOf(messages, ids.hub), "store").find(e => e.entries.some(entry => entry.key === alicePeer && entry.deleted))
+    const hubTombstone = ofKind(eventsOf(messages, ids.hub), "store").find(e =>
+      e.entries.some(entry => entry.key === alicePeer && entry.deleted),
+    )
     expect(hubTombstone).toMatchObject({ by: "local", docId: DOC, namespace: "presence" })
     expect(hubTombstone!.entries[0]!.timestamp).toBe(stamps[2])
 
@@ -286,11 +318,24 @@ describe("the hook on a hub and two spokes", () => {
     if (registered?.type !== "repo/registered") throw new Error("no repo/registered")
 
     const model = world.hub.synchronizer.model
-    expect(registered.repo).toMatchObject({ label: "hub", name: "hub", peerId: world.hub.identity.peerId, identityType: "service", libraryVersion: "5.x", origin: "register" })
+    expect(registered.repo).toMatchObject({
+      label: "hub",
+      name: "hub",
+      peerId: world.hub.identity.peerId,
+      identityType: "service",
+      libraryVersion: "5.x",
+      origin: "register",
+    })
     expect(registered.repo.taps).toEqual(ALL_TAPS.map(tap => ({ tap, enabled: true })))
     expect(registered.snapshot.identity).toEqual({ peerId: model.identity.peerId, name: "hub", type: "service" })
     expect(registered.snapshot.channels).toEqual(
-      [...model.channels.values()].map(c => ({ channelId: c.channelId, type: c.type, kind: c.kind, adapterType: c.adapterType, ...(c.type === "established" ? { peerId: c.peerId } : {}) })),
+      [...model.channels.values()].map(c => ({
+        channelId: c.channelId,
+        type: c.type,
+        kind: c.kind,
+        adapterType: c.adapterType,
+        ...(c.type === "established" ? { peerId: c.peerId } : {}),
+      })),
     )
     expect(registered.snapshot.peers).toEqual(
       [...model.peers.values()].map(peer => ({
@@ -313,7 +358,11 @@ describe("the hook on a hub and two spokes", () => {
     const [presence] = registered.stores
     expect(presence).toMatchObject({ docId: DOC, namespace: "presence" })
     const entries = Object.fromEntries(presence!.entries.map(e => [e.key, e]))
-    expect(entries[world.bob.identity.peerId]).toMatchObject({ value: { name: "bob", x: 8 }, deleted: false, timestamp: expect.any(Number) })
+    expect(entries[world.bob.identity.peerId]).toMatchObject({
+      value: { name: "bob", x: 8 },
+      deleted: false,
+      timestamp: expect.any(Number),
+    })
     expect(entries[world.alice.identity.peerId]).toMatchObject({ deleted: true, timestamp: expect.any(Number) })
     expect(entries[world.alice.identity.peerId]).not.toHaveProperty("value")
     expect(Object.keys(entries).sort()).toEqual([world.alice.identity.peerId, world.bob.identity.peerId].sort())
@@ -321,9 +370,16 @@ describe("the hook on a hub and two spokes", () => {
 
   it("queues and posts nothing, and encodes nothing, while no panel listens", async () => {
     const world = createWorld()
-    for (const [label, repo] of [["hub", world.hub], ["alice", world.alice], ["bob", world.bob]] as const) world.hook.register(repo, { label })
+    for (const [label, repo] of [
+      ["hub", world.hub],
+      ["alice", world.alice],
+      ["bob", world.bob],
+    ] as const)
+      world.hook.register(repo, { label })
     const { alice: aliceRoom, bob: bobRoom } = world.handles
-    const encodes = [world.hub, world.alice, world.bob].map(repo => vi.spyOn(repo.synchronizer.getNamespacedStore(DOC, "presence")!, "encode"))
+    const encodes = [world.hub, world.alice, world.bob].map(repo =>
+      vi.spyOn(repo.synchronizer.getNamespacedStore(DOC, "presence")!, "encode"),
+    )
     await world.connect()
     aliceRoom.presence.setSelf({ name: "alice", x: 1 })
     await until(() => bobRoom.presence.peers.get(world.alice.identity.peerId)?.x === 1, "bob to see alice")
@@ -382,9 +438,16 @@ describe("stores created later", () => {
       const messages = posted(world)
       for (const label of ["alice", "bob"]) {
         const events = eventsOf(messages, repoIdOf(world, label))
-        expect(ofKind(events, "store-created").map(e => e.namespace), label).toEqual(["presence", "cursors"])
-        const cursor = ofKind(events, "store").filter(e => e.namespace === "cursors").flatMap(e => e.entries)
-        expect(cursor, label).toContainEqual(expect.objectContaining({ key: world.alice.identity.peerId, value: { x: 3, y: 4 }, deleted: false }))
+        expect(
+          ofKind(events, "store-created").map(e => e.namespace),
+          label,
+        ).toEqual(["presence", "cursors"])
+        const cursor = ofKind(events, "store")
+          .filter(e => e.namespace === "cursors")
+          .flatMap(e => e.entries)
+        expect(cursor, label).toContainEqual(
+          expect.objectContaining({ key: world.alice.identity.peerId, value: { x: 3, y: 4 }, deleted: false }),
+        )
       }
     } finally {
       external.destroy()
@@ -497,13 +560,27 @@ describe("a tap that throws", () => {
     await until(() => bobRoom.presence.peers.get(world.alice.identity.peerId)?.x === 5, "presence to sync through broken taps")
     bobRoom.presence.setSelf({ name: "bob", x: 6 })
     await until(() => aliceRoom.presence.peers.get(world.bob.identity.peerId)?.x === 6, "presence to sync back")
-    await vi.waitFor(() => expect(world.hook.repos().find(r => r.label === "alice")!.taps.filter(t => t.enabled)).toEqual([]))
+    await vi.waitFor(() =>
+      expect(
+        world.hook
+          .repos()
+          .find(r => r.label === "alice")!
+          .taps.filter(t => t.enabled),
+      ).toEqual([]),
+    )
 
     const messages = posted(world)
     const disabled = messages.filter((m): m is Extract<HookToPanelMessage, { type: "repo/tap-disabled" }> => m.type === "repo/tap-disabled")
     const aliceId = repoIdOf(world, "alice")
-    expect(disabled.filter(m => m.repoId === aliceId).map(m => m.tap).sort()).toEqual([...ALL_TAPS].sort())
-    expect(disabled.find(m => m.repoId === aliceId && m.tap === "channel-receive")!.reason).toBe("Error: fault injected into the channel-receive tap")
+    expect(
+      disabled
+        .filter(m => m.repoId === aliceId)
+        .map(m => m.tap)
+        .sort(),
+    ).toEqual([...ALL_TAPS].sort())
+    expect(disabled.find(m => m.repoId === aliceId && m.tap === "channel-receive")!.reason).toBe(
+      "Error: fault injected into the channel-receive tap",
+    )
     expect(world.hook.repos().find(r => r.label === "alice")!.taps).toContainEqual({
       tap: "update-fn",
       enabled: false,
@@ -514,7 +591,12 @@ describe("a tap that throws", () => {
 
     // Bob's other taps kept working.
     const bob = world.hook.repos().find(r => r.label === "bob")!
-    expect(bob.taps.filter(t => !t.enabled).map(t => t.tap).sort()).toEqual(["channel-receive", "stores"])
+    expect(
+      bob.taps
+        .filter(t => !t.enabled)
+        .map(t => t.tap)
+        .sort(),
+    ).toEqual(["channel-receive", "stores"])
     const bobEvents = eventsOf(messages, bob.repoId)
     expect(new Set(bobEvents.map(e => e.kind))).toEqual(new Set(["sync-message", "channel-out", "emitter"]))
   })

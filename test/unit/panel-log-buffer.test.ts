@@ -22,9 +22,23 @@ const MODEL: ModelSnapshot = {
   documents: [],
 }
 
-const emitter = (t: number): ObservedEvent => ({ event: { kind: "emitter", id: t, repoId: "r", t, name: "ready-state-changed", data: null }, model: MODEL, label: "app" })
+const emitter = (t: number): ObservedEvent => ({
+  event: { kind: "emitter", id: t, repoId: "r", t, name: "ready-state-changed", data: null },
+  model: MODEL,
+  label: "app",
+})
 const frameIn = (t: number, size = 10): ObservedEvent => ({
-  event: { kind: "channel-in", id: t, repoId: "r", t, channelId: 2, peerId: "9", msgType: "channel/ephemeral", size, message: { type: "channel/ephemeral" } },
+  event: {
+    kind: "channel-in",
+    id: t,
+    repoId: "r",
+    t,
+    channelId: 2,
+    peerId: "9",
+    msgType: "channel/ephemeral",
+    size,
+    message: { type: "channel/ephemeral" },
+  },
   model: MODEL,
   label: "app",
 })
@@ -34,7 +48,10 @@ function times(log: EventLog): number[] {
 }
 
 function append(log: EventLog, from: number, count: number): EventLog {
-  return appendToLog(log, Array.from({ length: count }, (_, i) => emitter(from + i)))
+  return appendToLog(
+    log,
+    Array.from({ length: count }, (_, i) => emitter(from + i)),
+  )
 }
 
 describe("event log ring buffer", () => {
@@ -58,7 +75,11 @@ describe("event log ring buffer", () => {
     expect(recordAt(log, 50)).toBeUndefined()
     expect(recordAt(log, -1)).toBeUndefined()
     const record = recordAt(appendToLog(log, [frameIn(99)]), 50)!
-    expect(record).toMatchObject({ seq: 50, model: MODEL, facets: { label: "app", direction: "in", channelIds: [2], peerIds: ["9"], bytes: 10 } })
+    expect(record).toMatchObject({
+      seq: 50,
+      model: MODEL,
+      facets: { label: "app", direction: "in", channelIds: [2], peerIds: ["9"], bytes: 10 },
+    })
   })
 
   it("never changes an earlier version, even when two versions are appended from the same one", () => {
@@ -110,7 +131,10 @@ describe("event log ring buffer", () => {
       { kind: "store", id: 2, repoId: "r", t: 2, docId: "d", namespace: "presence", by: "local", entries: [] },
       { kind: "store-created", id: 3, repoId: "r", t: 3, docId: "d", namespace: "cursor" },
     ]
-    const log = appendToLog(emptyLog(10), kinds.map(event => ({ event, model: MODEL, label: "app" })))
+    const log = appendToLog(
+      emptyLog(10),
+      kinds.map(event => ({ event, model: MODEL, label: "app" })),
+    )
     expect(logEvents(log).map(event => event.kind)).toEqual(["sync-message", "store", "store-created"])
   })
 })

@@ -9,13 +9,28 @@ const MODEL: ModelSnapshot = { identity: { peerId: "1", type: "user" }, peers: [
 
 function event(id: number, kind: "emitter" | "sync-message" = "emitter", name = "ready-state-changed"): HookEvent {
   if (kind === "sync-message") {
-    return { kind, id, repoId: "r", t: id, msgType: "synchronizer/ephemeral-local-change", message: { docId: "d" }, delta: {}, commands: [{ type: "cmd/batch", depth: 0 }, { type: "cmd/emit-ephemeral-change", depth: 1 }] }
+    return {
+      kind,
+      id,
+      repoId: "r",
+      t: id,
+      msgType: "synchronizer/ephemeral-local-change",
+      message: { docId: "d" },
+      delta: {},
+      commands: [
+        { type: "cmd/batch", depth: 0 },
+        { type: "cmd/emit-ephemeral-change", depth: 1 },
+      ],
+    }
   }
   return { kind, id, repoId: "r", t: id, name, data: { docId: "d" } }
 }
 
 function append(log: EventLog, events: HookEvent[]): EventLog {
-  return appendToLog(log, events.map(e => ({ event: e, model: MODEL, label: "app" })))
+  return appendToLog(
+    log,
+    events.map(e => ({ event: e, model: MODEL, label: "app" })),
+  )
 }
 
 function rows(index: FilteredIndex): number[] {
@@ -40,7 +55,10 @@ describe("filtered index", () => {
 
   it("drops evicted rows from the front and starts over after a clear", () => {
     const index = new FilteredIndex(NO_FILTER, false)
-    let log = append(emptyLog(1000), Array.from({ length: 50 }, (_, i) => event(i)))
+    let log = append(
+      emptyLog(1000),
+      Array.from({ length: 50 }, (_, i) => event(i)),
+    )
     index.update(log)
     log = setLogCapacity(log, 20)
     expect(index.update(log).changed).toBe(true)
@@ -55,7 +73,13 @@ describe("filtered index", () => {
     const index = new FilteredIndex(NO_FILTER, true)
     const log = append(emptyLog(100), [event(1), event(2, "sync-message"), event(3)])
     index.update(log)
-    expect(rows(index).map(row => [rowSeq(row), rowSub(row)])).toEqual([[0, 0], [1, 0], [1, 1], [1, 2], [2, 0]])
+    expect(rows(index).map(row => [rowSeq(row), rowSub(row)])).toEqual([
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [2, 0],
+    ])
     expect(index.events).toBe(3)
     expect(index.indexOf(rowId(1, 2))).toBe(3)
     expect(index.indexOf(rowId(1, 7))).toBe(-1)
@@ -63,7 +87,10 @@ describe("filtered index", () => {
   })
 
   it("rescans a large buffer in slices when the budget runs out, and finishes where it stopped", () => {
-    const log = append(emptyLog(10_000), Array.from({ length: 5_000 }, (_, i) => event(i)))
+    const log = append(
+      emptyLog(10_000),
+      Array.from({ length: 5_000 }, (_, i) => event(i)),
+    )
     const index = new FilteredIndex(only({ search: "ready" }), false)
     let checks = 0
     const first = index.update(log, () => ++checks > 3)
@@ -77,7 +104,10 @@ describe("filtered index", () => {
 
   it("narrowing the search tests only the previous matches and what was not scanned yet, and finds the same rows", () => {
     const names = ["alice", "alina", "bob", "alfred"]
-    let log = append(emptyLog(10_000), Array.from({ length: 4_000 }, (_, i) => event(i, "emitter", names[i % names.length])))
+    let log = append(
+      emptyLog(10_000),
+      Array.from({ length: 4_000 }, (_, i) => event(i, "emitter", names[i % names.length])),
+    )
     const broad = new FilteredIndex(only({ search: "al" }), false)
     // Stopped half-way: the narrower index must still scan the rest itself.
     let checks = 0
@@ -106,7 +136,10 @@ describe("filtered index", () => {
     const index = new FilteredIndex(NO_FILTER, false)
     let log = emptyLog(1_000)
     for (let batch = 0; batch < 100; batch++) {
-      log = append(log, Array.from({ length: 1_000 }, (_, i) => event(batch * 1_000 + i)))
+      log = append(
+        log,
+        Array.from({ length: 1_000 }, (_, i) => event(batch * 1_000 + i)),
+      )
       index.update(log)
     }
     expect(index.count).toBe(1_000)

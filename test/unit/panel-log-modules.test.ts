@@ -21,7 +21,13 @@ const HUB = "900"
 const ALICE = "200"
 const BOB = "300"
 
-const model = (parts: Partial<ModelSnapshot> = {}): ModelSnapshot => ({ identity: { peerId: SELF, type: "user" }, peers: [], channels: [], documents: [], ...parts })
+const model = (parts: Partial<ModelSnapshot> = {}): ModelSnapshot => ({
+  identity: { peerId: SELF, type: "user" },
+  peers: [],
+  channels: [],
+  documents: [],
+  ...parts,
+})
 
 function bytesOf(entries: Record<string, WireValue | null>, deleted: string[] = []): WireValue {
   const store = new EphemeralStore(60_000)
@@ -39,25 +45,48 @@ function record(event: HookEvent, at: ModelSnapshot = model()): LogRecord {
 describe("decoding frames", () => {
   it("attributes entries to the peer in their key, not the frame's sender; tombstones included", async () => {
     const data = bytesOf({ [ALICE]: { name: "alice" }, [BOB]: { name: "bob" } }, [BOB])
-    const [payload] = decodeMessage({ type: "channel/batch", messages: [{ type: "channel/ephemeral", docId: "d", hopsRemaining: 0, stores: [{ peerId: HUB, namespace: "presence", data }] }] })
-    expect(payload!.payload).toMatchObject({ docId: "d", namespace: "presence", sender: HUB, carrier: "channel/ephemeral", hopsRemaining: 0 })
+    const [payload] = decodeMessage({
+      type: "channel/batch",
+      messages: [{ type: "channel/ephemeral", docId: "d", hopsRemaining: 0, stores: [{ peerId: HUB, namespace: "presence", data }] }],
+    })
+    expect(payload!.payload).toMatchObject({
+      docId: "d",
+      namespace: "presence",
+      sender: HUB,
+      carrier: "channel/ephemeral",
+      hopsRemaining: 0,
+    })
     expect(payload!.entries.map(e => [e.key, e.peer, e.deleted])).toEqual([
       [ALICE, ALICE, false],
       [BOB, BOB, true],
     ])
     expect(payload!.entries[0]!.timestamp).toBeGreaterThan(Date.now() - 60_000)
-    await expect(checkWithLoro(payload!.bytes!, payload!.entries)).resolves.toMatchObject({ status: "match", values: { [ALICE]: { name: "alice" } } })
+    await expect(checkWithLoro(payload!.bytes!, payload!.entries)).resolves.toMatchObject({
+      status: "match",
+      values: { [ALICE]: { name: "alice" } },
+    })
   })
 
   it("reads ephemeral data riding on sync requests and responses", () => {
     const data = bytesOf({ [ALICE]: 1 })
-    const payloads = decodeMessage({ type: "channel/sync-response", docId: "d", transmission: { type: "up-to-date" }, ephemeral: [{ peerId: ALICE, namespace: "cursor", data }] })
+    const payloads = decodeMessage({
+      type: "channel/sync-response",
+      docId: "d",
+      transmission: { type: "up-to-date" },
+      ephemeral: [{ peerId: ALICE, namespace: "cursor", data }],
+    })
     expect(payloads.map(p => [p.payload.carrier, p.entries[0]?.value])).toEqual([["channel/sync-response", 1]])
   })
 
   it("says why bytes cannot be decoded instead of guessing", () => {
-    expect(payloadBytes({ $ephemera: "bytes", length: 100, hex: "00", truncated: true })).toEqual({ ok: false, error: "the hook sent 1 of 100 bytes" })
-    const [broken] = decodeMessage({ type: "channel/ephemeral", stores: [{ peerId: HUB, namespace: "p", data: { $ephemera: "bytes", length: 2, hex: "05ff", truncated: false } }] })
+    expect(payloadBytes({ $ephemera: "bytes", length: 100, hex: "00", truncated: true })).toEqual({
+      ok: false,
+      error: "the hook sent 1 of 100 bytes",
+    })
+    const [broken] = decodeMessage({
+      type: "channel/ephemeral",
+      stores: [{ peerId: HUB, namespace: "p", data: { $ephemera: "bytes", length: 2, hex: "05ff", truncated: false } }],
+    })
     expect(broken!.error).toMatch(/./)
     expect(broken!.entries).toEqual([])
   })
@@ -76,29 +105,118 @@ describe("facets and row text", () => {
   const at = model({ channels: [hubChannel] })
 
   it("names the documents, peers and channels an event involves", () => {
-    const out: HookEvent = { kind: "channel-out", id: 1, repoId: "r", t: 0, toChannelIds: [1], msgType: "channel/batch", size: 300, establishment: false, message: { type: "channel/batch", messages: [{ type: "channel/sync-request", docId: "a" }, { type: "channel/new-doc", docIds: ["b"] }] } }
-    expect(facetsOf(out, at, "app")).toEqual({ label: "app", type: "channel/batch", direction: "out", docIds: ["a", "b"], peerIds: [HUB], channelIds: [1], bytes: 300 })
-    const received: HookEvent = { kind: "sync-message", id: 2, repoId: "r", t: 0, msgType: "synchronizer/channel-receive-message", message: { envelope: { fromChannelId: 1, message: { type: "channel/ephemeral", docId: "a" } } }, commands: [{ type: "cmd/remove-ephemeral-peer", depth: 0, detail: { peerId: BOB } }], delta: {} }
+    const out: HookEvent = {
+      kind: "channel-out",
+      id: 1,
+      repoId: "r",
+      t: 0,
+      toChannelIds: [1],
+      msgType: "channel/batch",
+      size: 300,
+      establishment: false,
+      message: {
+        type: "channel/batch",
+        messages: [
+          { type: "channel/sync-request", docId: "a" },
+          { type: "channel/new-doc", docIds: ["b"] },
+        ],
+      },
+    }
+    expect(facetsOf(out, at, "app")).toEqual({
+      label: "app",
+      type: "channel/batch",
+      direction: "out",
+      docIds: ["a", "b"],
+      peerIds: [HUB],
+      channelIds: [1],
+      bytes: 300,
+    })
+    const received: HookEvent = {
+      kind: "sync-message",
+      id: 2,
+      repoId: "r",
+      t: 0,
+      msgType: "synchronizer/channel-receive-message",
+      message: { envelope: { fromChannelId: 1, message: { type: "channel/ephemeral", docId: "a" } } },
+      commands: [{ type: "cmd/remove-ephemeral-peer", depth: 0, detail: { peerId: BOB } }],
+      delta: {},
+    }
     expect(facetsOf(received, at, "app")).toMatchObject({ direction: "in", docIds: ["a"], peerIds: [HUB, BOB], channelIds: [1] })
   })
 
   it("sums up a row: the commands a message produced, whose keys a frame carries, a document payload", () => {
     const names = (id: string) => ({ [HUB]: "hub", [ALICE]: "alice" })[id] ?? id
-    const message: HookEvent = { kind: "sync-message", id: 1, repoId: "r", t: 0, msgType: "synchronizer/ephemeral-local-change", message: { docId: "d" }, commands: [{ type: "cmd/batch", depth: 0 }, { type: "cmd/emit-ephemeral-change", depth: 1 }, { type: "cmd/broadcast-ephemeral-namespace", depth: 1, detail: { toChannelIds: [1] } }], delta: {} }
-    expect(rowText(record(message, at), names)).toEqual({ type: "ephemeral-local-change", where: "d", summary: "⇒ emit-ephemeral-change, broadcast-ephemeral-namespace · frame: hub" })
-    expect(commandText({ type: "cmd/broadcast-ephemeral-namespace", depth: 1, detail: { toChannelIds: [1], docId: "d" } }, names)).toEqual({ type: "broadcast-ephemeral-namespace", where: "to #1", summary: "" })
-    const frame: HookEvent = { kind: "channel-in", id: 2, repoId: "r", t: 0, channelId: 1, peerId: HUB, msgType: "channel/ephemeral", size: 90, message: { type: "channel/ephemeral", stores: [{ peerId: HUB, namespace: "cursor", data: bytesOf({ [ALICE]: 1 }) }] } }
+    const message: HookEvent = {
+      kind: "sync-message",
+      id: 1,
+      repoId: "r",
+      t: 0,
+      msgType: "synchronizer/ephemeral-local-change",
+      message: { docId: "d" },
+      commands: [
+        { type: "cmd/batch", depth: 0 },
+        { type: "cmd/emit-ephemeral-change", depth: 1 },
+        { type: "cmd/broadcast-ephemeral-namespace", depth: 1, detail: { toChannelIds: [1] } },
+      ],
+      delta: {},
+    }
+    expect(rowText(record(message, at), names)).toEqual({
+      type: "ephemeral-local-change",
+      where: "d",
+      summary: "⇒ emit-ephemeral-change, broadcast-ephemeral-namespace · frame: hub",
+    })
+    expect(commandText({ type: "cmd/broadcast-ephemeral-namespace", depth: 1, detail: { toChannelIds: [1], docId: "d" } }, names)).toEqual({
+      type: "broadcast-ephemeral-namespace",
+      where: "to #1",
+      summary: "",
+    })
+    const frame: HookEvent = {
+      kind: "channel-in",
+      id: 2,
+      repoId: "r",
+      t: 0,
+      channelId: 1,
+      peerId: HUB,
+      msgType: "channel/ephemeral",
+      size: 90,
+      message: { type: "channel/ephemeral", stores: [{ peerId: HUB, namespace: "cursor", data: bytesOf({ [ALICE]: 1 }) }] },
+    }
     expect(rowText(record(frame, at), names)).toEqual({ type: "ephemeral", where: "from #1 hub", summary: "cursor: alice" })
-    const update: HookEvent = { kind: "channel-out", id: 3, repoId: "r", t: 0, toChannelIds: [1], msgType: "channel/update", size: 500, establishment: false, message: { type: "channel/update", docId: "d", transmission: { type: "snapshot", data: { $ephemera: "bytes", length: 2048, hex: "00", truncated: true }, version: { [SELF]: 3 } } } }
+    const update: HookEvent = {
+      kind: "channel-out",
+      id: 3,
+      repoId: "r",
+      t: 0,
+      toChannelIds: [1],
+      msgType: "channel/update",
+      size: 500,
+      establishment: false,
+      message: {
+        type: "channel/update",
+        docId: "d",
+        transmission: { type: "snapshot", data: { $ephemera: "bytes", length: 2048, hex: "00", truncated: true }, version: { [SELF]: 3 } },
+      },
+    }
     expect(rowText(record(update, at), names).summary).toBe("snapshot 2.0 kB")
   })
 })
 
 describe("model change and propagation", () => {
   it("describes peers, channels and documents a delta replaced", () => {
-    const before = model({ peers: [peer(HUB, { channels: [1], subscriptions: [] })], channels: [channel(1), channel(2, ALICE)], documents: [{ docId: "d", version: { [SELF]: 1 } }] })
-    const after = { ...peer(HUB, { channels: [1], subscriptions: ["d"] }), docSyncStates: [{ docId: "d", status: "synced", lastKnownVersion: { [SELF]: 2 } }] }
-    const changes = modelChanges(before, { peers: [after], channels: [channel(1, HUB)], documents: [{ docId: "d", version: { [SELF]: 2 } }] }, id => (id === HUB ? "hub" : id))
+    const before = model({
+      peers: [peer(HUB, { channels: [1], subscriptions: [] })],
+      channels: [channel(1), channel(2, ALICE)],
+      documents: [{ docId: "d", version: { [SELF]: 1 } }],
+    })
+    const after = {
+      ...peer(HUB, { channels: [1], subscriptions: ["d"] }),
+      docSyncStates: [{ docId: "d", status: "synced", lastKnownVersion: { [SELF]: 2 } }],
+    }
+    const changes = modelChanges(
+      before,
+      { peers: [after], channels: [channel(1, HUB)], documents: [{ docId: "d", version: { [SELF]: 2 } }] },
+      id => (id === HUB ? "hub" : id),
+    )
     expect(changes).toEqual([
       { part: "peer", id: HUB, change: "subscriptions +d" },
       { part: "peer", id: HUB, change: `d: synced at {${SELF}: 2}` },
@@ -110,8 +228,20 @@ describe("model change and propagation", () => {
   })
 
   it("skips channels not established and the peer a change came from", () => {
-    const at = model({ channels: [channel(1, HUB), channel(2), channel(3, ALICE)], peers: [peer(HUB), peer(ALICE, { subscriptions: ["d"] })] })
-    const imported: HookEvent = { kind: "sync-message", id: 1, repoId: "r", t: 0, msgType: "synchronizer/doc-imported", message: { type: "synchronizer/doc-imported", docId: "d", fromPeerId: ALICE }, commands: [], delta: {} }
+    const at = model({
+      channels: [channel(1, HUB), channel(2), channel(3, ALICE)],
+      peers: [peer(HUB), peer(ALICE, { subscriptions: ["d"] })],
+    })
+    const imported: HookEvent = {
+      kind: "sync-message",
+      id: 1,
+      repoId: "r",
+      t: 0,
+      msgType: "synchronizer/doc-imported",
+      message: { type: "synchronizer/doc-imported", docId: "d", fromPeerId: ALICE },
+      commands: [],
+      delta: {},
+    }
     expect(explainPropagation(record(imported, at))!.rows.map(row => [row.channelId, row.outcome, row.reason])).toEqual([
       [1, "nothing", "not subscribed, sync state unknown: the visibility permission rule did not reveal the document"],
       [2, "nothing", "channel not established yet"],
@@ -126,7 +256,17 @@ describe("traffic rates", () => {
   const at = model({ channels: [channel(1, HUB)] })
   const frame = (t: number, size: number, out = false): HookEvent =>
     out
-      ? { kind: "channel-out", id: t, repoId: "r", t, toChannelIds: [1], msgType: "channel/ephemeral", size, message: {}, establishment: false }
+      ? {
+          kind: "channel-out",
+          id: t,
+          repoId: "r",
+          t,
+          toChannelIds: [1],
+          msgType: "channel/ephemeral",
+          size,
+          message: {},
+          establishment: false,
+        }
       : { kind: "channel-in", id: t, repoId: "r", t, channelId: 1, peerId: HUB, msgType: "channel/ephemeral", size, message: {} }
 
   it("counts events and bytes per channel and per peer, in and out, per second", () => {
@@ -157,10 +297,36 @@ describe("traffic rates", () => {
 
 describe("sync inspector rows", () => {
   it("lists every document against every peer, with sync state, subscription and ready state", () => {
-    const hub = { ...peer(HUB, { name: "hub", channels: [1], subscriptions: ["d"] }), docSyncStates: [{ docId: "d", status: "synced", lastKnownVersion: { [SELF]: 2 }, lastUpdated: 5 }] }
-    const state = applyAll(initialState(), [pageStatus(true), batch(1, hello(), registered(repoInfo(), { peers: [hub, peer(ALICE)], channels: [channel(1, HUB), channel(2)] }))], 0)
+    const hub = {
+      ...peer(HUB, { name: "hub", channels: [1], subscriptions: ["d"] }),
+      docSyncStates: [{ docId: "d", status: "synced", lastKnownVersion: { [SELF]: 2 }, lastUpdated: 5 }],
+    }
+    const state = applyAll(
+      initialState(),
+      [pageStatus(true), batch(1, hello(), registered(repoInfo(), { peers: [hub, peer(ALICE)], channels: [channel(1, HUB), channel(2)] }))],
+      0,
+    )
     const repo = state.repos.get("r1")!
-    const withReady = { ...repo, model: { ...repo.model, documents: [{ docId: "d", version: {}, readyStates: [{ status: "synced", docId: "d", identity: { peerId: HUB }, channels: [{ kind: "network", state: "established", adapterType: "ws" }] }] }] } }
+    const withReady = {
+      ...repo,
+      model: {
+        ...repo.model,
+        documents: [
+          {
+            docId: "d",
+            version: {},
+            readyStates: [
+              {
+                status: "synced",
+                docId: "d",
+                identity: { peerId: HUB },
+                channels: [{ kind: "network", state: "established", adapterType: "ws" }],
+              },
+            ],
+          },
+        ],
+      },
+    }
     expect(syncRows(withReady).map(row => [row.peerId, row.status, row.subscribed, row.ready?.status ?? "", row.connected])).toEqual([
       [SELF, "—", false, "", true],
       [HUB, "synced", true, "synced", true],

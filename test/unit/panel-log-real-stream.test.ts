@@ -53,7 +53,11 @@ async function record(): Promise<Scenario> {
     hook.register(alice, { label: "alice" })
     hook.register(bob, { label: "bob" })
     relay({ type: "panel/subscribe" })
-    const rooms = { hub: hub.get(ROOM, DocShape, { presence: Presence }), alice: alice.get(ROOM, DocShape, { presence: Presence }), bob: bob.get(ROOM, DocShape, { presence: Presence }) }
+    const rooms = {
+      hub: hub.get(ROOM, DocShape, { presence: Presence }),
+      alice: alice.get(ROOM, DocShape, { presence: Presence }),
+      bob: bob.get(ROOM, DocShape, { presence: Presence }),
+    }
     const toAlice = new Bridge()
     const toBob = new Bridge()
     await hub.addAdapter(new BridgeAdapter({ bridge: toAlice, adapterType: "hub-to-alice" }))
@@ -115,13 +119,18 @@ describe("the log over a real hub and two spokes", () => {
   it("holds every event the hook saw, in order, every kind", () => {
     const records = logRecords(scenario.state.log)
     expect(records.map(record => record.event.id)).toEqual(scenario.events.map(event => event.id))
-    expect(new Set(records.map(record => record.event.kind))).toEqual(new Set(["sync-message", "channel-in", "channel-out", "emitter", "store", "store-created"]))
+    expect(new Set(records.map(record => record.event.kind))).toEqual(
+      new Set(["sync-message", "channel-in", "channel-out", "emitter", "store", "store-created"]),
+    )
   })
 
   it("decodes a relayed presence frame at bob: alice's key, her value and her own timestamp, whoever relayed it", async () => {
     const { state, peers, repoIds } = scenario
     const frames = logRecords(state.log).filter(
-      record => record.event.repoId === repoIds.bob && record.event.kind === "channel-in" && decodeMessage(carriedMessage(record.event)).some(p => p.entries.some(e => e.key === peers.alice)),
+      record =>
+        record.event.repoId === repoIds.bob &&
+        record.event.kind === "channel-in" &&
+        decodeMessage(carriedMessage(record.event)).some(p => p.entries.some(e => e.key === peers.alice)),
     )
     expect(frames.length).toBeGreaterThan(0)
     const frame = frames[0]!
@@ -174,7 +183,10 @@ describe("the log over a real hub and two spokes", () => {
     const needles = ["ephemeral", String(records[3]!.event.id), '"name":"alice"', peers.hub, "uint8array", `#${channelId}`, "zz-nowhere"]
     for (const needle of needles) {
       const expected = records.map(record => searchText(record).includes(needle))
-      expect(records.map(record => searchMatches(record, needle)), needle).toEqual(expected)
+      expect(
+        records.map(record => searchMatches(record, needle)),
+        needle,
+      ).toEqual(expected)
       if (needle !== "zz-nowhere") expect(expected.some(Boolean), needle).toBe(true)
     }
   })
@@ -182,28 +194,59 @@ describe("the log over a real hub and two spokes", () => {
   it("explains a handshake's model change and ties a received frame to the message that handled it", () => {
     const { state, peers, repoIds } = scenario
     const records = logRecords(state.log).filter(record => record.event.repoId === repoIds.alice)
-    const handshake = records.find(record => record.event.kind === "sync-message" && JSON.stringify(record.event.message).includes("channel/establish-response"))!
+    const handshake = records.find(
+      record => record.event.kind === "sync-message" && JSON.stringify(record.event.message).includes("channel/establish-response"),
+    )!
     const changes = handshake.event.kind === "sync-message" ? modelChanges(handshake.model, handshake.event.delta, names) : []
     expect(changes).toContainEqual({ part: "channel", id: expect.any(String), change: `connected → established with ${peers.hub}` })
     expect(changes.some(change => change.part === "peer" && change.id === peers.hub && change.change.startsWith("joined"))).toBe(true)
     const frameIn = records.find(record => record.event.kind === "channel-in")!
     const [handled] = relatedRecords(state.log, frameIn)
     expect(handled).toMatchObject({ relation: "handled by" })
-    expect(recordAt(state.log, handled!.seq)!.event).toMatchObject({ kind: "sync-message", msgType: "synchronizer/channel-receive-message" })
+    expect(recordAt(state.log, handled!.seq)!.event).toMatchObject({
+      kind: "sync-message",
+      msgType: "synchronizer/channel-receive-message",
+    })
     expect(detailOf(frameIn, names).payloads).toBeDefined()
   })
 
   it("says who got a local change: an update for the subscribed hub, nothing while hidden, then an announcement", () => {
     const { state, peers, repoIds } = scenario
-    const changes = logRecords(state.log).filter(record => record.event.repoId === repoIds.alice && record.event.kind === "sync-message" && record.event.msgType === "synchronizer/local-doc-change")
-    const byDoc = (docId: string) => changes.filter(record => JSON.stringify(record.event).includes(`"docId":"${docId}"`)).map(record => explainPropagation(record)!)
+    const changes = logRecords(state.log).filter(
+      record =>
+        record.event.repoId === repoIds.alice &&
+        record.event.kind === "sync-message" &&
+        record.event.msgType === "synchronizer/local-doc-change",
+    )
+    const byDoc = (docId: string) =>
+      changes.filter(record => JSON.stringify(record.event).includes(`"docId":"${docId}"`)).map(record => explainPropagation(record)!)
     const [shared] = byDoc(ROOM)
-    expect(shared!.rows).toEqual([{ channelId: expect.any(Number), peerId: peers.hub, outcome: "update", reason: expect.stringMatching(/^subscribed, sync state \w+.*: sent the (snapshot|update)/) }])
+    expect(shared!.rows).toEqual([
+      {
+        channelId: expect.any(Number),
+        peerId: peers.hub,
+        outcome: "update",
+        reason: expect.stringMatching(/^subscribed, sync state \w+.*: sent the (snapshot|update)/),
+      },
+    ])
     const [hidden, revealed] = byDoc("private")
-    expect(hidden!.rows[0]).toMatchObject({ peerId: peers.hub, outcome: "nothing", reason: expect.stringContaining("visibility permission rule") })
-    expect(revealed!.rows[0]).toMatchObject({ peerId: peers.hub, outcome: "announcement", reason: expect.stringContaining("not subscribed, sync state unknown") })
+    expect(hidden!.rows[0]).toMatchObject({
+      peerId: peers.hub,
+      outcome: "nothing",
+      reason: expect.stringContaining("visibility permission rule"),
+    })
+    expect(revealed!.rows[0]).toMatchObject({
+      peerId: peers.hub,
+      outcome: "announcement",
+      reason: expect.stringContaining("not subscribed, sync state unknown"),
+    })
     // An ephemeral change went to the subscribed hub as a frame.
-    const ephemeral = logRecords(state.log).find(record => record.event.repoId === repoIds.alice && record.event.kind === "sync-message" && record.event.msgType === "synchronizer/ephemeral-local-change")!
+    const ephemeral = logRecords(state.log).find(
+      record =>
+        record.event.repoId === repoIds.alice &&
+        record.event.kind === "sync-message" &&
+        record.event.msgType === "synchronizer/ephemeral-local-change",
+    )!
     expect(explainPropagation(ephemeral)!.rows).toEqual([expect.objectContaining({ peerId: peers.hub, outcome: "ephemeral" })])
   })
 })

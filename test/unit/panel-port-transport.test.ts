@@ -121,15 +121,23 @@ describe("fromWire", () => {
   it("parses a page batch's JSON text into the reducer's message", async () => {
     const { fromWire } = await import("../../devtools-panel/transport/transport")
     const batch = { seq: 4, messages: [{ type: "hook/pong", nonce: "n" }] }
-    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([{ type: "background/page-batch", batch }])
-    expect(fromWire({ type: "background/page-batch", batchJson: "{broken" })).toEqual([{ type: "panel/unreadable", reason: "bad-shape", count: 1 }])
+    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([
+      { type: "background/page-batch", batch },
+    ])
+    expect(fromWire({ type: "background/page-batch", batchJson: "{broken" })).toEqual([
+      { type: "panel/unreadable", reason: "bad-shape", count: 1 },
+    ])
     const status = { type: "background/page-status", connected: true } as const
     expect(fromWire(status)).toEqual([status])
   })
 
   it("expands event tapes into repo/events, one per run of a repo's events", async () => {
     const { fromWire } = await import("../../devtools-panel/transport/transport")
-    const good = tapeOf([["r1", "a"], ["r1", "b"], ["r2", "c"]])
+    const good = tapeOf([
+      ["r1", "a"],
+      ["r1", "b"],
+      ["r2", "c"],
+    ])
     const batch = { seq: 1, messages: [good, { type: "hook/pong", nonce: "n" }] }
     const emitter = (id: number, repoId: string, name: string) => ({ id, repoId, t: 1_005, kind: "emitter", name, data: null })
     expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([
@@ -149,10 +157,16 @@ describe("fromWire", () => {
 
   it("counts a batch with a tape that does not decode, and applies none of it (its seq could reset the view)", async () => {
     const { fromWire } = await import("../../devtools-panel/transport/transport")
-    const good = tapeOf([["r1", "a"], ["r1", "b"], ["r2", "c"]])
+    const good = tapeOf([
+      ["r1", "a"],
+      ["r1", "b"],
+      ["r2", "c"],
+    ])
     const broken = { ...good, ops: good.ops.slice(0, -2) }
     const batch = { seq: 1, messages: [good, { type: "hook/pong", nonce: "n" }, broken] }
-    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([{ type: "panel/unreadable", reason: "bad-shape", count: 7 }])
+    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([
+      { type: "panel/unreadable", reason: "bad-shape", count: 7 },
+    ])
   })
 })
 

@@ -3,7 +3,14 @@ import { PROTOCOL_VERSION, type BackgroundToPanelMessage } from "../../protocol/
 import { apply, applyAll } from "../../devtools-panel/state/apply"
 import { logEvents } from "../../devtools-panel/state/event-log"
 import { RATE_WINDOW_MS, updateRate } from "../../devtools-panel/state/members"
-import { droppedTotal, dropReasons, initialState, lostTotal, protocolMismatch, type PanelState } from "../../devtools-panel/state/panel-state"
+import {
+  droppedTotal,
+  dropReasons,
+  initialState,
+  lostTotal,
+  protocolMismatch,
+  type PanelState,
+} from "../../devtools-panel/state/panel-state"
 import { memberRows, roomSummaries } from "../../devtools-panel/state/queries"
 import { snapshotOf } from "../../devtools-panel/state/snapshot"
 import {
@@ -109,7 +116,14 @@ describe("registration snapshot", () => {
   })
 
   it("makes rooms of documents that only have subscribed peers", () => {
-    const state = run(pageStatus(true), batch(1, hello(), registered(repoInfo(), { peers: [peer(DIRECT, { channels: [1], subscriptions: ["doc-b"] })], channels: [channel(1, DIRECT)] })))
+    const state = run(
+      pageStatus(true),
+      batch(
+        1,
+        hello(),
+        registered(repoInfo(), { peers: [peer(DIRECT, { channels: [1], subscriptions: ["doc-b"] })], channels: [channel(1, DIRECT)] }),
+      ),
+    )
     const room = state.repos.get("r1")!.rooms.get("doc-b")!
     expect([...room.namespaces.keys()]).toEqual([])
     expect(room.members.get(DIRECT)?.present).toBe(true)
@@ -125,14 +139,33 @@ describe("registration snapshot", () => {
   })
 
   it("keeps history across a resync and takes what changed meanwhile", () => {
-    const first = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 6, y: 5 } }, T0 + 10)], T0 + 10))), T0)
+    const first = apply(
+      opened(),
+      batch(
+        2,
+        events(
+          "r1",
+          storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 6, y: 5 } }, T0 + 10)], T0 + 10),
+        ),
+      ),
+      T0,
+    )
     const changed = registered(repoInfo(), {
       peers: [peer(DIRECT, { name: "bob", channels: [1], subscriptions: [DOC] })],
       channels: [channel(1, DIRECT)],
-      stores: [store(DOC, "presence", [entry(SELF, { name: "alice", cursor: { x: 1, y: 2 } }, T0 + 20), entry(DIRECT, { name: "bob", cursor: { x: 7, y: 5 } }, T0 + 20)])],
+      stores: [
+        store(DOC, "presence", [
+          entry(SELF, { name: "alice", cursor: { x: 1, y: 2 } }, T0 + 20),
+          entry(DIRECT, { name: "bob", cursor: { x: 7, y: 5 } }, T0 + 20),
+        ]),
+      ],
     })
     const state = apply(first, batch(3, changed), T0 + 30)
-    expect(entryOf(state, "presence", DIRECT)).toMatchObject({ value: { name: "bob", cursor: { x: 7, y: 5 } }, changes: 2, changedAt: T0 + 30 })
+    expect(entryOf(state, "presence", DIRECT)).toMatchObject({
+      value: { name: "bob", cursor: { x: 7, y: 5 } },
+      changes: 2,
+      changedAt: T0 + 30,
+    })
     expect(entryOf(state, "presence", SELF)).toMatchObject({ changes: 0, timestamp: T0 + 20 })
     expect(entryOf(state, "presence", RELAYED)).toBeUndefined()
     expect(state.repos.get("r1")!.rooms.get(DOC)!.namespaces.has("typing")).toBe(false)
@@ -143,7 +176,12 @@ describe("registration snapshot", () => {
 
 describe("store events", () => {
   it("applies a remote update, attributed to the channel that delivered it", () => {
-    const frame = { type: "channel/ephemeral", docId: DOC, hopsRemaining: 0, stores: [{ peerId: HUB, namespace: "presence", data: { $ephemera: "bytes", length: 12 } }] }
+    const frame = {
+      type: "channel/ephemeral",
+      docId: DOC,
+      hopsRemaining: 0,
+      stores: [{ peerId: HUB, namespace: "presence", data: { $ephemera: "bytes", length: 12 } }],
+    }
     const state = apply(
       opened(),
       batch(
@@ -197,12 +235,26 @@ describe("store events", () => {
 
   it("attributes imports inside a channel/batch frame", () => {
     const frame = { type: "channel/batch", messages: [{ type: "channel/ephemeral", docId: DOC, hopsRemaining: 0, stores: [] }] }
-    const state = apply(opened(), batch(2, events("r1", channelIn("r1", 2, HUB, frame, T0 + 1), storeEvent("r1", DOC, "presence", "import", [entry("400", 1, T0)], T0 + 2))), T0)
+    const state = apply(
+      opened(),
+      batch(
+        2,
+        events("r1", channelIn("r1", 2, HUB, frame, T0 + 1), storeEvent("r1", DOC, "presence", "import", [entry("400", 1, T0)], T0 + 2)),
+      ),
+      T0,
+    )
     expect(entryOf(state, "presence", "400")?.via).toEqual({ channelId: 2, peerId: HUB })
   })
 
   it("credits a local value change to this repo's peer", () => {
-    const state = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "local", [entry(SELF, { name: "alice", cursor: { x: 2, y: 2 } }, T0 + 5)], T0 + 5))), T0)
+    const state = apply(
+      opened(),
+      batch(
+        2,
+        events("r1", storeEvent("r1", DOC, "presence", "local", [entry(SELF, { name: "alice", cursor: { x: 2, y: 2 } }, T0 + 5)], T0 + 5)),
+      ),
+      T0,
+    )
     expect(entryOf(state, "presence", SELF)).toMatchObject({ changes: 1, changedBy: SELF, changedAt: T0 + 5, via: undefined })
   })
 
@@ -235,7 +287,11 @@ describe("store events", () => {
 
   it("an identical event (same value, same timestamp) changes nothing at all", () => {
     const before = opened()
-    const after = apply(before, batch(2, events("r1", storeEvent("r1", DOC, "typing", "import", [entry(DIRECT, false, T0 - 40)], T0 + 1))), T0)
+    const after = apply(
+      before,
+      batch(2, events("r1", storeEvent("r1", DOC, "typing", "import", [entry(DIRECT, false, T0 - 40)], T0 + 1))),
+      T0,
+    )
     expect(after.repos.get("r1")!.rooms).toBe(before.repos.get("r1")!.rooms)
   })
 
@@ -267,14 +323,32 @@ describe("tombstones and presence", () => {
     expect(memberOf(state, DIRECT)?.present).toBe(true)
     state = apply(
       state,
-      batch(4, events("r1", syncMessage("r1", "synchronizer/channel-removed", { peers: [peer(DIRECT, { channels: [], subscriptions: [DOC] }), peer(HUB, { channels: [2], subscriptions: [DOC] })], channels: [channel(2, HUB)] }, T0 + 30))),
+      batch(
+        4,
+        events(
+          "r1",
+          syncMessage(
+            "r1",
+            "synchronizer/channel-removed",
+            {
+              peers: [peer(DIRECT, { channels: [], subscriptions: [DOC] }), peer(HUB, { channels: [2], subscriptions: [DOC] })],
+              channels: [channel(2, HUB)],
+            },
+            T0 + 30,
+          ),
+        ),
+      ),
       T0,
     )
     expect(memberOf(state, DIRECT)).toMatchObject({ present: false, goneAt: T0 + 30 })
     const repo = state.repos.get("r1")!
     expect(roomSummaries(repo)[0].presentMembers).toBe(3)
     // A return clears the departure.
-    state = apply(state, batch(5, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob" }, T0 + 40)], T0 + 40))), T0)
+    state = apply(
+      state,
+      batch(5, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob" }, T0 + 40)], T0 + 40))),
+      T0,
+    )
     expect(memberOf(state, DIRECT)).toMatchObject({ present: true })
     expect(memberOf(state, DIRECT)?.goneAt).toBeUndefined()
   })
@@ -282,13 +356,27 @@ describe("tombstones and presence", () => {
   it("model deltas replace peers and channels and add rooms for new subscriptions", () => {
     const state = apply(
       opened(),
-      batch(2, events("r1", syncMessage("r1", "synchronizer/channel-added", { peers: [peer("500", { channels: [3], subscriptions: ["room-9"] })], channels: [channel(3, "500", "storage", "indexeddb")] }, T0 + 1))),
+      batch(
+        2,
+        events(
+          "r1",
+          syncMessage(
+            "r1",
+            "synchronizer/channel-added",
+            { peers: [peer("500", { channels: [3], subscriptions: ["room-9"] })], channels: [channel(3, "500", "storage", "indexeddb")] },
+            T0 + 1,
+          ),
+        ),
+      ),
       T0,
     )
     const repo = state.repos.get("r1")!
     expect(repo.model.channels).toEqual([channel(3, "500", "storage", "indexeddb")])
     expect(repo.rooms.get("room-9")!.members.get("500")).toMatchObject({ present: true, firstSeen: T0 + 1 })
-    expect(memberRows(repo, repo.rooms.get("room-9")!)[0].connection).toEqual({ kind: "direct", channels: [channel(3, "500", "storage", "indexeddb")] })
+    expect(memberRows(repo, repo.rooms.get("room-9")!)[0].connection).toEqual({
+      kind: "direct",
+      channels: [channel(3, "500", "storage", "indexeddb")],
+    })
   })
 })
 
@@ -318,7 +406,8 @@ describe("batches and loss", () => {
   it("a seq going backwards without one (a repeat, or a page posing as the hook) is refused and counted, not taken for a reload", () => {
     let state = apply(opened(), batch(5), T0)
     const lost = state.lostBatches
-    for (const forged of [batch(0), batch(5, hello()), batch(3, registered(repoInfo({ repoId: "r9", peerId: "909" })))]) state = apply(state, forged, T0 + 1)
+    for (const forged of [batch(0), batch(5, hello()), batch(3, registered(repoInfo({ repoId: "r9", peerId: "909" })))])
+      state = apply(state, forged, T0 + 1)
     expect(state.repos.get("r1")).toMatchObject({ gone: false })
     expect(state.repos.has("r9")).toBe(false)
     expect(state.unreadable).toEqual({ "out-of-order": 3 })
@@ -340,12 +429,24 @@ describe("page reload", () => {
     let state = applyAll(opened(), [batch(2, registered(repoInfo({ repoId: "r2", label: "other", peerId: "101" })))], T0)
     state = applyAll(state, [pageStatus(false), pageStatus(true)], T0 + 1_000)
     // New page: the hook's ids start again; r7 has r1's label and takes its place.
-    state = apply(state, batch(1, hello(undefined, undefined, "hook-2"), registered(repoInfo({ repoId: "r7", peerId: "700" }), { stores: [store(DOC, "presence", [entry("700", { name: "alice" }, T0 + 2_000)])] })), T0 + 2_000)
+    state = apply(
+      state,
+      batch(
+        1,
+        hello(undefined, undefined, "hook-2"),
+        registered(repoInfo({ repoId: "r7", peerId: "700" }), {
+          stores: [store(DOC, "presence", [entry("700", { name: "alice" }, T0 + 2_000)])],
+        }),
+      ),
+      T0 + 2_000,
+    )
     expect(snapshotOf(state).repos.map(repo => [repo.repoId, repo.label, repo.gone])).toEqual([
       ["r7", "my-app", false],
       ["r2", "other", true],
     ])
-    expect(snapshotOf(state).repos[0].rooms[0].namespaces.presence).toEqual({ "700": { value: { name: "alice" }, deleted: false, timestamp: T0 + 2_000 } })
+    expect(snapshotOf(state).repos[0].rooms[0].namespaces.presence).toEqual({
+      "700": { value: { name: "alice" }, deleted: false, timestamp: T0 + 2_000 },
+    })
   })
 
   it("a service-worker restart (page disconnected then connected, same hook) keeps repos and history", () => {
@@ -387,8 +488,23 @@ describe("page reload", () => {
 
 describe("taps, attach, log", () => {
   it("collects disabled taps from the registration and from repo/tap-disabled", () => {
-    let state = run(pageStatus(true), batch(1, registered(repoInfo(), { taps: [{ tap: "emitter", enabled: false, reason: "synchronizer.emitter.onAny missing" }, { tap: "stores", enabled: true }] })))
-    state = apply(state, batch(2, { type: "repo/tap-disabled", repoId: "r1", tap: "channel-receive", reason: "TypeError: onReceive is read-only" }), T0)
+    let state = run(
+      pageStatus(true),
+      batch(
+        1,
+        registered(repoInfo(), {
+          taps: [
+            { tap: "emitter", enabled: false, reason: "synchronizer.emitter.onAny missing" },
+            { tap: "stores", enabled: true },
+          ],
+        }),
+      ),
+    )
+    state = apply(
+      state,
+      batch(2, { type: "repo/tap-disabled", repoId: "r1", tap: "channel-receive", reason: "TypeError: onReceive is read-only" }),
+      T0,
+    )
     expect([...state.repos.get("r1")!.disabledTaps]).toEqual([
       ["emitter", "synchronizer.emitter.onAny missing"],
       ["channel-receive", "TypeError: onReceive is read-only"],
@@ -396,13 +512,30 @@ describe("taps, attach, log", () => {
   })
 
   it("records attach results by request id", () => {
-    const state = apply(opened(), batch(2, { type: "attach/result", requestId: "a1", ok: false, error: "window.app.repo is undefined" }), T0)
+    const state = apply(
+      opened(),
+      batch(2, { type: "attach/result", requestId: "a1", ok: false, error: "window.app.repo is undefined" }),
+      T0,
+    )
     expect(state.attachResults.get("a1")).toEqual({ ok: false, repoId: undefined, error: "window.app.repo is undefined" })
   })
 
   it("keeps traffic events in a bounded log", () => {
     let state = applyAll(initialState(3), [pageStatus(true), batch(1, registration())], T0)
-    state = apply(state, batch(2, events("r1", channelOut("r1", [1], "channel/ephemeral", 1), channelOut("r1", [1], "channel/update", 2), channelOut("r1", [2], "channel/ephemeral", 3), channelOut("r1", [2], "channel/batch", 4))), T0)
+    state = apply(
+      state,
+      batch(
+        2,
+        events(
+          "r1",
+          channelOut("r1", [1], "channel/ephemeral", 1),
+          channelOut("r1", [1], "channel/update", 2),
+          channelOut("r1", [2], "channel/ephemeral", 3),
+          channelOut("r1", [2], "channel/batch", 4),
+        ),
+      ),
+      T0,
+    )
     expect(state.log.total).toBe(4)
     expect(logEvents(state.log).map(event => event.t)).toEqual([2, 3, 4])
     expect(state.repos.get("r1")!.eventCount).toBe(4)
@@ -414,7 +547,14 @@ describe("robustness", () => {
     const before = opened()
     const frozen = JSON.stringify(snapshotOf(before))
     const beforeEntry = entryOf(before, "presence", DIRECT)
-    apply(before, batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, "changed", T0 + 1), tombstone(SELF, T0 + 1)], T0 + 1))), T0)
+    apply(
+      before,
+      batch(
+        2,
+        events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, "changed", T0 + 1), tombstone(SELF, T0 + 1)], T0 + 1)),
+      ),
+      T0,
+    )
     expect(JSON.stringify(snapshotOf(before))).toBe(frozen)
     expect(entryOf(before, "presence", DIRECT)).toBe(beforeEntry)
   })
@@ -423,7 +563,17 @@ describe("robustness", () => {
     const before = opened()
     const odd = [
       { type: "background/something-new" },
-      { type: "background/page-batch", batch: { seq: 2, messages: [{ type: "hook/new-thing" }, null, { type: "repo/events", repoId: "r1", events: [{ kind: "future" }, null, { kind: "store", docId: DOC }] }] } },
+      {
+        type: "background/page-batch",
+        batch: {
+          seq: 2,
+          messages: [
+            { type: "hook/new-thing" },
+            null,
+            { type: "repo/events", repoId: "r1", events: [{ kind: "future" }, null, { kind: "store", docId: DOC }] },
+          ],
+        },
+      },
       { type: "background/page-batch", batch: null },
       null,
     ] as unknown as BackgroundToPanelMessage[]
@@ -432,7 +582,11 @@ describe("robustness", () => {
   })
 
   it("survives malformed model parts from the page", () => {
-    const junk = { peers: [null, 5, { identity: null }, { identity: { peerId: "600" }, subscriptions: "room-1", channels: null }], channels: [null, { channelId: "x" }], documents: [1] }
+    const junk = {
+      peers: [null, 5, { identity: null }, { identity: { peerId: "600" }, subscriptions: "room-1", channels: null }],
+      channels: [null, { channelId: "x" }],
+      documents: [1],
+    }
     const state = apply(opened(), batch(2, events("r1", syncMessage("r1", "synchronizer/channel-added", junk as never, T0 + 1))), T0)
     const repo = state.repos.get("r1")!
     expect(repo.model.peers).toEqual([{ identity: { peerId: "600" }, channels: [], subscriptions: [], docSyncStates: [] }])
@@ -441,7 +595,11 @@ describe("robustness", () => {
   })
 
   it("treats keys like __proto__ as ordinary keys", () => {
-    const state = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry("__proto__", { polluted: true }, T0)], T0))), T0)
+    const state = apply(
+      opened(),
+      batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry("__proto__", { polluted: true }, T0)], T0))),
+      T0,
+    )
     const snapshot = snapshotOf(state)
     expect(Object.hasOwn(snapshot.repos[0].rooms[0].namespaces.presence, "__proto__")).toBe(true)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
@@ -450,7 +608,11 @@ describe("robustness", () => {
 
 describe("what was refused on the way", () => {
   it("adds the page text the panel could not read to what the relay refused, by reason", () => {
-    let state = apply(initialState(), { type: "background/relay-stats", stats: { dropped: 5, byReason: { "bad-version": 4, "bad-shape": 1 }, lost: 0 } }, 0)
+    let state = apply(
+      initialState(),
+      { type: "background/relay-stats", stats: { dropped: 5, byReason: { "bad-version": 4, "bad-shape": 1 }, lost: 0 } },
+      0,
+    )
     state = apply(state, { type: "panel/unreadable", reason: "bad-shape", count: 3 }, 1)
     state = apply(state, { type: "panel/unreadable", reason: "too-large", count: 1 }, 2)
     expect(droppedTotal(state)).toBe(9)
@@ -465,7 +627,11 @@ describe("a page whose hook speaks another protocol", () => {
   it("knows which versions from the relay's report, and forgets it when a new relay reports none", () => {
     let state = run(pageStatus(true))
     expect(protocolMismatch(state, PROTOCOL_VERSION)).toBeUndefined()
-    state = apply(state, relayStats({ dropped: 1, byReason: { "bad-version": 1 }, pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" } }), T0)
+    state = apply(
+      state,
+      relayStats({ dropped: 1, byReason: { "bad-version": 1 }, pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" } }),
+      T0,
+    )
     expect(protocolMismatch(state, PROTOCOL_VERSION)).toEqual({ page: PROTOCOL_VERSION - 1, hookVersion: "0.0.9", panel: PROTOCOL_VERSION })
     // The page reloaded with a hook of our version: its relay reports fresh counters.
     state = apply(state, relayStats({}), T0 + 1)
@@ -483,7 +649,10 @@ describe("a page whose hook speaks another protocol", () => {
   })
 
   it("also from a hello of another version, should one get through", () => {
-    const state = run(pageStatus(true), batch(1, { type: "hook/hello", protocol: PROTOCOL_VERSION + 1, hookVersion: "9.0.0", url: PAGE_URL, instance: "i" }))
+    const state = run(
+      pageStatus(true),
+      batch(1, { type: "hook/hello", protocol: PROTOCOL_VERSION + 1, hookVersion: "9.0.0", url: PAGE_URL, instance: "i" }),
+    )
     expect(protocolMismatch(state, PROTOCOL_VERSION)).toMatchObject({ page: PROTOCOL_VERSION + 1, panel: PROTOCOL_VERSION })
   })
 })

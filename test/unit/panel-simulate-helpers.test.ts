@@ -45,7 +45,10 @@ describe("JSON typed into an editor", () => {
 
 describe("shapes of real values", () => {
   it("learns required and optional fields and warns about differences", () => {
-    const shape = inferShape([{ name: "a", color: "#f00", away: true }, { name: "b", color: "#0f0" }])
+    const shape = inferShape([
+      { name: "a", color: "#f00", away: true },
+      { name: "b", color: "#0f0" },
+    ])
     expect(shapeWarnings(shape, { name: "c", color: "#00f" })).toEqual([])
     expect(shapeWarnings(shape, { name: 3, extra: 1 })).toEqual([
       "value.color is missing (every real peer has it)",
@@ -56,7 +59,10 @@ describe("shapes of real values", () => {
   })
 
   it("accepts anything where real values disagree or were summarised, and warns about nothing without samples", () => {
-    const shape = inferShape([{ v: 1, blob: { $ephemera: "bytes", length: 3 } }, { v: "one", blob: { $ephemera: "bytes", length: 4 } }])
+    const shape = inferShape([
+      { v: 1, blob: { $ephemera: "bytes", length: 3 } },
+      { v: "one", blob: { $ephemera: "bytes", length: 4 } },
+    ])
     expect(shapeWarnings(shape, { v: true, blob: [1, 2] })).toEqual([])
     expect(shapeWarnings(inferShape([]), { anything: 1 })).toEqual([])
   })
@@ -72,12 +78,19 @@ describe("shapes of real values", () => {
 
 describe("starting values from the room", () => {
   const lobby = room({
-    presence: [entryState("1", { name: "alice", color: "#f00" }, 10), entryState("2", { name: "bob", color: "#00f", avatar: { $ephemera: "bytes" } }, 20), entryState("3", { name: "x" }, 30, true)],
+    presence: [
+      entryState("1", { name: "alice", color: "#f00" }, 10),
+      entryState("2", { name: "bob", color: "#00f", avatar: { $ephemera: "bytes" } }, 20),
+      entryState("3", { name: "x" }, 30, true),
+    ],
     cursor: [entryState("1", { x: 100, y: 50 }, 10), entryState("2", { x: 900, y: 700 }, 20), entryState("99", { x: 5000, y: 5000 }, 30)],
   })
 
   it("reads live real values, newest first, leaving out simulated peers and tombstones", () => {
-    expect(realValues(lobby, "cursor", new Set(["99"]))).toEqual([{ x: 900, y: 700 }, { x: 100, y: 50 }])
+    expect(realValues(lobby, "cursor", new Set(["99"]))).toEqual([
+      { x: 900, y: 700 },
+      { x: 100, y: 50 },
+    ])
     expect(realValues(lobby, "presence", new Set())).toHaveLength(2)
     expect(realValues(lobby, "missing", new Set())).toEqual([])
   })
@@ -110,20 +123,54 @@ describe("behaviours", () => {
     })
     expect(behaviourFromDraft({ ...walk, rateHz: 0, step: null, xMin: 900 }, { x: 1, y: 2 })).toEqual({
       ok: false,
-      errors: { rateHz: "Rate must be above 0 and at most 60 Hz", step: "Step must be above 0", bounds: "Each minimum must be at most its maximum" },
+      errors: {
+        rateHz: "Rate must be above 0 and at most 60 Hz",
+        step: "Step must be above 0",
+        bounds: "Each minimum must be at most its maximum",
+      },
     })
-    expect(behaviourFromDraft(walk, { name: "no x" })).toMatchObject({ ok: false, errors: { bounds: expect.stringMatching(/"x" and "y"/) } })
+    expect(behaviourFromDraft(walk, { name: "no x" })).toMatchObject({
+      ok: false,
+      errors: { bounds: expect.stringMatching(/"x" and "y"/) },
+    })
     const toggle = defaultBehaviour({ typing: false }, [])
-    expect(behaviourFromDraft({ ...toggle, periodMs: 5 }, { typing: false })).toMatchObject({ ok: false, errors: { periodMs: expect.any(String) } })
-    expect(behaviourFromDraft({ ...toggle, field: "name" }, { typing: false, name: "x" })).toMatchObject({ ok: false, errors: { field: '"name" is not true/false' } })
+    expect(behaviourFromDraft({ ...toggle, periodMs: 5 }, { typing: false })).toMatchObject({
+      ok: false,
+      errors: { periodMs: expect.any(String) },
+    })
+    expect(behaviourFromDraft({ ...toggle, field: "name" }, { typing: false, name: "x" })).toMatchObject({
+      ok: false,
+      errors: { field: '"name" is not true/false' },
+    })
     const frames = { ...walk, kind: "keyframes" as const, frames: '[{"at": 0, "value": 1}, {"at": 500, "value": 2}]' }
-    expect(behaviourFromDraft(frames, 0)).toEqual({ ok: true, behaviour: { kind: "keyframes", frames: [{ at: 0, value: 1 }, { at: 500, value: 2 }], loop: true } })
-    expect(behaviourFromDraft({ ...frames, frames: '[{"at": -1, "value": 1}]' }, 0)).toMatchObject({ ok: false, errors: { frames: expect.stringMatching(/Frame 1/) } })
-    expect(behaviourFromDraft({ ...frames, frames: "[" }, 0)).toMatchObject({ ok: false, errors: { frames: expect.stringMatching(/Invalid JSON/) } })
+    expect(behaviourFromDraft(frames, 0)).toEqual({
+      ok: true,
+      behaviour: {
+        kind: "keyframes",
+        frames: [
+          { at: 0, value: 1 },
+          { at: 500, value: 2 },
+        ],
+        loop: true,
+      },
+    })
+    expect(behaviourFromDraft({ ...frames, frames: '[{"at": -1, "value": 1}]' }, 0)).toMatchObject({
+      ok: false,
+      errors: { frames: expect.stringMatching(/Frame 1/) },
+    })
+    expect(behaviourFromDraft({ ...frames, frames: "[" }, 0)).toMatchObject({
+      ok: false,
+      errors: { frames: expect.stringMatching(/Invalid JSON/) },
+    })
   })
 
   it("loads a live peer's behaviour back into a draft", () => {
-    const spec = { kind: "random-walk" as const, rateHz: 30, step: 3, bounds: { x: [1, 2] as [number, number], y: [3, 4] as [number, number] } }
+    const spec = {
+      kind: "random-walk" as const,
+      rateHz: 30,
+      step: 3,
+      bounds: { x: [1, 2] as [number, number], y: [3, 4] as [number, number] },
+    }
     expect(behaviourFromDraft(draftFromSpec(spec, { x: 1, y: 3 }, []), { x: 1, y: 3 })).toEqual({ ok: true, behaviour: spec })
   })
 })
@@ -136,7 +183,12 @@ describe("requests from the form", () => {
       visibility: "network",
       docId: "room:lobby",
       namespaces: [
-        { namespace: "presence", included: true, text: '{"name": "{{name}}", "color": "{{color}}"}', behaviour: defaultBehaviour({ name: "" }, []) },
+        {
+          namespace: "presence",
+          included: true,
+          text: '{"name": "{{name}}", "color": "{{color}}"}',
+          behaviour: defaultBehaviour({ name: "" }, []),
+        },
         { namespace: "cursor", included: true, text: '{"x": 10, "y": 20}', behaviour: defaultBehaviour({ x: 1, y: 1 }, []) },
         { namespace: "typing", included: false, text: "not json", behaviour: defaultBehaviour({}, []) },
       ],
@@ -183,7 +235,10 @@ describe("requests from the form", () => {
     odd.namespaces[0]!.text = '{"name": 5}'
     const warned = checkForm(odd, new Map([["presence", inferShape([{ name: "a", color: "b" }])]]))
     expect(warned.namespaces).toBeDefined()
-    expect(warned.warnings).toEqual(["presence: value.color is missing (every real peer has it)", "presence: value.name: a string in real peers' values, here a number"])
+    expect(warned.warnings).toEqual([
+      "presence: value.color is missing (every real peer has it)",
+      "presence: value.name: a string in real peers' values, here a number",
+    ])
     expect(checkForm(form({ namespaces: [] }), new Map()).errors.namespaces).toMatch(/at least one namespace/)
   })
 

@@ -10,14 +10,19 @@ describe("panel store", () => {
     const store = new PanelStore(transport, { schedule: flush => frames.push(flush), now: () => T0 })
     transport.deliver(pageStatus(true), batch(1, hello(), registered(repoInfo())))
     for (let seq = 2; seq < 500; seq++) {
-      transport.deliver(batch(seq, events("r1", storeEvent("r1", "room", "presence", "import", [entry("200", { x: seq }, T0 + seq)], T0 + seq))))
+      transport.deliver(
+        batch(seq, events("r1", storeEvent("r1", "room", "presence", "import", [entry("200", { x: seq }, T0 + seq)], T0 + seq))),
+      )
     }
     expect(frames).toHaveLength(1)
     expect(store.state.repos.size).toBe(0)
     const before = store.state
     frames[0]!()
     expect(store.state).not.toBe(before)
-    expect(store.state.repos.get("r1")!.rooms.get("room")!.namespaces.get("presence")!.get("200")).toMatchObject({ value: { x: 499 }, changes: 498 })
+    expect(store.state.repos.get("r1")!.rooms.get("room")!.namespaces.get("presence")!.get("200")).toMatchObject({
+      value: { x: 499 },
+      changes: 498,
+    })
     expect(store.state.lostBatches).toBe(0)
 
     transport.deliver(batch(500))

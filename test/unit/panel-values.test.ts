@@ -34,8 +34,18 @@ describe("values", () => {
 
   it.each<[string, WireValue, string, string | undefined]>([
     ["bytes", { $ephemera: "bytes", type: "Uint8Array", length: 3, hex: "010203", truncated: false }, "Uint8Array(3) 01 02 03", undefined],
-    ["bytes beyond the hex limit", { $ephemera: "bytes", type: "Uint8Array", length: 4096, hex: "0a0b", truncated: true }, "Uint8Array(4096) 0a 0b …", "showing 2 of 4,096 bytes"],
-    ["bytes given as numbers, cut", { $ephemera: "bytes", type: "ArrayBuffer", length: 1000, preview: [255, 0] }, "ArrayBuffer(1000) ff 00 …", "showing 2 of 1,000 bytes"],
+    [
+      "bytes beyond the hex limit",
+      { $ephemera: "bytes", type: "Uint8Array", length: 4096, hex: "0a0b", truncated: true },
+      "Uint8Array(4096) 0a 0b …",
+      "showing 2 of 4,096 bytes",
+    ],
+    [
+      "bytes given as numbers, cut",
+      { $ephemera: "bytes", type: "ArrayBuffer", length: 1000, preview: [255, 0] },
+      "ArrayBuffer(1000) ff 00 …",
+      "showing 2 of 1,000 bytes",
+    ],
     ["bigint", { $ephemera: "bigint", value: "12345678901234567890" }, "12345678901234567890n", undefined],
     ["non-finite number", { $ephemera: "number", value: "-Infinity" }, "-Infinity", undefined],
     ["undefined", { $ephemera: "undefined" }, "undefined", undefined],
@@ -56,19 +66,45 @@ describe("values", () => {
   })
 
   it("expands maps, sets, instances and cut arrays", () => {
-    const map = describeValue({ $ephemera: "map", size: 2, entries: [["a", 1], [{ k: 1 }, 2]], truncated: false })
+    const map = describeValue({
+      $ephemera: "map",
+      size: 2,
+      entries: [
+        ["a", 1],
+        [{ k: 1 }, 2],
+      ],
+      truncated: false,
+    })
     expect(map.text).toBe("Map(2)")
     expect(map.children).toEqual([
       { name: "a", value: 1 },
       { name: "{…}", value: 2 },
     ])
-    expect(describeValue({ $ephemera: "set", size: 5, values: [1, 2], truncated: true })).toMatchObject({ text: "Set(5)", hidden: 3, truncated: "showing 2 of 5 entries" })
-    expect(describeValue({ $ephemera: "instance", className: "Vec", props: { x: 1 }, size: 1, truncated: false })).toMatchObject({ text: "Vec", children: [{ name: "x", value: 1 }] })
-    expect(describeValue({ $ephemera: "instance", className: "Big", props: { a: 1 }, size: 40, truncated: true })).toMatchObject({ truncated: "showing 1 of 40 fields", hidden: 39 })
-    expect(describeValue({ $ephemera: "truncated-array", length: 100, head: [1, 2] })).toMatchObject({ text: "Array(100)", truncated: "showing 2 of 100 items" })
-    expect(describeValue({ $ephemera: "truncated-object", size: 50, head: { a: 1 } })).toMatchObject({ text: "Object", truncated: "showing 1 of 50 keys" })
+    expect(describeValue({ $ephemera: "set", size: 5, values: [1, 2], truncated: true })).toMatchObject({
+      text: "Set(5)",
+      hidden: 3,
+      truncated: "showing 2 of 5 entries",
+    })
+    expect(describeValue({ $ephemera: "instance", className: "Vec", props: { x: 1 }, size: 1, truncated: false })).toMatchObject({
+      text: "Vec",
+      children: [{ name: "x", value: 1 }],
+    })
+    expect(describeValue({ $ephemera: "instance", className: "Big", props: { a: 1 }, size: 40, truncated: true })).toMatchObject({
+      truncated: "showing 1 of 40 fields",
+      hidden: 39,
+    })
+    expect(describeValue({ $ephemera: "truncated-array", length: 100, head: [1, 2] })).toMatchObject({
+      text: "Array(100)",
+      truncated: "showing 2 of 100 items",
+    })
+    expect(describeValue({ $ephemera: "truncated-object", size: 50, head: { a: 1 } })).toMatchObject({
+      text: "Object",
+      truncated: "showing 1 of 50 keys",
+    })
     // Bags inside a summary are data: an app key named like the tag is just a key.
-    expect(describeValue({ $ephemera: "instance", className: "Odd", props: { $ephemera: "bytes" }, size: 1, truncated: false }).children).toEqual([{ name: "$ephemera", value: "bytes" }])
+    expect(
+      describeValue({ $ephemera: "instance", className: "Odd", props: { $ephemera: "bytes" }, size: 1, truncated: false }).children,
+    ).toEqual([{ name: "$ephemera", value: "bytes" }])
   })
 
   it("never throws on odd or unknown summaries", () => {
@@ -112,7 +148,11 @@ describe("environment", () => {
   })
 
   it("reads DevTools' [result, exceptionInfo] answers", async () => {
-    const answers: unknown[] = [[true, undefined], [undefined, { isException: true, value: "ReferenceError: app is not defined" }], [undefined, { isError: true, code: "E_PROTOCOLERROR", description: "Inspected frame has gone" }]]
+    const answers: unknown[] = [
+      [true, undefined],
+      [undefined, { isException: true, value: "ReferenceError: app is not defined" }],
+      [undefined, { isError: true, code: "E_PROTOCOLERROR", description: "Inspected frame has gone" }],
+    ]
     const devtools = {
       inspectedWindow: {
         tabId: 1,

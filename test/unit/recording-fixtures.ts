@@ -48,9 +48,14 @@ export function beforeRecording(): Array<[number, BackgroundToPanelMessage]> {
         registered(repoInfo({ repoId: "r1", label: "alice", peerId: ALICE }), {
           peers: [peer(BOB, { name: "bob", channels: [1], subscriptions: [DOC] })],
           channels: [channel(1, BOB)],
-          stores: [store(DOC, "presence", [entry(ALICE, { name: "alice" }, T0 - 5), entry(BOB, { name: "bob" }, T0 - 5)]), store(DOC, "cursor", [])],
+          stores: [
+            store(DOC, "presence", [entry(ALICE, { name: "alice" }, T0 - 5), entry(BOB, { name: "bob" }, T0 - 5)]),
+            store(DOC, "cursor", []),
+          ],
         }),
-        registered(repoInfo({ repoId: "r2", label: "alice-2", peerId: "101" }), { stores: [store(DOC, "presence", [entry("101", { name: "alice-2" }, T0 - 5)])] }),
+        registered(repoInfo({ repoId: "r2", label: "alice-2", peerId: "101" }), {
+          stores: [store(DOC, "presence", [entry("101", { name: "alice-2" }, T0 - 5)])],
+        }),
       ),
     ],
     // Batch 1 is lost on the way: the panel counts it.
@@ -63,9 +68,29 @@ export function beforeRecording(): Array<[number, BackgroundToPanelMessage]> {
 export function duringRecording(): Array<[number, BackgroundToPanelMessage]> {
   const cursor = (key: string, x: number, t: number) => storeEvent("r1", DOC, "cursor", "import", [entry(key, { x, y: x }, t)], t)
   return [
-    [T0 + 100, batch(4, events("r1", channelIn("r1", 1, BOB, { type: "channel/ephemeral", docId: DOC }, T0 + 99), cursor(BOB, 2, T0 + 99)))],
-    [T0 + 150, batch(5, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(CAROL, { name: "carol" }, T0 + 149)], T0 + 149), cursor(CAROL, 10, T0 + 149)))],
-    [T0 + 200, batch(6, events("r1", cursor(CAROL, 11, T0 + 190), cursor(CAROL, 12, T0 + 195), cursor(BOB, 3, T0 + 199)), events("r2", storeEvent("r2", DOC, "cursor", "local", [entry("101", { x: 5, y: 5 }, T0 + 199)], T0 + 199)))],
+    [
+      T0 + 100,
+      batch(4, events("r1", channelIn("r1", 1, BOB, { type: "channel/ephemeral", docId: DOC }, T0 + 99), cursor(BOB, 2, T0 + 99))),
+    ],
+    [
+      T0 + 150,
+      batch(
+        5,
+        events(
+          "r1",
+          storeEvent("r1", DOC, "presence", "import", [entry(CAROL, { name: "carol" }, T0 + 149)], T0 + 149),
+          cursor(CAROL, 10, T0 + 149),
+        ),
+      ),
+    ],
+    [
+      T0 + 200,
+      batch(
+        6,
+        events("r1", cursor(CAROL, 11, T0 + 190), cursor(CAROL, 12, T0 + 195), cursor(BOB, 3, T0 + 199)),
+        events("r2", storeEvent("r2", DOC, "cursor", "local", [entry("101", { x: 5, y: 5 }, T0 + 199)], T0 + 199)),
+      ),
+    ],
     [T0 + 250, batch(7, events("r1", storeEvent("r1", DOC, "typing", "import", [entry(BOB, { typing: true }, T0 + 249)], T0 + 249)))],
     [T0 + 300, relayStats({ dropped: 5, byReason: { "bad-shape": 5 } })],
     [
@@ -74,7 +99,12 @@ export function duringRecording(): Array<[number, BackgroundToPanelMessage]> {
         8,
         events(
           "r1",
-          syncMessage("r1", "synchronizer/channel-removed", { peers: [peer(BOB, { name: "bob", channels: [], subscriptions: [DOC] })], channels: [] }, T0 + 349),
+          syncMessage(
+            "r1",
+            "synchronizer/channel-removed",
+            { peers: [peer(BOB, { name: "bob", channels: [], subscriptions: [DOC] })], channels: [] },
+            T0 + 349,
+          ),
           storeEvent("r1", DOC, "presence", "import", [tombstone(BOB, T0 + 349)], T0 + 349),
           storeEvent("r1", DOC, "cursor", "import", [tombstone(BOB, T0 + 349)], T0 + 349),
           storeEvent("r1", DOC, "typing", "import", [tombstone(BOB, T0 + 349)], T0 + 349),
@@ -82,7 +112,16 @@ export function duringRecording(): Array<[number, BackgroundToPanelMessage]> {
       ),
     ],
     // The page reloads: a new hook instance with seq from 0, the repos register again with new ids.
-    [T0 + 400, batch(0, hello(undefined, "0.1.0", "hook-2"), registered(repoInfo({ repoId: "r3", label: "alice", peerId: ALICE }), { stores: [store(DOC, "presence", [entry(ALICE, { name: "alice" }, T0 + 399), entry(CAROL, { name: "carol" }, T0 + 380)])] }))],
+    [
+      T0 + 400,
+      batch(
+        0,
+        hello(undefined, "0.1.0", "hook-2"),
+        registered(repoInfo({ repoId: "r3", label: "alice", peerId: ALICE }), {
+          stores: [store(DOC, "presence", [entry(ALICE, { name: "alice" }, T0 + 399), entry(CAROL, { name: "carol" }, T0 + 380)])],
+        }),
+      ),
+    ],
     [T0 + 450, batch(1, events("r3", storeEvent("r3", DOC, "cursor", "import", [entry(CAROL, { x: 20, y: 20 }, T0 + 449)], T0 + 449)))],
   ]
 }

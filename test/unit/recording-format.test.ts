@@ -43,9 +43,20 @@ describe("recording format", () => {
     const decoded = await decodeBytes(bytes, { onProgress: fraction => progress.push(fraction) })
     expect(decoded).toEqual(json(recording))
     expect(progress.at(-1)).toBe(1)
-    expect(decoded.meta).toMatchObject({ app: "ephemera-devtools", extensionVersion: "test", origin: "http://127.0.0.1:4173", libraryVersions: ["5.x"], redacted: false })
+    expect(decoded.meta).toMatchObject({
+      app: "ephemera-devtools",
+      extensionVersion: "test",
+      origin: "http://127.0.0.1:4173",
+      libraryVersions: ["5.x"],
+      redacted: false,
+    })
     expect(decoded.meta.repos.map(repo => repo.label)).toEqual(["alice", "alice-2", "alice"])
-    expect(decoded.meta.peers.map(peer => [peer.peerId, peer.name])).toEqual([["100", "alice"], ["200", "bob"], ["101", "alice-2"], ["300", "carol"]])
+    expect(decoded.meta.peers.map(peer => [peer.peerId, peer.name])).toEqual([
+      ["100", "alice"],
+      ["200", "bob"],
+      ["101", "alice-2"],
+      ["300", "carol"],
+    ])
     expect(decoded.meta.counts).toEqual({ lines: recording.lines.length, messages: 8, events: 14, checkpoints: 2, marks: 1 })
     // Compressed: far smaller than its JSON.
     expect(bytes.length).toBeLessThan(JSON.stringify(recording).length / 2)
@@ -58,7 +69,9 @@ describe("recording format", () => {
     expect(asJson.code).toBe("not-a-recording")
     expect(asJson.message).toBe("Not an Ephemera recording (magic bytes missing): it looks like a JSON file")
     const gzip = await gzipLines(["hello"])
-    expect((await failure(gzip)).message).toBe("Not an Ephemera recording (magic bytes missing): it is a gzip file without the recording header")
+    expect((await failure(gzip)).message).toBe(
+      "Not an Ephemera recording (magic bytes missing): it is a gzip file without the recording header",
+    )
     expect((await failure(text("random bytes that mean nothing"))).message).toBe("Not an Ephemera recording (magic bytes missing)")
   })
 
@@ -81,7 +94,9 @@ describe("recording format", () => {
     expect(early.message).toMatch(/^Recording is truncated: expected [\d,]+ bytes, found 30; the file ends before its metadata$/)
     // Whole gzip, but lines missing (cut before compression).
     const meta = json(recording.meta)
-    const short = await failure(await fileOf([{ ...meta, counts: { ...meta.counts, lines: recording.lines.length + 3 } }, ...recording.lines]))
+    const short = await failure(
+      await fileOf([{ ...meta, counts: { ...meta.counts, lines: recording.lines.length + 3 } }, ...recording.lines]),
+    )
     expect(short.message).toBe(`Recording is truncated: expected 14 events, found 14`)
   })
 
@@ -100,7 +115,11 @@ describe("recording format", () => {
     expect((await failure(backwards)).message).toMatch(/^Recording is corrupted: line 3 goes back in time/)
     const noCheckpoint = await fileOf([meta, ...rest])
     expect((await failure(noCheckpoint)).message).toBe("Recording is corrupted: it does not start with a checkpoint")
-    const badMessage = await fileOf([meta, first, { kind: "message", t: 2e12, message: { type: "background/page-batch", batch: { seq: "x" } } }])
+    const badMessage = await fileOf([
+      meta,
+      first,
+      { kind: "message", t: 2e12, message: { type: "background/page-batch", batch: { seq: "x" } } },
+    ])
     expect((await failure(badMessage)).message).toBe("Recording is corrupted: line 3: a page batch without seq or messages")
     expect((await failure(await fileOf([{ kind: "meta" }]))).message).toBe('Recording is corrupted: line 1 (metadata): "app" is missing')
     const empty = await fileOf([{ ...meta, counts: { lines: 0, messages: 0, events: 0, checkpoints: 0, marks: 0 } }])
@@ -112,7 +131,9 @@ describe("recording format", () => {
     const big = await failure(bytes, { limits: { maxFileBytes: 1000 } })
     expect(big.code).toBe("too-large")
     expect(big.message).toMatch(/^Recording is too large to open: [\d.]+ KB \(this panel opens files up to 1,000 bytes\)$/)
-    expect((await failure(bytes, { limits: { maxEvents: 10 } })).message).toBe("Recording is too large to open: 14 events (this panel opens up to 10)")
+    expect((await failure(bytes, { limits: { maxEvents: 10 } })).message).toBe(
+      "Recording is too large to open: 14 events (this panel opens up to 10)",
+    )
   })
 
   it("reads older formats through the migration chain, and says when a step is missing", async () => {

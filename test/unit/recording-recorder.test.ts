@@ -13,7 +13,15 @@ function essentials(state: PanelState, labels?: string[]) {
   const repos = [...state.repos.values()].filter(repo => !labels || labels.includes(repo.info.label))
   return {
     snapshot: { ...snapshotOf(state), repos: snapshotOf(state).repos.filter(repo => !labels || labels.includes(repo.label)) },
-    present: repos.map(repo => [...repo.rooms.values()].map(room => [room.docId, [...room.members.values()].filter(m => m.present).map(m => m.peerId).sort()])),
+    present: repos.map(repo =>
+      [...repo.rooms.values()].map(room => [
+        room.docId,
+        [...room.members.values()]
+          .filter(m => m.present)
+          .map(m => m.peerId)
+          .sort(),
+      ]),
+    ),
     models: repos.map(repo => repo.model),
     gone: repos.map(repo => [repo.info.repoId, repo.gone, repo.goneReason]),
     counters: [state.lostBatches, state.hookDropped, state.relay.dropped, state.lastSeq, state.epoch],
@@ -31,7 +39,8 @@ describe("recorder", () => {
     expect(essentials(travel.stateAt(0))).toEqual(essentials(atStart))
     const index = travel.index
     expect(index.records).toHaveLength(live.length)
-    for (const [r, state] of live.entries()) expect(essentials(travel.stateAt(index.firstStep[r + 1]!)), `after message ${r}`).toEqual(essentials(state))
+    for (const [r, state] of live.entries())
+      expect(essentials(travel.stateAt(index.firstStep[r + 1]!)), `after message ${r}`).toEqual(essentials(state))
     expect(essentials(travel.final)).toEqual(essentials(live.at(-1)!))
     // The page reloaded: the old "alice" is gone, the new one took its slot.
     expect(snapshotOf(travel.final).repos.map(repo => [repo.repoId, repo.gone])).toEqual([
@@ -46,7 +55,9 @@ describe("recorder", () => {
     const travel = await open(recording)
     expect([...travel.final.repos.keys()]).toEqual(["r3"])
     expect(essentials(travel.final, ["alice"])).toEqual(essentials(live.at(-1)!, ["alice"]))
-    const kept = recording.lines.flatMap(line => (line.kind === "message" && line.message.type === "background/page-batch" ? line.message.batch.messages : []))
+    const kept = recording.lines.flatMap(line =>
+      line.kind === "message" && line.message.type === "background/page-batch" ? line.message.batch.messages : [],
+    )
     expect(kept.some(message => "repoId" in message && message.repoId === "r2")).toBe(false)
     // Emptied batches stay, so the seq has no gap the replay would count as lost.
     expect(recording.lines.filter(line => line.kind === "message").length).toBe(live.length)
@@ -58,7 +69,14 @@ describe("recorder", () => {
     expect(recorder.ended).toBe("page reloaded")
     const messages = recording.lines.filter(line => line.kind === "message")
     expect(messages).toHaveLength(live.length)
-    expect(messages.some(line => line.kind === "message" && line.message.type === "background/page-batch" && line.message.batch.messages.some(m => m.type === "hook/hello"))).toBe(false)
+    expect(
+      messages.some(
+        line =>
+          line.kind === "message" &&
+          line.message.type === "background/page-batch" &&
+          line.message.batch.messages.some(m => m.type === "hook/hello"),
+      ),
+    ).toBe(false)
   })
 
   it("writes periodic checkpoints that rebuild the values, model and counters on their own", () => {
@@ -82,7 +100,12 @@ describe("recorder", () => {
     const restored = restoreCheckpoint(checkpointOf(after), T0 + 500)
     expect(essentials(restored)).toMatchObject({ snapshot: essentials(after).snapshot, gone: essentials(after).gone })
     // A registration with an earlier page's label takes that repo's place, as it does live.
-    const again = batch(2, registered(repoInfo({ repoId: "r4", label: "alice-2", peerId: "101" }), { stores: [store(DOC, "presence", [entry("101", { name: "alice-2" }, T0 + 501)])] }))
+    const again = batch(
+      2,
+      registered(repoInfo({ repoId: "r4", label: "alice-2", peerId: "101" }), {
+        stores: [store(DOC, "presence", [entry("101", { name: "alice-2" }, T0 + 501)])],
+      }),
+    )
     const liveNext = apply(after, again, T0 + 501)
     const restoredNext = apply(restored, again, T0 + 501)
     expect([...restoredNext.repos.keys()]).toEqual([...liveNext.repos.keys()])

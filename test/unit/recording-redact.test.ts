@@ -43,7 +43,11 @@ describe("redaction", () => {
     const original = await TimeTravel.build(indexSteps(recording))
     const keysOf = (state: typeof travel.final) =>
       [...state.repos.values()].flatMap(repo =>
-        [...repo.rooms.values()].flatMap(room => [...room.namespaces].flatMap(([ns, entries]) => [...entries.values()].map(e => [repo.info.repoId, ns, e.key, e.deleted, e.timestamp, e.size]))),
+        [...repo.rooms.values()].flatMap(room =>
+          [...room.namespaces].flatMap(([ns, entries]) =>
+            [...entries.values()].map(e => [repo.info.repoId, ns, e.key, e.deleted, e.timestamp, e.size]),
+          ),
+        ),
       )
     expect(keysOf(travel.final)).toEqual(keysOf(original.final))
     const labelOf = (state: typeof travel.final) => new Map([...state.repos.values()].map(repo => [repo.info.repoId, repo.info.label]))
@@ -51,7 +55,11 @@ describe("redaction", () => {
     for (const [repoId, label] of labelOf(original.final)) {
       expect(redactedLabels.get(repoId)).toBe(standIns[originalLabels.indexOf(label)])
     }
-    const values = [...travel.final.repos.values()].flatMap(repo => [...repo.rooms.values()].flatMap(room => [...room.namespaces.values()].flatMap(entries => [...entries.values()].filter(e => !e.deleted).map(e => e.value))))
+    const values = [...travel.final.repos.values()].flatMap(repo =>
+      [...repo.rooms.values()].flatMap(room =>
+        [...room.namespaces.values()].flatMap(entries => [...entries.values()].filter(e => !e.deleted).map(e => e.value)),
+      ),
+    )
     expect(values.length).toBeGreaterThan(0)
     expect(values.every(value => JSON.stringify(value) === JSON.stringify({ [SUMMARY_TAG]: "redacted" }))).toBe(true)
     // Traffic keeps its types and sizes, not its payload.

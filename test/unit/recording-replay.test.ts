@@ -13,7 +13,11 @@ async function planned(options: { from?: number; speed?: number } = {}): Promise
   const { recording } = runSession({ acrossReloads: false })
   const travel = await TimeTravel.build(indexSteps(recording))
   const from = options.from ?? 0
-  return planReplay(travel.index, { repoId: "r1", docId: DOC, from, fromState: travel.stateAt(from) }, { docId: "room:target", visibility: "local", speed: options.speed ?? 1 })
+  return planReplay(
+    travel.index,
+    { repoId: "r1", docId: DOC, from, fromState: travel.stateAt(from) },
+    { docId: "room:target", visibility: "local", speed: options.speed ?? 1 },
+  )
 }
 
 describe("replay plan", () => {
@@ -30,13 +34,28 @@ describe("replay plan", () => {
       visibility: "local",
       namespaces: {
         presence: { value: { name: "carol" }, behaviour: { kind: "static" } },
-        cursor: { value: { x: 10, y: 10 }, behaviour: { kind: "keyframes", frames: [{ at: 41, value: { x: 11, y: 11 } }, { at: 46, value: { x: 12, y: 12 } }] } },
+        cursor: {
+          value: { x: 10, y: 10 },
+          behaviour: {
+            kind: "keyframes",
+            frames: [
+              { at: 41, value: { x: 11, y: 11 } },
+              { at: 46, value: { x: 12, y: 12 } },
+            ],
+          },
+        },
       },
     })
     // A namespace that starts during a visit is an update of that peer.
     const bobAdd = actions.find(action => action.kind === "add" && action.spec.name === "bob (replay)")!
     expect(actions.filter(action => action.kind === "update")).toEqual([
-      { at: 159, kind: "update", visit: bobAdd.visit, namespace: "typing", spec: { value: { typing: true }, behaviour: { kind: "static" } } },
+      {
+        at: 159,
+        kind: "update",
+        visit: bobAdd.visit,
+        namespace: "typing",
+        spec: { value: { typing: true }, behaviour: { kind: "static" } },
+      },
     ])
     // Bob leaves: his peer is removed at the recorded time.
     const bob = actions.find(action => action.kind === "add" && action.spec.name === "bob (replay)")!
@@ -51,15 +70,24 @@ describe("replay plan", () => {
     const later = await planned({ from: 6 })
     const names = later.filter(action => action.kind === "add").map(action => action.kind === "add" && action.spec.name)
     expect(names).toEqual(["alice (replay)", "bob (replay)", "carol (replay)"])
-    expect(later.find(action => action.kind === "add" && action.spec.name === "carol (replay)")).toMatchObject({ at: 0, spec: { namespaces: { cursor: { value: { x: 12, y: 12 } } } } })
+    expect(later.find(action => action.kind === "add" && action.spec.name === "carol (replay)")).toMatchObject({
+      at: 0,
+      spec: { namespaces: { cursor: { value: { x: 12, y: 12 } } } },
+    })
   })
 
   it("sends long runs in windows the engine accepts", () => {
-    const moves = Array.from({ length: 2_500 }, (_, i) => storeEvent("r1", DOC, "cursor", "import", [entry(BOB, { x: i, y: i }, T0 + 100 + i)], T0 + 100 + i))
+    const moves = Array.from({ length: 2_500 }, (_, i) =>
+      storeEvent("r1", DOC, "cursor", "import", [entry(BOB, { x: i, y: i }, T0 + 100 + i)], T0 + 100 + i),
+    )
     const { recording } = runSession({ acrossReloads: false }, [[T0 + 3_000, batch(4, events("r1", ...moves))]])
     const index = indexSteps(recording)
     return TimeTravel.build(index).then(travel => {
-      const actions = planReplay(index, { repoId: "r1", docId: DOC, from: 0, fromState: travel.baseline }, { docId: DOC, visibility: "network", speed: 1 })
+      const actions = planReplay(
+        index,
+        { repoId: "r1", docId: DOC, from: 0, fromState: travel.baseline },
+        { docId: DOC, visibility: "network", speed: 1 },
+      )
       const cursor = actions.filter(action => (action.kind === "update" && action.namespace === "cursor") || action.kind === "add")
       const frames = cursor.flatMap(action => {
         const spec = action.kind === "add" ? action.spec.namespaces.cursor : action.kind === "update" ? action.spec : undefined
@@ -86,17 +114,32 @@ describe("replayer", () => {
     const replayer = new Replayer(store)
     replayer.start(actions, { repoId: "live-repo", docId: "room:target", visibility: "local" })
     const sent = () => transport.sentToPage()
-    expect(sent()).toEqual([expect.objectContaining({ type: "simulate/add", repoId: "live-repo", peers: [expect.objectContaining({ name: "alice (replay)" }), expect.objectContaining({ name: "bob (replay)" })] })])
+    expect(sent()).toEqual([
+      expect.objectContaining({
+        type: "simulate/add",
+        repoId: "live-repo",
+        peers: [expect.objectContaining({ name: "alice (replay)" }), expect.objectContaining({ name: "bob (replay)" })],
+      }),
+    ])
 
     vi.advanceTimersByTime(60)
     expect(sent().at(-1)).toMatchObject({ type: "simulate/add", peers: [{ name: "carol (replay)" }] })
     // Bob's typing starts at 159 ms, before the page has said which id he got: it waits.
     vi.advanceTimersByTime(100)
     expect(sent().filter(message => message.type === "simulate/update")).toEqual([])
-    transport.deliver(batch(1, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [peerInfo("s1", "alice (replay)"), peerInfo("s2", "bob (replay)"), peerInfo("s3", "carol (replay)")] }))
+    transport.deliver(
+      batch(1, {
+        type: "simulate/state",
+        repoId: "live-repo",
+        keepOnClose: false,
+        peers: [peerInfo("s1", "alice (replay)"), peerInfo("s2", "bob (replay)"), peerInfo("s3", "carol (replay)")],
+      }),
+    )
     store.flush()
     expect(replayer.alive).toBe(3)
-    expect(sent().filter(message => message.type === "simulate/update")).toEqual([expect.objectContaining({ peerId: "s2", patch: { namespaces: { typing: expect.anything() } } })])
+    expect(sent().filter(message => message.type === "simulate/update")).toEqual([
+      expect.objectContaining({ peerId: "s2", patch: { namespaces: { typing: expect.anything() } } }),
+    ])
 
     vi.advanceTimersByTime(200)
     expect(sent().filter(message => message.type === "simulate/remove")).toEqual([expect.objectContaining({ peerId: "s2" })])
@@ -119,14 +162,23 @@ describe("replayer", () => {
     const transport = new MemoryTransport()
     const store = new PanelStore(transport, { schedule: () => {} })
     const byHand = peerInfo("h1", "alice (replay)")
-    transport.deliver(batch(1, hello(), registered(repoInfo({ repoId: "live-repo" })), { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand] }))
+    transport.deliver(
+      batch(1, hello(), registered(repoInfo({ repoId: "live-repo" })), {
+        type: "simulate/state",
+        repoId: "live-repo",
+        keepOnClose: false,
+        peers: [byHand],
+      }),
+    )
     store.flush()
     const replayer = new Replayer(store)
     replayer.start(actions, { repoId: "live-repo", docId: "room:target", visibility: "local" })
     const sent = () => transport.sentToPage()
     // The replay's Alice gets a name of her own.
     expect(sent()[0]).toMatchObject({ type: "simulate/add", peers: [{ name: "alice (replay) #2" }, { name: "bob (replay)" }] })
-    transport.deliver(batch(2, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand, peerInfo("s2", "bob (replay)")] }))
+    transport.deliver(
+      batch(2, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand, peerInfo("s2", "bob (replay)")] }),
+    )
     store.flush()
     expect(replayer.alive).toBe(1)
 
@@ -134,12 +186,16 @@ describe("replayer", () => {
     const before = sent().length
     replayer.stop()
     expect(sent().slice(before)).toEqual([expect.objectContaining({ type: "simulate/remove", peerId: "s2" })])
-    transport.deliver(batch(3, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand, peerInfo("s1", "alice (replay) #2")] }))
+    transport.deliver(
+      batch(3, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand, peerInfo("s1", "alice (replay) #2")] }),
+    )
     store.flush()
     expect(sent().slice(before + 1)).toEqual([expect.objectContaining({ type: "simulate/remove", peerId: "s1" })])
     // The hand-added peer is never removed, and the sweep ends.
     vi.advanceTimersByTime(20_000)
-    transport.deliver(batch(4, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand, peerInfo("s9", "bob (replay)")] }))
+    transport.deliver(
+      batch(4, { type: "simulate/state", repoId: "live-repo", keepOnClose: false, peers: [byHand, peerInfo("s9", "bob (replay)")] }),
+    )
     store.flush()
     expect(sent().filter(message => message.type === "simulate/remove" && message.peerId === "h1")).toEqual([])
     expect(sent().some(message => message.type === "simulate/remove-all")).toBe(false)
@@ -153,7 +209,14 @@ describe("replayer", () => {
     const replayer = new Replayer(store)
     replayer.start(actions, { repoId: "live-repo", docId: "room:target", visibility: "local" })
     const add = transport.sentToPage()[0]!
-    transport.deliver(batch(1, { type: "simulate/error", requestId: add.type === "simulate/add" ? add.requestId : "", message: 'peers[0].docId: the repo has no document "room:target"', code: "unknown-doc" }))
+    transport.deliver(
+      batch(1, {
+        type: "simulate/error",
+        requestId: add.type === "simulate/add" ? add.requestId : "",
+        message: 'peers[0].docId: the repo has no document "room:target"',
+        code: "unknown-doc",
+      }),
+    )
     store.flush()
     expect(replayer.status).toBe("idle")
     expect(replayer.error).toBe('The page refused the replay: peers[0].docId: the repo has no document "room:target"')

@@ -11,11 +11,19 @@ import { DOC, runSession } from "./recording-fixtures"
 
 describe("steps", () => {
   it("counts every hook event as a step and every other message as one", () => {
-    const message = batch(1, hello(), events("r1"), events("r1", storeEvent("r1", DOC, "cursor", "import", [], T0), storeEvent("r1", DOC, "cursor", "import", [], T0)), { type: "hook/pong", nonce: "n" })
+    const message = batch(
+      1,
+      hello(),
+      events("r1"),
+      events("r1", storeEvent("r1", DOC, "cursor", "import", [], T0), storeEvent("r1", DOC, "cursor", "import", [], T0)),
+      { type: "hook/pong", nonce: "n" },
+    )
     expect(stepsIn(message)).toBe(4)
     expect(stepsIn({ type: "background/page-status", connected: true })).toBe(1)
     const cut = cutMessage(message, 2)
-    expect(cut.type === "background/page-batch" && cut.batch.messages.map(m => (m.type === "repo/events" ? m.events.length : m.type))).toEqual(["hook/hello", 0, 1])
+    expect(
+      cut.type === "background/page-batch" && cut.batch.messages.map(m => (m.type === "repo/events" ? m.events.length : m.type)),
+    ).toEqual(["hook/hello", 0, 1])
     expect(cutMessage(message, 4)).toEqual(message)
   })
 })

@@ -25,7 +25,10 @@ function setup() {
   })
   const current = () => pairs[pairs.length - 1]!
   const batchesSent = () =>
-    pairs.flatMap(p => p.toRemote).filter((m: any) => m.type === "content/page-batch").map((m: any) => JSON.parse(m.batchJson).seq)
+    pairs
+      .flatMap(p => p.toRemote)
+      .filter((m: any) => m.type === "content/page-batch")
+      .map((m: any) => JSON.parse(m.batchJson).seq)
   return { win, pairs, relay, current, batchesSent }
 }
 
@@ -83,7 +86,10 @@ describe("relay", () => {
     s.current().deliver({ type: "background/panel-listening", listening: true })
     s.win.postMessage({ ...batch(1), batchJson: "not json at all" })
     await until(() => s.current().toRemote.some((m: any) => m.type === "content/page-batch"), 1000, "the forwarded text")
-    expect(s.current().toRemote.find((m: any) => m.type === "content/page-batch")).toEqual({ type: "content/page-batch", batchJson: "not json at all" })
+    expect(s.current().toRemote.find((m: any) => m.type === "content/page-batch")).toEqual({
+      type: "content/page-batch",
+      batchJson: "not json at all",
+    })
     expect(s.relay.drops.snapshot().dropped).toBe(0)
   })
 
@@ -153,14 +159,23 @@ describe("relay", () => {
 })
 
 describe("relay: a hook of another protocol version", () => {
-  const statsSent = (s: ReturnType<typeof setup>) => s.current().toRemote.filter((m: any) => m.type === "content/stats").map((m: any) => m.stats)
+  const statsSent = (s: ReturnType<typeof setup>) =>
+    s
+      .current()
+      .toRemote.filter((m: any) => m.type === "content/stats")
+      .map((m: any) => m.stats)
 
   it("tells the background which version the hook announced, without counting the announcement as a drop", async () => {
     const s = setup()
     relay = s.relay
     s.win.postMessage({ source: PAGE_SOURCE, protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9", announce: "version" })
     await until(() => statsSent(s).some((stats: any) => stats.pageProtocol), 2_000, "stats naming the page's protocol")
-    expect(statsSent(s).at(-1)).toEqual({ dropped: 0, lost: 0, byReason: {}, pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" } })
+    expect(statsSent(s).at(-1)).toEqual({
+      dropped: 0,
+      lost: 0,
+      byReason: {},
+      pageProtocol: { protocol: PROTOCOL_VERSION - 1, hookVersion: "0.0.9" },
+    })
   })
 
   it("counts another version's batches as bad-version, and says which version they speak", async () => {
@@ -169,7 +184,12 @@ describe("relay: a hook of another protocol version", () => {
     s.current().deliver({ type: "background/panel-listening", listening: true })
     s.win.postMessage({ ...batch(1), protocol: PROTOCOL_VERSION + 1 })
     await until(() => statsSent(s).some((stats: any) => stats.pageProtocol), 2_000, "stats naming the page's protocol")
-    expect(statsSent(s).at(-1)).toEqual({ dropped: 1, lost: 0, byReason: { "bad-version": 1 }, pageProtocol: { protocol: PROTOCOL_VERSION + 1 } })
+    expect(statsSent(s).at(-1)).toEqual({
+      dropped: 1,
+      lost: 0,
+      byReason: { "bad-version": 1 },
+      pageProtocol: { protocol: PROTOCOL_VERSION + 1 },
+    })
     expect(s.batchesSent()).toEqual([])
   })
 

@@ -39,10 +39,20 @@ describe("serialize: summaries", () => {
   })
 
   it("Map and Set with their entries, capped", () => {
-    expect(wire(new Map<unknown, unknown>([["a", 1], [{ k: 1 }, [2]]]))).toEqual({
+    expect(
+      wire(
+        new Map<unknown, unknown>([
+          ["a", 1],
+          [{ k: 1 }, [2]],
+        ]),
+      ),
+    ).toEqual({
       [T]: "map",
       size: 2,
-      entries: [["a", 1], [{ k: 1 }, [2]]],
+      entries: [
+        ["a", 1],
+        [{ k: 1 }, [2]],
+      ],
       truncated: false,
     })
     expect(wire(new Set([1, "x"]))).toEqual({ [T]: "set", size: 2, values: [1, "x"], truncated: false })

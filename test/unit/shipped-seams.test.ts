@@ -44,7 +44,7 @@ describe("the shipped builds' seam check", () => {
   it("fails on a shipped bundle that names a test global or the fault injection", () => {
     const leaked = dist({
       ...clean,
-      "chrome/assets/panel.js": 'window.__ephemeraRecordingCursor=1;window.__ephemeraLastExport=2',
+      "chrome/assets/panel.js": "window.__ephemeraRecordingCursor=1;window.__ephemeraLastExport=2",
       "firefox/injected/hook.iife.js": TEST_HOOK,
     })
     expect(checkBuilds(leaked)).toEqual([
@@ -64,6 +64,10 @@ describe("the shipped builds' seam check", () => {
 
   it("reads pages and scripts, not other files", () => {
     const root = dist({ "a/page.html": "<script>__ephemeraX=1</script>", "a/notes.txt": "__ephemeraY", "a/b.mjs": "__ephemeraZ" })
-    expect(findSeams(join(root, "a")).map(found => found.name).sort()).toEqual(["__ephemeraX", "__ephemeraZ"])
+    expect(
+      findSeams(join(root, "a"))
+        .map(found => found.name)
+        .sort(),
+    ).toEqual(["__ephemeraX", "__ephemeraZ"])
   })
 })

@@ -1,10 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest"
 import type { BehaviourSpec, JsonValue } from "../../protocol/simulate"
-import {
-  advanceBehaviour,
-  type BehaviourState,
-  startBehaviour,
-} from "../../injected/simulate/behaviours"
+import { advanceBehaviour, type BehaviourState, startBehaviour } from "../../injected/simulate/behaviours"
 import { EngineClock } from "../../injected/simulate/clock"
 import { generateSimulatedPeerId } from "../../injected/simulate/ids"
 import { wrapMethod } from "../../injected/simulate/method-wrap"
@@ -91,12 +87,18 @@ describe("behaviours", () => {
       "peers[0].namespaces.cursor.behaviour.rateHz",
     )
     expect(() => validatePeerSpec(spec(walk, 5), "peers[0]", docExists)).toThrow("random walk moves x/y of an object")
-    expect(() =>
-      validatePeerSpec(spec({ kind: "toggle", field: "x", periodMs: 100 }), "peers[0]", docExists),
-    ).toThrow('field "x" is not a boolean')
+    expect(() => validatePeerSpec(spec({ kind: "toggle", field: "x", periodMs: 100 }), "peers[0]", docExists)).toThrow(
+      'field "x" is not a boolean',
+    )
     expect(() => validatePeerSpec(spec({ kind: "teleport" }), "peers[0]", docExists)).toThrow(".kind must be")
     const sorted = validatePeerSpec(
-      spec({ kind: "keyframes", frames: [{ at: 200, value: 2 }, { at: 100, value: 1 }] }),
+      spec({
+        kind: "keyframes",
+        frames: [
+          { at: 200, value: 2 },
+          { at: 100, value: 1 },
+        ],
+      }),
       "peers[0]",
       docExists,
     )
@@ -150,9 +152,14 @@ describe("wrapMethod", () => {
   it("restores an inherited method by identity, leaving no own property", () => {
     const manager = new Manager()
     const original = manager.send
-    const wrap = wrapMethod(manager, "send", next => function (this: Manager, value: string) {
-      return next.call(this, value.toUpperCase())
-    })
+    const wrap = wrapMethod(
+      manager,
+      "send",
+      next =>
+        function (this: Manager, value: string) {
+          return next.call(this, value.toUpperCase())
+        },
+    )
     expect(manager.send("a")).toBe(1)
     expect(manager.calls).toEqual(["A"])
     wrap.dispose()
@@ -163,9 +170,14 @@ describe("wrapMethod", () => {
   it("stays a pass-through under a later wrapper, and leaves once that one is gone", () => {
     const manager = new Manager()
     const original = manager.send
-    const ours = wrapMethod(manager, "send", next => function (this: Manager, value: string) {
-      return next.call(this, `ours(${value})`)
-    })
+    const ours = wrapMethod(
+      manager,
+      "send",
+      next =>
+        function (this: Manager, value: string) {
+          return next.call(this, `ours(${value})`)
+        },
+    )
     const oursInstalled = manager.send
     const theirs = manager.send
     manager.send = function (this: Manager, value: string) {

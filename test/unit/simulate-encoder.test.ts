@@ -136,19 +136,45 @@ describe("stripping hidden keys from outbound ephemeral data", () => {
     reference.set("300", { name: "also real" })
     const data = reference.encodeAll()
     const hidden = new Set(["200"])
-    const stripped = stripEphemeralData(data, key => hidden.has(key), () => hidden)
+    const stripped = stripEphemeralData(
+      data,
+      key => hidden.has(key),
+      () => hidden,
+    )
     const target = store()
     target.apply(stripped!)
     expect(target.getAllStates()).toEqual({ "100": { name: "real" }, "300": { name: "also real" } })
-    const nothingHidden = stripEphemeralData(data, () => false, () => [])
+    const nothingHidden = stripEphemeralData(
+      data,
+      () => false,
+      () => [],
+    )
     expect(nothingHidden).toBe(data)
-    expect(stripEphemeralData(data, () => true, () => ["100", "200", "300"])).toBeUndefined()
+    expect(
+      stripEphemeralData(
+        data,
+        () => true,
+        () => ["100", "200", "300"],
+      ),
+    ).toBeUndefined()
   })
 
   it("drops undecodable data only when a hidden key's bytes occur in it", () => {
     const garbage = new TextEncoder().encode("\u0005not postcard 555")
-    expect(stripEphemeralData(garbage, () => false, () => ["999"])).toBe(garbage)
-    expect(stripEphemeralData(garbage, () => false, () => ["555"])).toBeUndefined()
+    expect(
+      stripEphemeralData(
+        garbage,
+        () => false,
+        () => ["999"],
+      ),
+    ).toBe(garbage)
+    expect(
+      stripEphemeralData(
+        garbage,
+        () => false,
+        () => ["555"],
+      ),
+    ).toBeUndefined()
   })
 
   it("copies messages instead of changing them, inside batches and sync messages too", () => {
@@ -158,7 +184,10 @@ describe("stripping hidden keys from outbound ephemeral data", () => {
       { key: "2", timestamp, value: "simulated" },
     ])
     const onlyHidden = encodeEphemeralEntries([{ key: "2", timestamp, value: "simulated" }])
-    const stripper = new EphemeralKeyStripper(key => key === "2", () => ["2"])
+    const stripper = new EphemeralKeyStripper(
+      key => key === "2",
+      () => ["2"],
+    )
     const frame = {
       type: "channel/ephemeral" as const,
       docId: "room:lobby",

@@ -71,10 +71,7 @@ async function createNetwork(): Promise<Network> {
   tapBridge(bridgeB, wire)
   const hub = new Repo({
     identity: { name: "hub", type: "service" },
-    adapters: [
-      new BridgeAdapter({ bridge: bridgeA, adapterType: "hub-a" }),
-      new BridgeAdapter({ bridge: bridgeB, adapterType: "hub-b" }),
-    ],
+    adapters: [new BridgeAdapter({ bridge: bridgeA, adapterType: "hub-a" }), new BridgeAdapter({ bridge: bridgeB, adapterType: "hub-b" })],
   })
   const a = new Repo({ identity: { name: "alice" }, adapters: [new BridgeAdapter({ bridge: bridgeA, adapterType: "spoke-a" })] })
   const b = new Repo({ identity: { name: "bob" }, adapters: [new BridgeAdapter({ bridge: bridgeB, adapterType: "spoke-b" })] })
@@ -89,8 +86,7 @@ async function createNetwork(): Promise<Network> {
   handleA.presence.setSelf({ name: "alice", color: "#f00" })
   handleB.presence.setSelf({ name: "bob", color: "#00f" })
   await Promise.all([handleA.waitForSync({ timeout: 5000 }), handleB.waitForSync({ timeout: 5000 })])
-  const states = (repo: Repo, namespace: string) =>
-    repo.synchronizer.getNamespacedStore(DOC_ID, namespace)?.getAllStates() ?? {}
+  const states = (repo: Repo, namespace: string) => repo.synchronizer.getNamespacedStore(DOC_ID, namespace)?.getAllStates() ?? {}
   await until(() => Object.keys(states(b, "presence")).length === 2, "B to see A")
   return { hub, a, b, handleA, handleB, bridgeA, wire, states }
 }
@@ -169,7 +165,10 @@ describe("simulated peers through the real protocol", () => {
   })
 
   it("does not let a simulated peer satisfy waitForSync in an offline app", async () => {
-    const lonely = new Repo({ identity: { name: "offline" }, adapters: [new BridgeAdapter({ bridge: new Bridge(), adapterType: "alone" })] })
+    const lonely = new Repo({
+      identity: { name: "offline" },
+      adapters: [new BridgeAdapter({ bridge: new Bridge(), adapterType: "alone" })],
+    })
     cleanups.push(() => {
       lonely.synchronizer.stopHeartbeat()
       lonely.reset()
@@ -210,7 +209,9 @@ describe("simulated peers through the real protocol", () => {
     await settle()
     vi.advanceTimersByTime(10_000)
     await settle()
-    const heartbeatFrames = fromA().slice(sentBefore).filter(entry => ephemeralPayloads(entry.message).length > 0)
+    const heartbeatFrames = fromA()
+      .slice(sentBefore)
+      .filter(entry => ephemeralPayloads(entry.message).length > 0)
     expect(heartbeatFrames.length).toBeGreaterThanOrEqual(2)
     // A's own presence change broadcasts its whole presence store.
     net.handleA.cursor.setSelf({ x: 1, y: 2 })
@@ -261,7 +262,11 @@ describe("simulated peers through the real protocol", () => {
       net.b.synchronizer.getNamespacedStore(DOC_ID, namespace)!.apply(encodeEphemeralEntries([{ key: id, timestamp: restampedAt, value }]))
     }
     await engine.removePeer(id)
-    await until(() => net.states(net.b, "presence")[id] === undefined && net.states(net.b, "cursor")[id] === undefined, "the tombstones to win in B", 2_000)
+    await until(
+      () => net.states(net.b, "presence")[id] === undefined && net.states(net.b, "cursor")[id] === undefined,
+      "the tombstones to win in B",
+      2_000,
+    )
     const [tombstone] = decodeEphemeralStore(net.b.synchronizer.getNamespacedStore(DOC_ID, "presence")!.encode(id))
     expect(tombstone).toMatchObject({ key: id, deleted: true })
     expect(tombstone!.timestamp).toBeGreaterThan(restampedAt)
@@ -433,7 +438,9 @@ describe("simulated peers through the real protocol", () => {
     expect(engine.stats().ticks).toBe(ticks)
     engine.pausePeer(id, false)
 
-    engine.updatePeer(id, { namespaces: { typing: null, presence: { value: { name: "renamed", color: "#123" }, behaviour: { kind: "static" } } } })
+    engine.updatePeer(id, {
+      namespaces: { typing: null, presence: { value: { name: "renamed", color: "#123" }, behaviour: { kind: "static" } } },
+    })
     await until(() => net.states(net.a, "typing")[id] === undefined, "typing to be deleted")
     expect(net.states(net.a, "presence")[id]).toEqual({ name: "renamed", color: "#123" })
     expect(Object.keys(engine.list()[0]!.namespaces).sort()).toEqual(["cursor", "presence"])

@@ -128,7 +128,10 @@ function spec(name: string, visibility: "local" | "network" = "network"): Simula
 }
 
 function lastState(world: World): StateMessage | undefined {
-  return world.messages().filter((message): message is StateMessage => message.type === "simulate/state").at(-1)
+  return world
+    .messages()
+    .filter((message): message is StateMessage => message.type === "simulate/state")
+    .at(-1)
 }
 
 function errorFor(world: World, requestId: string): ErrorMessage | undefined {
@@ -194,7 +197,9 @@ describe("simulate/* in the page hook", () => {
     world.relay({ type: "simulate/pause", requestId: "pause", repoId: world.repoId, peerId: first!, paused: true })
     expect(lastState(world)!.peers.find(peer => peer.id === first)?.paused).toBe(true)
 
-    const patch = { namespaces: { presence: { value: { name: "renamed", color: "#123" }, behaviour: { kind: "static" as const } }, cursor: null } }
+    const patch = {
+      namespaces: { presence: { value: { name: "renamed", color: "#123" }, behaviour: { kind: "static" as const } }, cursor: null },
+    }
     world.relay({ type: "simulate/update", requestId: "update", repoId: world.repoId, peerId: second!, patch })
     await until(() => (world.states(world.b, "presence")[second!] as { name?: string })?.name === "renamed", "B to see the edit")
     await until(() => world.states(world.b, "cursor")[second!] === undefined, "the dropped namespace to be deleted")
@@ -205,13 +210,21 @@ describe("simulate/* in the page hook", () => {
     expect(world.states(world.b, "presence")[second!]).toBeDefined()
 
     world.relay({ type: "simulate/remove-all", requestId: "all", repoId: world.repoId })
-    await until(() => lastState(world)!.peers.length === 0 && world.states(world.b, "presence")[second!] === undefined, "everything removed")
+    await until(
+      () => lastState(world)!.peers.length === 0 && world.states(world.b, "presence")[second!] === undefined,
+      "everything removed",
+    )
   })
 
   it("answers bad requests with simulate/error and changes nothing", async () => {
     const world = await subscribedWorld()
     const bad = { ...spec("bad"), namespaces: { cursor: { value: { x: 1, y: 1 }, behaviour: { kind: "random-walk", rateHz: 0 } } } }
-    world.relay({ type: "simulate/add", requestId: "invalid", repoId: world.repoId, peers: [spec("fine"), bad as unknown as SimulatedPeerSpec] })
+    world.relay({
+      type: "simulate/add",
+      requestId: "invalid",
+      repoId: world.repoId,
+      peers: [spec("fine"), bad as unknown as SimulatedPeerSpec],
+    })
     world.relay({ type: "simulate/add", requestId: "no-room", repoId: world.repoId, peers: [{ ...spec("lost"), docId: "room:gone" }] })
     world.relay({ type: "simulate/add", requestId: "no-repo", repoId: "repo-404", peers: [spec("nowhere")] })
     world.relay({ type: "simulate/remove", requestId: "no-peer", repoId: world.repoId, peerId: "123456789012345" })
@@ -244,7 +257,10 @@ describe("simulate/* in the page hook", () => {
     // A panel that comes back learns what is running, after the repo's own announcement.
     const before = world.messages().length
     world.relay({ type: "panel/subscribe" })
-    const resync = world.messages().slice(before).map(message => message.type)
+    const resync = world
+      .messages()
+      .slice(before)
+      .map(message => message.type)
     expect(resync.indexOf("simulate/state")).toBeGreaterThan(resync.indexOf("repo/registered"))
     expect(lastState(world)).toMatchObject({ keepOnClose: true, peers: [{ id: kept, name: "kept" }] })
   })

@@ -24,7 +24,11 @@ function watched(store: EphemeralStore) {
     (change: StoreChange) => {
       const entries = change.by === "timeout" ? reported.removed(change.removed) : reported.changes(change.reading)
       // Entries travel as the store's bytes; decode them as the panel does.
-      if (entries.length > 0) seen.push({ by: change.by, entries: entries.map(entry => (entry.encoded ? toStoreEntry(decodeEphemeralEntry(entry.encoded)) : entry)) })
+      if (entries.length > 0)
+        seen.push({
+          by: change.by,
+          entries: entries.map(entry => (entry.encoded ? toStoreEntry(decodeEphemeralEntry(entry.encoded)) : entry)),
+        })
     },
     error => errors.push(error),
   )

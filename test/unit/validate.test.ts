@@ -142,12 +142,25 @@ describe("message type sets, derived from the unions", () => {
     const everyType = cases.flatMap(([, types]) => types)
     for (const [check, types] of cases) {
       for (const type of everyType) expect(check({ type }), `${check.name} ${type}`).toBe(types.includes(type))
-      for (const junk of [undefined, null, "content/hello", { type: 1 }, { type: "panel/unreadable" }, [], { kind: types[0] }]) expect(check(junk)).toBe(false)
+      for (const junk of [undefined, null, "content/hello", { type: 1 }, { type: "panel/unreadable" }, [], { kind: types[0] }])
+        expect(check(junk)).toBe(false)
     }
   })
 
   it("parseHookBatch knows every hook message type, and checkPanelToHook every panel command", () => {
-    const hookTypes = ["hook/hello", "repo/registered", "repo/unregistered", "repo/events", "repo/event-tape", "repo/tap-disabled", "hook/dropped", "hook/pong", "attach/result", "simulate/state", "simulate/error"]
+    const hookTypes = [
+      "hook/hello",
+      "repo/registered",
+      "repo/unregistered",
+      "repo/events",
+      "repo/event-tape",
+      "repo/tap-disabled",
+      "hook/dropped",
+      "hook/pong",
+      "attach/result",
+      "simulate/state",
+      "simulate/error",
+    ]
     for (const type of hookTypes) expect(parseHookBatch(JSON.stringify(batchOf([{ type }])))).not.toBe("bad-shape")
     expect(parseHookBatch(JSON.stringify(batchOf([{ type: "hook/unknown" }])))).toBe("bad-shape")
     const routing = { requestId: "q", repoId: "r" }
@@ -157,7 +170,9 @@ describe("message type sets, derived from the unions", () => {
       { type: "panel/ping", nonce: "n" },
       { type: "attach/path", requestId: "q", path: "repo" },
       { type: "discovery/scan" },
-      ...["simulate/add", "simulate/update", "simulate/pause", "simulate/remove", "simulate/remove-all", "simulate/set-keep-on-close"].map(type => ({ type, ...routing })),
+      ...["simulate/add", "simulate/update", "simulate/pause", "simulate/remove", "simulate/remove-all", "simulate/set-keep-on-close"].map(
+        type => ({ type, ...routing }),
+      ),
     ]
     for (const command of commands) expect(checkPanelToHook(command), command.type).toEqual({ ok: true, value: command })
     expect(checkPanelToHook({ type: "simulate/add", requestId: "q" })).toEqual({ ok: false, reason: "bad-shape" })

@@ -111,7 +111,9 @@ export class RecordingSession {
   }
 
   async #openFinished(session: RecordedSession): Promise<void> {
-    await this.#show(this.opener.openRecording(recordingOf(session, this.#extensionVersion), `Recording of ${formatClock(session.startedAt)}`))
+    await this.#show(
+      this.opener.openRecording(recordingOf(session, this.#extensionVersion), `Recording of ${formatClock(session.startedAt)}`),
+    )
   }
 
   async #show(opening: Promise<Player | undefined>): Promise<void> {

@@ -168,7 +168,13 @@ export class Replayer {
       // Forgotten, so the list the hook sends while it removes the peer cannot map it again.
       for (const [name, visit] of this.#names) if (visit === action.visit) this.#names.delete(name)
     } else if (action.kind === "update") {
-      this.#send({ type: "simulate/update", requestId: this.#request(), repoId, peerId, patch: { namespaces: { [action.namespace]: action.spec } } })
+      this.#send({
+        type: "simulate/update",
+        requestId: this.#request(),
+        repoId,
+        peerId,
+        patch: { namespaces: { [action.namespace]: action.spec } },
+      })
     }
   }
 

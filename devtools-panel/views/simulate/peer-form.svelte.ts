@@ -79,7 +79,6 @@ export class PeerForm {
     this.namespaces = drafts
     this.confirming = undefined
   }
-
 }
 
 function newDraft(namespace: string, room: RoomState | undefined, simulated: ReadonlySet<string>): NamespaceDraft {

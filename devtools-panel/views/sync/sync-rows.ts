@@ -68,7 +68,16 @@ export function syncRows(repo: RepoState): SyncRow[] {
   for (const docId of documentIds(repo)) {
     const ready = readyStatesOf(repo.model.documents.find(doc => doc.docId === docId)?.readyStates)
     const own = ready.get(self)
-    rows.push({ docId, peerId: self, name: repo.info.name ?? repo.info.label, isSelf: true, status: own?.status ?? "—", subscribed: false, connected: true, ready: own })
+    rows.push({
+      docId,
+      peerId: self,
+      name: repo.info.name ?? repo.info.label,
+      isSelf: true,
+      status: own?.status ?? "—",
+      subscribed: false,
+      connected: true,
+      ready: own,
+    })
     for (const peer of repo.model.peers) {
       const peerId = peer.identity.peerId
       if (peerId === self) continue

@@ -33,17 +33,20 @@ export function installEmitterTap(sync: SynchronizerLike, board: TapBoard, sink:
   const attach = () => {
     for (const method of EMIT_METHODS) {
       if (typeof emitter[method] !== "function") continue
-      const handle = wrapFunction(emitter, method, original =>
-        function tappedEmit(this: unknown, ...args: unknown[]) {
-          if (active) {
-            try {
-              observe(args[0], args[1])
-            } catch (error) {
-              board.fail(TAP, error)
+      const handle = wrapFunction(
+        emitter,
+        method,
+        original =>
+          function tappedEmit(this: unknown, ...args: unknown[]) {
+            if (active) {
+              try {
+                observe(args[0], args[1])
+              } catch (error) {
+                board.fail(TAP, error)
+              }
             }
-          }
-          return original.apply(this, args)
-        },
+            return original.apply(this, args)
+          },
       )
       if (typeof handle === "string") throw new Error(`synchronizer.emitter.${handle}`)
       wrapped.push(handle)

@@ -14,11 +14,7 @@ export interface WrappedFunction {
 }
 
 /** Returns the handle, or why the property cannot be wrapped. */
-export function wrapFunction(
-  target: object,
-  key: string,
-  makeWrapper: (original: AnyFunction) => AnyFunction,
-): WrappedFunction | string {
+export function wrapFunction(target: object, key: string, makeWrapper: (original: AnyFunction) => AnyFunction): WrappedFunction | string {
   const own = Object.getOwnPropertyDescriptor(target, key)
   const original: unknown = Reflect.get(target, key)
   if (typeof original !== "function") return `${key} is not a function`

@@ -58,7 +58,13 @@ function convertLoroObject(value: object): { value: unknown } | undefined {
 
 /** Serialises repo values: loro objects converted, functions dropped, given buffers in full. */
 export function serializeRepoValue(value: unknown, fullBytes?: ReadonlySet<object>, extra?: Partial<SerializeOptions>): WireValue {
-  return serialize(value, { convert: convertLoroObject, dropFunctions: true, maxNodes: 20_000, ...(fullBytes ? { fullBytes } : {}), ...extra })
+  return serialize(value, {
+    convert: convertLoroObject,
+    dropFunctions: true,
+    maxNodes: 20_000,
+    ...(fullBytes ? { fullBytes } : {}),
+    ...extra,
+  })
 }
 
 /**
@@ -96,8 +102,7 @@ export function estimateSize(value: unknown, nodeLimit = 10_000): number {
     else if (current instanceof Uint8Array) size += current.byteLength
     else if (Array.isArray(current)) {
       for (let index = 0; index < current.length && index < nodeLimit; index++) stack.push(current[index])
-    }
-    else if (isObject(current) && typeof current !== "function") {
+    } else if (isObject(current) && typeof current !== "function") {
       const version = versionVectorToObject(current)
       if (version) {
         size += Object.keys(version).length * 12

@@ -42,17 +42,20 @@ export function installSendTap(
     })
   }
 
-  const wrapped = wrapFunction(adapters, method, original =>
-    function tappedSend(this: unknown, ...args: unknown[]) {
-      if (active) {
-        try {
-          observe(args[0])
-        } catch (error) {
-          board.fail(tap, error)
+  const wrapped = wrapFunction(
+    adapters,
+    method,
+    original =>
+      function tappedSend(this: unknown, ...args: unknown[]) {
+        if (active) {
+          try {
+            observe(args[0])
+          } catch (error) {
+            board.fail(tap, error)
+          }
         }
-      }
-      return original.apply(this, args)
-    },
+        return original.apply(this, args)
+      },
   )
   if (typeof wrapped === "string") return `synchronizer.adapters.${wrapped}`
   return () => {

@@ -44,7 +44,8 @@ export class ReportedEntries {
 
   /** The entries of `reading` that differ from what was last reported, as the store's bytes for each. */
   changes(reading: StoreReading): StoreChangeEntry[] {
-    if (reading.fallback) return reading.fallback.map(({ key, value }) => (value === undefined ? { key, deleted: true } : { key, value, deleted: false }))
+    if (reading.fallback)
+      return reading.fallback.map(({ key, value }) => (value === undefined ? { key, deleted: true } : { key, value, deleted: false }))
     const entries: StoreChangeEntry[] = []
     const { keys, chunks } = reading
     if (keys !== "all" && chunks.length === keys.length) {

@@ -18,9 +18,7 @@ import { readKeys, type StoreReading } from "./store-entries"
 
 export type StoreChangeBy = "local" | "import" | "timeout"
 
-export type StoreChange =
-  | { by: "local" | "import"; reading: StoreReading }
-  | { by: "timeout"; removed: string[] }
+export type StoreChange = { by: "local" | "import"; reading: StoreReading } | { by: "timeout"; removed: string[] }
 
 /**
  * Wraps the store's mutators; `onChange` runs after each call that may have
@@ -33,23 +31,31 @@ export function instrumentStore(
   onError: (error: unknown) => void,
 ): () => void {
   const wrapped: WrappedFunction[] = []
-  const wrapAfter = (target: object, method: string, after: (args: unknown[], result: unknown, before: unknown) => void, beforeCall?: () => unknown) => {
-    const handle = wrapFunction(target, method, (original: AnyFunction) =>
-      function instrumented(this: unknown, ...args: unknown[]) {
-        let before: unknown
-        try {
-          before = beforeCall?.()
-        } catch (error) {
-          onError(error)
-        }
-        const result = original.apply(this, args)
-        try {
-          after(args, result, before)
-        } catch (error) {
-          onError(error)
-        }
-        return result
-      },
+  const wrapAfter = (
+    target: object,
+    method: string,
+    after: (args: unknown[], result: unknown, before: unknown) => void,
+    beforeCall?: () => unknown,
+  ) => {
+    const handle = wrapFunction(
+      target,
+      method,
+      (original: AnyFunction) =>
+        function instrumented(this: unknown, ...args: unknown[]) {
+          let before: unknown
+          try {
+            before = beforeCall?.()
+          } catch (error) {
+            onError(error)
+          }
+          const result = original.apply(this, args)
+          try {
+            after(args, result, before)
+          } catch (error) {
+            onError(error)
+          }
+          return result
+        },
     )
     if (typeof handle !== "string") wrapped.push(handle)
   }

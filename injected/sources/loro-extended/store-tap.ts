@@ -93,21 +93,27 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
     throw error
   }
 
-  const created = wrapFunction(sync, "getOrCreateNamespacedStore", original =>
-    function tappedGetOrCreateNamespacedStore(this: unknown, ...args: unknown[]) {
-      const store = original.apply(this, args)
-      if (active) announce(args[0], args[1], store)
-      return store
-    },
+  const created = wrapFunction(
+    sync,
+    "getOrCreateNamespacedStore",
+    original =>
+      function tappedGetOrCreateNamespacedStore(this: unknown, ...args: unknown[]) {
+        const store = original.apply(this, args)
+        if (active) announce(args[0], args[1], store)
+        return store
+      },
   )
   if (typeof created !== "string") wrappers.push(created)
-  const registered = wrapFunction(sync, "registerExternalStore", original =>
-    function tappedRegisterExternalStore(this: unknown, ...args: unknown[]) {
-      const result = original.apply(this, args)
-      const byNamespace = stores.value.get(args[0])
-      if (active) announce(args[0], args[1], byNamespace instanceof Map ? byNamespace.get(args[1]) : undefined)
-      return result
-    },
+  const registered = wrapFunction(
+    sync,
+    "registerExternalStore",
+    original =>
+      function tappedRegisterExternalStore(this: unknown, ...args: unknown[]) {
+        const result = original.apply(this, args)
+        const byNamespace = stores.value.get(args[0])
+        if (active) announce(args[0], args[1], byNamespace instanceof Map ? byNamespace.get(args[1]) : undefined)
+        return result
+      },
   )
   if (typeof registered !== "string") wrappers.push(registered)
   return teardown

@@ -29,12 +29,7 @@ export async function launchChromium(): Promise<ChromiumSession> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: false,
-    args: [
-      "--headless=new",
-      ...CHROMIUM_QUIET_FLAGS,
-      `--disable-extensions-except=${CHROME_DIST}`,
-      `--load-extension=${CHROME_DIST}`,
-    ],
+    args: ["--headless=new", ...CHROMIUM_QUIET_FLAGS, `--disable-extensions-except=${CHROME_DIST}`, `--load-extension=${CHROME_DIST}`],
   })
 
   const serviceWorker = async (): Promise<Worker> => {
@@ -95,4 +90,3 @@ export async function launchChromium(): Promise<ChromiumSession> {
     },
   }
 }
-

@@ -40,7 +40,12 @@ export async function openInRealDevTools(url: string, options: DevToolsOptions =
     const devtools = await page.openDevTools()
     // DevTools has started once our devtools_page runs inside it.
     const extensionId = await waitFor(
-      () => browser.targets().map(t => t.url()).find(u => u.endsWith("/extension/devtools.html"))?.split("/")[2],
+      () =>
+        browser
+          .targets()
+          .map(t => t.url())
+          .find(u => u.endsWith("/extension/devtools.html"))
+          ?.split("/")[2],
       "the devtools_page to start",
     )
     const panelUrl = `chrome-extension://${extensionId}/${PANEL_PATH}`
