@@ -2,10 +2,13 @@
  * The event tape's layout: the token tags, and each event kind's fields in
  * the order the tape carries them. Declared once, here: the writer takes a
  * kind's fields by name from what a tap hands it and writes them in this
- * order (event-writer.ts), the reader reads them back in this order into the
- * HookEvent (reader.ts). A new event kind (a new source library's) is one
- * more entry in EVENT_LAYOUTS, and the compile-time checks at the bottom say
- * whether it matches its HookEvent in protocol/messages.ts.
+ * order (event-writer.ts, through per-kind functions `npm run generate`
+ * makes from this declaration: kind-writers.ts), the reader reads them back
+ * in this order into the HookEvent (reader.ts). A new event kind (a new
+ * source library's) is one more entry in EVENT_LAYOUTS, then `npm run
+ * generate`; the compile-time checks at the bottom say whether it matches
+ * its HookEvent in protocol/messages.ts, and a unit test whether
+ * kind-writers.ts is up to date.
  *
  * Every event starts with a header: kind (its index in KIND_CODES), repoId
  * (str), dt (num: ms since the previous event, or since the tape's t0).
