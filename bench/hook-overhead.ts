@@ -9,8 +9,8 @@
  *                 way the relay and a port would (validate, then JSON-encode)
  */
 import { Bridge, BridgeAdapter, Repo, Shape } from "@loro-extended/repo"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type PageWindowEnvelope } from "../protocol/messages"
-import { checkPageEnvelope } from "../protocol/validate"
+import type { HookToRelayMessage } from "../protocol/messages"
+import { checkHookToRelay } from "../protocol/validate"
 import type { HookTransport } from "../injected/bridge/transport"
 import { createHook } from "../injected/hook/create-hook"
 import { median } from "./stats"
@@ -113,31 +113,24 @@ export async function runOnce(variant: HookVariant, updates: number): Promise<{ 
   }
 }
 
-/** The hook with a window stand-in; when `consume`, a panel subscribes and every batch is validated and encoded. */
+/** The hook with a relay stand-in; when `consume`, a panel subscribes and every batch is validated and encoded. */
 function createBenchHook(consume: boolean, onBytes: (n: number) => void) {
-  const listeners = new Set<(event: { data: unknown; source: unknown }) => void>()
-  const self = {}
+  let listener: ((message: unknown) => void) | undefined
   const transport: HookTransport = {
-    self,
-    post(envelope: PageWindowEnvelope) {
+    post(message: HookToRelayMessage) {
       if (!consume) return
       // What the page's thread pays past the hook: the clone into the content
       // script, the relay's check, and the port's encoding of the text.
-      const checked = checkPageEnvelope(structuredClone(envelope))
+      const checked = checkHookToRelay(structuredClone(message))
       if (checked.ok) onBytes(JSON.stringify(checked.value.batchJson).length)
     },
-    listen(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
+    listen(next) {
+      listener = next
+      return () => (listener = undefined)
     },
   }
   const handle = createHook({ transport, url: () => "bench://hook-overhead", root: {} })
-  const relay = (message: unknown) => {
-    for (const listener of listeners)
-      listener({ data: { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "bench", message }, source: self })
-  }
-  relay({ type: "relay/hello" })
-  if (consume) relay({ type: "panel/subscribe" })
+  if (consume) listener?.({ type: "panel/subscribe" })
   return handle
 }
 

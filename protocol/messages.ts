@@ -17,11 +17,18 @@
  * - 2: events stream as repo/event-tape; the page envelope says how much
  *   its batch carries (`count`), and the relay forwards the text unparsed.
  * - 3: tapes write a value seen before as Same (no more Ref), and store
- *   entries as the store's own bytes, decoded by the panel. Added within 3
- *   (an older peer of 3 never meets it: it only answers another version):
- *   the version announcement (HookVersionEnvelope), fixed for all versions.
+ *   entries as the store's own bytes, decoded by the panel. Added within 3:
+ *   a version announcement on the window, for a relay of another version.
+ * - 4: hook and relay talk over a private MessageChannel paired at
+ *   document_start (no window envelopes, no nonce); a batch's seq travels
+ *   beside its text, not in it; hook/heartbeat; store values beyond the cap
+ *   arrive as `oversized` summaries; hook/dropped may list what it lost.
+ *   The relay's port offer carries its protocol, and a hook of another
+ *   version answers it with HookVersionAnnouncement: the pairing events,
+ *   the offer's protocol and the announcement are fixed from 4 on (a hook
+ *   of 3 or before, on the window, is not heard).
  */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 
 import type { SimulateHookToPanelMessage, SimulatePanelToHookMessage } from "./simulate"
 export type * from "./simulate"
@@ -29,10 +36,25 @@ export type * from "./simulate"
 /** The global the page hook defines before any page script runs. */
 export const HOOK_GLOBAL = "__EPHEMERA_DEVTOOLS_HOOK__"
 
-/** `source` tag on window messages posted by the page hook. */
+/**
+ * `source` tags of the window messages hook and relay exchanged before
+ * protocol 4. Neither posts window messages any more: the relay counts any
+ * window message wearing one of these tags as a page posing as the hook or
+ * the panel.
+ */
 export const PAGE_SOURCE = "ephemera:page"
-/** `source` tag on window messages posted by the content-script relay. */
 export const RELAY_SOURCE = "ephemera:relay"
+
+/**
+ * The two DOM events that pair hook and relay at document_start, before any
+ * page script exists (see extension/relay/pairing.ts and
+ * injected/bridge/relay-channel.ts). HOOK_READY_EVENT: the hook is listening
+ * for a port. RELAY_PORT_EVENT: a cancelable MessageEvent whose `ports[0]`
+ * is the hook's end of the private channel; the hook takes it and cancels
+ * the event, which tells the relay, synchronously, that the offer was taken.
+ */
+export const HOOK_READY_EVENT = "ephemera:hook-ready"
+export const RELAY_PORT_EVENT = "ephemera:relay-port"
 
 /** runtime.connect() port names. */
 export const CONTENT_PORT = "ephemera:content"
@@ -40,6 +62,11 @@ export const PANEL_PORT = "ephemera:panel"
 
 /** How long the hook holds events before flushing a batch (React DevTools uses 100 ms). */
 export const BATCH_INTERVAL_MS = 50
+
+/** While a panel listens, the hook sends a heartbeat when it has sent nothing else for this long. */
+export const HEARTBEAT_INTERVAL_MS = 1_000
+/** The panel says "no data from the page" after this much silence (three missed heartbeats). */
+export const PAGE_SILENCE_MS = 3_000
 
 // ---------------------------------------------------------------------------
 // Values: JSON-safe summaries of arbitrary page values (see codec/serialize/)
@@ -65,6 +92,7 @@ export type SummaryKind =
   | "truncated-object"
   | "depth"
   | "number"
+  | "oversized"
 
 /**
  * A value as it travels: plain JSON, or an object carrying SUMMARY_TAG.
@@ -282,8 +310,10 @@ export type HookToPanelMessage =
   | EventTapeMessage
   /** A tap turned itself off. */
   | { type: "repo/tap-disabled"; repoId: string; tap: TapName; reason: string }
-  /** Events the hook could not keep (its own buffer overflowed). */
-  | { type: "hook/dropped"; count: number; reason: string }
+  /** Events the hook could not keep (its own buffer overflowed), and when it knows them, which. */
+  | { type: "hook/dropped"; count: number; reason: string; lost?: LostItem[] }
+  /** Sent while a panel listens and nothing else was sent for HEARTBEAT_INTERVAL_MS: the page is alive. */
+  | { type: "hook/heartbeat" }
   /** Answer to panel/ping. */
   | { type: "hook/pong"; nonce: string }
   /** Answer to an attach request. */
@@ -297,7 +327,20 @@ export type HookToPanelMessage =
   /** Simulated peers of a repo, and answers to simulate/* requests (protocol/simulate.ts). */
   | SimulateHookToPanelMessage
 
-/** Many messages from the hook; travels as JSON text (see PageWindowEnvelope). */
+/** One event the hook could not deliver: whose, what, how big. */
+export interface LostItem {
+  repoId: string
+  kind: string
+  /** Store events: the keys they carried. */
+  keys?: string[]
+  /** JSON characters the event took. */
+  size: number
+}
+
+/**
+ * Many messages from the hook. They travel as JSON text (see
+ * HookToRelayMessage); `seq` travels beside the text, never in it.
+ */
 export interface HookBatch {
   /** Increments per batch; a gap means batches were lost. */
   seq: number
@@ -322,62 +365,47 @@ export type PanelToHookMessage =
   /** Add, edit, pause and remove simulated peers (protocol/simulate.ts). */
   | SimulatePanelToHookMessage
 
-/**
- * Relay -> page hook, sent once at document_start before any page script can
- * run: the hook pins this envelope's nonce and ignores relay envelopes that
- * carry another (a page pretending to be the panel).
- */
-export interface RelayHello {
-  type: "relay/hello"
-}
-
 // ---------------------------------------------------------------------------
-// Window envelopes (page <-> content script)
+// The private channel (page hook <-> content relay)
 // ---------------------------------------------------------------------------
 
 /**
- * A batch travels from the page as ONE string of JSON, untouched until the
- * panel parses it. A string crosses the page/content-script boundary in one
+ * Hook -> relay, over the MessageChannel paired at document_start. The
+ * relay -> hook direction carries PanelToHookMessage as it is.
+ *
+ * A batch is ONE string of JSON (`{"messages":[...]}`), untouched until the
+ * panel parses it: a string crosses the page/content-script boundary in one
  * copy (Firefox would otherwise read every property of a page object through
- * an Xray wrapper), and the relay checks the envelope and forwards the text
- * without parsing it: the relay runs on the page's thread, the panel does not,
- * and the panel checks everything it parses anyway.
+ * an Xray wrapper), and the relay forwards it without parsing: the relay runs
+ * on the page's thread, the panel does not, and the panel checks everything
+ * it parses anyway. `seq` is a number beside the text, so nothing written
+ * into the text can change it.
  */
-export interface PageWindowEnvelope {
-  source: typeof PAGE_SOURCE
-  protocol: number
-  /** JSON of a HookBatch. */
-  batchJson: string
+export interface HookToRelayMessage {
+  type: "page/batch"
+  /** Counts batches from 0 per page load. */
+  seq: number
   /** Events plus other messages in the batch: what the relay counts as lost if it must discard it. */
   count: number
+  /** JSON of `{ messages: HookToPanelMessage[] }`. */
+  batchJson: string
 }
 
 /**
- * What the hook posts, instead of any batch, when a relay of another
- * protocol version speaks to it. PAGE_SOURCE, RELAY_SOURCE, the `source`
- * and `protocol` of every envelope, and this envelope's shape never change
- * from one protocol version to the next: so a relay of any version can read
- * it, and tell its panel which version the page's hook speaks
+ * What a hook posts, instead of pairing, on the port of a relay whose offer
+ * (RELAY_PORT_EVENT) names another protocol version: which version it
+ * speaks. The pairing events, the offer's `data` (the relay's
+ * PROTOCOL_VERSION, a number) and this message's shape never change from
+ * one protocol version to the next: so a relay of any version can read it,
+ * and tell its panel which version the page's hook speaks
  * (RelayStats.pageProtocol), where nothing else would get through.
  */
-export interface HookVersionEnvelope {
-  source: typeof PAGE_SOURCE
+export interface HookVersionAnnouncement {
+  /** Marks the message as an announcement: it carries no batch. */
+  announce: "version"
   protocol: number
   /** The hook's own version (HOOK_VERSION). */
   hookVersion: string
-  /** Marks the envelope as an announcement: it carries no batch. */
-  announce: "version"
-}
-
-/** Everything the hook posts on the window. */
-export type PageEnvelope = PageWindowEnvelope | HookVersionEnvelope
-
-export interface RelayWindowEnvelope {
-  source: typeof RELAY_SOURCE
-  protocol: number
-  /** Random per relay instance: lets the relay ignore its own echo and count forgeries. */
-  nonce: string
-  message: PanelToHookMessage | RelayHello
 }
 
 // ---------------------------------------------------------------------------
@@ -391,7 +419,12 @@ export type DropReason =
   | "bad-version"
   | "too-large"
   | "not-plain-data"
+  /** A window message wearing the relay's tag: a page posing as the panel. */
   | "spoofed-relay"
+  /** A window message wearing the hook's tag: the hook never posts to the window. */
+  | "spoofed-page"
+  /** A pairing event after hook and relay paired (or one the relay did not send). */
+  | "spoofed-pairing"
   | "buffer-overflow"
   /** (Panel) a batch numbered at or before the last one, without a new hook's hello: a repeat, or not the hook's. */
   | "out-of-order"
@@ -399,7 +432,7 @@ export type DropReason =
 /** The protocol the page's hook speaks, as the relay heard it. */
 export interface PageProtocol {
   protocol: number
-  /** When the hook announced itself (HookVersionEnvelope). */
+  /** When the hook announced itself (HookVersionAnnouncement). */
   hookVersion?: string
 }
 
@@ -420,8 +453,12 @@ export interface RelayStats {
 export type ContentToBackgroundMessage =
   /** First message on a (re)connected port. */
   | { type: "content/hello"; protocol: number; url: string }
-  /** A validated batch from the page hook, as the hook's JSON text. */
-  | { type: "content/page-batch"; batchJson: string }
+  /**
+   * A batch from the page hook, as the hook's JSON text. `skipped`: batches
+   * the relay had to discard right before this one (its buffer overflowed),
+   * so the panel can tell a real gap in `seq` from a jump nothing explains.
+   */
+  | { type: "content/page-batch"; seq: number; batchJson: string; skipped?: number }
   /** Counters of refused window messages. */
   | { type: "content/stats"; stats: RelayStats }
 
@@ -441,8 +478,8 @@ export type PanelToBackgroundMessage =
 
 /** Background -> panel, as it crosses the port: page batches are still JSON text. */
 export type BackgroundToPanelWire =
-  /** A batch from the page hook, as the hook's JSON text. */
-  | { type: "background/page-batch"; batchJson: string }
+  /** A batch from the page hook, as the hook's JSON text; `seq` and `skipped` as in content/page-batch. */
+  | { type: "background/page-batch"; seq: number; batchJson: string; skipped?: number }
   /** Relay counters for this tab. */
   | { type: "background/relay-stats"; stats: RelayStats }
   /** Whether the tab's content script is connected (false during navigation or when none runs). */
@@ -450,8 +487,8 @@ export type BackgroundToPanelWire =
 
 /** Background -> panel, as the panel's reducer sees it (page batches parsed by the transport). */
 export type BackgroundToPanelMessage =
-  /** A batch from the page hook. */
-  | { type: "background/page-batch"; batch: HookBatch }
+  /** A batch from the page hook; `skipped` as in content/page-batch. */
+  | { type: "background/page-batch"; batch: HookBatch; skipped?: number }
   | Exclude<BackgroundToPanelWire, { type: "background/page-batch" }>
   /**
    * Made by the panel's own transport, not sent by the background: page text

@@ -4,20 +4,16 @@
  * hostile page can make us walk at most MAX_NODES nodes per message.
  */
 import {
-  PAGE_SOURCE,
-  PROTOCOL_VERSION,
-  RELAY_SOURCE,
   assertNever,
   type BackgroundToContentMessage,
   type BackgroundToPanelWire,
   type ContentToBackgroundMessage,
   type DropReason,
-  type HookBatch,
   type HookToPanelMessage,
+  type HookToRelayMessage,
   type PageProtocol,
   type PanelToBackgroundMessage,
   type PanelToHookMessage,
-  type RelayHello,
 } from "./messages"
 
 /** Limits on one page batch; the hook's own batches stay far below them. */
@@ -47,6 +43,7 @@ const HOOK_MESSAGE_TYPES = typesOf<HookToPanelMessage>({
   "repo/event-tape": true,
   "repo/tap-disabled": true,
   "hook/dropped": true,
+  "hook/heartbeat": true,
   "hook/pong": true,
   "attach/result": true,
   "simulate/state": true,
@@ -165,47 +162,39 @@ export function plainDataCheck(value: unknown): DropReason | undefined {
   return undefined
 }
 
-/** A page batch the relay forwards: the text untouched, and what it says it carries (for loss accounting). */
-export interface CheckedPageBatch {
-  batchJson: string
-  count: number
-}
-
 /**
- * A window message the relay may forward: our tag, our version, a batch as
- * JSON text within the size limit. The text is not parsed here: the relay
- * runs on the page's thread, and the panel parses and checks it anyway
- * (parseHookBatch), counting what it cannot read.
+ * A message on the private channel the relay may forward: a batch as JSON
+ * text within the size limit, its seq, and what it carries. The text is not
+ * parsed here: the relay runs on the page's thread, and the panel parses and
+ * checks it anyway (parseBatchMessages), counting what it cannot read.
  */
-export function checkPageEnvelope(data: unknown): Checked<CheckedPageBatch> {
-  if (!isRecord(data) || data.source !== PAGE_SOURCE) return { ok: false, reason: "foreign-source" }
-  if (data.protocol !== PROTOCOL_VERSION) return { ok: false, reason: "bad-version" }
-  const { batchJson, count } = data
+export function checkHookToRelay(data: unknown): Checked<HookToRelayMessage> {
+  if (!isRecord(data) || data.type !== "page/batch") return { ok: false, reason: "bad-shape" }
+  const { seq, count, batchJson } = data
   if (typeof batchJson !== "string") return { ok: false, reason: "not-plain-data" }
   if (batchJson.length > MAX_STRING_CHARS) return { ok: false, reason: "too-large" }
-  if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0) return { ok: false, reason: "bad-shape" }
-  return { ok: true, value: { batchJson, count } }
+  if (!isCount(seq) || !isCount(count)) return { ok: false, reason: "bad-shape" }
+  return { ok: true, value: { type: "page/batch", seq, count, batchJson } }
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0
 }
 
 /**
- * What a page envelope of any protocol version says about the hook that
- * posted it: its protocol, and its version when it announced itself. Reads
- * only the fields no version changes (see HookVersionEnvelope).
+ * A hook's version announcement (HookVersionAnnouncement), from a hook of
+ * any protocol version: the protocol it speaks and its version. Reads only
+ * the fields no version changes; undefined for anything else.
  */
-export function pageProtocolOf(data: unknown): PageProtocol | undefined {
-  if (!isRecord(data) || data.source !== PAGE_SOURCE || !Number.isSafeInteger(data.protocol)) return undefined
+export function versionAnnouncementOf(data: unknown): PageProtocol | undefined {
+  if (!isRecord(data) || data.announce !== "version" || !Number.isSafeInteger(data.protocol)) return undefined
   const hookVersion =
     typeof data.hookVersion === "string" && data.hookVersion.length <= MAX_VERSION_CHARS ? { hookVersion: data.hookVersion } : {}
   return { protocol: data.protocol as number, ...hookVersion }
 }
 
-/** A hook's version announcement (of any protocol version): it carries no batch. */
-export function isVersionAnnouncement(data: unknown): boolean {
-  return isRecord(data) && data.source === PAGE_SOURCE && data.announce === "version"
-}
-
 /** Parses and shape-checks a batch's JSON text (the panel, for text from the background). */
-export function parseHookBatch(batchJson: string): HookBatch | DropReason {
+export function parseBatchMessages(batchJson: string): HookToPanelMessage[] | DropReason {
   let batch: unknown
   try {
     batch = JSON.parse(batchJson)
@@ -213,12 +202,12 @@ export function parseHookBatch(batchJson: string): HookBatch | DropReason {
     // Not JSON, or nested deeper than the engine's parser allows.
     return "bad-shape"
   }
-  if (!isRecord(batch) || !Number.isSafeInteger(batch.seq) || !Array.isArray(batch.messages)) return "bad-shape"
+  if (!isRecord(batch) || !Array.isArray(batch.messages)) return "bad-shape"
   if (batch.messages.length > MAX_MESSAGES_PER_BATCH) return "too-large"
   for (const message of batch.messages) {
     if (!hasTypeIn(message, HOOK_MESSAGE_TYPES)) return "bad-shape"
   }
-  return batch as unknown as HookBatch
+  return batch.messages as HookToPanelMessage[]
 }
 
 /** A message from the panel side meant for the page hook. */
@@ -253,24 +242,4 @@ export function checkPanelToHook(message: unknown): Checked<PanelToHookMessage> 
   const plain = plainDataCheck(message)
   if (plain) return { ok: false, reason: plain }
   return { ok: true, value: message as unknown as PanelToHookMessage }
-}
-
-export interface RelayEnvelopeContent {
-  nonce: string
-  message: PanelToHookMessage | RelayHello
-}
-
-/**
- * What the page hook accepts from the window: the relay's tag and version.
- * The caller still compares the nonce with the one pinned by relay/hello.
- */
-export function checkRelayEnvelope(data: unknown): Checked<RelayEnvelopeContent> {
-  if (!isRecord(data) || data.source !== RELAY_SOURCE) return { ok: false, reason: "foreign-source" }
-  if (data.protocol !== PROTOCOL_VERSION) return { ok: false, reason: "bad-version" }
-  if (typeof data.nonce !== "string") return { ok: false, reason: "bad-shape" }
-  if (isRecord(data.message) && data.message.type === "relay/hello") {
-    return { ok: true, value: { nonce: data.nonce, message: { type: "relay/hello" } } }
-  }
-  const checked = checkPanelToHook(data.message)
-  return checked.ok ? { ok: true, value: { nonce: data.nonce, message: checked.value } } : checked
 }

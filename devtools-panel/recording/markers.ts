@@ -156,6 +156,7 @@ function hookMarker(
     case "repo/events":
     case "repo/event-tape":
     case "repo/tap-disabled":
+    case "hook/heartbeat":
     case "hook/pong":
     case "attach/result":
     case "simulate/state":

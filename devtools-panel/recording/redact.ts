@@ -112,6 +112,7 @@ function hookMessage(message: HookToPanelMessage, relabel: Relabel): HookToPanel
     case "repo/unregistered":
     case "repo/tap-disabled":
     case "hook/dropped":
+    case "hook/heartbeat":
     case "hook/pong":
     case "attach/result":
     case "simulate/error":

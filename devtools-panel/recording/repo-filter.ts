@@ -52,6 +52,7 @@ export class RepoFilter {
       case "hook/hello":
       case "repo/event-tape":
       case "hook/dropped":
+      case "hook/heartbeat":
       case "hook/pong":
       case "attach/result":
       case "simulate/error":

@@ -8,16 +8,20 @@ import {
   type BackgroundToPanelMessage,
   type HookBatch,
   type HookToPanelMessage,
+  type LostItem,
   type RelayStats,
 } from "../../protocol/messages"
 import { Draft, type Mutable } from "./draft"
 import type { PanelState } from "./panel-state"
 import { applyRepoEvents } from "./repo-events"
 import { disableTap, registerRepo, resetPage, unregisterRepo } from "./repos"
+import { judgeSeq } from "./sequence"
 import { applySimulationState, recordSimulationError } from "./simulation"
 
 /** Attach answers kept for the attach box (older ones have long been shown). */
 const MAX_ATTACH_RESULTS = 32
+/** Lost items the status bar can name (the count says how many there were in all). */
+export const MAX_LOST_SHOWN = 20
 
 /** The background and the hook may be newer than this panel: unknown messages are skipped. */
 export function apply(state: PanelState, message: BackgroundToPanelMessage, now: number): PanelState {
@@ -26,7 +30,7 @@ export function apply(state: PanelState, message: BackgroundToPanelMessage, now:
   const next = draft.object(state)
   switch (message.type) {
     case "background/page-batch":
-      applyBatch(draft, next, message.batch, now)
+      applyBatch(draft, next, message.batch, message.skipped, now)
       break
     case "background/relay-stats":
       next.relay = relayStatsOf(message.stats)
@@ -39,7 +43,8 @@ export function apply(state: PanelState, message: BackgroundToPanelMessage, now:
     case "background/page-status": {
       const was = state.page
       const connected = message.connected === true
-      next.page = { connected, url: message.url }
+      const since = connected && was.connected ? was.since : now
+      next.page = { connected, url: message.url, since }
       // A new url means a new page (the background replaces the old port without
       // telling us). A disconnect alone does not: a restarted service worker
       // reconnects the same page, and a reload shows as a new hook instance.
@@ -60,24 +65,26 @@ export function applyAll(state: PanelState, messages: readonly BackgroundToPanel
   return messages.reduce((current, message) => apply(current, message, now), state)
 }
 
-function applyBatch(draft: Draft, state: Mutable<PanelState>, batch: HookBatch, now: number): void {
+function applyBatch(draft: Draft, state: Mutable<PanelState>, batch: HookBatch, skipped: number | undefined, now: number): void {
   if (typeof batch !== "object" || batch === null || !Array.isArray(batch.messages)) return
   const numbered = Number.isSafeInteger(batch.seq)
   if (numbered) {
-    const last = state.lastSeq
+    const verdict = judgeSeq(state.lastSeq, batch.seq, Number.isSafeInteger(skipped) && skipped! > 0 ? skipped : 0)
     // A hook numbers its batches from 0 per page load. A seq that does not
     // grow is a reloaded page only when the batch says so with a new hook's
     // hello (which resets the page); anything else (a repeat, or a page
     // script posing as the hook) is refused rather than taken for a reload.
-    if (last !== undefined && batch.seq <= last && !announcesNewHook(batch, state)) {
+    if (verdict.kind === "repeat" && !announcesNewHook(batch, state)) {
       state.unreadable = {
         ...state.unreadable,
         "out-of-order": (state.unreadable["out-of-order"] ?? 0) + Math.max(1, batch.messages.length),
       }
       return
     }
-    if (last !== undefined && batch.seq > last + 1) state.lostBatches += batch.seq - last - 1
+    if (verdict.kind === "gap") state.lostBatches += verdict.lost
+    if (verdict.kind === "reset") state.seqResets += 1
   }
+  state.lastDataAt = now
   for (const message of batch.messages) applyHookMessage(draft, state, message, now)
   // After the messages: a new hook's hello clears the old page's count.
   if (numbered) state.lastSeq = batch.seq
@@ -124,8 +131,13 @@ function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: Hoo
       state.hookDropped += count
       const before = Object.hasOwn(state.hookDropReasons, reason) ? state.hookDropReasons[reason] : 0
       state.hookDropReasons = { ...state.hookDropReasons, [reason]: before + count }
+      if (Array.isArray(message.lost) && message.lost.length > 0)
+        state.hookLost = [...state.hookLost, ...message.lost.filter(isLostItem)].slice(-MAX_LOST_SHOWN)
       return
     }
+    case "hook/heartbeat":
+      // Its batch arriving is the news: the page is alive (lastDataAt).
+      return
     case "hook/pong":
       state.lastPong = message.nonce
       return
@@ -148,6 +160,18 @@ function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: Hoo
     default:
       skipUnknown(message)
   }
+}
+
+function isLostItem(item: unknown): item is LostItem {
+  if (typeof item !== "object" || item === null) return false
+  const { repoId, kind, size, keys } = item as Record<string, unknown>
+  return (
+    typeof repoId === "string" &&
+    typeof kind === "string" &&
+    typeof size === "number" &&
+    Number.isFinite(size) &&
+    (keys === undefined || (Array.isArray(keys) && keys.every(key => typeof key === "string")))
+  )
 }
 
 function relayStatsOf(stats: RelayStats | undefined): RelayStats {

@@ -6,6 +6,7 @@
  */
 import type {
   DropReason,
+  LostItem,
   ModelSnapshot,
   RelayStats,
   RepoInfo,
@@ -104,8 +105,10 @@ export interface AttachResult {
 }
 
 export interface PanelState {
-  /** The content script of the inspected tab, as the background reports it. */
-  readonly page: { readonly connected: boolean; readonly url?: string }
+  /** The content script of the inspected tab, as the background reports it; `since`: when it last connected. */
+  readonly page: { readonly connected: boolean; readonly url?: string; readonly since?: number }
+  /** When the last page batch arrived (heartbeats included): silence beyond PAGE_SILENCE_MS is shown. */
+  readonly lastDataAt?: number
   readonly hook?: { readonly version: string; readonly protocol: number; readonly url: string; readonly instance: string }
   /** Page generation; bumped on every reload. */
   readonly epoch: number
@@ -114,9 +117,13 @@ export interface PanelState {
   readonly lastSeq?: number
   /** Batches missing from the seq sequence. */
   readonly lostBatches: number
+  /** Jumps in seq that no real loss explains, read as a new numbering (see sequence.ts). */
+  readonly seqResets: number
   /** Events the hook reported it could not keep. */
   readonly hookDropped: number
   readonly hookDropReasons: Readonly<Record<string, number>>
+  /** What the hook said it lost, latest last (at most MAX_LOST_SHOWN). */
+  readonly hookLost: readonly LostItem[]
   readonly relay: RelayStats
   /** Page text the panel could not read, by reason (the relay forwards it unparsed). */
   readonly unreadable: Readonly<Partial<Record<DropReason, number>>>
@@ -135,8 +142,10 @@ export function initialState(logCapacity = DEFAULT_LOG_CAPACITY): PanelState {
     epoch: 0,
     repos: new Map(),
     lostBatches: 0,
+    seqResets: 0,
     hookDropped: 0,
     hookDropReasons: {},
+    hookLost: [],
     relay: { dropped: 0, byReason: {}, lost: 0 },
     unreadable: {},
     attachResults: new Map(),

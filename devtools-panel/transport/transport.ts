@@ -5,7 +5,7 @@
  */
 import { tapeAsRepoEvents } from "../../codec/event-tape/reader"
 import type { BackgroundToPanelMessage, BackgroundToPanelWire, HookToPanelMessage, PanelToBackgroundMessage } from "../../protocol/messages"
-import { parseHookBatch } from "../../protocol/validate"
+import { parseBatchMessages } from "../../protocol/validate"
 
 /** The link to the background (not the page: the page's status arrives as background/page-status). */
 export type TransportStatus = "connecting" | "connected" | "disconnected"
@@ -22,18 +22,20 @@ export interface PanelTransport {
 /**
  * What the reducer gets for a message off the port. Page batches arrive as
  * the hook's JSON text and are parsed here, off the page's thread; event
- * tapes are expanded into repo/events. Text that is not a batch, or a batch
- * with a tape that does not decode (the hook never writes one: it is forged
- * or damaged, and so is its seq), becomes a panel/unreadable the status bar
- * counts, and nothing of it is applied.
+ * tapes are expanded into repo/events. The seq is the number beside the
+ * text, never anything in it. Text that is not a batch, or a batch with a
+ * tape that does not decode (the hook never writes one: it is damaged),
+ * becomes a panel/unreadable the status bar counts, and nothing of it is
+ * applied.
  */
 export function fromWire(message: BackgroundToPanelWire): BackgroundToPanelMessage[] {
   if (message.type !== "background/page-batch") return [message]
   if (typeof message.batchJson !== "string") return [{ type: "panel/unreadable", reason: "not-plain-data", count: 1 }]
-  const batch = parseHookBatch(message.batchJson)
+  if (!Number.isSafeInteger(message.seq)) return [{ type: "panel/unreadable", reason: "bad-shape", count: 1 }]
+  const batch = parseBatchMessages(message.batchJson)
   if (typeof batch === "string") return [{ type: "panel/unreadable", reason: batch, count: 1 }]
   const messages: HookToPanelMessage[] = []
-  for (const inner of batch.messages) {
+  for (const inner of batch) {
     if (inner.type !== "repo/event-tape") {
       messages.push(inner)
       continue
@@ -41,10 +43,11 @@ export function fromWire(message: BackgroundToPanelWire): BackgroundToPanelMessa
     try {
       messages.push(...tapeAsRepoEvents(inner))
     } catch {
-      return [{ type: "panel/unreadable", reason: "bad-shape", count: Math.max(1, carried(batch.messages)) }]
+      return [{ type: "panel/unreadable", reason: "bad-shape", count: Math.max(1, carried(batch)) }]
     }
   }
-  return [{ type: "background/page-batch", batch: { seq: batch.seq, messages } }]
+  const skipped = Number.isSafeInteger(message.skipped) && message.skipped! > 0 ? { skipped: message.skipped } : {}
+  return [{ type: "background/page-batch", batch: { seq: message.seq, messages }, ...skipped }]
 }
 
 /** Events and other messages a batch says it carries (what is lost when it cannot be read). */

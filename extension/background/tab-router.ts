@@ -93,8 +93,13 @@ export class TabRouter {
       }
       case "content/page-batch":
         if (tab.content !== port) return
-        if (typeof message.batchJson !== "string") return
-        this.#toPanels(tab, { type: "background/page-batch", batchJson: message.batchJson })
+        if (typeof message.batchJson !== "string" || !Number.isSafeInteger(message.seq)) return
+        this.#toPanels(tab, {
+          type: "background/page-batch",
+          seq: message.seq,
+          batchJson: message.batchJson,
+          ...(Number.isSafeInteger(message.skipped) && message.skipped! > 0 ? { skipped: message.skipped } : {}),
+        })
         return
       case "content/stats":
         if (tab.content !== port) return

@@ -1,16 +1,25 @@
+/**
+ * The content relay: pairs with the page hook over a private channel at
+ * document_start (pairing.ts), forwards the hook's batches to the background,
+ * buffers them while the background is away (an MV3 service worker can be
+ * stopped at any time), passes the panel's commands to the hook, and counts
+ * everything it refuses: window messages and pairing events that imitate
+ * the hook or the panel, and anything malformed.
+ */
 import {
   CONTENT_PORT,
+  PAGE_SOURCE,
   PROTOCOL_VERSION,
   RELAY_SOURCE,
   assertNever,
   type BackgroundToContentMessage,
   type ContentToBackgroundMessage,
+  type DropReason,
   type PanelToHookMessage,
-  type RelayHello,
-  type RelayWindowEnvelope,
 } from "../../protocol/messages"
-import { checkPageEnvelope, checkPanelToHook, isBackgroundToContent, isVersionAnnouncement, pageProtocolOf } from "../../protocol/validate"
+import { checkHookToRelay, checkPanelToHook, isBackgroundToContent, versionAnnouncementOf } from "../../protocol/validate"
 import { DropCounter } from "./drop-counter"
+import { pairWithHook } from "./pairing"
 import { reconnectingPort, type PortLike } from "../ports/reconnecting-port"
 
 /** Batches held while nobody can take them; beyond this the oldest are counted as lost. */
@@ -28,14 +37,25 @@ export interface RelayOptions {
 
 export interface Relay {
   readonly drops: DropCounter
+  /** Whether the hook took the private channel. */
+  readonly paired: boolean
+  /** Batches waiting for the background or a panel. */
+  readonly buffered: number
   stop(): void
 }
 
+interface Buffered {
+  seq: number
+  batchJson: string
+  count: number
+}
+
 export function createRelay({ window: win, connect, url }: RelayOptions): Relay {
-  const nonce = randomNonce()
   const drops = new DropCounter()
-  /** Batch texts waiting for the background, oldest first, with what they carry (for loss accounting). */
-  const buffer: Array<{ batchJson: string; count: number }> = []
+  /** Batches waiting for the background, oldest first, with what they carry (for loss accounting). */
+  const buffer: Buffered[] = []
+  /** Batches discarded since the last one forwarded: told to the panel with the next, so it can tell a real gap from a jump. */
+  let skipped = 0
   let listening = false
   let graceTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -57,14 +77,24 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
     },
   })
 
-  function post(message: PanelToHookMessage | RelayHello): void {
-    const envelope: RelayWindowEnvelope = { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce, message }
-    win.postMessage(envelope, "*")
+  const pairing = pairWithHook(win, { onForgery: () => drops.count("spoofed-pairing") })
+  pairing.port.addEventListener("message", event => onHookMessage(event.data))
+  pairing.port.start()
+
+  function post(message: PanelToHookMessage): void {
+    pairing.port.postMessage(message)
+  }
+
+  function forward({ seq, batchJson }: Buffered): boolean {
+    const message: ContentToBackgroundMessage = { type: "content/page-batch", seq, batchJson, ...(skipped > 0 ? { skipped } : {}) }
+    if (!port.send(message)) return false
+    skipped = 0
+    return true
   }
 
   function flush(): void {
     while (buffer.length > 0 && listening && port.connected) {
-      if (!port.send({ type: "content/page-batch", batchJson: buffer[0]!.batchJson } satisfies ContentToBackgroundMessage)) return
+      if (!forward(buffer[0]!)) return
       buffer.shift()
     }
   }
@@ -81,6 +111,7 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
     graceTimer = setTimeout(() => {
       graceTimer = undefined
       if (listening) return
+      skipped += buffer.length
       buffer.length = 0
       post({ type: "panel/unsubscribe" })
     }, LISTEN_GRACE_MS)
@@ -101,40 +132,34 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
     }
   }
 
-  function onWindowMessage(event: MessageEvent): void {
-    const data: unknown = event.data
-    if (isRelayEnvelope(data)) {
-      // Our own messages to the hook come back to us; anything else wearing
-      // our tag is a page pretending to be the panel.
-      if (data.nonce !== nonce) drops.count("spoofed-relay")
+  function onHookMessage(data: unknown): void {
+    const spoken = versionAnnouncementOf(data)
+    if (spoken) {
+      // A hook of another version answered our offer with the version it speaks
+      // (HookVersionAnnouncement): nothing else will come. Ours is not news.
+      if (spoken.protocol !== PROTOCOL_VERSION) drops.hearPageProtocol(spoken)
       return
     }
-    if (event.source !== win) {
-      drops.count("foreign-source")
-      return
-    }
-    if (isVersionAnnouncement(data)) {
-      // The hook tells a relay of another version which one it speaks; ours is not news.
-      const spoken = pageProtocolOf(data)
-      if (spoken && spoken.protocol !== PROTOCOL_VERSION) drops.hearPageProtocol(spoken)
-      return
-    }
-    const checked = checkPageEnvelope(data)
+    const checked = checkHookToRelay(data)
     if (!checked.ok) {
       drops.count(checked.reason)
-      const spoken = checked.reason === "bad-version" ? pageProtocolOf(data) : undefined
-      if (spoken) drops.hearPageProtocol(spoken)
       return
     }
-    enqueue(checked.value.batchJson, checked.value.count)
+    enqueue({ seq: checked.value.seq, batchJson: checked.value.batchJson, count: checked.value.count })
   }
 
-  function enqueue(batchJson: string, count: number): void {
-    if (listening && buffer.length === 0 && port.send({ type: "content/page-batch", batchJson } satisfies ContentToBackgroundMessage)) {
-      return
+  /** The window carries nothing of ours: whatever arrives there is counted, never taken. */
+  function onWindowMessage(event: MessageEvent): void {
+    drops.count(windowMessageReason(event.data))
+  }
+
+  function enqueue(batch: Buffered): void {
+    if (listening && buffer.length === 0 && forward(batch)) return
+    buffer.push(batch)
+    if (buffer.length > MAX_BUFFERED_BATCHES) {
+      drops.lose(buffer.shift()!.count)
+      skipped++
     }
-    buffer.push({ batchJson, count })
-    if (buffer.length > MAX_BUFFERED_BATCHES) drops.lose(buffer.shift()!.count)
   }
 
   const statsTimer = setInterval(() => {
@@ -144,14 +169,18 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
   }, STATS_INTERVAL_MS)
 
   win.addEventListener("message", onWindowMessage)
-  // We run at document_start, before any page script: this first relay
-  // envelope is genuine, and the hook pins its nonce.
-  post({ type: "relay/hello" })
 
   return {
     drops,
+    get paired() {
+      return pairing.paired
+    },
+    get buffered() {
+      return buffer.length
+    },
     stop() {
       win.removeEventListener("message", onWindowMessage)
+      pairing.stop()
       clearInterval(statsTimer)
       clearTimeout(graceTimer)
       port.close()
@@ -159,12 +188,10 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
   }
 }
 
-function isRelayEnvelope(data: unknown): data is RelayWindowEnvelope {
-  return typeof data === "object" && data !== null && (data as { source?: unknown }).source === RELAY_SOURCE
-}
-
-function randomNonce(): string {
-  const bytes = new Uint8Array(16)
-  crypto.getRandomValues(bytes)
-  return Array.from(bytes, b => b.toString(16).padStart(2, "0")).join("")
+/** Why a window message is refused: the tags of the hook and the relay are worn only by imitations now. */
+function windowMessageReason(data: unknown): DropReason {
+  const source = typeof data === "object" && data !== null ? (data as { source?: unknown }).source : undefined
+  if (source === RELAY_SOURCE) return "spoofed-relay"
+  if (source === PAGE_SOURCE) return "spoofed-page"
+  return "foreign-source"
 }

@@ -4,8 +4,9 @@
  * refused whole. A single message that cannot become JSON, or that the relay
  * would refuse, is dropped and reported instead.
  */
-import type { HookToPanelMessage } from "../../protocol/messages"
+import type { HookToPanelMessage, LostItem } from "../../protocol/messages"
 import { MAX_MESSAGES_PER_BATCH, MAX_STRING_CHARS } from "../../protocol/validate"
+import { lostItems, MAX_LOST_ITEMS } from "./lost-items"
 import type { OutboxEntry } from "./outbox"
 
 export interface BatchLimits {
@@ -36,8 +37,13 @@ export function buildBatches(
   const batches: BatchText[] = []
   let current: BatchText = { messages: [], count: 0 }
   let chars = 0
-  const drops = new Map<DropReason, number>()
-  const drop = (reason: DropReason, count: number) => drops.set(reason, (drops.get(reason) ?? 0) + count)
+  const drops = new Map<DropReason, { count: number; lost: LostItem[] }>()
+  const drop = (reason: DropReason, count: number, message: HookToPanelMessage, json?: string) => {
+    const dropped = drops.get(reason) ?? { count: 0, lost: [] }
+    dropped.count += count
+    if (dropped.lost.length < MAX_LOST_ITEMS) dropped.lost.push(...lostItems(message, json).slice(0, MAX_LOST_ITEMS - dropped.lost.length))
+    drops.set(reason, dropped)
+  }
 
   const add = (json: string, events: number) => {
     if (current.messages.length > 0 && (chars + json.length > limits.chars || current.messages.length >= limits.messages)) {
@@ -55,17 +61,17 @@ export function buildBatches(
       json = JSON.stringify(message)
     } catch {
       // An emit() with a BigInt or a cycle in it.
-      drop("serialization-failed", Math.max(events, 1))
+      drop("serialization-failed", Math.max(events, 1), message)
       return
     }
-    if (typeof json !== "string") drop("serialization-failed", Math.max(events, 1))
-    else if (json.length > limits.chars) drop("message-too-large", Math.max(events, 1))
+    if (typeof json !== "string") drop("serialization-failed", Math.max(events, 1), message)
+    else if (json.length > limits.chars) drop("message-too-large", Math.max(events, 1), message, json)
     else add(json, events)
   }
 
   if (overflowDropped > 0) addMessage({ type: "hook/dropped", count: overflowDropped, reason: "queue-overflow" }, 0)
   for (const entry of entries) addMessage(entry.message, entry.weight)
-  for (const [reason, count] of drops) addMessage({ type: "hook/dropped", count, reason }, 0)
+  for (const [reason, { count, lost }] of drops) addMessage({ type: "hook/dropped", count, reason, lost }, 0)
   if (current.messages.length > 0) batches.push(current)
   return batches
 }

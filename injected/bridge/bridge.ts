@@ -1,30 +1,28 @@
 /**
  * The page end of the panel connection: hears the relay's commands on the
- * window (only from this window, only with the nonce the relay announced in
- * its relay/hello), writes what the hook observes into an event tape while a
- * panel listens, and posts it as batches every BATCH_INTERVAL_MS (sooner when
- * the queue grows large). While no panel listens nothing is written, no timer
- * runs, nothing is posted.
+ * private channel, writes what the hook observes into an event tape while a
+ * panel listens, and sends it as batches every BATCH_INTERVAL_MS (sooner when
+ * the queue grows large), with a heartbeat when there is nothing else to
+ * send. While no panel listens nothing is written, no timer runs, nothing is
+ * sent.
  */
 import {
   BATCH_INTERVAL_MS,
-  PAGE_SOURCE,
+  HEARTBEAT_INTERVAL_MS,
   PROTOCOL_VERSION,
   assertNever,
   type HookToPanelMessage,
-  type HookVersionEnvelope,
-  type PageWindowEnvelope,
   type PanelToHookMessage,
   type SimulatePanelToHookMessage,
 } from "../../protocol/messages"
-import { checkRelayEnvelope } from "../../protocol/validate"
+import { checkPanelToHook } from "../../protocol/validate"
 import { serialize } from "../../codec/serialize/serialize"
 import { buildBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from "./batcher"
 import { Outbox } from "./outbox"
 import { writeEvent, type EventFields } from "../../codec/event-tape/event-writer"
 import type { EventKind } from "../../codec/event-tape/layout"
 import { TapeWriter, type FullSerializer } from "../../codec/event-tape/writer"
-import type { HookTransport, WindowMessage } from "./transport"
+import type { HookTransport } from "./transport"
 
 export interface BridgeLimits {
   /** Queued events beyond this drop the oldest (reported as hook/dropped). */
@@ -60,9 +58,6 @@ export interface BridgeCommandHandlers {
   panelGone?(): void
 }
 
-/** Relays of this many other protocol versions are told ours; beyond that a page is playing games. */
-const MAX_ANNOUNCEMENTS = 4
-
 export interface BridgeOptions {
   transport: HookTransport
   hookVersion: string
@@ -76,11 +71,10 @@ export interface BridgeOptions {
 
 export class HookBridge {
   #listening = false
-  /** Protocol versions of relays we told which version we speak. */
-  readonly #announcedTo = new Set<unknown>()
-  /** Pinned by relay/hello; envelopes with any other nonce are ignored. */
-  #relayNonce: string | undefined
   #seq = 0
+  /** Whether a batch went out since the last heartbeat tick. */
+  #sentSinceBeat = false
+  #heartbeat: ReturnType<typeof setInterval> | undefined
   /** Random per page load: tells the panel a reload from a reconnect. */
   readonly #instance = Math.random().toString(36).slice(2, 10) + Date.now().toString(36)
   #nextEventId = 1
@@ -93,7 +87,6 @@ export class HookBridge {
   readonly #options: BridgeOptions
   readonly #now: () => number
   readonly #serializeValue: FullSerializer
-  readonly #commandListeners = new Set<(message: PanelToHookMessage) => void>()
   readonly #listeningListeners = new Set<(listening: boolean) => void>()
   readonly #stopListening: () => void
 
@@ -103,7 +96,7 @@ export class HookBridge {
     this.#outbox = new Outbox(this.#limits.maxQueuedEvents)
     this.#now = options.now ?? Date.now
     this.#serializeValue = options.serializeValue ?? ((value, fullBytes) => serialize(value, fullBytes ? { fullBytes } : undefined))
-    this.#stopListening = options.transport.listen(event => this.#onWindowMessage(event))
+    this.#stopListening = options.transport.listen(message => this.#onRelayMessage(message))
   }
 
   /** True while a panel is subscribed. Taps read this on their hot path. */
@@ -143,11 +136,6 @@ export class HookBridge {
     this.#enqueue(message)
   }
 
-  onCommand(listener: (message: PanelToHookMessage) => void): () => void {
-    this.#commandListeners.add(listener)
-    return () => this.#commandListeners.delete(listener)
-  }
-
   /** Posts everything queued now (up to maxEntriesPerFlush; the rest is rescheduled). */
   flush(): void {
     clearTimeout(this.#timer)
@@ -156,17 +144,17 @@ export class HookBridge {
     const entries = this.#outbox.drain(this.#limits.maxEventsPerFlush)
     const dropped = this.#outbox.takeDropped()
     for (const batch of buildBatches(entries, dropped, this.#limits.batch)) {
+      this.#sentSinceBeat = true
       try {
-        // One string per batch: see PageWindowEnvelope for why.
-        const envelope: PageWindowEnvelope = {
-          source: PAGE_SOURCE,
-          protocol: PROTOCOL_VERSION,
-          batchJson: `{"seq":${this.#seq++},"messages":[${batch.messages.join(",")}]}`,
+        // One string per batch, its seq beside it: see HookToRelayMessage for why.
+        this.#options.transport.post({
+          type: "page/batch",
+          seq: this.#seq++,
           count: batch.count,
-        }
-        this.#options.transport.post(envelope)
+          batchJson: `{"messages":[${batch.messages.join(",")}]}`,
+        })
       } catch {
-        // A detached window or a clone failure: the batch is lost, the seq gap tells the panel.
+        // A closed channel: the batch is lost, the seq gap tells the panel.
       }
     }
     if (this.#outbox.size > 0) this.#timer = setTimeout(() => this.#flushFromTimer(), 0)
@@ -175,7 +163,6 @@ export class HookBridge {
   dispose(): void {
     this.#stopListening()
     this.#goIdle()
-    this.#commandListeners.clear()
   }
 
   #enqueue(message: HookToPanelMessage): void {
@@ -227,6 +214,8 @@ export class HookBridge {
   #setListening(listening: boolean): void {
     if (this.#listening === listening) return
     this.#listening = listening
+    clearInterval(this.#heartbeat)
+    this.#heartbeat = listening ? setInterval(() => this.#beat(), HEARTBEAT_INTERVAL_MS) : undefined
     for (const listener of Array.from(this.#listeningListeners)) {
       try {
         listener(listening)
@@ -244,52 +233,27 @@ export class HookBridge {
     this.#timer = undefined
   }
 
-  #onWindowMessage(event: WindowMessage): void {
+  /** Tells the panel the page is alive when nothing else has since the last tick. */
+  #beat(): void {
     try {
-      if (event.source !== this.#options.transport.self) return
-      const checked = checkRelayEnvelope(event.data)
-      if (!checked.ok) {
-        if (checked.reason === "bad-version") this.#announceVersion(event.data)
-        return
+      if (!this.#sentSinceBeat && this.queued === 0) {
+        this.#outbox.push({ message: { type: "hook/heartbeat" }, weight: 0 })
+        this.flush()
       }
-      const { nonce, message } = checked.value
-      if (message.type === "relay/hello") {
-        // The relay's first envelope, posted before any page script ran: the
-        // nonce it carries is the relay's. A later hello is a page posing.
-        this.#relayNonce ??= nonce
-        return
-      }
-      if (nonce !== this.#relayNonce) return
-      this.#handle(message)
-      for (const listener of this.#commandListeners) {
-        try {
-          listener(message)
-        } catch {
-          // A listener's bug stays with the listener.
-        }
-      }
+      this.#sentSinceBeat = false
     } catch {
-      // Nothing the panel sends may break the page.
+      // A beat that fails is a missed beat: the panel says so after three.
     }
   }
 
-  /**
-   * A relay of another protocol version speaks to us: nothing either side
-   * sends will get through, so say which version we speak, in the one
-   * envelope every version reads (HookVersionEnvelope). Once per version it
-   * speaks, and for a few versions at most (a page can post anything).
-   */
-  #announceVersion(data: unknown): void {
-    const theirs = (data as { protocol?: unknown }).protocol
-    if (this.#announcedTo.has(theirs) || this.#announcedTo.size >= MAX_ANNOUNCEMENTS) return
-    this.#announcedTo.add(theirs)
-    const announcement: HookVersionEnvelope = {
-      source: PAGE_SOURCE,
-      protocol: PROTOCOL_VERSION,
-      hookVersion: this.#options.hookVersion,
-      announce: "version",
+  #onRelayMessage(raw: unknown): void {
+    try {
+      // The relay checked it already; the hook does not take the relay's word for the page's sake.
+      const checked = checkPanelToHook(raw)
+      if (checked.ok) this.#handle(checked.value)
+    } catch {
+      // Nothing the panel sends may break the page.
     }
-    this.#options.transport.post(announcement)
   }
 
   #handle(message: PanelToHookMessage): void {

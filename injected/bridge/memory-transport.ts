@@ -1,52 +1,42 @@
 /**
- * An in-memory window for the bridge: records every posted envelope and
- * delivers messages as if they came from the page's window. Used by the
- * unit tests and by anything that runs the hook outside a browser.
+ * An in-memory relay for the bridge: records every batch the hook sends and
+ * delivers commands as if the relay had sent them. Used by the unit tests
+ * and by anything that runs the hook outside a browser.
  */
 import { tapeAsRepoEvents } from "../../codec/event-tape/reader"
-import type { HookBatch, HookToPanelMessage, HookVersionEnvelope, PageEnvelope, PageWindowEnvelope } from "../../protocol/messages"
-import type { HookTransport, WindowMessage } from "./transport"
+import type { HookToPanelMessage, HookToRelayMessage } from "../../protocol/messages"
+import { parseBatchMessages } from "../../protocol/validate"
+import type { HookTransport } from "./transport"
 
 export interface MemoryTransport extends HookTransport {
-  readonly posted: PageWindowEnvelope[]
-  /** Version announcements (they carry no batch). */
-  readonly announcements: HookVersionEnvelope[]
-  /** Delivers `data` to the listeners, from this window unless `source` says otherwise. */
-  deliver(data: unknown, source?: unknown): void
+  readonly posted: HookToRelayMessage[]
+  /** Delivers `message` to the hook as the relay would. */
+  deliver(message: unknown): void
   /** Every message of every posted batch, in order, event tapes expanded into repo/events as the panel does. */
   messages(): HookToPanelMessage[]
 }
 
 export function memoryTransport(): MemoryTransport {
-  const self = { name: "memory window" }
-  const listeners = new Set<(event: WindowMessage) => void>()
-  const posted: PageWindowEnvelope[] = []
-  const announcements: HookVersionEnvelope[] = []
+  let listener: ((message: unknown) => void) | undefined
+  const posted: HookToRelayMessage[] = []
   return {
-    self,
     posted,
-    announcements,
-    post: envelope => {
+    post: message => {
       // Cloned like postMessage would: nothing the hook keeps may leak through.
-      if (isBatch(envelope)) posted.push(structuredClone(envelope))
-      else announcements.push(structuredClone(envelope))
+      posted.push(structuredClone(message))
     },
-    listen: listener => {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
+    listen: next => {
+      listener = next
+      return () => {
+        if (listener === next) listener = undefined
+      }
     },
-    deliver: (data, source = self) => {
-      for (const listener of Array.from(listeners)) listener({ data, source })
-    },
+    deliver: message => listener?.(structuredClone(message)),
     messages: () =>
-      posted.flatMap(envelope =>
-        (JSON.parse(envelope.batchJson) as HookBatch).messages.flatMap(message =>
-          message.type === "repo/event-tape" ? tapeAsRepoEvents(message) : [message],
-        ),
-      ),
+      posted.flatMap(batch => {
+        const messages = parseBatchMessages(batch.batchJson)
+        if (typeof messages === "string") throw new Error(`unreadable batch ${batch.seq}: ${messages}`)
+        return messages.flatMap(message => (message.type === "repo/event-tape" ? tapeAsRepoEvents(message) : [message]))
+      }),
   }
-}
-
-function isBatch(envelope: PageEnvelope): envelope is PageWindowEnvelope {
-  return "batchJson" in envelope
 }

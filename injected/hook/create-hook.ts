@@ -3,7 +3,7 @@
  * and attach. Everything the page can call is wrapped so that no exception
  * from the hook ever reaches it.
  */
-import type { HookToPanelMessage, PanelToHookMessage, RepoInfo } from "../../protocol/messages"
+import type { HookToPanelMessage, RepoInfo } from "../../protocol/messages"
 import { HookBridge, type BridgeLimits } from "../bridge/bridge"
 import type { HookTransport } from "../bridge/transport"
 import { discoverRepos, resolveRepoPath } from "../discovery"
@@ -37,6 +37,14 @@ const noop = () => {}
 
 /** Test builds only (see build-flags.d.ts): the shipped hook ignores fault injection. */
 const TEST_SEAMS = typeof __EPHEMERA_TEST_SEAMS__ === "boolean" && __EPHEMERA_TEST_SEAMS__
+
+/**
+ * What a page may emit: data about its own repos, which it could equally
+ * write into them. Control messages (hello, heartbeat, pongs, simulated
+ * peers, attach answers, drop counts) are the hook's own: a page that could
+ * emit them could pose as Ephemera in the panel.
+ */
+const PAGE_EMITTABLE: ReadonlySet<string> = new Set(["repo/registered", "repo/unregistered", "repo/events", "repo/tap-disabled"])
 
 export function createHook(env: HookEnvironment): HookHandle {
   const now = env.now ?? Date.now
@@ -115,16 +123,9 @@ export function createHook(env: HookEnvironment): HookHandle {
     },
     emit(message: HookToPanelMessage): void {
       try {
-        if (typeof message === "object" && message !== null && typeof message.type === "string") bridge.send(message)
+        if (typeof message === "object" && message !== null && PAGE_EMITTABLE.has(message.type)) bridge.send(message)
       } catch {
         // Dropped: emit never throws.
-      }
-    },
-    onCommand(listener: (message: PanelToHookMessage) => void): () => void {
-      try {
-        return typeof listener === "function" ? guarded(bridge.onCommand(listener)) : noop
-      } catch {
-        return noop
       }
     },
     repos(): RepoInfo[] {

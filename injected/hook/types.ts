@@ -3,7 +3,7 @@
  * through `connect()` (injected/connect.ts); the platform's tests call it
  * directly. Every method is guarded: none of them throws into the page.
  */
-import type { HookToPanelMessage, PanelToHookMessage, RepoInfo, TapName } from "../../protocol/messages"
+import type { HookToPanelMessage, RepoInfo, TapName } from "../../protocol/messages"
 import type { FaultInjection } from "../sources/loro-extended"
 
 export interface RegisterOptions {
@@ -29,10 +29,13 @@ export interface EphemeraHook {
   readonly listening: boolean
   /** Taps a Repo; returns its unregister. A second call for the same repo returns the same unregister. */
   register(repo: unknown, options?: RegisterOptions): () => void
-  /** Queues a message for the panel (dropped while no panel listens). */
+  /**
+   * Queues a message about the page's repos for the panel (repo/registered,
+   * repo/unregistered, repo/events, repo/tap-disabled; anything else, and
+   * everything while no panel listens, is dropped). There is deliberately no
+   * way for the page to hear the panel's commands.
+   */
   emit(message: HookToPanelMessage): void
-  /** Hears every validated command from the panel, after the hook has handled it. */
-  onCommand(listener: (message: PanelToHookMessage) => void): () => void
   /** Diagnostics: the registered repos as the panel would see them. */
   repos(): RepoInfo[]
   /** Diagnostics: queue length and per-tap call counters. */

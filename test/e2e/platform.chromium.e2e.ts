@@ -26,14 +26,12 @@ describe("platform in Chromium", () => {
   it("carries messages page -> panel and panel -> page", async () => {
     const { page, tabId } = await chromium.openTab(`${demoUrl}/?room=platform&name=alice`)
     await demoReady(page)
-    await page.evaluate(() => {
-      const w = window as any
-      w.commandsSeen = []
-      w.__EPHEMERA_DEVTOOLS_HOOK__.onCommand((message: { type: string }) => w.commandsSeen.push(message.type))
-    })
     const panel = await chromium.openPanel(tabId)
     // panel -> page: the panel's subscribe reaches the hook in the page.
-    await waitFor(() => page.evaluate(() => (window as any).commandsSeen.includes("panel/subscribe")), "panel/subscribe in the page")
+    await waitFor(
+      () => page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.listening === true),
+      "the panel's subscribe to reach the hook",
+    )
     // page -> panel: the hook's hello and the registered repo show in the panel.
     const version = await page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.version)
     await waitFor(async () => (await panel.getByTestId("hook-version").textContent())?.includes(version), "the hook version in the panel")

@@ -26,13 +26,11 @@ describe("platform in Firefox ESR", () => {
   it("carries messages page -> panel and panel -> page, and drops hostile ones", async () => {
     const { page, tabId } = await firefox.openTab(`${demoUrl}/?room=platform-ff&name=frank`)
     const [peerId] = await demoReady(page)
-    await page.evaluate(() => {
-      const w = window as any
-      w.commandsSeen = []
-      w.__EPHEMERA_DEVTOOLS_HOOK__.onCommand((message: { type: string }) => w.commandsSeen.push(message.type))
-    })
     const panel = await firefox.openPanel(tabId)
-    await waitFor(() => page.evaluate(() => (window as any).commandsSeen.includes("panel/subscribe")), "panel/subscribe in the page")
+    await waitFor(
+      () => page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.listening === true),
+      "the panel's subscribe to reach the hook",
+    )
     await waitFor(
       () => panel.evaluate(() => document.querySelector('[data-testid="repo-item"][data-label="frank"]') !== null),
       "frank's repo in the panel",

@@ -5,6 +5,19 @@
  * (Node's MessageEvent only accepts MessagePorts as source, hence a plain Event.)
  */
 export class FakeWindow extends EventTarget {
+  /**
+   * Node's MessageEvent drops `cancelable` from its init (browsers keep it,
+   * and the relay learns that the hook took its port from a cancelled
+   * offer), so a MessageEvent's preventDefault() is recorded here the way a
+   * browser would honour it for a cancelable event.
+   */
+  override dispatchEvent(event: Event): boolean {
+    if (!(event instanceof MessageEvent) || event.cancelable) return super.dispatchEvent(event)
+    let prevented = false
+    Object.defineProperty(event, "preventDefault", { value: () => void (prevented = true) })
+    return super.dispatchEvent(event) && !prevented
+  }
+
   readonly posted: unknown[] = []
 
   postMessage(data: unknown, _targetOrigin?: string): void {

@@ -4,25 +4,17 @@
  * produce real ones are covered in hook-taps.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from "vitest"
-import {
-  BATCH_INTERVAL_MS,
-  PAGE_SOURCE,
-  PROTOCOL_VERSION,
-  RELAY_SOURCE,
-  type HookToPanelMessage,
-  type PanelToHookMessage,
-} from "../../protocol/messages"
-import { checkPageEnvelope, parseHookBatch } from "../../protocol/validate"
+import { BATCH_INTERVAL_MS, HEARTBEAT_INTERVAL_MS, PROTOCOL_VERSION, type HookToPanelMessage } from "../../protocol/messages"
+import { checkHookToRelay } from "../../protocol/validate"
 import { HookBridge, type BridgeLimits } from "../../injected/bridge/bridge"
 import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
-
-const NONCE = "relay-nonce"
 
 interface Harness {
   bridge: HookBridge
   transport: MemoryTransport
   announced: number
-  relay(message: PanelToHookMessage | { type: "relay/hello" }, nonce?: string): void
+  commands: string[]
+  relay(message: unknown): void
   /** Flushes, checks every envelope like the relay does, returns all messages so far. */
   messages(): HookToPanelMessage[]
 }
@@ -32,9 +24,10 @@ afterEach(() => {
   for (const harness of harnesses.splice(0)) harness.bridge.dispose()
 })
 
-function harness(limits?: Partial<BridgeLimits>, { hello = true } = {}): Harness {
+function harness(limits?: Partial<BridgeLimits>): Harness {
   const transport = memoryTransport()
   const state = { announced: 0 }
+  const commands: string[] = []
   const bridge = new HookBridge({
     transport,
     hookVersion: "test",
@@ -44,8 +37,8 @@ function harness(limits?: Partial<BridgeLimits>, { hello = true } = {}): Harness
         state.announced++
         bridge.send({ type: "repo/unregistered", repoId: "announce-marker", reason: "test" })
       },
-      attachPath: () => {},
-      scan: () => {},
+      attachPath: () => void commands.push("attach/path"),
+      scan: () => void commands.push("discovery/scan"),
     },
     ...(limits ? { limits } : {}),
   })
@@ -55,20 +48,17 @@ function harness(limits?: Partial<BridgeLimits>, { hello = true } = {}): Harness
     get announced() {
       return state.announced
     },
-    relay: (message, nonce = NONCE) => transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce, message }),
+    commands,
+    relay: message => transport.deliver(message),
     messages() {
       bridge.flush()
-      transport.posted.forEach((envelope, index) => {
-        expect(envelope.source).toBe(PAGE_SOURCE)
-        expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batchJson: envelope.batchJson, count: envelope.count } })
-        const batch = parseHookBatch(envelope.batchJson)
-        if (typeof batch === "string") throw new Error(`unreadable batch: ${batch}`)
-        expect(batch.seq).toBe(JSON.parse(transport.posted[0]!.batchJson).seq + index)
+      transport.posted.forEach((batch, index) => {
+        expect(checkHookToRelay(batch)).toEqual({ ok: true, value: batch })
+        expect(batch.seq).toBe(transport.posted[0]!.seq + index)
       })
       return transport.messages()
     },
   }
-  if (hello) result.relay({ type: "relay/hello" })
   harnesses.push(result)
   return result
 }
@@ -90,49 +80,27 @@ function subscribed(limits?: Partial<BridgeLimits>): Harness {
   return h
 }
 
-describe("listening to the window", () => {
-  it("obeys only the relay: its own window, the nonce pinned by the first relay/hello", () => {
-    const h = harness(undefined, { hello: false })
-    const seen: string[] = []
-    h.bridge.onCommand(message => seen.push(message.type))
-    h.relay({ type: "panel/subscribe" })
-    expect(h.bridge.listening).toBe(false) // nothing before the relay said hello
-
-    h.relay({ type: "relay/hello" })
-    h.relay({ type: "relay/hello" }, "page-posing-as-relay")
-    h.relay({ type: "panel/subscribe" }, "page-posing-as-relay")
-    h.transport.deliver(
-      { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: NONCE, message: { type: "panel/subscribe" } },
-      { other: "window" },
-    )
-    h.transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION + 1, nonce: NONCE, message: { type: "panel/subscribe" } })
-    h.transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: NONCE, message: { type: "panel/ping" } })
-    h.transport.deliver("just a string")
+describe("commands from the relay", () => {
+  it("carries out well-formed panel commands and ignores anything else", () => {
+    const h = harness()
+    for (const junk of [
+      "just a string",
+      null,
+      { type: "relay/hello" },
+      { type: "panel/ping" },
+      { type: "attach/path", requestId: 1, path: "x" },
+      { type: "simulate/add", requestId: "r" },
+      { source: "ephemera:relay", protocol: PROTOCOL_VERSION, nonce: "n", message: { type: "panel/subscribe" } },
+    ]) {
+      h.relay(junk)
+    }
     expect(h.bridge.listening).toBe(false)
-    expect(seen).toEqual([])
-
+    expect(h.commands).toEqual([])
     h.relay({ type: "panel/subscribe" })
+    h.relay({ type: "discovery/scan" })
+    h.relay({ type: "attach/path", requestId: "r1", path: "repo" })
     expect(h.bridge.listening).toBe(true)
-    expect(seen).toEqual(["panel/subscribe"])
-  })
-
-  it("tells a relay of another protocol version which one it speaks: once per version, and never pins its nonce", () => {
-    const h = harness(undefined, { hello: false })
-    const foreign = (protocol: number, message: unknown) =>
-      h.transport.deliver({ source: RELAY_SOURCE, protocol, nonce: "foreign", message })
-    foreign(PROTOCOL_VERSION + 1, { type: "relay/hello" })
-    foreign(PROTOCOL_VERSION + 1, { type: "panel/subscribe" })
-    foreign(PROTOCOL_VERSION - 1, { type: "panel/subscribe" })
-    const announcement = { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, hookVersion: "test", announce: "version" }
-    expect(h.transport.announcements).toEqual([announcement, announcement])
-    expect(h.bridge.listening).toBe(false)
-    // Our own relay's hello is still the first one pinned.
-    h.relay({ type: "relay/hello" })
-    h.relay({ type: "panel/subscribe" })
-    expect(h.bridge.listening).toBe(true)
-    // A page posting relay envelopes of ever new versions gets a few answers, not one each.
-    for (let version = 100; version < 200; version++) foreign(version, { type: "panel/ping", nonce: "n" })
-    expect(h.transport.announcements.length).toBeLessThanOrEqual(4)
+    expect(h.commands).toEqual(["discovery/scan", "attach/path"])
   })
 
   it("answers panel/ping with hook/pong, even with no panel subscribed", () => {
@@ -141,16 +109,51 @@ describe("listening to the window", () => {
     expect(h.messages()).toEqual([{ type: "hook/pong", nonce: "p1" }])
   })
 
-  it("keeps going when a command listener throws", () => {
-    const h = harness()
-    const later = vi.fn()
-    h.bridge.onCommand(() => {
-      throw new Error("listener bug")
+  it("keeps going when a handler throws", () => {
+    const transport = memoryTransport()
+    const bridge = new HookBridge({
+      transport,
+      hookVersion: "test",
+      url: () => "http://app.test/",
+      handlers: {
+        announceRepos: () => {
+          throw new Error("handler bug")
+        },
+        attachPath: () => {},
+        scan: () => {},
+      },
     })
-    h.bridge.onCommand(later)
-    expect(() => h.relay({ type: "panel/subscribe" })).not.toThrow()
-    expect(later).toHaveBeenCalledWith({ type: "panel/subscribe" })
-    expect(h.bridge.listening).toBe(true)
+    expect(() => transport.deliver({ type: "panel/subscribe" })).not.toThrow()
+    expect(bridge.listening).toBe(true)
+    bridge.dispose()
+  })
+})
+
+describe("heartbeat", () => {
+  it("beats every second a panel listens and nothing else went out, and stops when it leaves", () => {
+    vi.useFakeTimers()
+    try {
+      const h = subscribed()
+      // The subscribe's own hello went out during the first second.
+      vi.advanceTimersByTime(HEARTBEAT_INTERVAL_MS)
+      expect(h.transport.posted).toEqual([])
+      vi.advanceTimersByTime(HEARTBEAT_INTERVAL_MS)
+      expect(h.transport.messages()).toEqual([{ type: "hook/heartbeat" }])
+      // Traffic in the last second is proof enough: no beat.
+      vi.advanceTimersByTime(HEARTBEAT_INTERVAL_MS / 2)
+      emit(h, "repo-1", "busy")
+      vi.advanceTimersByTime(HEARTBEAT_INTERVAL_MS / 2)
+      expect(h.transport.messages().map(m => m.type)).toEqual(["hook/heartbeat", "repo/events"])
+      vi.advanceTimersByTime(HEARTBEAT_INTERVAL_MS)
+      expect(h.transport.messages().map(m => m.type)).toEqual(["hook/heartbeat", "repo/events", "hook/heartbeat"])
+      h.relay({ type: "panel/unsubscribe" })
+      const sent = h.transport.posted.length
+      vi.advanceTimersByTime(10 * HEARTBEAT_INTERVAL_MS)
+      expect(h.transport.posted).toHaveLength(sent)
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 
@@ -296,8 +299,26 @@ describe("bounds", () => {
         type: "repo/events",
         events: [expect.objectContaining({ name: "undefined inside", data: { bad: { $ephemera: "undefined" } } })],
       }),
-      { type: "hook/dropped", count: 1, reason: "message-too-large" },
-      { type: "hook/dropped", count: 1, reason: "serialization-failed" },
+      { type: "hook/dropped", count: 1, reason: "message-too-large", lost: [{ repoId: "", kind: "hook/pong", size: 9_000_031 }] },
+      { type: "hook/dropped", count: 1, reason: "serialization-failed", lost: [{ repoId: "", kind: "hook/pong", size: 0 }] },
+    ])
+  })
+
+  it("names the repo, keys and size of the events it had to drop", () => {
+    const h = subscribed({ batch: { chars: 2_000, messages: 100 } })
+    h.bridge.event("repo-7", "store", {
+      docId: "room:lobby",
+      namespace: "presence",
+      by: "local",
+      entries: [{ key: "peer-1", value: "x".repeat(3_000), deleted: false, timestamp: 1, size: 3_012 }],
+    })
+    expect(h.messages()).toEqual([
+      {
+        type: "hook/dropped",
+        count: 1,
+        reason: "message-too-large",
+        lost: [{ repoId: "repo-7", kind: "store", keys: ["presence/peer-1"], size: 3_012 }],
+      },
     ])
   })
 
@@ -305,15 +326,15 @@ describe("bounds", () => {
     const h = subscribed()
     const post = h.transport.post
     let calls = 0
-    h.transport.post = envelope => {
+    h.transport.post = batch => {
       if (calls++ === 0) throw new DOMException("could not be cloned", "DataCloneError")
-      post(envelope)
+      post(batch)
     }
     emit(h, "a", "lost")
     expect(() => h.bridge.flush()).not.toThrow()
     emit(h, "a", "kept")
     h.bridge.flush()
     // seq 0 was the subscribe's batch, seq 1 the lost one.
-    expect(h.transport.posted.map(envelope => JSON.parse(envelope.batchJson).seq)).toEqual([2])
+    expect(h.transport.posted.map(batch => batch.seq)).toEqual([2])
   })
 })

@@ -3,7 +3,7 @@
  */
 import { Repo } from "@loro-extended/repo"
 import { afterEach, describe, expect, it } from "vitest"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type HookToPanelMessage, type PanelToHookMessage } from "../../protocol/messages"
+import type { HookToPanelMessage, PanelToHookMessage } from "../../protocol/messages"
 import { memoryTransport } from "../../injected/bridge/memory-transport"
 import { discoverRepos, resolveRepoPath } from "../../injected/discovery"
 import { createHook } from "../../injected/hook/create-hook"
@@ -41,9 +41,7 @@ function hookOn(root: object) {
   const transport = memoryTransport()
   const { hook, dispose } = createHook({ transport, url: () => "http://app.test/", root })
   cleanups.push(dispose)
-  const relay = (message: PanelToHookMessage | { type: "relay/hello" }) =>
-    transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message })
-  relay({ type: "relay/hello" })
+  const relay = (message: PanelToHookMessage) => transport.deliver(message)
   const messages = (): HookToPanelMessage[] => {
     hook.flush()
     return transport.messages()

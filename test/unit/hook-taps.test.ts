@@ -9,7 +9,6 @@ import { EphemeralStore } from "loro-crdt"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import {
   PROTOCOL_VERSION,
-  RELAY_SOURCE,
   SUMMARY_TAG,
   type HookEvent,
   type HookToPanelMessage,
@@ -17,7 +16,7 @@ import {
   type TapName,
   type WireValue,
 } from "../../protocol/messages"
-import { checkPageEnvelope, parseHookBatch } from "../../protocol/validate"
+import { checkHookToRelay } from "../../protocol/validate"
 import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
 import { decodeEphemeralStore, type DecodedEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
 import { hexToBytes } from "../../codec/hex"
@@ -60,9 +59,7 @@ function openRoom(repo: Repo) {
 function createWorld(): World {
   const transport = memoryTransport()
   const { hook, dispose } = createHook({ transport, url: () => "http://app.test/", root: {} })
-  const relay = (message: PanelToHookMessage | { type: "relay/hello" }) =>
-    transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "relay-nonce", message })
-  relay({ type: "relay/hello" })
+  const relay = (message: PanelToHookMessage) => transport.deliver(message)
   const hub = new Repo({ identity: { name: "hub", type: "service" } })
   const alice = new Repo({ identity: { name: "alice" } })
   const bob = new Repo({ identity: { name: "bob" } })
@@ -114,9 +111,8 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 function posted(world: World): HookToPanelMessage[] {
   world.hook.flush()
   world.transport.posted.forEach((envelope, index) => {
-    expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batchJson: envelope.batchJson, count: envelope.count } })
-    const batch = parseHookBatch(envelope.batchJson)
-    expect(typeof batch === "string" ? batch : batch.seq).toBe(index)
+    expect(checkHookToRelay(envelope)).toEqual({ ok: true, value: envelope })
+    expect(envelope.seq).toBe(index)
   })
   return world.transport.messages()
 }

@@ -8,7 +8,7 @@
  */
 import { Bridge, BridgeAdapter, Repo, Shape } from "@loro-extended/repo"
 import { beforeAll, describe, expect, it, vi } from "vitest"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type BackgroundToPanelMessage, type HookEvent } from "../../protocol/messages"
+import type { BackgroundToPanelMessage, HookEvent } from "../../protocol/messages"
 import { memoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
 import { decodeMessage } from "../../devtools-panel/log/ephemeral-decode"
@@ -43,8 +43,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 async function record(): Promise<Scenario> {
   const transport = memoryTransport()
   const { hook, dispose } = createHook({ transport, url: () => "http://app.test/", root: {} })
-  const relay = (message: unknown) => transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message })
-  relay({ type: "relay/hello" })
+  const relay = (message: unknown) => transport.deliver(message)
   let revealPrivate = false
   const hub = new Repo({ identity: { name: "hub", type: "service" } })
   const alice = new Repo({ identity: { name: "alice" }, permissions: { visibility: doc => doc.id !== "private" || revealPrivate } })

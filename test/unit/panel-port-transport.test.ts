@@ -120,11 +120,21 @@ describe("port transport", () => {
 describe("fromWire", () => {
   it("parses a page batch's JSON text into the reducer's message", async () => {
     const { fromWire } = await import("../../devtools-panel/transport/transport")
-    const batch = { seq: 4, messages: [{ type: "hook/pong", nonce: "n" }] }
-    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([
-      { type: "background/page-batch", batch },
+    const messages = [{ type: "hook/pong", nonce: "n" }]
+    expect(fromWire({ type: "background/page-batch", seq: 4, batchJson: JSON.stringify({ messages }) })).toEqual([
+      { type: "background/page-batch", batch: { seq: 4, messages } },
     ])
-    expect(fromWire({ type: "background/page-batch", batchJson: "{broken" })).toEqual([
+    expect(fromWire({ type: "background/page-batch", seq: 5, batchJson: JSON.stringify({ messages }), skipped: 3 })).toEqual([
+      { type: "background/page-batch", batch: { seq: 5, messages }, skipped: 3 },
+    ])
+    // The seq is the number beside the text: one written into the text is not read.
+    expect(fromWire({ type: "background/page-batch", seq: 6, batchJson: JSON.stringify({ seq: 2 ** 53 - 1, messages }) })).toEqual([
+      { type: "background/page-batch", batch: { seq: 6, messages } },
+    ])
+    expect(fromWire({ type: "background/page-batch", seq: 7, batchJson: "{broken" })).toEqual([
+      { type: "panel/unreadable", reason: "bad-shape", count: 1 },
+    ])
+    expect(fromWire({ type: "background/page-batch", seq: 1.5, batchJson: JSON.stringify({ messages }) })).toEqual([
       { type: "panel/unreadable", reason: "bad-shape", count: 1 },
     ])
     const status = { type: "background/page-status", connected: true } as const
@@ -138,9 +148,9 @@ describe("fromWire", () => {
       ["r1", "b"],
       ["r2", "c"],
     ])
-    const batch = { seq: 1, messages: [good, { type: "hook/pong", nonce: "n" }] }
+    const batch = { messages: [good, { type: "hook/pong", nonce: "n" }] }
     const emitter = (id: number, repoId: string, name: string) => ({ id, repoId, t: 1_005, kind: "emitter", name, data: null })
-    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([
+    expect(fromWire({ type: "background/page-batch", seq: 1, batchJson: JSON.stringify(batch) })).toEqual([
       {
         type: "background/page-batch",
         batch: {
@@ -163,8 +173,8 @@ describe("fromWire", () => {
       ["r2", "c"],
     ])
     const broken = { ...good, ops: good.ops.slice(0, -2) }
-    const batch = { seq: 1, messages: [good, { type: "hook/pong", nonce: "n" }, broken] }
-    expect(fromWire({ type: "background/page-batch", batchJson: JSON.stringify(batch) })).toEqual([
+    const batch = { messages: [good, { type: "hook/pong", nonce: "n" }, broken] }
+    expect(fromWire({ type: "background/page-batch", seq: 1, batchJson: JSON.stringify(batch) })).toEqual([
       { type: "panel/unreadable", reason: "bad-shape", count: 7 },
     ])
   })

@@ -417,6 +417,61 @@ describe("batches and loss", () => {
     expect(state.lostBatches).toBe(lost)
   })
 
+  it("reads a jump no real loss explains as a new numbering: not lost, and the batches after it still apply", () => {
+    let state = apply(opened(), batch(2), T0)
+    // What a page once did to freeze the panel: one batch numbered 2^53 - 1.
+    state = apply(state, batch(2 ** 53 - 1), T0 + 1)
+    expect(state.lostBatches).toBe(0)
+    expect(state.seqResets).toBe(1)
+    state = apply(
+      state,
+      batch(3, events("r1", storeEvent("r1", DOC, "presence", "local", [entry(SELF, { x: 3 }, T0 + 2)], T0 + 2))),
+      T0 + 2,
+    )
+    expect(state.seqResets).toBe(2)
+    expect(state.repos.get("r1")!.rooms.get(DOC)!.namespaces.get("presence")!.get(SELF)).toMatchObject({ value: { x: 3 } })
+    state = apply(state, batch(4), T0 + 3)
+    expect(lostTotal(state)).toBe(0)
+    expect(state.unreadable).toEqual({})
+  })
+
+  it("takes a large gap the relay accounts for as lost batches", () => {
+    let state = apply(opened(), batch(2), T0)
+    state = apply(state, { type: "background/page-batch", batch: { seq: 5_003, messages: [] }, skipped: 5_000 }, T0 + 1)
+    expect(state.lostBatches).toBe(5_000)
+    expect(state.seqResets).toBe(0)
+  })
+
+  it("remembers when the page last sent anything, heartbeats included", () => {
+    let state = apply(initialState(), pageStatus(true), T0)
+    expect(state.page.since).toBe(T0)
+    expect(state.lastDataAt).toBeUndefined()
+    state = apply(state, batch(2, { type: "hook/heartbeat" }), T0 + 1_000)
+    expect(state.lastDataAt).toBe(T0 + 1_000)
+    // A repeated connected status (a restarted service worker) is not a new connection.
+    state = apply(state, pageStatus(true), T0 + 2_000)
+    expect(state.page.since).toBe(T0)
+    state = apply(state, pageStatus(false), T0 + 3_000)
+    state = apply(state, pageStatus(true), T0 + 4_000)
+    expect(state.page.since).toBe(T0 + 4_000)
+  })
+
+  it("keeps what the hook says it lost, latest last and bounded", () => {
+    let state = opened()
+    const item = (key: string) => ({ repoId: "r1", kind: "store", keys: [`presence/${key}`], size: 5_000_000 })
+    state = apply(state, batch(2, { type: "hook/dropped", count: 1, reason: "message-too-large", lost: [item("a")] }), T0)
+    expect(state.hookLost).toEqual([item("a")])
+    const many = Array.from({ length: 30 }, (_, index) => item(`k${index}`))
+    state = apply(
+      state,
+      batch(3, { type: "hook/dropped", count: 30, reason: "message-too-large", lost: [...many, { repoId: 5 } as never] }),
+      T0,
+    )
+    expect(state.hookLost).toHaveLength(20)
+    expect(state.hookLost.at(-1)).toEqual(item("k29"))
+    expect(lostTotal(state)).toBe(31)
+  })
+
   it("keeps relay statistics as reported", () => {
     const state = apply(opened(), relayStats({ dropped: 12_345, byReason: { "foreign-source": 12_000, "bad-shape": 345 }, lost: 3 }), T0)
     expect(state.relay).toEqual({ dropped: 12_345, byReason: { "foreign-source": 12_000, "bad-shape": 345 }, lost: 3 })

@@ -11,14 +11,8 @@ import { memoryTransport, type MemoryTransport } from "../../injected/bridge/mem
 import { createHook } from "../../injected/hook/create-hook"
 import type { EphemeraHook } from "../../injected/hook/types"
 import { createSimulationEngine, type SimulationEngine } from "../../injected/simulate/engine"
-import {
-  PROTOCOL_VERSION,
-  RELAY_SOURCE,
-  type HookToPanelMessage,
-  type PanelToHookMessage,
-  type SimulatedPeerSpec,
-} from "../../protocol/messages"
-import { checkPageEnvelope } from "../../protocol/validate"
+import type { HookToPanelMessage, PanelToHookMessage, SimulatedPeerSpec } from "../../protocol/messages"
+import { checkHookToRelay } from "../../protocol/validate"
 import { docIdForRoom, openRoom } from "../../demo/shared/room"
 
 const DOC = docIdForRoom("lobby")
@@ -90,9 +84,7 @@ async function createWorld(): Promise<World> {
   handleA.presence.setSelf({ name: "alice", color: "#f00" })
   handleB.presence.setSelf({ name: "bob", color: "#00f" })
   await Promise.all([handleA.waitForSync({ timeout: 5000 }), handleB.waitForSync({ timeout: 5000 })])
-  const relay = (message: PanelToHookMessage | { type: "relay/hello" }) =>
-    transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "relay-nonce", message })
-  relay({ type: "relay/hello" })
+  const relay = (message: PanelToHookMessage) => transport.deliver(message)
   const unregister = hook.register(a, { label: "alice" })
   return {
     a,
@@ -108,7 +100,7 @@ async function createWorld(): Promise<World> {
     relay,
     messages() {
       hook.flush()
-      for (const envelope of transport.posted) expect(checkPageEnvelope(envelope).ok).toBe(true)
+      for (const batch of transport.posted) expect(checkHookToRelay(batch).ok).toBe(true)
       return transport.messages()
     },
     states: (repo, namespace) => repo.synchronizer.getNamespacedStore(DOC, namespace)?.getAllStates() ?? {},

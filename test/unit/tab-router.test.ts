@@ -21,7 +21,7 @@ function port(name: string, extra: Partial<RouterPort> = {}) {
 
 const content = (tabId: number) => port(CONTENT_PORT, { tabId, frameId: 0 })
 const panel = () => port(PANEL_PORT, { fromExtensionPage: true })
-const batchJson = JSON.stringify({ seq: 1, messages: [{ type: "hook/pong", nonce: "x" }] })
+const batchJson = JSON.stringify({ messages: [{ type: "hook/pong", nonce: "x" }] })
 
 describe("TabRouter", () => {
   it("refuses ports that cannot be ours", () => {
@@ -47,8 +47,12 @@ describe("TabRouter", () => {
     router.receive(p2, { type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: 2 })
     expect(p1.inbox[0]).toEqual({ type: "background/page-status", connected: true, url: "http://a/" })
     expect(c1.inbox.at(-1)).toEqual({ type: "background/panel-listening", listening: true })
-    router.receive(c1, { type: "content/page-batch", batchJson })
-    expect(p1.inbox.at(-1)).toEqual({ type: "background/page-batch", batchJson })
+    router.receive(c1, { type: "content/page-batch", seq: 1, batchJson, skipped: 2 })
+    expect(p1.inbox.at(-1)).toEqual({ type: "background/page-batch", seq: 1, batchJson, skipped: 2 })
+    router.receive(c1, { type: "content/page-batch", seq: 2, batchJson })
+    expect(p1.inbox.at(-1)).toEqual({ type: "background/page-batch", seq: 2, batchJson })
+    router.receive(c1, { type: "content/page-batch", seq: "3", batchJson } as never)
+    expect(p1.inbox.at(-1)).toMatchObject({ seq: 2 })
     expect(p2.inbox.some(m => m.type === "background/page-batch")).toBe(false)
   })
 
@@ -118,7 +122,7 @@ describe("TabRouter", () => {
     fresh.receive(p, { type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: 3 })
     fresh.accept(c)
     fresh.receive(c, { type: "content/hello", protocol: PROTOCOL_VERSION, url: "z" })
-    fresh.receive(c, { type: "content/page-batch", batchJson })
-    expect(p.inbox.at(-1)).toEqual({ type: "background/page-batch", batchJson })
+    fresh.receive(c, { type: "content/page-batch", seq: 1, batchJson })
+    expect(p.inbox.at(-1)).toEqual({ type: "background/page-batch", seq: 1, batchJson })
   })
 })

@@ -1,66 +1,85 @@
 import { describe, expect, it } from "vitest"
-import { PAGE_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE } from "../../protocol/messages"
+import { PROTOCOL_VERSION } from "../../protocol/messages"
 import {
-  checkPageEnvelope,
+  checkHookToRelay,
   checkPanelToHook,
-  checkRelayEnvelope,
   isBackgroundToContent,
   isBackgroundToPanel,
   isContentToBackground,
   isPanelToBackground,
   MAX_MESSAGES_PER_BATCH,
   MAX_STRING_CHARS,
-  parseHookBatch,
+  parseBatchMessages,
   plainDataCheck,
   typesOf,
+  versionAnnouncementOf,
 } from "../../protocol/validate"
 
-const batchOf = (messages: unknown[] = [{ type: "hook/pong", nonce: "n" }]) => ({ seq: 1, messages })
-const good = (messages?: unknown[]) => ({
-  source: PAGE_SOURCE,
-  protocol: PROTOCOL_VERSION,
-  batchJson: JSON.stringify(batchOf(messages)),
-  count: 1,
-})
+const batchOf = (messages: unknown[] = [{ type: "hook/pong", nonce: "n" }]) => ({ messages })
+const good = (messages?: unknown[]) => ({ type: "page/batch", seq: 3, count: 1, batchJson: JSON.stringify(batchOf(messages)) })
 
-describe("checkPageEnvelope (the relay, on the page's thread: the envelope only)", () => {
-  it("accepts a well-formed envelope and keeps its text for forwarding, unparsed", () => {
-    const envelope = good()
-    expect(checkPageEnvelope(envelope)).toEqual({ ok: true, value: { batchJson: envelope.batchJson, count: 1 } })
+describe("checkHookToRelay (the relay, on the page's thread: the message only)", () => {
+  it("accepts a well-formed batch and keeps its text for forwarding, unparsed", () => {
+    const batch = good()
+    expect(checkHookToRelay(batch)).toEqual({ ok: true, value: batch })
     // The text is not parsed here: the panel does that, off the page's thread.
-    expect(checkPageEnvelope({ ...good(), batchJson: "{seq: 1" })).toEqual({ ok: true, value: { batchJson: "{seq: 1", count: 1 } })
+    expect(checkHookToRelay({ ...good(), batchJson: "{messages: 1" })).toEqual({
+      ok: true,
+      value: { ...good(), batchJson: "{messages: 1" },
+    })
   })
 
   it.each([
-    ["a foreign source tag", { ...good(), source: "react-devtools" }, "foreign-source"],
-    ["a non-object", "hello", "foreign-source"],
-    ["null", null, "foreign-source"],
-    ["another protocol version", { ...good(), protocol: 99 }, "bad-version"],
+    ["another type", { ...good(), type: "page/other" }, "bad-shape"],
+    ["a non-object", "hello", "bad-shape"],
+    ["null", null, "bad-shape"],
     ["a batch object instead of its text", { ...good(), batchJson: batchOf() }, "not-plain-data"],
-    ["a Blob instead of text", { ...good(), batchJson: new Blob(["{}"]) }, "not-plain-data"],
     ["a huge text", { ...good(), batchJson: " ".repeat(MAX_STRING_CHARS + 1) }, "too-large"],
-    ["no count", { source: PAGE_SOURCE, protocol: PROTOCOL_VERSION, batchJson: "{}" }, "bad-shape"],
+    ["no count", { type: "page/batch", seq: 1, batchJson: "{}" }, "bad-shape"],
+    ["no seq", { type: "page/batch", count: 1, batchJson: "{}" }, "bad-shape"],
     ["a negative count", { ...good(), count: -1 }, "bad-shape"],
-    ["a fractional count", { ...good(), count: 1.5 }, "bad-shape"],
+    ["a fractional seq", { ...good(), seq: 1.5 }, "bad-shape"],
+    ["a seq beyond 2^53", { ...good(), seq: 2 ** 53 }, "bad-shape"],
   ])("refuses %s", (_name, data, reason) => {
-    expect(checkPageEnvelope(data)).toEqual({ ok: false, reason })
+    expect(checkHookToRelay(data)).toEqual({ ok: false, reason })
   })
 })
 
-describe("parseHookBatch (the panel)", () => {
-  it("parses a well-formed batch", () => {
-    expect(parseHookBatch(good().batchJson)).toEqual(batchOf())
+describe("parseBatchMessages (the panel)", () => {
+  it("parses a well-formed batch, and a seq written into the text is not part of it", () => {
+    expect(parseBatchMessages(good().batchJson)).toEqual(batchOf().messages)
+    expect(parseBatchMessages(JSON.stringify({ seq: 2 ** 53 - 1, messages: [] }))).toEqual([])
   })
 
   it.each([
     ["text that is not JSON", "{seq: 1", "bad-shape"],
-    ["a batch without seq", JSON.stringify({ messages: [] }), "bad-shape"],
-    ["a fractional seq", JSON.stringify({ seq: 1.5, messages: [] }), "bad-shape"],
+    ["a batch without messages", JSON.stringify({ seq: 1 }), "bad-shape"],
     ["an unknown message type", good([{ type: "panel/subscribe" }]).batchJson, "bad-shape"],
     ["a message that is not an object", good([42]).batchJson, "bad-shape"],
     ["too many messages", good(new Array(MAX_MESSAGES_PER_BATCH + 1).fill({ type: "hook/pong", nonce: "" })).batchJson, "too-large"],
   ])("refuses %s", (_name, text, reason) => {
-    expect(parseHookBatch(text)).toBe(reason)
+    expect(parseBatchMessages(text)).toBe(reason)
+  })
+})
+
+describe("versionAnnouncementOf (a hook of any version, to a relay of another)", () => {
+  it("reads the protocol and the hook's version, and only a version string of sane length", () => {
+    expect(versionAnnouncementOf({ announce: "version", protocol: PROTOCOL_VERSION + 1, hookVersion: "9.0.0" })).toEqual({
+      protocol: PROTOCOL_VERSION + 1,
+      hookVersion: "9.0.0",
+    })
+    expect(versionAnnouncementOf({ announce: "version", protocol: 2, hookVersion: "x".repeat(65) })).toEqual({ protocol: 2 })
+    expect(versionAnnouncementOf({ announce: "version", protocol: 2, hookVersion: 7 })).toEqual({ protocol: 2 })
+  })
+
+  it.each([
+    ["a batch", { type: "page/batch", seq: 0, count: 0, batchJson: "{}" }],
+    ["no protocol", { announce: "version", hookVersion: "1" }],
+    ["a fractional protocol", { announce: "version", protocol: 3.5 }],
+    ["a protocol as text", { announce: "version", protocol: "3" }],
+    ["null", null],
+  ])("is undefined for %s", (_name, data) => {
+    expect(versionAnnouncementOf(data)).toBeUndefined()
   })
 })
 
@@ -85,7 +104,7 @@ describe("plainDataCheck", () => {
   })
 })
 
-describe("checkPanelToHook / checkRelayEnvelope", () => {
+describe("checkPanelToHook", () => {
   it("accepts the panel's commands", () => {
     expect(checkPanelToHook({ type: "panel/subscribe" }).ok).toBe(true)
     expect(checkPanelToHook({ type: "attach/path", requestId: "1", path: "repo" }).ok).toBe(true)
@@ -95,15 +114,7 @@ describe("checkPanelToHook / checkRelayEnvelope", () => {
     expect(checkPanelToHook({ type: "panel/ping" })).toEqual({ ok: false, reason: "bad-shape" })
     expect(checkPanelToHook({ type: "attach/path", requestId: 1, path: "x" })).toEqual({ ok: false, reason: "bad-shape" })
     expect(checkPanelToHook({ type: "hook/pong", nonce: "x" })).toEqual({ ok: false, reason: "bad-shape" })
-  })
-
-  it("checks the relay's tag and version", () => {
-    const envelope = { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message: { type: "panel/subscribe" } }
-    expect(checkRelayEnvelope(envelope)).toEqual({ ok: true, value: { nonce: "n", message: { type: "panel/subscribe" } } })
-    expect(checkRelayEnvelope({ ...envelope, message: { type: "relay/hello" } }).ok).toBe(true)
-    expect(checkRelayEnvelope({ ...envelope, nonce: 5 })).toEqual({ ok: false, reason: "bad-shape" })
-    expect(checkRelayEnvelope({ ...envelope, protocol: 0 })).toEqual({ ok: false, reason: "bad-version" })
-    expect(checkRelayEnvelope({ ...envelope, source: PAGE_SOURCE })).toEqual({ ok: false, reason: "foreign-source" })
+    expect(checkPanelToHook({ type: "relay/hello" })).toEqual({ ok: false, reason: "bad-shape" })
   })
 })
 
@@ -147,7 +158,7 @@ describe("message type sets, derived from the unions", () => {
     }
   })
 
-  it("parseHookBatch knows every hook message type, and checkPanelToHook every panel command", () => {
+  it("parseBatchMessages knows every hook message type, and checkPanelToHook every panel command", () => {
     const hookTypes = [
       "hook/hello",
       "repo/registered",
@@ -156,13 +167,14 @@ describe("message type sets, derived from the unions", () => {
       "repo/event-tape",
       "repo/tap-disabled",
       "hook/dropped",
+      "hook/heartbeat",
       "hook/pong",
       "attach/result",
       "simulate/state",
       "simulate/error",
     ]
-    for (const type of hookTypes) expect(parseHookBatch(JSON.stringify(batchOf([{ type }])))).not.toBe("bad-shape")
-    expect(parseHookBatch(JSON.stringify(batchOf([{ type: "hook/unknown" }])))).toBe("bad-shape")
+    for (const type of hookTypes) expect(parseBatchMessages(JSON.stringify(batchOf([{ type }])))).not.toBe("bad-shape")
+    expect(parseBatchMessages(JSON.stringify(batchOf([{ type: "hook/unknown" }])))).toBe("bad-shape")
     const routing = { requestId: "q", repoId: "r" }
     const commands = [
       { type: "panel/subscribe" },
