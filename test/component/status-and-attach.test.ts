@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
-import { PROTOCOL_VERSION } from "../../protocol/messages"
+import { formatClock } from "../../devtools-panel/values/format"
+import { PAGE_SILENCE_MS, PROTOCOL_VERSION } from "../../protocol/messages"
 import { T0, batch, entry, hello, pageStatus, registered, relayStats, repoInfo, store } from "./fixtures/messages"
 
 let panel: MountedPanel | undefined
@@ -33,6 +34,54 @@ describe("status bar", () => {
 
     panel.push(batch(4), batch(5, { type: "hook/dropped", count: 7, reason: "buffer-full" }))
     expect(panel.one("lost-count").textContent).toBe("9")
+  })
+
+  it("says when the page has sent nothing, heartbeats included, for three seconds", () => {
+    vi.useFakeTimers({ now: T0 })
+    try {
+      panel = mountPanel({ now: () => Date.now() })
+      const status = () => panel!.one("page-status")
+      panel.push(pageStatus(true), batch(1, hello()))
+      expect(status().textContent).toContain("Page connected")
+      vi.advanceTimersByTime(PAGE_SILENCE_MS - 100)
+      panel.settle()
+      expect(status().dataset.silent).toBe("false")
+      panel.push(batch(2, { type: "hook/heartbeat" }))
+      const heard = Date.now()
+      vi.advanceTimersByTime(PAGE_SILENCE_MS - 100)
+      panel.settle()
+      expect(status().textContent).toContain("Page connected")
+      vi.advanceTimersByTime(500)
+      panel.settle()
+      expect(status().dataset.silent).toBe("true")
+      expect(status().dataset.connected).toBe("true")
+      expect(status().textContent).toContain(`No data from the page since ${formatClock(heard)}`)
+      panel.push(batch(3, { type: "hook/heartbeat" }))
+      expect(status().textContent).toContain("Page connected")
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it("names what the hook could not deliver: repo, keys and size", () => {
+    panel = mountPanel()
+    panel.push(pageStatus(true), batch(1, hello(), registered(repoInfo({ label: "alice" }))))
+    panel.push(
+      batch(2, {
+        type: "hook/dropped",
+        count: 2,
+        reason: "message-too-large",
+        lost: [
+          { repoId: "r1", kind: "store", keys: ["presence/peer-1"], size: 5 * 1024 * 1024 },
+          { repoId: "r1", kind: "channel-out", size: 2_048 },
+        ],
+      }),
+    )
+    expect(panel.one("lost-count").textContent).toBe("2")
+    expect(panel.one("lost-items").textContent).toBe("(alice: channel-out, 2.0 kB and 1 more)")
+    const detail = panel.one("lost-count").parentElement!.title
+    expect(detail).toContain("alice: store presence/peer-1, 5.0 MB")
+    expect(detail).toContain("alice: channel-out, 2.0 kB")
   })
 
   it("shows the page as disconnected while the extension link is down", () => {
