@@ -14,9 +14,13 @@
  *   commands              a function that lists the commands (CommandWriter)
  *   entries               the store entries (StoreChangeEntry)
  */
-import type { StoreEntry } from "../../protocol/messages"
+import type { StoreEntry, WireValue } from "../../protocol/messages"
 import { bytesToHex } from "../hex"
+import { decodeEphemeralEntry } from "../loro-ephemeral/ephemeral-codec"
+import { toStoreEntry } from "../loro-ephemeral/store-entry"
+import { MAX_STORE_VALUE_BYTES } from "../serialize/oversized"
 import { serialize } from "../serialize/serialize"
+import { errorSummary } from "../serialize/summaries"
 import { EntryFlag, type EventKind, type LayoutOf } from "./layout"
 import type { TapeWriter, ValueOptions } from "./writer"
 
@@ -48,8 +52,13 @@ export interface CommandWriter {
 
 export type CommandSource = (out: CommandWriter) => void
 
-/** A StoreEntry before serialisation: the store's bytes for it, or `value` as the store holds it. */
-export type StoreChangeEntry = { key: string; encoded: Uint8Array } | (Omit<StoreEntry, "value"> & { value?: unknown; encoded?: undefined })
+/**
+ * A StoreEntry before serialisation: the store's bytes for it, or `value` as
+ * the store holds it (`summarised`: already a WireValue summary, written as is).
+ */
+export type StoreChangeEntry =
+  | { key: string; encoded: Uint8Array }
+  | (Omit<StoreEntry, "value"> & { value?: unknown; encoded?: undefined; summarised?: boolean })
 
 interface TokenInput {
   str: string
@@ -123,12 +132,15 @@ const serializeStoreValue = (value: unknown) => serialize(value)
 
 /**
  * An entries field. An `encoded` entry travels as the store's own bytes for
- * it, which the panel decodes (equal bytes are one listed string); otherwise
- * `value` is the store's (decoded) value.
+ * it, which the panel decodes (equal bytes are one listed string), unless
+ * it is beyond MAX_STORE_VALUE_BYTES: then it is decoded here and travels
+ * with its value summarised (decodedLarge). Otherwise `value` is the
+ * store's (decoded) value.
  */
 export function writeEntries(tape: TapeWriter, entries: readonly StoreChangeEntry[]): void {
   tape.count(entries.length)
-  for (const entry of entries) {
+  for (const original of entries) {
+    const entry = original.encoded && original.encoded.length > MAX_STORE_VALUE_BYTES ? decodedLarge(original.key, original.encoded) : original
     tape.str(entry.key)
     if (entry.encoded) {
       tape.num(EntryFlag.Encoded)
@@ -142,8 +154,21 @@ export function writeEntries(tape: TapeWriter, entries: readonly StoreChangeEntr
       (entry.timestamp === undefined ? 0 : EntryFlag.Timestamp) |
       (entry.size === undefined ? 0 : EntryFlag.Size)
     tape.num(flags)
-    if (hasValue) tape.val(entry.value, { full: serializeStoreValue })
+    if (hasValue) tape.val(entry.value, { full: entry.summarised ? () => entry.value as WireValue : serializeStoreValue })
     if (entry.timestamp !== undefined) tape.num(entry.timestamp)
     if (entry.size !== undefined) tape.num(entry.size)
+  }
+}
+
+/**
+ * An entry too large to ship as bytes, decoded here and sent as its
+ * StoreEntry, the value summarised (serialize/oversized.ts). Bytes the
+ * store wrote always decode; if not, the entry still arrives, saying so.
+ */
+function decodedLarge(key: string, encoded: Uint8Array): StoreChangeEntry {
+  try {
+    return { ...toStoreEntry(decodeEphemeralEntry(encoded)), summarised: true }
+  } catch (error) {
+    return { key, deleted: false, size: encoded.length, value: errorSummary(error, true), summarised: true }
   }
 }

@@ -34,6 +34,12 @@ export type ValueSummary =
   | Tagged<"depth", { kind: string; reason: "depth" | "budget" }>
   /** NaN, Infinity, -Infinity as text. */
   | Tagged<"number", { value: string }>
+  /**
+   * A store value too big to ship: what it is, how many bytes its encoding
+   * takes, and a head (a string's first chars, with their UTF-8 size in
+   * `headBytes`; anything else as the serializer shows it within its caps).
+   */
+  | Tagged<"oversized", { valueType: string; bytes: number; head: WireValue; headBytes?: number }>
 
 const ERROR_TEXT_LIMIT = 4_000
 

@@ -3,7 +3,7 @@
  * can produce is covered by unit tests instead of discovered in a render.
  */
 import type { WireValue } from "../../protocol/messages"
-import { formatCount } from "./format"
+import { formatBytes, formatCount } from "./format"
 import { extraFields, field, hexBytes, isWireObject, numberField, readSummary, textField, type Summary } from "./summary"
 
 export type Tone = "string" | "number" | "boolean" | "null" | "special" | "container"
@@ -193,6 +193,23 @@ function describeSummary(summary: Summary): ValueNode {
       const children = entriesOf(field(summary, "entries", "value", "preview", "head"))
       const total = numberField(summary, "keys", "size", "count", "length") ?? children.length
       return container("Object", children, "{", "}", cut(children.length, total, "keys", true), total)
+    }
+    case "oversized": {
+      // "string, 5.0 MB: first 64.0 kB shown": the key is there, and so is what the hook could carry of it.
+      const type = textField(summary, "valueType") ?? "value"
+      const bytes = numberField(summary, "bytes")
+      const headBytes = numberField(summary, "headBytes")
+      const head = field(summary, "head")
+      const shown = headBytes !== undefined ? `first ${formatBytes(headBytes)} shown` : "shown within the hook's caps"
+      const text = `${type}, ${bytes === undefined ? "size unknown" : formatBytes(bytes)}: ${shown}`
+      if (head === undefined) return { text, tone: "special", truncated: "too large to carry whole" }
+      return {
+        text,
+        tone: "special",
+        preview: previewOf(head),
+        children: [{ name: "head", value: head }],
+        truncated: "too large to carry whole",
+      }
     }
     default: {
       const children = extraFields(summary, []).map(([name, value]) => ({ name, value }))

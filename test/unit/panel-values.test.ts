@@ -107,6 +107,19 @@ describe("values", () => {
     ).toEqual([{ name: "$ephemera", value: "bytes" }])
   })
 
+  it("shows an oversized store value by type, size and what of it is shown, the head underneath", () => {
+    const string = describeValue({ $ephemera: "oversized", valueType: "string", bytes: 5 * 1024 * 1024, head: "abc", headBytes: 64 * 1024 })
+    expect(string).toMatchObject({
+      text: "string, 5.0 MB: first 64.0 kB shown",
+      preview: '"abc"',
+      children: [{ name: "head", value: "abc" }],
+    })
+    expect(string.truncated).toBe("too large to carry whole")
+    const object = describeValue({ $ephemera: "oversized", valueType: "object", bytes: 300_000, head: { a: 1 } })
+    expect(object).toMatchObject({ text: "object, 293.0 kB: shown within the hook's caps", children: [{ name: "head", value: { a: 1 } }] })
+    expect(describeValue({ $ephemera: "oversized" })).toMatchObject({ text: "value, size unknown: shown within the hook's caps" })
+  })
+
   it("never throws on odd or unknown summaries", () => {
     const odd: WireValue[] = [
       { $ephemera: "from-the-future", detail: [1] },
