@@ -20,8 +20,12 @@ export function bytesSource(bytes: Uint8Array<ArrayBuffer>): ByteSource {
   return { size: bytes.length, read: async (start, end) => bytes.subarray(start, end) }
 }
 
-/** Compressed bytes read per step; small enough for a smooth progress bar, large enough to be cheap. */
-export const READ_CHUNK_BYTES = 512 * 1024
+/**
+ * Compressed bytes read per step: small enough for a smooth progress bar and
+ * for the expansion budget to see a bomb early (the decompressor is at most
+ * a step or two ahead of what it has inflated), large enough to be cheap.
+ */
+export const READ_CHUNK_BYTES = 128 * 1024
 /** Text gathered before it is handed to the compressor. */
 const WRITE_CHUNK_CHARS = 1 << 20
 
@@ -45,17 +49,35 @@ export async function gzipLines(lines: Iterable<string>): Promise<Uint8Array<Arr
   return new Uint8Array(await compressed)
 }
 
+/** Thrown by inflateText when the data expands beyond what the compressed bytes read so far allow. */
+export class ExpansionLimitError extends Error {
+  override readonly name = "ExpansionLimitError"
+  constructor(
+    readonly limit: number,
+    readonly compressedRead: number,
+  ) {
+    super(`${compressedRead} compressed bytes expand beyond ${limit} bytes`)
+  }
+}
+
+/** How many inflated bytes the compressed bytes read so far may give. */
+export type ExpansionBudget = (compressedRead: number) => number
+
 /**
  * Inflates `source[start, end)` and yields the decoded text in pieces.
- * `onRead` gets the compressed bytes consumed so far. Throws what the
- * decompressor throws (damaged or cut data) and a TypeError for bytes that
- * are not UTF-8.
+ * `onRead` gets the compressed bytes consumed so far. Stops as soon as the
+ * inflated bytes pass what `budget` allows for the compressed bytes read so
+ * far (ExpansionLimitError): a gzip bomb is refused after a few megabytes of
+ * work, not after inflating all of it.
+ * Throws what the decompressor throws (damaged or cut data) and a TypeError
+ * for bytes that are not UTF-8.
  */
 export async function* inflateText(
   source: ByteSource,
   start: number,
   end: number,
   onRead: (bytesRead: number) => void = () => {},
+  budget: ExpansionBudget = () => Number.POSITIVE_INFINITY,
 ): AsyncGenerator<string> {
   let offset = start
   const compressed = new ReadableStream<BufferSource>({
@@ -74,10 +96,14 @@ export async function* inflateText(
   const reader = compressed.pipeThrough(new DecompressionStream("gzip")).getReader()
   const decoder = new TextDecoder("utf-8", { fatal: true })
   let finished = false
+  let inflated = 0
   try {
     for (;;) {
       const { done, value } = await reader.read()
       if (done) break
+      inflated += value.byteLength
+      const allowed = budget(offset - start)
+      if (inflated > allowed) throw new ExpansionLimitError(allowed, offset - start)
       yield decoder.decode(value, { stream: true })
     }
     finished = true

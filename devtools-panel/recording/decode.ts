@@ -5,10 +5,11 @@
  * and nothing from the file is returned.
  */
 import { formatCount, formatFileSize } from "../values/format"
-import { type ByteSource, inflateText } from "./compression"
+import { type ByteSource, ExpansionLimitError, inflateText } from "./compression"
 import { RecordingError, corrupted, errorText, truncated } from "./errors"
 import { HEADER_BYTES, RECORDING_FORMAT_VERSION, type Recording, type RecordingLine, type RecordingMeta } from "./format"
 import { readHeader } from "./header"
+import { LineSplitter } from "./line-splitter"
 import { MIGRATIONS, migratorFor, type FormatMigration, type Migrator } from "./migrations"
 import { checkLine, checkMeta, eventsIn } from "./validate-lines"
 
@@ -19,12 +20,25 @@ export interface RecordingLimits {
   maxEvents: number
   /** One JSON line: a corrupt length would otherwise grow one string without end. */
   maxLineChars: number
+  /** Inflated bytes, whatever the file's size. */
+  maxExpandedBytes: number
+  /**
+   * Inflated bytes per compressed byte read so far. Recordings compress
+   * about 20 times (a 100,000-event session: 27.6 MB of JSON in 1.3 MB); a
+   * gzip bomb, about 1,000 times. The first minExpansionBudget bytes are
+   * allowed whatever the ratio: too few to mean anything, or to cost much.
+   */
+  maxExpansionRatio: number
+  minExpansionBudget: number
 }
 
 export const DEFAULT_LIMITS: RecordingLimits = {
   maxFileBytes: 512 * 1024 * 1024,
   maxEvents: 2_000_000,
   maxLineChars: 64 * 1024 * 1024,
+  maxExpandedBytes: 2 * 1024 * 1024 * 1024,
+  maxExpansionRatio: 50,
+  minExpansionBudget: 4 * 1024 * 1024,
 }
 
 export interface DecodeOptions {
@@ -100,33 +114,42 @@ export async function decodeRecording(source: ByteSource, options: DecodeOptions
   const cutDetail = `; the file has ${formatCount(source.size)} of ${formatCount(HEADER_BYTES + header.payloadBytes)} bytes`
   const reader = new LineReader(migrate, limits)
 
-  let pending = ""
+  const budget = (compressedRead: number) =>
+    Math.min(limits.maxExpandedBytes, Math.max(limits.minExpansionBudget, compressedRead * limits.maxExpansionRatio))
+  const lines = new LineSplitter()
   try {
-    for await (const text of inflateText(source, HEADER_BYTES, source.size, read => onProgress(read / Math.max(1, available)))) {
-      pending += text
-      let newline = pending.indexOf("\n")
-      let from = 0
-      while (newline >= 0) {
-        reader.take(pending.slice(from, newline))
-        from = newline + 1
-        newline = pending.indexOf("\n", from)
-      }
-      pending = pending.slice(from)
-      if (pending.length > limits.maxLineChars) {
+    for await (const text of inflateText(source, HEADER_BYTES, source.size, read => onProgress(read / Math.max(1, available)), budget)) {
+      lines.push(text, line => reader.take(line))
+      if (lines.pending > limits.maxLineChars) {
         throw corrupted(`line ${formatCount(reader.lines.length + 2)} is longer than ${formatFileSize(limits.maxLineChars)}`)
       }
     }
   } catch (error) {
+    if (error instanceof ExpansionLimitError) throw expansionRefused(error, limits)
     if (error instanceof RecordingError && !(cut && error.code === "corrupted")) throw error
     if (cut) throw shortfall(reader, cutDetail, source.size, HEADER_BYTES + header.payloadBytes)
     throw corrupted(`the compressed data is damaged (${errorText(error)})`)
   }
-  if (cut || pending !== "" || !reader.meta || reader.lines.length < reader.meta.counts.lines) {
+  if (cut || lines.pending > 0 || !reader.meta || reader.lines.length < reader.meta.counts.lines) {
     throw shortfall(reader, cut ? cutDetail : "", source.size, HEADER_BYTES + header.payloadBytes)
   }
   if (reader.lines.length === 0) throw corrupted("it holds no checkpoint to start from")
   onProgress(1)
   return { meta: reader.meta, lines: reader.lines }
+}
+
+function expansionRefused({ limit, compressedRead }: ExpansionLimitError, limits: RecordingLimits): RecordingError {
+  if (limit >= limits.maxExpandedBytes) {
+    return new RecordingError(
+      "too-large",
+      `Recording refused: it expands to over ${formatFileSize(limit)} (this panel opens recordings up to ${formatFileSize(limits.maxExpandedBytes)} uncompressed)`,
+    )
+  }
+  return new RecordingError(
+    "too-large",
+    `Recording refused: ${formatFileSize(compressedRead)} of its compressed data already expand to over ${formatFileSize(limit)}, ` +
+      `more than ${formatCount(limits.maxExpansionRatio)} times their size, which no real recording does: it looks like a decompression bomb`,
+  )
 }
 
 /** The truncation message: in events when the metadata survived, else in bytes. */
