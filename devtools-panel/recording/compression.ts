@@ -22,10 +22,11 @@ export function bytesSource(bytes: Uint8Array<ArrayBuffer>): ByteSource {
 
 /**
  * Compressed bytes read per step: small enough for a smooth progress bar and
- * for the expansion budget to see a bomb early (the decompressor is at most
- * a step or two ahead of what it has inflated), large enough to be cheap.
+ * for the expansion budget to see a bomb early (browsers' decompressors read
+ * one step ahead of what they have inflated), and still cheap: opening a
+ * 100,000-event recording took no longer than with 512 KB steps.
  */
-export const READ_CHUNK_BYTES = 128 * 1024
+export const READ_CHUNK_BYTES = 32 * 1024
 /** Text gathered before it is handed to the compressor. */
 const WRITE_CHUNK_CHARS = 1 << 20
 

@@ -38,7 +38,7 @@ export const DEFAULT_LIMITS: RecordingLimits = {
   maxLineChars: 64 * 1024 * 1024,
   maxExpandedBytes: 2 * 1024 * 1024 * 1024,
   maxExpansionRatio: 50,
-  minExpansionBudget: 4 * 1024 * 1024,
+  minExpansionBudget: 2 * 1024 * 1024,
 }
 
 export interface DecodeOptions {
