@@ -140,7 +140,8 @@ const serializeStoreValue = (value: unknown) => serialize(value)
 export function writeEntries(tape: TapeWriter, entries: readonly StoreChangeEntry[]): void {
   tape.count(entries.length)
   for (const original of entries) {
-    const entry = original.encoded && original.encoded.length > MAX_STORE_VALUE_BYTES ? decodedLarge(original.key, original.encoded) : original
+    const entry =
+      original.encoded && original.encoded.length > MAX_STORE_VALUE_BYTES ? decodedLarge(original.key, original.encoded) : original
     tape.str(entry.key)
     if (entry.encoded) {
       tape.num(EntryFlag.Encoded)
