@@ -14,7 +14,11 @@ export class FakeWindow extends EventTarget {
   override dispatchEvent(event: Event): boolean {
     if (!(event instanceof MessageEvent) || event.cancelable) return super.dispatchEvent(event)
     let prevented = false
-    Object.defineProperty(event, "preventDefault", { value: () => void (prevented = true) })
+    Object.defineProperty(event, "preventDefault", {
+      value: () => {
+        prevented = true
+      },
+    })
     return super.dispatchEvent(event) && !prevented
   }
 

@@ -68,7 +68,8 @@ function attack(protocols: number[]): AttackResult {
     posted++
   }
   // Replay everything heard on the window before the attack began (not the attack's own echoes: that doubles every round).
-  const heard: unknown[] = (w.__hostile.heardBefore ??= w.__hostile.seen.messages.slice())
+  w.__hostile.heardBefore ??= w.__hostile.seen.messages.slice()
+  const heard: unknown[] = w.__hostile.heardBefore
   for (const data of heard) post(data)
   const nonces = [
     "",
