@@ -27,10 +27,21 @@
  *   version answers it with HookVersionAnnouncement: the pairing events,
  *   the offer's protocol and the announcement are fixed from 4 on (a hook
  *   of 3 or before, on the window, is not heard).
+ * - 5: a room across tabs (origin-tabs.ts): panel/snapshot and hook/snapshot
+ *   between panel and hook; watching the inspected tab's origin between
+ *   panel and background.
  */
-export const PROTOCOL_VERSION = 4
+export const PROTOCOL_VERSION = 5
 
+import type {
+  OriginTabsBackgroundToPanelMessage,
+  OriginTabsBackgroundToPanelWire,
+  OriginTabsHookToPanelMessage,
+  OriginTabsPanelToBackgroundMessage,
+  OriginTabsPanelToHookMessage,
+} from "./origin-tabs"
 import type { SimulateHookToPanelMessage, SimulatePanelToHookMessage } from "./simulate"
+export type * from "./origin-tabs"
 export type * from "./simulate"
 
 /** The global the page hook defines before any page script runs. */
@@ -326,6 +337,8 @@ export type HookToPanelMessage =
     }
   /** Simulated peers of a repo, and answers to simulate/* requests (protocol/simulate.ts). */
   | SimulateHookToPanelMessage
+  /** A snapshot for a panel that compares tabs (protocol/origin-tabs.ts). */
+  | OriginTabsHookToPanelMessage
 
 /** One event the hook could not deliver: whose, what, how big. */
 export interface LostItem {
@@ -364,6 +377,8 @@ export type PanelToHookMessage =
   | { type: "discovery/scan" }
   /** Add, edit, pause and remove simulated peers (protocol/simulate.ts). */
   | SimulatePanelToHookMessage
+  /** A snapshot without subscribing, for a panel that compares tabs (protocol/origin-tabs.ts). */
+  | OriginTabsPanelToHookMessage
 
 // ---------------------------------------------------------------------------
 // The private channel (page hook <-> content relay)
@@ -475,6 +490,8 @@ export type PanelToBackgroundMessage =
   | { type: "panel/hello"; protocol: number; tabId: number }
   /** Forward to the page hook of the inspected tab. */
   | { type: "panel/to-page"; message: PanelToHookMessage }
+  /** The other tabs of the inspected tab's origin (protocol/origin-tabs.ts). */
+  | OriginTabsPanelToBackgroundMessage
 
 /** Background -> panel, as it crosses the port: page batches are still JSON text. */
 export type BackgroundToPanelWire =
@@ -484,12 +501,14 @@ export type BackgroundToPanelWire =
   | { type: "background/relay-stats"; stats: RelayStats }
   /** Whether the tab's content script is connected (false during navigation or when none runs). */
   | { type: "background/page-status"; connected: boolean; url?: string }
+  /** The other tabs of the inspected tab's origin, and their batches (protocol/origin-tabs.ts). */
+  | OriginTabsBackgroundToPanelWire
 
 /** Background -> panel, as the panel's reducer sees it (page batches parsed by the transport). */
 export type BackgroundToPanelMessage =
   /** A batch from the page hook; `skipped` as in content/page-batch. */
   | { type: "background/page-batch"; batch: HookBatch; skipped?: number }
-  | Exclude<BackgroundToPanelWire, { type: "background/page-batch" }>
+  | Exclude<BackgroundToPanelWire, { type: "background/page-batch" | "background/tab-batch" }>
   /**
    * Made by the panel's own transport, not sent by the background: page text
    * it could not read (not a batch, or a malformed event tape), `count` items
@@ -497,6 +516,8 @@ export type BackgroundToPanelMessage =
    * garbage is counted.
    */
   | { type: "panel/unreadable"; reason: DropReason; count: number }
+  /** The other tabs of the inspected tab's origin, and their batches (protocol/origin-tabs.ts). */
+  | OriginTabsBackgroundToPanelMessage
 
 /** For a switch over messages that were checked: a type the switch forgot does not compile, and fails loudly at run time. */
 export function assertNever(value: never): never {

@@ -48,6 +48,7 @@ const HOOK_MESSAGE_TYPES = typesOf<HookToPanelMessage>({
   "attach/result": true,
   "simulate/state": true,
   "simulate/error": true,
+  "hook/snapshot": true,
 })
 
 const PANEL_MESSAGE_TYPES = typesOf<PanelToHookMessage>({
@@ -62,6 +63,7 @@ const PANEL_MESSAGE_TYPES = typesOf<PanelToHookMessage>({
   "simulate/remove": true,
   "simulate/remove-all": true,
   "simulate/set-keep-on-close": true,
+  "panel/snapshot": true,
 })
 
 const CONTENT_TO_BACKGROUND_TYPES = typesOf<ContentToBackgroundMessage>({
@@ -78,12 +80,16 @@ const BACKGROUND_TO_CONTENT_TYPES = typesOf<BackgroundToContentMessage>({
 const PANEL_TO_BACKGROUND_TYPES = typesOf<PanelToBackgroundMessage>({
   "panel/hello": true,
   "panel/to-page": true,
+  "panel/watch-origin": true,
+  "panel/snapshot-origin": true,
 })
 
 const BACKGROUND_TO_PANEL_TYPES = typesOf<BackgroundToPanelWire>({
   "background/page-batch": true,
   "background/relay-stats": true,
   "background/page-status": true,
+  "background/origin-tabs": true,
+  "background/tab-batch": true,
 })
 
 function hasTypeIn(value: unknown, types: ReadonlySet<string>): boolean {
@@ -235,6 +241,9 @@ export function checkPanelToHook(message: unknown): Checked<PanelToHookMessage> 
     case "simulate/set-keep-on-close":
       // The engine validates specs in full; here only the routing fields.
       if (typeof message.requestId !== "string" || typeof message.repoId !== "string") return { ok: false, reason: "bad-shape" }
+      break
+    case "panel/snapshot":
+      if (typeof message.requestId !== "string") return { ok: false, reason: "bad-shape" }
       break
     default:
       assertNever(type)

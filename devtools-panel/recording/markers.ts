@@ -161,6 +161,7 @@ function hookMarker(
     case "attach/result":
     case "simulate/state":
     case "simulate/error":
+    case "hook/snapshot":
       // Not a point on the timeline to jump to.
       return
     default:

@@ -96,6 +96,15 @@ function hookMessage(message: HookToPanelMessage, relabel: Relabel): HookToPanel
       const stores = message.stores.map(store => ({ ...store, entries: store.entries.map(entry) }))
       return { ...message, repo: { ...repo, label: relabel(repo.label) }, snapshot: model(message.snapshot), stores }
     }
+    case "hook/snapshot": {
+      // Recorders leave these out; one in an older file is redacted like the registrations it holds.
+      const repos = message.repos.map(({ repo: { name: _name, ...repo }, snapshot, stores }) => ({
+        repo: { ...repo, label: relabel(repo.label) },
+        snapshot: model(snapshot),
+        stores: stores.map(store => ({ ...store, entries: store.entries.map(entry) })),
+      }))
+      return { ...message, url: redactUrl(message.url) ?? "", repos }
+    }
     case "repo/events":
       return { ...message, events: message.events.map(event) }
     case "simulate/state":
@@ -134,6 +143,11 @@ function panelMessage(message: BackgroundToPanelMessage, relabel: Relabel): Back
     case "background/relay-stats":
     case "panel/unreadable":
       return message
+    case "background/origin-tabs":
+      // Recorders leave other tabs out; found in a file, they are redacted like the inspected tab.
+      return { ...message, tabs: message.tabs.map(tab => (tab.url === undefined ? tab : { ...tab, url: redactUrl(tab.url) })) }
+    case "background/tab-batch":
+      return { ...message, message: panelMessage(message.message, relabel) as typeof message.message }
     default:
       skipUnknown(message)
       return message

@@ -56,6 +56,7 @@ export class RepoFilter {
       case "hook/pong":
       case "attach/result":
       case "simulate/error":
+      case "hook/snapshot":
         // The page's, not one repo's (a simulate/error's repo is in its request, not here).
         return true
       default:

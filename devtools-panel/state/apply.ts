@@ -17,6 +17,7 @@ import { applyRepoEvents } from "./repo-events"
 import { disableTap, registerRepo, resetPage, unregisterRepo } from "./repos"
 import { judgeSeq } from "./sequence"
 import { applySimulationState, recordSimulationError } from "./simulation"
+import { applyTabSnapshot } from "./tab-snapshot"
 
 /** Attach answers kept for the attach box (older ones have long been shown). */
 const MAX_ATTACH_RESULTS = 32
@@ -54,6 +55,10 @@ export function apply(state: PanelState, message: BackgroundToPanelMessage, now:
       }
       break
     }
+    case "background/origin-tabs":
+    case "background/tab-batch":
+      // Other tabs of the origin: their own states take these (ui/origin-tabs.svelte.ts).
+      return state
     default:
       skipUnknown(message)
       return state
@@ -95,7 +100,7 @@ function announcesNewHook(batch: HookBatch, state: Mutable<PanelState>): boolean
     message =>
       typeof message === "object" &&
       message !== null &&
-      message.type === "hook/hello" &&
+      (message.type === "hook/hello" || (message.type === "hook/snapshot" && state.followsSnapshots === true)) &&
       (state.hook === undefined || state.hook.instance !== message.instance || state.hook.url !== message.url),
   )
 }
@@ -153,6 +158,10 @@ function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: Hoo
       return
     case "simulate/error":
       recordSimulationError(state, message)
+      return
+    case "hook/snapshot":
+      // Answers a panel comparing tabs asked for; this tab's own panel follows the stream instead.
+      if (state.followsSnapshots) applyTabSnapshot(draft, state, message, now)
       return
     case "repo/event-tape":
       // The transport expands tapes into repo/events before they get here.

@@ -132,6 +132,12 @@ export interface PanelState {
   readonly simulationErrors: ReadonlyMap<string, SimulationFailure>
   readonly lastPong?: string
   readonly log: EventLog
+  /**
+   * Set for another tab compared with the inspected one (a room across tabs):
+   * its hook is not subscribed, so hook/snapshot answers are its picture. The
+   * inspected tab follows its stream and leaves answers meant for other panels alone.
+   */
+  readonly followsSnapshots?: boolean
 }
 
 export const DEFAULT_LOG_CAPACITY = 100_000
@@ -152,6 +158,15 @@ export function initialState(logCapacity = DEFAULT_LOG_CAPACITY): PanelState {
     simulationErrors: new Map(),
     log: emptyLog(logCapacity),
   }
+}
+
+/**
+ * The state of another tab compared with the inspected one: it follows
+ * hook/snapshot answers, and keeps a log of one event (the comparison reads
+ * stores only; the tab's own panel, if open, has the log).
+ */
+export function comparedTabState(): PanelState {
+  return { ...initialState(1), followsSnapshots: true }
 }
 
 /** Everything refused on the way: window messages the relay refused plus page text the panel could not read. */

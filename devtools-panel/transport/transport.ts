@@ -19,6 +19,8 @@ export interface PanelTransport {
   onStatus(listener: (status: TransportStatus) => void): () => void
 }
 
+type PageBatchOrUnreadable = Extract<BackgroundToPanelMessage, { type: "background/tab-batch" }>["message"]
+
 /**
  * What the reducer gets for a message off the port. Page batches arrive as
  * the hook's JSON text and are parsed here, off the page's thread; event
@@ -26,14 +28,32 @@ export interface PanelTransport {
  * text, never anything in it. Text that is not a batch, or a batch with a
  * tape that does not decode (the hook never writes one: it is damaged),
  * becomes a panel/unreadable the status bar counts, and nothing of it is
- * applied.
+ * applied. Another tab's batch (a room across tabs) is read the same way
+ * and keeps its tab id.
  */
 export function fromWire(message: BackgroundToPanelWire): BackgroundToPanelMessage[] {
-  if (message.type !== "background/page-batch") return [message]
-  if (typeof message.batchJson !== "string") return [{ type: "panel/unreadable", reason: "not-plain-data", count: 1 }]
-  if (!Number.isSafeInteger(message.seq)) return [{ type: "panel/unreadable", reason: "bad-shape", count: 1 }]
-  const batch = parseBatchMessages(message.batchJson)
-  if (typeof batch === "string") return [{ type: "panel/unreadable", reason: batch, count: 1 }]
+  switch (message.type) {
+    case "background/page-batch": {
+      const read = readBatch(message.seq, message.batchJson)
+      if (read.type !== "background/page-batch") return [read]
+      const skipped = Number.isSafeInteger(message.skipped) && message.skipped! > 0 ? { skipped: message.skipped } : {}
+      return [{ ...read, ...skipped }]
+    }
+    case "background/tab-batch":
+      if (!Number.isSafeInteger(message.tabId)) return []
+      return [{ type: "background/tab-batch", tabId: message.tabId, message: readBatch(message.seq, message.batchJson) }]
+    case "background/origin-tabs":
+      return Array.isArray(message.tabs) ? [message] : []
+    default:
+      return [message]
+  }
+}
+
+function readBatch(seq: unknown, batchJson: unknown): PageBatchOrUnreadable {
+  if (typeof batchJson !== "string") return { type: "panel/unreadable", reason: "not-plain-data", count: 1 }
+  if (!Number.isSafeInteger(seq)) return { type: "panel/unreadable", reason: "bad-shape", count: 1 }
+  const batch = parseBatchMessages(batchJson)
+  if (typeof batch === "string") return { type: "panel/unreadable", reason: batch, count: 1 }
   const messages: HookToPanelMessage[] = []
   for (const inner of batch) {
     if (inner.type !== "repo/event-tape") {
@@ -43,11 +63,10 @@ export function fromWire(message: BackgroundToPanelWire): BackgroundToPanelMessa
     try {
       messages.push(...tapeAsRepoEvents(inner))
     } catch {
-      return [{ type: "panel/unreadable", reason: "bad-shape", count: Math.max(1, carried(batch)) }]
+      return { type: "panel/unreadable", reason: "bad-shape", count: Math.max(1, carried(batch)) }
     }
   }
-  const skipped = Number.isSafeInteger(message.skipped) && message.skipped! > 0 ? { skipped: message.skipped } : {}
-  return [{ type: "background/page-batch", batch: { seq: message.seq, messages }, ...skipped }]
+  return { type: "background/page-batch", batch: { seq: seq as number, messages } }
 }
 
 /** Events and other messages a batch says it carries (what is lost when it cannot be read). */

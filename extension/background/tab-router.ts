@@ -131,6 +131,10 @@ export class TabRouter {
         this.#toContent(tab, { type: "background/to-page", message: checked.value })
         return
       }
+      case "panel/watch-origin":
+      case "panel/snapshot-origin":
+        // Not routed yet: watching a tab's origin comes with the origin's tab list.
+        return
       default:
         assertNever(message)
     }

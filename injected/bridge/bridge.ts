@@ -13,6 +13,7 @@ import {
   assertNever,
   type HookToPanelMessage,
   type PanelToHookMessage,
+  type RepoSnapshot,
   type SimulatePanelToHookMessage,
 } from "../../protocol/messages"
 import { checkPanelToHook } from "../../protocol/validate"
@@ -50,6 +51,8 @@ export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
 export interface BridgeCommandHandlers {
   /** A panel (re)subscribed: queue repo/registered with a fresh snapshot for every repo. */
   announceRepos(): void
+  /** Every registered repo with its model and stores now (for panel/snapshot, which does not subscribe). */
+  snapshotRepos(): RepoSnapshot[]
   attachPath(requestId: string, path: string): void
   scan(): void
   /** simulate/* requests (optional: a hook without simulation answers nothing). */
@@ -278,6 +281,19 @@ export class HookBridge {
         return
       case "panel/ping":
         this.reply({ type: "hook/pong", nonce: message.nonce })
+        return
+      case "panel/snapshot":
+        // Answered whether or not a panel subscribed: a panel comparing tabs
+        // reads other tabs this way instead of making their hooks stream.
+        this.reply({
+          type: "hook/snapshot",
+          requestId: message.requestId,
+          protocol: PROTOCOL_VERSION,
+          hookVersion: this.#options.hookVersion,
+          url: this.#options.url(),
+          instance: this.#instance,
+          repos: this.#options.handlers.snapshotRepos(),
+        })
         return
       case "attach/path":
         this.#options.handlers.attachPath(message.requestId, message.path)

@@ -60,6 +60,7 @@ export function createHook(env: HookEnvironment): HookHandle {
         registry.announceAll()
         simulationCommands?.announce()
       },
+      snapshotRepos: () => registry.snapshots(),
       attachPath: (requestId, path) => attach(requestId, path),
       scan: () => scan(),
       simulate: message => simulation().handle(message),

@@ -2,7 +2,7 @@
  * The repos the hook has tapped: ids, the announce on (re)subscribe, and
  * unregistering. A repo registered twice keeps its first registration.
  */
-import type { HookToPanelMessage, RepoInfo } from "../../protocol/messages"
+import type { HookToPanelMessage, RepoInfo, RepoSnapshot } from "../../protocol/messages"
 import type { HookBridge } from "../bridge/bridge"
 import { tapLoroExtendedRepo, type FaultInjection, type RepoSink, type TappedRepo } from "../sources/loro-extended"
 import type { HookStats } from "./types"
@@ -87,6 +87,11 @@ export class RepoRegistry {
     for (const { tapped } of this.#byId.values()) this.#bridge.send(registeredMessage(tapped))
   }
 
+  /** Every repo with its model and stores as they are now. */
+  snapshots(): RepoSnapshot[] {
+    return Array.from(this.#byId.values(), ({ tapped }) => repoSnapshot(tapped))
+  }
+
   infos(): RepoInfo[] {
     return Array.from(this.#byId.values(), ({ tapped }) => tapped.info())
   }
@@ -112,12 +117,16 @@ export class RepoRegistry {
 }
 
 function registeredMessage(tapped: TappedRepo): HookToPanelMessage {
+  return { type: "repo/registered", ...repoSnapshot(tapped) }
+}
+
+function repoSnapshot(tapped: TappedRepo): RepoSnapshot {
   const repo = tapped.info()
   try {
-    return { type: "repo/registered", repo, ...tapped.snapshot() }
+    return { repo, ...tapped.snapshot() }
   } catch {
     // The repo is still tapped; its events will fill the picture in.
     const identity = { peerId: repo.peerId, type: repo.identityType, ...(repo.name === undefined ? {} : { name: repo.name }) }
-    return { type: "repo/registered", repo, snapshot: { identity, peers: [], channels: [], documents: [] }, stores: [] }
+    return { repo, snapshot: { identity, peers: [], channels: [], documents: [] }, stores: [] }
   }
 }

@@ -37,6 +37,7 @@ function harness(limits?: Partial<BridgeLimits>): Harness {
         state.announced++
         bridge.send({ type: "repo/unregistered", repoId: "announce-marker", reason: "test" })
       },
+      snapshotRepos: () => [],
       attachPath: () => void commands.push("attach/path"),
       scan: () => void commands.push("discovery/scan"),
     },
@@ -119,6 +120,7 @@ describe("commands from the relay", () => {
         announceRepos: () => {
           throw new Error("handler bug")
         },
+        snapshotRepos: () => [],
         attachPath: () => {},
         scan: () => {},
       },

@@ -108,6 +108,7 @@ describe("checkPanelToHook", () => {
   it("accepts the panel's commands", () => {
     expect(checkPanelToHook({ type: "panel/subscribe" }).ok).toBe(true)
     expect(checkPanelToHook({ type: "attach/path", requestId: "1", path: "repo" }).ok).toBe(true)
+    expect(checkPanelToHook({ type: "panel/snapshot", requestId: "s1" }).ok).toBe(true)
   })
 
   it("refuses malformed commands", () => {
@@ -115,6 +116,7 @@ describe("checkPanelToHook", () => {
     expect(checkPanelToHook({ type: "attach/path", requestId: 1, path: "x" })).toEqual({ ok: false, reason: "bad-shape" })
     expect(checkPanelToHook({ type: "hook/pong", nonce: "x" })).toEqual({ ok: false, reason: "bad-shape" })
     expect(checkPanelToHook({ type: "relay/hello" })).toEqual({ ok: false, reason: "bad-shape" })
+    expect(checkPanelToHook({ type: "panel/snapshot" })).toEqual({ ok: false, reason: "bad-shape" })
   })
 })
 
@@ -147,8 +149,11 @@ describe("message type sets, derived from the unions", () => {
     const cases: Array<[(value: unknown) => boolean, string[]]> = [
       [isContentToBackground, ["content/hello", "content/page-batch", "content/stats"]],
       [isBackgroundToContent, ["background/panel-listening", "background/to-page"]],
-      [isPanelToBackground, ["panel/hello", "panel/to-page"]],
-      [isBackgroundToPanel, ["background/page-batch", "background/relay-stats", "background/page-status"]],
+      [isPanelToBackground, ["panel/hello", "panel/to-page", "panel/watch-origin", "panel/snapshot-origin"]],
+      [
+        isBackgroundToPanel,
+        ["background/page-batch", "background/relay-stats", "background/page-status", "background/origin-tabs", "background/tab-batch"],
+      ],
     ]
     const everyType = cases.flatMap(([, types]) => types)
     for (const [check, types] of cases) {
@@ -172,6 +177,7 @@ describe("message type sets, derived from the unions", () => {
       "attach/result",
       "simulate/state",
       "simulate/error",
+      "hook/snapshot",
     ]
     for (const type of hookTypes) expect(parseBatchMessages(JSON.stringify(batchOf([{ type }])))).not.toBe("bad-shape")
     expect(parseBatchMessages(JSON.stringify(batchOf([{ type: "hook/unknown" }])))).toBe("bad-shape")
@@ -182,6 +188,7 @@ describe("message type sets, derived from the unions", () => {
       { type: "panel/ping", nonce: "n" },
       { type: "attach/path", requestId: "q", path: "repo" },
       { type: "discovery/scan" },
+      { type: "panel/snapshot", requestId: "q" },
       ...["simulate/add", "simulate/update", "simulate/pause", "simulate/remove", "simulate/remove-all", "simulate/set-keep-on-close"].map(
         type => ({ type, ...routing }),
       ),
