@@ -4,6 +4,8 @@
  * open ports, which both sides rebuild by reconnecting after a restart.
  */
 import browser from "webextension-polyfill"
+import { CONTENT_PORT } from "../protocol/messages"
+import { siteOf } from "./background/sender-site"
 import { TabRouter, type RouterPort } from "./background/tab-router"
 
 const router = new TabRouter()
@@ -22,6 +24,8 @@ browser.runtime.onConnect.addListener(port => {
     tabId: sender.tab?.id,
     frameId: sender.frameId,
     fromExtensionPage: typeof sender.url === "string" && sender.url.startsWith(ownOrigin),
+    // The browser's record of the page a relay runs in, for a room across tabs.
+    site: port.name === CONTENT_PORT ? siteOf(sender) : undefined,
     post: message => port.postMessage(message),
     disconnect: () => port.disconnect(),
   }

@@ -5,7 +5,7 @@
  */
 import { Repo, Shape } from "@loro-extended/repo"
 import { afterEach, describe, expect, it } from "vitest"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type HookToPanelMessage } from "../../protocol/messages"
+import { PROTOCOL_VERSION, type HookToPanelMessage } from "../../protocol/messages"
 import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook, type HookHandle } from "../../injected/hook/create-hook"
 
@@ -23,8 +23,8 @@ describe("the hook's snapshot for a panel comparing tabs", () => {
   function page(): { transport: MemoryTransport; handle: HookHandle; relay: (message: unknown) => void } {
     const transport = memoryTransport()
     const handle = createHook({ transport, url: () => "http://app.test/room", root: {} })
-    const relay = (message: unknown) => transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message })
-    relay({ type: "relay/hello" })
+    // What the relay sends over the private channel, as it is.
+    const relay = (message: unknown) => transport.deliver(message)
     cleanup.push(() => handle.dispose())
     return { transport, handle, relay }
   }
