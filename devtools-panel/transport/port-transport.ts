@@ -7,10 +7,15 @@
  * repo/registered per repo). It subscribes again when the background reports
  * a newly connected page (a reload or navigation gives a new hook) and asks
  * that page to scan for Repo-like globals once.
+ *
+ * Watching the other tabs of the inspected tab's origin (a room across tabs)
+ * is said again on every connection, like the hello; snapshot requests to
+ * them are dropped while the background is away (the next one follows soon).
  */
 import {
   PANEL_PORT,
   PROTOCOL_VERSION,
+  assertNever,
   type BackgroundToPanelMessage,
   type PanelToBackgroundMessage,
   type PanelToHookMessage,
@@ -41,6 +46,7 @@ export function portTransport(options: PortTransportOptions): PortTransport {
   let status: TransportStatus = "connecting"
   /** The page as last reported on the current connection; undefined right after connecting. */
   let page: { connected: boolean; url?: string } | undefined
+  let watchingOrigin = false
 
   const toPage = (message: PanelToHookMessage): PanelToBackgroundMessage => ({ type: "panel/to-page", message })
 
@@ -64,6 +70,7 @@ export function portTransport(options: PortTransportOptions): PortTransport {
       page = undefined
       send({ type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: options.tabId } satisfies PanelToBackgroundMessage)
       subscribe(send)
+      if (watchingOrigin) send({ type: "panel/watch-origin", watch: true } satisfies PanelToBackgroundMessage)
       for (const message of queue.splice(0)) send(toPage(message))
       setStatus("connected")
     },
@@ -92,7 +99,21 @@ export function portTransport(options: PortTransportOptions): PortTransport {
 
   return {
     send(message) {
-      if (message.type !== "panel/to-page") return // hello is this transport's own business
+      switch (message.type) {
+        case "panel/hello":
+          return // this transport's own business
+        case "panel/watch-origin":
+          watchingOrigin = message.watch === true
+          port.send(message)
+          return
+        case "panel/snapshot-origin":
+          port.send(message)
+          return
+        case "panel/to-page":
+          break
+        default:
+          assertNever(message)
+      }
       if (port.send(message)) return
       queue.push(message.message)
       if (queue.length > MAX_QUEUED) queue.shift()

@@ -111,6 +111,29 @@ describe("port transport", () => {
     expect(statuses).toEqual(["connected", "disconnected", "connected"])
   })
 
+  it("says again that it watches its origin after every reconnect, and drops snapshot requests while away", () => {
+    transport.send({ type: "panel/watch-origin", watch: true })
+    transport.send({ type: "panel/snapshot-origin", requestId: "s1" })
+    expect(ports[0]!.pageTypes().slice(-2)).toEqual(["panel/watch-origin", "panel/snapshot-origin"])
+    ports[0]!.drop()
+    transport.send({ type: "panel/snapshot-origin", requestId: "s2" })
+    vi.advanceTimersByTime(10)
+    expect(ports[1]!.pageTypes()).toEqual(["panel/hello", "panel/subscribe", "discovery/scan", "panel/watch-origin"])
+    expect(ports[1]!.posted.at(-1)).toEqual({ type: "panel/watch-origin", watch: true })
+    transport.send({ type: "panel/watch-origin", watch: false })
+    ports[1]!.drop()
+    vi.advanceTimersByTime(20)
+    expect(ports[2]!.pageTypes()).toEqual(["panel/hello", "panel/subscribe", "discovery/scan"])
+  })
+
+  it("passes other tabs' lists and batches on", () => {
+    const text = JSON.stringify({ seq: 1, messages: [{ type: "hook/pong", nonce: "n" }] })
+    ports[0]!.fromBackground({ type: "background/origin-tabs", tabs: [{ tabId: 3 }] })
+    ports[0]!.fromBackground({ type: "background/tab-batch", tabId: 3, batchJson: text })
+    ports[0]!.fromBackground({ type: "background/origin-tabs", tabs: "nope" })
+    expect(received.map(m => m.type)).toEqual(["background/origin-tabs", "background/tab-batch"])
+  })
+
   it("sends page messages at once while connected", () => {
     transport.send({ type: "panel/to-page", message: { type: "panel/ping", nonce: "n" } })
     expect(ports[0]!.pageTypes().at(-1)).toBe("panel/ping")
