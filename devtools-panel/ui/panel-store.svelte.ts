@@ -69,6 +69,11 @@ export class PanelStore {
     this.state = next
   }
 
+  /** The link to the background, for what talks to it besides this store (the room across tabs). */
+  get transport(): PanelTransport {
+    return this.#transport
+  }
+
   /** Returns the function that stops observing. */
   observe(observer: MessageObserver): () => void {
     this.#observers.add(observer)

@@ -12,6 +12,7 @@ export const PANEL_TABS = [
   { id: "simulate", label: "Simulate" },
   { id: "log", label: "Log" },
   { id: "sync", label: "Sync" },
+  { id: "tabs", label: "Across tabs" },
   { id: "record", label: "Record" },
 ] as const satisfies readonly PanelTab[]
 
