@@ -24,6 +24,8 @@ export interface DemoPeerApi {
   peerId: string
   handle: RoomHandle
   setCursor(x: number, y: number): void
+  /** Writes the cursor once per point within one millisecond; that millisecond, or undefined if the clock ticked (see RoomPeer). */
+  burstCursor(points: ReadonlyArray<{ x: number; y: number }>): number | undefined
   setTyping(on: boolean): void
   /** `store.getAllStates()` of that namespace, keyed by peerId. */
   getStates(namespace: RoomNamespace): Record<string, unknown>

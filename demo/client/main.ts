@@ -97,12 +97,13 @@ if (options.autopilot) {
 // --- test API ----------------------------------------------------------------
 installDemoApi({
   ready: Promise.all(peers.map(peer => peer.synced)).then(() => undefined),
-  peers: peers.map(({ repo, name, peerId, handle, setCursor, setTyping, getStates }) => ({
+  peers: peers.map(({ repo, name, peerId, handle, setCursor, burstCursor, setTyping, getStates }) => ({
     repo,
     name,
     peerId,
     handle,
     setCursor,
+    burstCursor,
     setTyping,
     getStates,
   })),

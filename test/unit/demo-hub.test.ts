@@ -5,6 +5,7 @@ import { Repo } from "@loro-extended/repo"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
 import { type Hub, startHub } from "../../demo/server/hub"
+import { createRoomPeer } from "../../demo/client/room-peer"
 import { WsClientAdapter } from "../../demo/client/ws-client-adapter"
 import { openRoom, type RoomHandle } from "../../demo/shared/room"
 
@@ -82,6 +83,42 @@ describe("demo hub", () => {
     await waitFor(() => seenByBob() !== undefined, "bob to see alice's presence")
     expect(seenByBob()).toEqual({ name: "alice", color: "#e11d48" })
     await waitFor(() => bob.handle.cursor.get(alice.repo.identity.peerId)?.x === 10, "bob to see alice's cursor")
+  })
+
+  it("keeps the first of a same-millisecond burst at the receivers and the last at the writer", async () => {
+    const join = (name: string) => {
+      const peer = createRoomPeer({ hubUrl: hub.wsUrl, room: "test", name, color: "red", type: "user", WebSocket })
+      const [adapter] = peer.repo.adapters as WsClientAdapter[]
+      peers.push({
+        repo: peer.repo,
+        adapter: adapter!,
+        handle: peer.handle,
+        async leave() {
+          await peer.repo.removeAdapter(adapter!.adapterId)
+          peer.repo.synchronizer.stopHeartbeat()
+        },
+      })
+      return peer
+    }
+    const writer = join("writer")
+    const receiver = join("receiver")
+    await Promise.all([writer.synced, receiver.synced])
+    let ms: number | undefined
+    for (let attempt = 0; attempt < 5 && ms === undefined; attempt++)
+      ms = writer.burstCursor([
+        { x: 1, y: 0 },
+        { x: 2, y: 0 },
+        { x: 3, y: 0 },
+      ])
+    expect(ms).toBeTypeOf("number")
+    // A later write on the same path: once it arrives, every frame of the burst has been applied (or refused).
+    writer.setTyping(true)
+    await waitFor(
+      () => JSON.stringify(receiver.getStates("typing")[writer.peerId]) === JSON.stringify({ typing: true }),
+      "the marker after the burst",
+    )
+    expect(writer.getStates("cursor")[writer.peerId]).toEqual({ x: 3, y: 0 })
+    expect(receiver.getStates("cursor")[writer.peerId]).toEqual({ x: 1, y: 0 })
   })
 
   it("syncs notes, including to a peer that joins later", async () => {
