@@ -1,0 +1,89 @@
+/**
+ * A room across tabs in real Chromium: the demo with its hub and three tabs
+ * of one site, the panel of one of them comparing all three. A burst of
+ * same-millisecond writes in one tab shows as a diverged key from the
+ * receivers' side, and the next ordinary write ends it. A tab of another
+ * origin in the same room is never shown.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { canonicalJson } from "./support/canonical-json"
+import { launchChromium, type ChromiumSession } from "./support/chromium"
+import { demoReady, panelState } from "./support/demo-page"
+import { burstUntilDiverged, openAcrossTabs, rowOf, tabsView } from "./support/tabs-panel"
+import { waitFor } from "./support/wait"
+
+const demoUrl = inject("demoUrl")
+
+describe("room across tabs in Chromium", () => {
+  let chromium: ChromiumSession
+  beforeAll(async () => {
+    chromium = await launchChromium()
+  })
+  afterAll(async () => {
+    await chromium?.close()
+  })
+
+  it("flags a same-millisecond burst as diverged, until the next ordinary write", async () => {
+    const room = `tabs-${Date.now()}`
+    const alice = await chromium.openTab(`${demoUrl}/?room=${room}&name=alice`)
+    const bob = await chromium.openTab(`${demoUrl}/?room=${room}&name=bob`)
+    const carol = await chromium.openTab(`${demoUrl}/?room=${room}&name=carol`)
+    // The same hub and room, reached as another origin: in the room, never in the comparison.
+    const elsewhere = await chromium.openTab(`${demoUrl.replace("127.0.0.1", "localhost")}/?room=${room}&name=mallory`)
+    const [bobPeer] = await demoReady(bob.page)
+    await Promise.all([alice, carol, elsewhere].map(({ page }) => demoReady(page)))
+    const [malloryPeer] = await demoReady(elsewhere.page)
+
+    const panel = await chromium.openPanel(alice.tabId)
+    await openAcrossTabs(panel, 0.5)
+    await waitFor(async () => {
+      const view = await tabsView(panel)
+      return (
+        view.tabs === 2 &&
+        view.columns
+          .map(column => column.label)
+          .sort()
+          .join() === "alice,bob,carol"
+      )
+    }, "the three tabs of the site side by side")
+    const view = await tabsView(panel)
+    expect(view.columns.map(column => column.tabId).sort()).toEqual([String(bob.tabId), String(carol.tabId), "self"].sort())
+    // Mallory is in the room (alice's own store holds her presence) but her tab is another origin's.
+    await waitFor(
+      async () => (await panelState(panel)).repos.some(repo => repo.rooms.some(r => r.namespaces.presence?.[malloryPeer!] !== undefined)),
+      "mallory's presence at alice",
+    )
+    expect(view.columns.some(column => column.tabId === String(elsewhere.tabId) || column.label === "mallory")).toBe(false)
+
+    const { row } = await burstUntilDiverged(bob.page, panel, bobPeer!)
+    expect(row.kind).toBe("tie")
+    // Bob's own copy holds his last write; alice and carol kept his first.
+    const columns = (await tabsView(panel)).columns
+    const copyOf = (label: string) => JSON.parse(row.copies[columns.findIndex(column => column.label === label)]!)
+    expect(copyOf("bob").x - copyOf("alice").x).toBe(2)
+    expect(copyOf("carol")).toEqual(copyOf("alice"))
+
+    await bob.page.evaluate(() => (window as any).demo.peers[0].setCursor(500, 500))
+    await waitFor(async () => {
+      const current = await rowOf(panel, "cursor", bobPeer!)
+      return (
+        current?.status === "same" &&
+        current.copies.every(copy => copy !== "" && canonicalJson(JSON.parse(copy)) === canonicalJson({ x: 500, y: 500 }))
+      )
+    }, "the key no longer diverged after bob's next write")
+
+    // The browser stops the service worker: the watch comes back with the hellos, and bob's tab is read again.
+    await chromium.stopServiceWorker()
+    await bob.page.evaluate(() => (window as any).demo.peers[0].setCursor(600, 600))
+    await waitFor(async () => {
+      const current = await rowOf(panel, "cursor", bobPeer!)
+      return (
+        current?.copies.length === 3 &&
+        current.copies.every(copy => copy !== "" && canonicalJson(JSON.parse(copy)) === canonicalJson({ x: 600, y: 600 }))
+      )
+    }, "every tab's copy read again after the service worker restarted")
+
+    await panel.close()
+    for (const { page } of [alice, bob, carol, elsewhere]) await page.close()
+  })
+})

@@ -1,0 +1,92 @@
+/**
+ * The Across tabs view as the e2e tests read and drive it, the same in
+ * Playwright (Chromium) and puppeteer (Firefox): everything goes through
+ * evaluate() on the panel page.
+ */
+import { canonicalJson } from "./canonical-json"
+import type { Evaluator } from "./demo-page"
+import { waitFor } from "./wait"
+
+export interface TabsViewSnapshot {
+  /** Other tabs of the site, as the summary counts them. */
+  tabs: number
+  columns: Array<{ tabId: string; label: string }>
+  rows: Array<{ namespace: string; key: string; status: string; kind: string; copies: string[] }>
+}
+
+/** Shows the Across tabs view and sets its settle time. */
+export async function openAcrossTabs(panel: Evaluator, settleSeconds: number): Promise<void> {
+  await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="tab-tabs"]') !== null), "the panel's tabs")
+  await panel.evaluate(() => (document.querySelector('[data-testid="tab-tabs"]') as HTMLElement).click())
+  await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="tabs-settle"]') !== null), "the Across tabs view")
+  await panel.evaluate((seconds: number) => {
+    const input = document.querySelector('[data-testid="tabs-settle"]') as HTMLInputElement
+    input.value = String(seconds)
+    input.dispatchEvent(new Event("change", { bubbles: true }))
+  }, settleSeconds)
+}
+
+export function tabsView(panel: Evaluator): Promise<TabsViewSnapshot> {
+  return panel.evaluate(() => {
+    const all = (selector: string, root: ParentNode = document) => [...root.querySelectorAll<HTMLElement>(selector)]
+    const summary = document.querySelector<HTMLElement>('[data-testid="tabs-summary"]')
+    return {
+      tabs: Number(summary?.dataset.tabs ?? -1),
+      columns: all('[data-testid="tabs-column"]').map(column => ({ tabId: column.dataset.tabId ?? "", label: column.dataset.label ?? "" })),
+      rows: all('[data-testid="tabs-row"]').map(row => ({
+        namespace: row.dataset.namespace ?? "",
+        key: row.dataset.key ?? "",
+        status: row.dataset.status ?? "",
+        kind: row.dataset.kind ?? "",
+        copies: all('[data-testid="tabs-copy"]', row).map(cell => cell.dataset.json ?? ""),
+      })),
+    }
+  })
+}
+
+export async function rowOf(panel: Evaluator, namespace: string, key: string) {
+  return (await tabsView(panel)).rows.find(row => row.namespace === namespace && row.key === key)
+}
+
+/**
+ * Writes the writer page's cursor three times in one millisecond, until the
+ * view flags it as diverged. The repo's heartbeat (every 10 s, in the writer
+ * and in the hub) re-stamps the key and so ends the divergence; when one
+ * falls between the burst and the settle time, the burst is repeated.
+ */
+export async function burstUntilDiverged(
+  writer: Evaluator,
+  panel: Evaluator,
+  writerPeerId: string,
+  attempts = 5,
+): Promise<{ row: NonNullable<Awaited<ReturnType<typeof rowOf>>>; attempt: number }> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const base = attempt * 100
+    const ms: number | undefined = await writer.evaluate(async (x: number) => {
+      const peer = (window as any).demo.peers[0]
+      for (let tries = 0; tries < 20; tries++) {
+        const burst = peer.burstCursor([
+          { x, y: 1 },
+          { x: x + 1, y: 1 },
+          { x: x + 2, y: 1 },
+        ])
+        if (burst !== undefined) return burst
+      }
+      return undefined
+    }, base)
+    if (ms === undefined) throw new Error("the writer page never fit three writes in one millisecond")
+    const row = await waitFor(
+      async () => {
+        const current = await rowOf(panel, "cursor", writerPeerId)
+        const last = canonicalJson({ x: base + 2, y: 1 })
+        return current?.status === "diverged" && current.copies.some(copy => copy !== "" && canonicalJson(JSON.parse(copy)) === last)
+          ? current
+          : undefined
+      },
+      "the burst's key shown as diverged",
+      6_000,
+    ).catch(() => undefined)
+    if (row) return { row, attempt }
+  }
+  throw new Error(`no divergence shown after ${attempts} bursts`)
+}
