@@ -36,7 +36,9 @@ export type RowStatus = "same" | "settling" | "diverged"
 export type DivergenceKind =
   /** Same writer's timestamp, different values: a tie, which every receiver resolves by keeping what it had. */
   | "tie"
-  /** Some copies carry an older timestamp: an update did not reach them. */
+  /** A different value under a newer timestamp than the reference copy's: a store re-stamped a stale copy. */
+  | "restamped"
+  /** Some copies carry an older timestamp than the reference copy: a newer write did not reach them. */
   | "behind"
   /** Some repos have no live value where others have one (or the reverse). */
   | "missing"
@@ -122,13 +124,14 @@ function compareCopies(
   const odd = copies.map(copy => !sameContent(copy, reference))
   if (!odd.some(Boolean)) return { namespace, key, copies, status: "same", odd, ...(lastChange === undefined ? {} : { lastChange }) }
   const settled = lastChange === undefined || now - lastChange >= settleMs
+  const kind = kindOf(copies, odd, reference)
   return {
     namespace,
     key,
     copies,
     status: settled ? "diverged" : "settling",
     odd,
-    kind: kindOf(copies),
+    kind,
     ...(lastChange === undefined ? {} : { lastChange }),
   }
 }
@@ -141,10 +144,13 @@ function newestIndex(copies: Array<KeyCopy | undefined>): number {
   return best
 }
 
-function kindOf(copies: Array<KeyCopy | undefined>): DivergenceKind {
+/** Read against the reference copy: the copies that differ are the ones explained. */
+function kindOf(copies: Array<KeyCopy | undefined>, odd: readonly boolean[], reference: KeyCopy | undefined): DivergenceKind {
   if (copies.some(copy => live(copy)) && copies.some(copy => !live(copy))) return "missing"
-  const stamps = new Set(copies.map(copy => copy?.timestamp))
-  return stamps.size === 1 ? "tie" : "behind"
+  const stamps = copies.filter((_, index) => odd[index]).map(copy => copy?.timestamp ?? -Infinity)
+  const own = reference?.timestamp ?? -Infinity
+  if (stamps.every(stamp => stamp === own)) return "tie"
+  return stamps.some(stamp => stamp > own) ? "restamped" : "behind"
 }
 
 /** What a divergence means, in words for the view. */
@@ -152,6 +158,8 @@ export function explainDivergence(kind: DivergenceKind): string {
   switch (kind) {
     case "tie":
       return "Same writer's timestamp, different values: the key was written more than once in one millisecond. Last-writer-wins keeps the copy a store already has on a tie, so the receivers kept an earlier write and the writer the last one, until the key is written again."
+    case "restamped":
+      return "Some copies hold another value under a newer timestamp than the owner's: a store re-stamped its stale copy (5.4.2 re-stamps every key of a store on each heartbeat). Wherever that copy arrives it wins, the owner's own store included."
     case "behind":
       return "Some copies carry an older writer's timestamp: a newer write did not reach them (or a store refused it)."
     case "missing":

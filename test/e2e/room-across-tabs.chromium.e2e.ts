@@ -56,11 +56,12 @@ describe("room across tabs in Chromium", () => {
     expect(view.columns.some(column => column.tabId === String(elsewhere.tabId) || column.label === "mallory")).toBe(false)
 
     const { row } = await burstUntilDiverged(bob.page, panel, bobPeer!)
-    expect(row.kind).toBe("tie")
+    // A tie; or already re-stamped by a receiver's heartbeat, which keeps the receiver's stale value.
+    expect(["tie", "restamped"]).toContain(row.kind)
     // Bob's own copy holds his last write; alice and carol kept his first.
     const columns = (await tabsView(panel)).columns
     const copyOf = (label: string) => JSON.parse(row.copies[columns.findIndex(column => column.label === label)]!)
-    expect(copyOf("bob").x - copyOf("alice").x).toBe(2)
+    expect(copyOf("bob").x - copyOf("alice").x).toBe(1)
     expect(copyOf("carol")).toEqual(copyOf("alice"))
 
     await bob.page.evaluate(() => (window as any).demo.peers[0].setCursor(500, 500))
@@ -75,13 +76,17 @@ describe("room across tabs in Chromium", () => {
     // The browser stops the service worker: the watch comes back with the hellos, and bob's tab is read again.
     await chromium.stopServiceWorker()
     await bob.page.evaluate(() => (window as any).demo.peers[0].setCursor(600, 600))
-    await waitFor(async () => {
-      const current = await rowOf(panel, "cursor", bobPeer!)
-      return (
-        current?.copies.length === 3 &&
-        current.copies.every(copy => copy !== "" && canonicalJson(JSON.parse(copy)) === canonicalJson({ x: 600, y: 600 }))
-      )
-    }, "every tab's copy read again after the service worker restarted")
+    await waitFor(
+      async () => {
+        const current = await rowOf(panel, "cursor", bobPeer!)
+        return (
+          current?.copies.length === 3 &&
+          current.copies.every(copy => copy !== "" && canonicalJson(JSON.parse(copy)) === canonicalJson({ x: 600, y: 600 }))
+        )
+      },
+      "every tab's copy read again after the service worker restarted",
+      30_000,
+    )
 
     await panel.close()
     for (const { page } of [alice, bob, carol, elsewhere]) await page.close()

@@ -135,11 +135,18 @@ describe("compareRoom", () => {
     }
   })
 
-  it("tells copies that are behind and copies that are missing from a tie", () => {
+  it("tells copies that are behind, re-stamped or missing from a tie", () => {
     const behind = tabs({ x: 2 }, { x: 1 }, { writer: T0 + 50, receiver: T0 })
     expect(compareRoom(columns(behind.inspected, [7, behind.other]), DOC, T0 + 60_000, DEFAULT_SETTLE_MS).rows[0]).toMatchObject({
       status: "diverged",
       kind: "behind",
+    })
+    // A receiver's heartbeat re-stamped its stale copy: newer than the owner's, with the old value.
+    const restamped = tabs({ x: 2 }, { x: 1 }, { writer: T0, receiver: T0 + 10_000 })
+    expect(compareRoom(columns(restamped.inspected, [7, restamped.other]), DOC, T0 + 60_000, DEFAULT_SETTLE_MS).rows[0]).toMatchObject({
+      status: "diverged",
+      kind: "restamped",
+      odd: [false, true],
     })
 
     const { inspected } = tabs({ x: 1 }, { x: 1 })
