@@ -14,6 +14,9 @@
  */
 import type { DropReason, HookBatch, ModelSnapshot, RepoInfo, StoreSnapshot } from "./messages"
 
+/** How often a panel comparing tabs asks each other tab for a snapshot (the comparison's lag, at most). */
+export const SNAPSHOT_INTERVAL_MS = 500
+
 /** Another tab of the inspected tab's origin, with a content relay connected. */
 export interface OriginTab {
   tabId: number

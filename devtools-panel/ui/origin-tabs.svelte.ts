@@ -7,13 +7,13 @@
  * background stops forwarding and no tab is asked.
  */
 import type { BackgroundToPanelMessage, OriginTab } from "../../protocol/messages"
+import { SNAPSHOT_INTERVAL_MS } from "../../protocol/origin-tabs"
 import { apply } from "../state/apply"
 import { comparedTabState, type PanelState } from "../state/panel-state"
 import { DEFAULT_SETTLE_MS } from "../state/room-comparison"
 import type { PanelTransport } from "../transport/transport"
 
-/** How often each other tab is asked for its stores (the comparison's lag, at most). */
-export const SNAPSHOT_INTERVAL_MS = 500
+export { SNAPSHOT_INTERVAL_MS }
 
 export interface ComparedTab {
   readonly tabId: number
