@@ -16,24 +16,19 @@
  * value seen before under an older timestamp was re-stamped by that repo
  * (5.4.2's touch() on heartbeats and syncs re-stamps every key of a store).
  */
-import type { StoreEntry, WireValue } from "../../protocol/messages"
-import { deepEqual } from "../state/deep-equal"
+import type { StoreEntry } from "../../protocol/messages"
 import type { LogRecord } from "../state/event-log"
 import { jsonDiff, type JsonChange } from "../values/json-diff"
 import { decodeMessage, peerOfKey } from "./ephemeral-decode"
+import { contentKey, copyOf, decide, sameContent, sameCopy, type Copy } from "./store-rules"
+
+export type { Copy } from "./store-rules"
 
 export interface KeyRef {
   repoId: string
   docId: string
   namespace: string
   key: string
-}
-
-export interface Copy {
-  /** Absent for tombstones. */
-  value?: WireValue
-  deleted: boolean
-  timestamp?: number
 }
 
 export type StepOrigin =
@@ -91,6 +86,8 @@ export const MAX_STEPS = 500
  */
 export class KeyHistoryBuilder {
   readonly steps: HistoryStep[] = []
+  /** Counts every change to the steps (new ones, and decisions taken later). */
+  version = 0
   #held: Copy | undefined
   /** Offers the store has not confirmed yet (accepted by the rule, or undecided). */
   #awaiting: HistoryStep[] = []
@@ -156,12 +153,13 @@ export class KeyHistoryBuilder {
       const confirmed = this.#awaiting.findIndex(step => sameCopy(step.offered, copy))
       // Undecided offers before the confirmed one were refused; so are all of them if none matches.
       const settledUpTo = confirmed === -1 ? this.#awaiting.length : confirmed
-      for (const step of this.#awaiting.slice(0, settledUpTo)) if (step.decision === "pending") step.decision = "refused"
+      for (const step of this.#awaiting.slice(0, settledUpTo)) this.#refuseIfPending(step)
       if (confirmed !== -1) {
         const step = this.#awaiting[confirmed]!
         if (step.decision === "pending") {
           step.decision = "accepted"
           this.#take(step, copy)
+          this.version++
         }
         this.#awaiting = this.#awaiting.slice(confirmed + 1)
         this.#held = copy
@@ -193,8 +191,14 @@ export class KeyHistoryBuilder {
    * offer was refused.
    */
   #settleAwaiting(): void {
-    for (const step of this.#awaiting) if (step.decision === "pending") step.decision = "refused"
+    for (const step of this.#awaiting) this.#refuseIfPending(step)
     this.#awaiting = []
+  }
+
+  #refuseIfPending(step: HistoryStep): void {
+    if (step.decision !== "pending") return
+    step.decision = "refused"
+    this.version++
   }
 
   #step(
@@ -218,6 +222,7 @@ export class KeyHistoryBuilder {
       changes: [],
     }
     this.steps.push(step)
+    this.version++
     if (this.steps.length > MAX_STEPS) this.steps.splice(0, this.steps.length - MAX_STEPS)
     return step
   }
@@ -252,32 +257,4 @@ export function keyHistory(records: Iterable<LogRecord>, ref: KeyRef, localPeerI
   const builder = new KeyHistoryBuilder(ref, localPeerId)
   for (const record of records) builder.add(record)
   return builder.steps
-}
-
-/** Last-writer-wins against what the store holds: strictly newer wins, a tie keeps the store's copy. */
-function decide(offered: Copy, held: Copy): Decision {
-  const offeredAt = offered.timestamp ?? -Infinity
-  const heldAt = held.timestamp ?? -Infinity
-  if (offeredAt > heldAt) return "accepted"
-  return offeredAt === heldAt ? "refused-tie" : "refused-older"
-}
-
-function copyOf(entry: { value?: WireValue; deleted: boolean; timestamp?: number }): Copy {
-  return {
-    ...(entry.deleted ? {} : { value: entry.value ?? null }),
-    deleted: entry.deleted === true,
-    ...(entry.timestamp === undefined ? {} : { timestamp: entry.timestamp }),
-  }
-}
-
-function sameContent(a: Copy, b: Copy): boolean {
-  return a.deleted === b.deleted && (a.deleted || deepEqual(a.value, b.value))
-}
-
-function sameCopy(a: Copy, b: Copy): boolean {
-  return a.timestamp === b.timestamp && sameContent(a, b)
-}
-
-function contentKey(copy: Copy): string {
-  return copy.deleted ? "\u0000deleted" : JSON.stringify(copy.value)
 }

@@ -10,8 +10,9 @@ import type { HookEvent, WireValue } from "../../protocol/messages"
 import { encodeEphemeralEntries, type EncodableEntry } from "../../injected/codec/ephemeral-encoder"
 import { bytesToHex } from "../../injected/codec/hex"
 import { keyHistory } from "../../devtools-panel/log/key-history"
+import { isNotable, KeyHistoryTracker } from "../../devtools-panel/log/key-history-tracker"
 import { applyAll } from "../../devtools-panel/state/apply"
-import { logRecords } from "../../devtools-panel/state/event-log"
+import { clearLog, logRecords } from "../../devtools-panel/state/event-log"
 import { initialState } from "../../devtools-panel/state/panel-state"
 import { T0, batch, channelIn, entry, events, hello, registered, repoInfo, storeEvent, tombstone } from "../component/fixtures/messages"
 
@@ -134,5 +135,47 @@ describe("key history: the store's rules", () => {
       storeEvent("r2", DOC, "cursor", "import", [entry(BOB, { x: 1 }, T0)], T0),
     )
     expect(steps).toEqual([])
+  })
+})
+
+describe("key history, kept up to date", () => {
+  it("reads only new records, and says the same as reading the whole log", () => {
+    const tracker = new KeyHistoryTracker(REF, SELF)
+    let state = applyAll(initialState(), [batch(0, hello(), registered(repoInfo()))], T0)
+    expect(tracker.update(state.log)).toEqual([])
+    state = applyAll(state, [batch(1, events("r1", frame(BOB, [{ key: BOB, value: { x: 1 }, timestamp: T0 + 10 }], T0 + 10)))], T0)
+    const pending = tracker.update(state.log)
+    expect(pending.map(step => step.decision)).toEqual(["pending"])
+    expect(tracker.update(state.log)).toBe(pending)
+    state = applyAll(
+      state,
+      [batch(2, events("r1", imported({ x: 1 }, T0 + 10), frame(BOB, [{ key: BOB, value: { x: 1 }, timestamp: T0 + 10 }], T0 + 11)))],
+      T0,
+    )
+    const steps = tracker.update(state.log)
+    // The shown step is a new object with the store's verdict.
+    expect(steps[0]).not.toBe(pending[0])
+    expect(steps.map(step => step.decision)).toEqual(["accepted", "refused-tie"])
+    expect(steps).toEqual(keyHistory(logRecords(state.log), REF, SELF))
+    expect(tracker.update({ ...clearLog(state.log) })).toEqual([])
+  })
+
+  it("shows by default what changed the store or was refused with another value", () => {
+    const steps = history(
+      frame(BOB, [{ key: BOB, value: { x: 1 }, timestamp: T0 + 10 }], T0 + 10),
+      imported({ x: 1 }, T0 + 10),
+      frame(BOB, [{ key: BOB, value: { x: 1 }, timestamp: T0 + 10 }], T0 + 11),
+      frame(BOB, [{ key: BOB, value: { x: 2 }, timestamp: T0 + 10 }], T0 + 12),
+      storeEvent("r1", DOC, "cursor", "local", [entry(BOB, { x: 1 }, T0 + 60)], T0 + 60),
+    )
+    expect(steps.map(step => [step.decision, step.effect, isNotable(step)])).toEqual([
+      ["accepted", "changed", true],
+      // A repeat of the held value, refused: noise.
+      ["refused-tie", "none", false],
+      // Another value refused as a tie: a lost update.
+      ["refused-tie", "none", true],
+      // This repo's re-stamp: noise.
+      ["accepted", "restamped", false],
+    ])
   })
 })
