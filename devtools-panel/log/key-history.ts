@@ -55,6 +55,8 @@ export type Decision =
   | "pending"
 
 export interface HistoryStep {
+  /** Unique within its history, in order. */
+  id: number
   /** The log record that showed it, and its event. */
   seq: number
   eventId: number
@@ -210,6 +212,7 @@ export class KeyHistoryBuilder {
     before: Copy | undefined,
   ): HistoryStep {
     const step: HistoryStep = {
+      id: this.version,
       seq: record.seq,
       eventId: record.event.id,
       t: record.event.t,

@@ -4,6 +4,7 @@
  * paths, and both survive any number of re-renders and resyncs.
  */
 import { SvelteSet } from "svelte/reactivity"
+import type { KeyRef } from "../log/key-history"
 import type { PanelState, RepoState, RoomState } from "../state/panel-state"
 
 /** Separates path segments; page keys do not contain it. */
@@ -23,6 +24,8 @@ export class PanelSelection {
   /** The keyboard cursor in the maps: treePath(namespace, key). */
   entry: string | undefined = $state()
   query = $state("")
+  /** The key whose value history is open (Live view). */
+  history: KeyRef | undefined = $state()
   readonly expanded = new SvelteSet<string>()
 
   selectRepo(repo: RepoState): void {
