@@ -6,7 +6,7 @@ import type { HookEvent, WireValue } from "../../protocol/messages"
 import { bytesToHex } from "../../codec/hex"
 import { logViewModel } from "../../devtools-panel/views/log/log-view.svelte"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
-import { T0, batch, channel, events, hello, pageStatus, peer, registered, repoInfo } from "./fixtures/messages"
+import { T0, batch, channel, entry, events, hello, pageStatus, peer, registered, repoInfo, storeEvent } from "./fixtures/messages"
 
 const DOC = "room:lobby"
 const HUB = "900"
@@ -290,5 +290,45 @@ describe("log view", () => {
     const row = panel.one("propagation-row")
     expect(row.dataset).toMatchObject({ peerId: HUB, outcome: "announcement" })
     expect(row.textContent).toContain("announced only")
+  })
+
+  it("shows a store change as a before/after diff per key, and re-stamps as one line", async () => {
+    panel.push(
+      batch(
+        2,
+        events(
+          "r1",
+          storeEvent("r1", DOC, "cursor", "import", [entry(ALICE, { x: 1, y: 5 }, T0)], T0),
+          storeEvent("r1", DOC, "cursor", "import", [entry(HUB, { x: 0, y: 0 }, T0)], T0),
+          storeEvent(
+            "r1",
+            DOC,
+            "cursor",
+            "local",
+            [entry(ALICE, { x: 2, y: 5, tag: "new" }, T0 + 10), entry(HUB, { x: 0, y: 0 }, T0 + 10), entry("300", { x: 9 }, T0 + 10)],
+            T0 + 10,
+          ),
+        ),
+      ),
+    )
+    await settle(panel)
+    rows(panel)[2]!.click()
+    await settle(panel)
+    const changes = panel.all("store-change")
+    expect(changes.map(change => [change.dataset.key, change.dataset.beforeKnown])).toEqual([
+      [ALICE, "true"],
+      ["300", "false"],
+    ])
+    expect(
+      [...changes[0]!.querySelectorAll<HTMLElement>('[data-testid="json-diff-change"]')].map(change => [
+        change.dataset.path,
+        change.dataset.kind,
+      ]),
+    ).toEqual([
+      ["tag", "added"],
+      ["x", "changed"],
+    ])
+    expect(changes[1]!.querySelector('[data-testid="json-diff-change"]')!.getAttribute("data-kind")).toBe("added")
+    expect(panel.one("store-restamped").dataset.count).toBe("1")
   })
 })
