@@ -64,6 +64,19 @@ describe("room across tabs in Chromium", () => {
     expect(copyOf("bob").x - copyOf("alice").x).toBe(1)
     expect(copyOf("carol")).toEqual(copyOf("alice"))
 
+    // Alice's own store, in her Live view: the key's history shows bob's second write refused as a tie.
+    await panel.getByTestId("tab-live").click()
+    await panel.locator(`[data-testid="room-item"][data-doc-id="room:${room}"]`).click()
+    await panel
+      .locator(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${bobPeer}"] [data-testid="entry-history"]`)
+      .click()
+    const lost = panel.locator(`[data-testid="history-step"][data-decision="refused-tie"][data-writer="${bobPeer}"]`).first()
+    await waitFor(() => lost.count(), "bob's lost write in the key's history")
+    // Newest first: the write it lost to is the newest one taken, with the same timestamp.
+    const taken = panel.locator(`[data-testid="history-step"][data-decision="accepted"][data-effect="changed"]`).first()
+    expect(await lost.getAttribute("data-timestamp")).toBe(await taken.getAttribute("data-timestamp"))
+    await panel.getByTestId("tab-tabs").click()
+
     await bob.page.evaluate(() => (window as any).demo.peers[0].setCursor(500, 500))
     await waitFor(async () => {
       const current = await rowOf(panel, "cursor", bobPeer!)
