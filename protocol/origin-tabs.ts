@@ -10,7 +10,7 @@
  * snapshot of its stores (`panel/snapshot`) a few times a second while the
  * comparison is shown. A subscribed hook writes every event the page's repos
  * go through; a snapshot costs the page one read of its stores per request
- * and nothing in between (the figures are in docs/room-across-tabs.md).
+ * and nothing in between (docs/room-across-tabs.md; BENCHMARKS.md, figure 6).
  */
 import type { DropReason, HookBatch, ModelSnapshot, RepoInfo, StoreSnapshot } from "./messages"
 
