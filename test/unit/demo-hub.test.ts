@@ -104,7 +104,8 @@ describe("demo hub", () => {
     const receiver = join("receiver")
     await Promise.all([writer.synced, receiver.synced])
     let ms: number | undefined
-    for (let attempt = 0; attempt < 5 && ms === undefined; attempt++)
+    // A loaded machine can stretch three writes past a millisecond now and then: try again.
+    for (let attempt = 0; attempt < 100 && ms === undefined; attempt++)
       ms = writer.burstCursor([
         { x: 1, y: 0 },
         { x: 2, y: 0 },
