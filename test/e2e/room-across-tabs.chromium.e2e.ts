@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { canonicalJson } from "./support/canonical-json"
 import { launchChromium, type ChromiumSession } from "./support/chromium"
 import { demoReady, panelState } from "./support/demo-page"
-import { burstUntilDiverged, openAcrossTabs, rowOf, tabsView } from "./support/tabs-panel"
+import { burstUntilDiverged, openAcrossTabs, rowOf, stopHeartbeats, tabsView } from "./support/tabs-panel"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
@@ -55,7 +55,8 @@ describe("room across tabs in Chromium", () => {
     )
     expect(view.columns.some(column => column.tabId === String(elsewhere.tabId) || column.label === "mallory")).toBe(false)
 
-    const { row } = await burstUntilDiverged(bob.page, panel, bobPeer!)
+    for (const { page } of [alice, bob, carol, elsewhere]) await stopHeartbeats(page)
+    const { row, ms, x } = await burstUntilDiverged(bob.page, panel, bobPeer!)
     // A tie; or already re-stamped by a receiver's heartbeat, which keeps the receiver's stale value.
     expect(["tie", "restamped"]).toContain(row.kind)
     // Bob's own copy holds his last write; alice and carol kept his first.
@@ -70,11 +71,18 @@ describe("room across tabs in Chromium", () => {
     await panel
       .locator(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${bobPeer}"] [data-testid="entry-history"]`)
       .click()
-    const lost = panel.locator(`[data-testid="history-step"][data-decision="refused-tie"][data-writer="${bobPeer}"]`).first()
-    await waitFor(() => lost.count(), "bob's lost write in the key's history")
-    // Newest first: the write it lost to is the newest one taken, with the same timestamp.
-    const taken = panel.locator(`[data-testid="history-step"][data-decision="accepted"][data-effect="changed"]`).first()
-    expect(await lost.getAttribute("data-timestamp")).toBe(await taken.getAttribute("data-timestamp"))
+    const steps = () =>
+      panel
+        .locator('[data-testid="history-step"]')
+        .evaluateAll(elements => elements.map(element => ({ ...(element as HTMLElement).dataset })))
+    const ofBurst = (value: number) => async () =>
+      (await steps()).find(
+        step =>
+          step.timestamp === String(ms) && step.json !== "" && canonicalJson(JSON.parse(step.json!)) === canonicalJson({ x: value, y: 1 }),
+      )
+    const lost = await waitFor(ofBurst(x + 1), "bob's second write in the key's history")
+    expect(lost).toMatchObject({ decision: "refused-tie", writer: bobPeer })
+    expect(await ofBurst(x)()).toMatchObject({ decision: "accepted", effect: "changed", writer: bobPeer })
     await panel.getByTestId("tab-tabs").click()
 
     await bob.page.evaluate(() => (window as any).demo.peers[0].setCursor(500, 500))

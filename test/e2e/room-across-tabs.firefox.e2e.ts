@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { canonicalJson } from "./support/canonical-json"
 import { demoReady } from "./support/demo-page"
 import { launchFirefox, type FirefoxSession } from "./support/firefox"
-import { burstUntilDiverged, openAcrossTabs, rowOf, tabsView } from "./support/tabs-panel"
+import { burstUntilDiverged, openAcrossTabs, rowOf, stopHeartbeats, tabsView } from "./support/tabs-panel"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
@@ -48,6 +48,7 @@ describe("room across tabs in Firefox ESR", () => {
     )
     expect((await tabsView(panel)).columns.some(column => column.tabId === String(elsewhere.tabId))).toBe(false)
 
+    for (const { page } of [alice, bob, carol, elsewhere]) await stopHeartbeats(page)
     const { row } = await burstUntilDiverged(bob.page, panel, bobPeer!)
     // A tie; or already re-stamped by a receiver's heartbeat, which keeps the receiver's stale value.
     expect(["tie", "restamped"]).toContain(row.kind)

@@ -49,37 +49,47 @@ export async function rowOf(panel: Evaluator, namespace: string, key: string) {
 }
 
 /**
+ * Stops the heartbeat of every repo of a demo page. Each repo's heartbeat
+ * (every 10 s) re-stamps every key it holds and so ends a divergence: with
+ * four tabs in the room and the hub, one comes every 2 s on average, sooner
+ * than a loaded machine sometimes shows the divergence. The hub's own heartbeat
+ * keeps running, so a divergence still ends by itself (burstUntilDiverged
+ * repeats a burst it cut short).
+ */
+export async function stopHeartbeats(page: Evaluator): Promise<void> {
+  await page.evaluate(() => {
+    for (const peer of (window as any).demo.peers) peer.repo.synchronizer.stopHeartbeat()
+  })
+}
+
+/**
  * Writes the writer page's cursor twice in one millisecond (x, then x + 1),
  * until the view flags it as diverged. Two writes are the smallest burst, and
  * fit in a millisecond more often (a write costs a few hundred microseconds
- * in a background Firefox tab). The repo's heartbeat (every 10 s in the
- * writer and in the hub) re-stamps the key and so ends the divergence; when
- * one falls between the burst and the settle time, the burst is repeated.
+ * in a background Firefox tab); every try writes values of its own. The
+ * repo's heartbeat re-stamps the key and so ends the divergence; when one
+ * falls between the burst and the settle time, the burst is repeated.
+ * Returns the row, and the millisecond and first value of the burst it shows.
  */
-export async function burstUntilDiverged(
-  writer: Evaluator,
-  panel: Evaluator,
-  writerPeerId: string,
-  attempts = 5,
-): Promise<{ row: NonNullable<Awaited<ReturnType<typeof rowOf>>>; attempt: number }> {
+export async function burstUntilDiverged(writer: Evaluator, panel: Evaluator, writerPeerId: string, attempts = 5) {
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const base = attempt * 100
-    const ms: number | undefined = await writer.evaluate(async (x: number) => {
+    const burst: { ms: number; x: number } | undefined = await writer.evaluate(async (base: number) => {
       const peer = (window as any).demo.peers[0]
       for (let tries = 0; tries < 100; tries++) {
-        const burst = peer.burstCursor([
+        const x = base + tries * 2
+        const ms = peer.burstCursor([
           { x, y: 1 },
           { x: x + 1, y: 1 },
         ])
-        if (burst !== undefined) return burst
+        if (ms !== undefined) return { ms, x }
       }
       return undefined
-    }, base)
-    if (ms === undefined) throw new Error("the writer page never fit two writes in one millisecond")
+    }, attempt * 1000)
+    if (burst === undefined) throw new Error("the writer page never fit two writes in one millisecond")
+    const last = canonicalJson({ x: burst.x + 1, y: 1 })
     const row = await waitFor(
       async () => {
         const current = await rowOf(panel, "cursor", writerPeerId)
-        const last = canonicalJson({ x: base + 1, y: 1 })
         return current?.status === "diverged" && current.copies.some(copy => copy !== "" && canonicalJson(JSON.parse(copy)) === last)
           ? current
           : undefined
@@ -88,7 +98,7 @@ export async function burstUntilDiverged(
       // Returns as soon as it shows; a loaded machine can take seconds to get there.
       10_000,
     ).catch(() => undefined)
-    if (row) return { row, attempt }
+    if (row) return { row, attempt, ...burst }
   }
   throw new Error(`no divergence shown after ${attempts} bursts`)
 }
