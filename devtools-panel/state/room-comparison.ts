@@ -62,11 +62,22 @@ export interface RoomComparison {
   diverged: number
 }
 
-/** Every document some column's repo holds as a room, sorted. */
+/**
+ * Every document some repo holds as a room, the ones most tabs take part in
+ * first: a repo takes part in a room where it has a live key of its own
+ * (its presence). A long-lived hub tells every peer about every room it has
+ * seen, so merely holding a room says little.
+ */
 export function comparableRooms(repos: readonly RepoState[]): string[] {
-  const docIds = new Set<string>()
-  for (const repo of repos) if (!repo.gone) for (const docId of repo.rooms.keys()) docIds.add(docId)
-  return [...docIds].sort()
+  const members = new Map<string, number>()
+  for (const repo of repos) {
+    if (repo.gone) continue
+    for (const [docId, room] of repo.rooms) {
+      const own = [...room.namespaces.values()].some(entries => entries.get(repo.info.peerId)?.deleted === false)
+      members.set(docId, (members.get(docId) ?? 0) + (own ? 1 : 0))
+    }
+  }
+  return [...members].sort(([a, countA], [b, countB]) => countB - countA || a.localeCompare(b)).map(([docId]) => docId)
 }
 
 export function compareRoom(columns: readonly ComparisonColumn[], docId: string, now: number, settleMs: number): RoomComparison {

@@ -35,7 +35,7 @@ describe("room across tabs in Chromium", () => {
     const [malloryPeer] = await demoReady(elsewhere.page)
 
     const panel = await chromium.openPanel(alice.tabId)
-    await openAcrossTabs(panel, 0.5)
+    await openAcrossTabs(panel, 0.5, `room:${room}`)
     await waitFor(async () => {
       const view = await tabsView(panel)
       return (

@@ -31,7 +31,7 @@ describe("room across tabs in Firefox ESR", () => {
     await Promise.all([alice, carol, elsewhere].map(({ page }) => demoReady(page)))
 
     const panel = await firefox.openPanel(alice.tabId)
-    await openAcrossTabs(panel, 0.5)
+    await openAcrossTabs(panel, 0.5, `room:${room}`)
     await waitFor(
       async () => {
         const view = await tabsView(panel)

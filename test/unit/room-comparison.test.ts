@@ -205,4 +205,29 @@ describe("compareRoom", () => {
     )
     expect(comparableRooms([...inspected.repos.values(), ...elsewhere.repos.values()])).toEqual(["room:lobby", "room:other"])
   })
+
+  it("lists first the rooms most repos take part in (hold a live key of their own), not merely hold", () => {
+    const holder = (peerId: string, docId: string, own: boolean) =>
+      applyAll(
+        comparedTabState(),
+        [
+          batch(
+            0,
+            tabSnapshot([
+              registered(repoInfo({ repoId: `repo-${peerId}`, peerId }), {
+                stores: [store(docId, "presence", [entry(own ? peerId : "999", { name: peerId }, T0)])],
+              }),
+            ]),
+          ),
+        ],
+        T0,
+      )
+    const repos = [
+      holder("1", "room:a-announced", false),
+      holder("2", "room:a-announced", false),
+      holder("3", "room:z-joined", true),
+      holder("4", "room:z-joined", true),
+    ].flatMap(state => [...state.repos.values()])
+    expect(comparableRooms(repos)).toEqual(["room:z-joined", "room:a-announced"])
+  })
 })

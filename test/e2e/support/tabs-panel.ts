@@ -14,8 +14,8 @@ export interface TabsViewSnapshot {
   rows: Array<{ namespace: string; key: string; status: string; kind: string; copies: string[] }>
 }
 
-/** Shows the Across tabs view and sets its settle time. */
-export async function openAcrossTabs(panel: Evaluator, settleSeconds: number): Promise<void> {
+/** Shows the Across tabs view, sets its settle time, and picks the room once some tab holds it. */
+export async function openAcrossTabs(panel: Evaluator, settleSeconds: number, docId: string): Promise<void> {
   await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="tab-tabs"]') !== null), "the panel's tabs")
   await panel.evaluate(() => (document.querySelector('[data-testid="tab-tabs"]') as HTMLElement).click())
   await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="tabs-settle"]') !== null), "the Across tabs view")
@@ -24,6 +24,18 @@ export async function openAcrossTabs(panel: Evaluator, settleSeconds: number): P
     input.value = String(seconds)
     input.dispatchEvent(new Event("change", { bubbles: true }))
   }, settleSeconds)
+  // The hub tells every peer about every room it has seen: the room is picked by name, not by place.
+  await waitFor(
+    () =>
+      panel.evaluate((room: string) => {
+        const select = document.querySelector('[data-testid="tabs-room"]') as HTMLSelectElement
+        if (![...select.options].some(option => option.value === room)) return false
+        select.value = room
+        select.dispatchEvent(new Event("change", { bubbles: true }))
+        return true
+      }, docId),
+    `the room ${docId} to compare`,
+  )
 }
 
 export function tabsView(panel: Evaluator): Promise<TabsViewSnapshot> {
