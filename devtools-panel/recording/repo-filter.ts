@@ -2,7 +2,9 @@
  * Which repos a recording holds. Repos are chosen by label, because a reload
  * gives the same repo a new id: a recording that follows the page across
  * reloads keeps recording "alice" whatever id she gets. Messages about other
- * repos are left out; everything else the page says is kept.
+ * repos are left out; everything else the page says is kept, except its
+ * answers to another panel's snapshot requests (a room across tabs): the
+ * recorded state never follows them, and they carry every store whole.
  */
 import { skipUnknown, type BackgroundToPanelMessage, type HookToPanelMessage } from "../../protocol/messages"
 
@@ -32,9 +34,9 @@ export class RepoFilter {
 
   /** The message with other repos' parts left out (the same object when nothing was). */
   filter(message: BackgroundToPanelMessage): BackgroundToPanelMessage {
-    if (this.labels === undefined || message.type !== "background/page-batch") return message
+    if (message.type !== "background/page-batch") return message
     const messages = message.batch.messages
-    const kept = messages.filter(inner => this.#keeps(inner))
+    const kept = messages.filter(inner => inner.type !== "hook/snapshot" && (this.labels === undefined || this.#keeps(inner)))
     if (kept.length === messages.length) return message
     // An emptied batch still carries its seq: without it the panel would count the gap as lost batches.
     return { type: "background/page-batch", batch: { seq: message.batch.seq, messages: kept } }

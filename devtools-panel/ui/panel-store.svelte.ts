@@ -100,6 +100,9 @@ export class PanelStore {
   }
 
   #receive(message: BackgroundToPanelMessage): void {
+    // Other tabs of the site are the room across tabs' business (origin-tabs.svelte.ts):
+    // this state, and what records it, hold the inspected tab only.
+    if (message.type === "background/origin-tabs" || message.type === "background/tab-batch") return
     this.#pending.push(message)
     if (this.#scheduled) return
     this.#scheduled = true

@@ -1,0 +1,61 @@
+/**
+ * A page whose hook answers another panel's snapshot requests (a room
+ * across tabs) while this panel records it: the answers stay out of the
+ * recording, and an older file that has one is redacted like a registration.
+ */
+import { describe, expect, it } from "vitest"
+import type { BackgroundToPanelMessage } from "../../protocol/messages"
+import { redactRecording } from "../../devtools-panel/recording/redact"
+import { RepoFilter } from "../../devtools-panel/recording/repo-filter"
+import { MemoryTransport } from "../../devtools-panel/transport/memory-transport"
+import { PanelStore } from "../../devtools-panel/ui/panel-store.svelte"
+import { T0, batch, entry, hello, registered, repoInfo, store, tabSnapshot } from "../component/fixtures/messages"
+import { runSession } from "./recording-fixtures"
+
+const answer = tabSnapshot(
+  [
+    registered(repoInfo({ label: "alice", name: "alice" }), {
+      stores: [store("room:lobby", "presence", [entry("100", { name: "alice" }, T0)])],
+    }),
+  ],
+  { url: "http://app.test/room?secret=1" },
+)
+
+describe("recordings and a room across tabs", () => {
+  it("leave out the page's answers to another panel's snapshot requests, keeping the batch's seq", () => {
+    for (const filter of [new RepoFilter(undefined), new RepoFilter(["alice"])]) {
+      const kept = filter.filter(batch(7, hello(), answer))
+      expect(kept).toEqual(batch(7, hello()))
+    }
+  })
+
+  it("hold only the inspected tab: other tabs' lists and batches never reach its state or its recorder", () => {
+    const transport = new MemoryTransport()
+    const store = new PanelStore(transport, { schedule: () => {}, now: () => T0 })
+    const seen: string[] = []
+    store.observe(message => seen.push(message.type))
+    const other: BackgroundToPanelMessage = {
+      type: "background/tab-batch",
+      tabId: 9,
+      message: batch(0, hello(), registered(repoInfo({ label: "elsewhere" }))) as never,
+    }
+    transport.deliver({ type: "background/origin-tabs", tabs: [{ tabId: 9 }] }, other, batch(0, hello()))
+    store.flush()
+    expect(seen).toEqual(["background/page-batch"])
+    expect(store.state.repos.size).toBe(0)
+    store.dispose()
+  })
+
+  it("redact an answer found in an older file like the registrations it holds", () => {
+    const { recording } = runSession()
+    const withAnswer = {
+      ...recording,
+      lines: [...recording.lines, { kind: "message" as const, t: T0 + 99_000, message: batch(99, answer) }],
+    }
+    const redacted = redactRecording(withAnswer).lines.at(-1)!
+    const text = JSON.stringify(redacted)
+    expect(text).not.toContain("alice")
+    expect(text).not.toContain("secret")
+    expect(text).toContain("http://app.test/room")
+  })
+})
