@@ -86,6 +86,8 @@ describe("Across tabs view", () => {
       [JSON.stringify({ x: 3 }), "false"],
     ])
     expect(bob.dataset.status).toBe("settling")
+    // Keys that are peer ids read as names.
+    expect(bob.querySelector(".key")!.textContent).toBe("bob")
 
     vi.advanceTimersByTime(2_000)
     panel.settle()
