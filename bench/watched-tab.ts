@@ -16,8 +16,8 @@
  * 50 peers, the relay side included.
  */
 import { Bridge, BridgeAdapter, Repo, Shape } from "@loro-extended/repo"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type PageWindowEnvelope } from "../protocol/messages"
-import { checkPageEnvelope } from "../protocol/validate"
+import type { HookToRelayMessage } from "../protocol/messages"
+import { checkHookToRelay } from "../protocol/validate"
 import type { HookTransport } from "../injected/bridge/transport"
 import { createHook, type HookHandle } from "../injected/hook/create-hook"
 import { SNAPSHOT_INTERVAL_MS } from "../protocol/origin-tabs"
@@ -140,27 +140,24 @@ async function snapshotCost(peers: number): Promise<{ peers: number; us: number;
   }
 }
 
-/** The hook on a window stand-in whose posts pay what the relay and port would: a clone, the check, the encoding. */
+/** The hook on a channel stand-in whose posts pay what the relay and port would: a clone, the check, the encoding. */
 function benchPage(onBytes: (size: number) => void = () => {}): { handle: HookHandle; relay: (message: unknown) => void } {
-  const listeners = new Set<(event: { data: unknown; source: unknown }) => void>()
-  const self = {}
+  let listener: ((message: unknown) => void) | undefined
   const transport: HookTransport = {
-    self,
-    post(envelope: PageWindowEnvelope) {
-      const checked = checkPageEnvelope(structuredClone(envelope))
+    post(message: HookToRelayMessage) {
+      const checked = checkHookToRelay(structuredClone(message))
       if (checked.ok) onBytes(JSON.stringify(checked.value.batchJson).length)
     },
-    listen(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
+    listen(next) {
+      listener = next
+      return () => {
+        if (listener === next) listener = undefined
+      }
     },
   }
   const handle = createHook({ transport, url: () => "bench://watched-tab", root: {} })
-  const relay = (message: unknown) => {
-    for (const listener of listeners)
-      listener({ data: { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "bench", message }, source: self })
-  }
-  relay({ type: "relay/hello" })
+  // What the relay sends over the private channel, as it is.
+  const relay = (message: unknown) => listener?.(structuredClone(message))
   return { handle, relay }
 }
 

@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { HookEvent, WireValue } from "../../protocol/messages"
-import { encodeEphemeralEntries, type EncodableEntry } from "../../injected/codec/ephemeral-encoder"
-import { bytesToHex } from "../../injected/codec/hex"
+import { encodeEphemeralEntries, type EncodableEntry } from "../../codec/loro-ephemeral/ephemeral-encoder"
+import { bytesToHex } from "../../codec/hex"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
 import {
   T0,

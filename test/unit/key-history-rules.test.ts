@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from "vitest"
 import type { HookEvent, WireValue } from "../../protocol/messages"
-import { encodeEphemeralEntries, type EncodableEntry } from "../../injected/codec/ephemeral-encoder"
-import { bytesToHex } from "../../injected/codec/hex"
+import { encodeEphemeralEntries, type EncodableEntry } from "../../codec/loro-ephemeral/ephemeral-encoder"
+import { bytesToHex } from "../../codec/hex"
 import { keyHistory } from "../../devtools-panel/log/key-history"
 import { isNotable, KeyHistoryTracker } from "../../devtools-panel/log/key-history-tracker"
 import { applyAll } from "../../devtools-panel/state/apply"
