@@ -116,7 +116,12 @@ export class TabRouter {
           ...(Number.isSafeInteger(message.skipped) && message.skipped! > 0 ? { skipped: message.skipped } : {}),
         })
         for (const watcher of this.#watchersOf(tabId)) {
-          safePost(watcher, { type: "background/tab-batch", tabId, seq: message.seq, batchJson: message.batchJson } satisfies BackgroundToPanelWire)
+          safePost(watcher, {
+            type: "background/tab-batch",
+            tabId,
+            seq: message.seq,
+            batchJson: message.batchJson,
+          } satisfies BackgroundToPanelWire)
         }
         return
       case "content/stats":

@@ -8,7 +8,7 @@
  */
 import { Bridge, BridgeAdapter, Repo, Shape } from "@loro-extended/repo"
 import { beforeAll, describe, expect, it, vi } from "vitest"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type BackgroundToPanelMessage } from "../../protocol/messages"
+import type { BackgroundToPanelMessage } from "../../protocol/messages"
 import { memoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
 import { keyHistory, type HistoryStep } from "../../devtools-panel/log/key-history"
@@ -55,14 +55,14 @@ function burst(write: (x: number) => void): { ms: number; first: number; second:
 async function record(): Promise<Scenario> {
   const transport = memoryTransport()
   const { hook, dispose } = createHook({ transport, url: () => "http://app.test/", root: {} })
-  transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message: { type: "relay/hello" } })
   const hub = new Repo({ identity: { name: "hub", type: "service" } })
   const alice = new Repo({ identity: { name: "alice" } })
   const bob = new Repo({ identity: { name: "bob" } })
   try {
     hook.register(alice, { label: "alice" })
     hook.register(bob, { label: "bob" })
-    transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message: { type: "panel/subscribe" } })
+    // What the relay sends over the private channel, as it is.
+    transport.deliver({ type: "panel/subscribe" })
     const rooms = {
       hub: hub.get(ROOM, DocShape, { cursor: Cursor }),
       alice: alice.get(ROOM, DocShape, { cursor: Cursor }),

@@ -36,8 +36,7 @@ function inspect(router: TabRouter, watcher: TestPort, tabId: number): void {
 }
 
 const lastList = (watcher: TestPort) => watcher.inbox.filter(m => m.type === "background/origin-tabs").at(-1)?.tabs
-const tabBatches = (watcher: TestPort) =>
-  watcher.inbox.filter(m => m.type === "background/tab-batch").map(m => [m.tabId, m.seq])
+const tabBatches = (watcher: TestPort) => watcher.inbox.filter(m => m.type === "background/tab-batch").map(m => [m.tabId, m.seq])
 const listening = (relay: TestPort) => relay.inbox.filter(m => m.type === "background/panel-listening").at(-1)?.listening
 const snapshotRequests = (relay: TestPort) =>
   relay.inbox.filter(m => m.type === "background/to-page" && m.message.type === "panel/snapshot").map(m => m.message.requestId)
@@ -62,7 +61,8 @@ describe("TabRouter: a room across tabs", () => {
   it("lists only the other tabs of the same origin and session, and forwards their batches tagged with the tab id", () => {
     const { router, relays, watcher } = browserWithTabs()
     expect(lastList(watcher)).toEqual([{ tabId: 2, url: "tab 2" }])
-    for (const relay of Object.values(relays)) router.receive(relay, { type: "content/page-batch", seq: relay.tabId!, batchJson: batchJson(relay.tabId!) })
+    for (const relay of Object.values(relays))
+      router.receive(relay, { type: "content/page-batch", seq: relay.tabId!, batchJson: batchJson(relay.tabId!) })
     expect(tabBatches(watcher)).toEqual([[2, 2]])
     // The inspected tab's own batch still arrives as a page batch, once.
     expect(watcher.inbox.filter(m => m.type === "background/page-batch").map(m => m.seq)).toEqual([1])
