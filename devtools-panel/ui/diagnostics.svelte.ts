@@ -30,6 +30,7 @@ export class Diagnostics {
   readonly #now: () => number
   readonly #stop: () => void
   #published = -1
+  #roundsSeen = 0
   #scheduled = false
 
   constructor(store: PanelStore, options: DiagnosticsOptions = {}) {
@@ -45,11 +46,14 @@ export class Diagnostics {
   /** Publishes what the detectors found so far (the store's flush schedules it too). */
   refresh(): void {
     this.#scheduled = false
-    const book = this.panel.engine.book
-    if (book.version === this.#published) return
-    this.#published = book.version
-    this.findings = book.list()
-    this.counts = book.counts()
+    const { book, amplification } = this.panel.engine
+    if (book.version === this.#published && amplification.completed === this.#roundsSeen) return
+    this.#roundsSeen = amplification.completed
+    if (book.version !== this.#published) {
+      this.#published = book.version
+      this.findings = book.list()
+      this.counts = book.counts()
+    }
     this.version++
   }
 

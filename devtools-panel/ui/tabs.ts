@@ -9,6 +9,7 @@ export interface PanelTab {
 
 export const PANEL_TABS = [
   { id: "live", label: "Live" },
+  { id: "findings", label: "Findings" },
   { id: "simulate", label: "Simulate" },
   { id: "log", label: "Log" },
   { id: "sync", label: "Sync" },

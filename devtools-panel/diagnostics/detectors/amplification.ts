@@ -52,6 +52,8 @@ export class Amplification implements Detector {
   readonly name = "heartbeat amplification"
   readonly #open = new Map<string, OpenRound>()
   readonly #rounds = new Map<string, HeartbeatRound[]>()
+  /** Rounds completed so far (views re-read when it moves). */
+  completed = 0
 
   /** Completed heartbeat rounds of a repo, oldest first. */
   rounds(repoId: string): readonly HeartbeatRound[] {
@@ -111,6 +113,7 @@ export class Amplification implements Detector {
     rounds.push(round)
     if (rounds.length > ROUNDS_KEPT) rounds.shift()
     this.#rounds.set(repoId, rounds)
+    this.completed++
   }
 
   #judge(repoId: string, round: HeartbeatRound, earlier: readonly HeartbeatRound[], context: DetectorContext): void {
