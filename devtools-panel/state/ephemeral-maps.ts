@@ -18,6 +18,8 @@ export interface WriteContext {
   readonly by: string
   readonly localPeerId: string
   readonly via?: Via
+  /** For imports: the peer whose copy of the store the frame carried. */
+  readonly sender?: string
 }
 
 export function mergeEntry(
@@ -42,8 +44,11 @@ export function mergeEntry(
     changedAt: fromSnapshot && !prev ? (incoming.timestamp ?? context.t) : context.t,
     changes: (prev?.changes ?? 0) + (fromSnapshot && !prev ? 0 : 1),
     // touch() never changes a value, so a local change is a write by this repo.
+    // An import is credited to the key's writer, never to this repo, and
+    // names the peer whose re-stamped copy it was when that is not the writer.
     changedBy: context.by === "local" ? context.localPeerId : incoming.key,
     via: context.by === "import" ? context.via : undefined,
+    ...(context.by === "import" && context.sender !== undefined && context.sender !== incoming.key ? { copiedFrom: context.sender } : {}),
   }
   return { entry, change: "change" }
 }

@@ -40,6 +40,11 @@ export interface EntryState {
   readonly changedBy: string
   /** For imported values: the channel that brought them. */
   readonly via?: Via
+  /**
+   * For imported values that came in another peer's copy of the store (not
+   * from their writer): that peer. In 5.x it re-stamped them on its heartbeat.
+   */
+  readonly copiedFrom?: string
 }
 
 export type NamespaceMap = ReadonlyMap<string, EntryState>
@@ -78,7 +83,12 @@ export interface RepoState {
   readonly disabledTaps: ReadonlyMap<string, string>
   readonly eventCount: number
   /** The latest inbound frame carrying ephemeral data: imports that follow are attributed to it. */
-  readonly lastInbound?: { readonly via: Via; readonly docIds: readonly string[] }
+  readonly lastInbound?: {
+    readonly via: Via
+    readonly docIds: readonly string[]
+    /** storeSenderKey(docId, namespace) -> who sent that payload (see attribution.ts). */
+    readonly senders?: ReadonlyMap<string, string | undefined>
+  }
   /** Its simulated peers, from the latest simulate/state (absent until one arrives). */
   readonly simulation?: RepoSimulationState
 }

@@ -25,8 +25,12 @@ export function roomSummaries(repo: RepoState): RoomSummary[] {
 export type Connection =
   | { kind: "self" }
   | { kind: "direct"; channels: ChannelSummary[] }
-  | { kind: "relayed"; via: Via; channel?: ChannelSummary }
+  /** `channel` is absent once that channel has closed; `inferred` when the peer was not heard yet and the repo has one channel only. */
+  | { kind: "relayed"; via: Via; channel?: ChannelSummary; inferred?: boolean }
   | { kind: "none" }
+
+/** The channel a peer was last heard on (the detectors know it for relayed peers), if known. */
+export type HeardVia = (peerId: string) => { channelId: number; relay?: string } | undefined
 
 export interface MemberRow {
   peerId: string
@@ -66,18 +70,37 @@ function nameOf(repo: RepoState, room: RoomState, peerId: string): string | unde
   return undefined
 }
 
-export function connectionOf(repo: RepoState, peerId: string, activity: MemberActivity | undefined): Connection {
+/**
+ * How a peer reaches this repo: itself, its own channel, or through a relay.
+ * A relayed peer's relay is the channel that last delivered one of its
+ * values, else the one it was last heard on, else (not heard yet) the
+ * repo's only channel.
+ */
+export function connectionOf(repo: RepoState, peerId: string, activity: MemberActivity | undefined, heardVia?: HeardVia): Connection {
   if (peerId === repo.info.peerId) return { kind: "self" }
   const channels = repo.model.channels.filter(channel => channel.peerId === peerId)
   if (channels.length > 0) return { kind: "direct", channels }
+  const channelOf = (channelId: number) => repo.model.channels.find(channel => channel.channelId === channelId)
+  const heard = heardVia?.(peerId)
+  if (heard && heard.relay !== undefined && heard.relay !== peerId) {
+    return { kind: "relayed", via: { channelId: heard.channelId, peerId: heard.relay }, channel: channelOf(heard.channelId) }
+  }
   const via = activity?.via
-  if (via && via.peerId !== peerId) {
-    return { kind: "relayed", via, channel: repo.model.channels.find(channel => channel.channelId === via.channelId) }
+  if (via && via.peerId !== peerId) return { kind: "relayed", via, channel: channelOf(via.channelId) }
+  const established = repo.model.channels.filter(channel => channel.type === "established")
+  if (established.length === 1) {
+    const only = established[0]!
+    return {
+      kind: "relayed",
+      via: { channelId: only.channelId, ...(only.peerId !== undefined ? { peerId: only.peerId } : {}) },
+      channel: only,
+      inferred: true,
+    }
   }
   return { kind: "none" }
 }
 
-export function memberRows(repo: RepoState, room: RoomState): MemberRow[] {
+export function memberRows(repo: RepoState, room: RoomState, heardVia?: HeardVia): MemberRow[] {
   const rows = [...room.members.values()].map((activity): MemberRow => {
     const peer = peerOf(repo, activity.peerId)
     const isSelf = activity.peerId === repo.info.peerId
@@ -93,7 +116,7 @@ export function memberRows(repo: RepoState, room: RoomState): MemberRow[] {
       goneAt: activity.goneAt,
       firstSeen: activity.firstSeen,
       lastUpdate,
-      connection: connectionOf(repo, activity.peerId, activity),
+      connection: connectionOf(repo, activity.peerId, activity, heardVia),
       activity,
     }
   })

@@ -4,7 +4,7 @@
  * model they changed, and every event goes to the event log.
  */
 import { skipUnknown, type HookEvent, type ModelSnapshot } from "../../protocol/messages"
-import { ephemeralDocIds } from "./attribution"
+import { ephemeralDocIds, storeSenderKey, storeSenders } from "./attribution"
 import type { Draft, Mutable } from "./draft"
 import { ensureNamespace, writeEntries } from "./ephemeral-maps"
 import { appendToLog, type ObservedEvent } from "./event-log"
@@ -62,7 +62,12 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
         break
       case "channel-in": {
         const docIds = ephemeralDocIds(event.message, event.msgType)
-        if (docIds.length > 0) repo.lastInbound = { via: { channelId: event.channelId, peerId: event.peerId }, docIds }
+        if (docIds.length > 0)
+          repo.lastInbound = {
+            via: { channelId: event.channelId, peerId: event.peerId },
+            docIds,
+            senders: storeSenders(event.message, event.msgType),
+          }
         observe(event)
         break
       }
@@ -86,7 +91,9 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
 /** Returns whether anything (value or timestamp) changed. */
 function applyStoreEvent(draft: Draft, repo: Mutable<RepoState>, event: StoreEvent, t: number): boolean {
   const inbound = repo.lastInbound
-  const via = event.by === "import" && inbound?.docIds.includes(event.docId) ? inbound.via : undefined
+  const fromInbound = event.by === "import" && inbound?.docIds.includes(event.docId)
+  const via = fromInbound ? inbound!.via : undefined
+  const sender = fromInbound ? inbound!.senders?.get(storeSenderKey(event.docId, event.namespace)) : undefined
   const existing = repo.rooms.get(event.docId)
   // Write into a scratch holder first: an event that changes nothing must not copy the room.
   const scratch = { namespaces: existing?.namespaces ?? new Map() }
@@ -96,6 +103,7 @@ function applyStoreEvent(draft: Draft, repo: Mutable<RepoState>, event: StoreEve
     by: String(event.by),
     localPeerId: repo.info.peerId,
     via,
+    sender,
   })
   if (existing && !wrote) return false
   const room = draftRoom(draft, repo, event.docId)

@@ -71,6 +71,38 @@ describe("sync inspector", () => {
     expect(row.textContent).toContain("{100: 7}")
   })
 
+  it("does not call a hub whose channel closed synced", () => {
+    panel.push(
+      batch(
+        2,
+        events(
+          "r1",
+          syncMessage(
+            "r1",
+            "synchronizer/channel-receive-message",
+            { peers: [hub("synced", { "100": 7 }), peer(BOB, { name: "bob" })] },
+            T0 + 1,
+          ),
+        ),
+      ),
+    )
+    expect(panel.one("sync-row", `[data-peer-id="${HUB}"]`).querySelector('[data-testid="sync-status"]')!.textContent).toBe("synced")
+    // The hub goes away: 5.x keeps it in the model with no channel and its last sync state.
+    const goneHub = { ...hub("synced", { "100": 7 }), channels: [] }
+    panel.push(
+      batch(
+        3,
+        events(
+          "r1",
+          syncMessage("r1", "synchronizer/channel-removed", { peers: [goneHub, peer(BOB, { name: "bob" })], channels: [] }, T0 + 2),
+        ),
+      ),
+    )
+    const row = panel.one("sync-row", `[data-peer-id="${HUB}"]`)
+    expect(row.dataset).toMatchObject({ status: "synced", connected: "false" })
+    expect(row.querySelector('[data-testid="sync-status"]')!.textContent!.trim()).toBe("disconnected (was synced)")
+  })
+
   it("switches repo", () => {
     panel.one("sync-repo", '[data-repo-id="r2"]').click()
     panel.settle()

@@ -13,6 +13,8 @@ import {
 } from "../../devtools-panel/state/panel-state"
 import { memberRows, roomSummaries } from "../../devtools-panel/state/queries"
 import { snapshotOf } from "../../devtools-panel/state/snapshot"
+import { entryCredit } from "../../devtools-panel/values/entry-credit"
+import { shortId } from "../../devtools-panel/values/format"
 import {
   PAGE_URL,
   T0,
@@ -175,12 +177,51 @@ describe("registration snapshot", () => {
 })
 
 describe("store events", () => {
+  it("credits a value that came in another peer's copy to its writer and names the re-stamper, never this repo", () => {
+    // The hub's own copy of the store (its heartbeat re-stamped it), carrying carol's key and alice's own.
+    const frame = {
+      type: "channel/ephemeral",
+      docId: DOC,
+      hopsRemaining: 1,
+      stores: [{ peerId: HUB, namespace: "presence", data: { $ephemera: "bytes", length: 24 } }],
+    }
+    const state = apply(
+      opened(),
+      batch(
+        2,
+        events(
+          "r1",
+          channelIn("r1", 2, HUB, frame, T0 + 100),
+          storeEvent(
+            "r1",
+            DOC,
+            "presence",
+            "import",
+            [
+              entry(RELAYED, { name: "carol", cursor: { x: 9, y: 9 } }, T0 + 99),
+              entry(SELF, { name: "alice", cursor: { x: 0, y: 0 } }, T0 + 99),
+            ],
+            T0 + 101,
+          ),
+        ),
+      ),
+      T0 + 200,
+    )
+    expect(entryOf(state, "presence", RELAYED)).toMatchObject({ changedBy: RELAYED, copiedFrom: HUB, via: { channelId: 2, peerId: HUB } })
+    const own = entryOf(state, "presence", SELF)!
+    expect(own).toMatchObject({ changedBy: SELF, copiedFrom: HUB })
+    expect(entryCredit(own, SELF)).toMatchObject({ text: `re-stamped by ${shortId(HUB)}`, overwritten: true })
+    expect(entryCredit(own, SELF).text).not.toContain("this repo")
+    expect(entryCredit(entryOf(state, "presence", RELAYED)!, SELF).text).toBe(`${shortId(RELAYED)} · re-stamped by ${shortId(HUB)}`)
+  })
+
   it("applies a remote update, attributed to the channel that delivered it", () => {
+    // Carol's own frame, forwarded unchanged by the hub: its stores still name carol.
     const frame = {
       type: "channel/ephemeral",
       docId: DOC,
       hopsRemaining: 0,
-      stores: [{ peerId: HUB, namespace: "presence", data: { $ephemera: "bytes", length: 12 } }],
+      stores: [{ peerId: RELAYED, namespace: "presence", data: { $ephemera: "bytes", length: 12 } }],
     }
     const state = apply(
       opened(),
