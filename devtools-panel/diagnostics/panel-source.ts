@@ -10,7 +10,8 @@
  */
 import type { BackgroundToPanelMessage, HookBatch, HookEvent, HookToPanelMessage, StoreEntry } from "../../protocol/messages"
 import { channelsOf, modelOf, peersOf } from "../state/model"
-import { carriedPayloads, messagesIn } from "./carried"
+import { messagesIn } from "../log/frame-counts"
+import { carriedPayloads } from "./carried"
 import { importSources, type InboundFrame } from "./import-source"
 import type { DiagnosticEvent, HeldStore } from "./input"
 

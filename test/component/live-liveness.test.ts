@@ -5,7 +5,7 @@
  * closes it reads "no live path since …" (never plainly "present"), with
  * its keys marked stale.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import type { WireValue } from "../../protocol/messages"
 import { encodeEphemeralEntries } from "../../injected/codec/ephemeral-encoder"
 import { bytesToHex } from "../../injected/codec/hex"
@@ -79,6 +79,17 @@ describe("live view and the detectors", () => {
     await Promise.resolve()
     panel.settle()
     expect(connection()).toBe("relayed via 900 (network/websocket #1)")
+  })
+
+  it("shows a member's heartbeat traffic in its rate, though its value does not change", async () => {
+    const now = Date.now()
+    // Five heartbeats' worth of bob's frames in the last second, each re-sending the same value.
+    panel.push(batch(2, events("r1", ...Array.from({ length: 5 }, (_, i) => channelIn("r1", 1, HUB, bobFrame(T0 - 10), now - i * 100)))))
+    await vi.waitFor(() => {
+      panel.settle()
+      const rate = bobRow().querySelector('[data-testid="member-rate"]') as HTMLElement
+      expect(rate.textContent).toBe("0/s · 1.0/s msg, 1.0/s entries")
+    })
   })
 
   it("reads no live path once the hub's channel closes, and marks the keys stale", async () => {

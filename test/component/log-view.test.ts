@@ -246,19 +246,31 @@ describe("log view", () => {
     expect(JSON.parse(writeText.mock.calls[0]![0])).toEqual(event)
   })
 
-  it("shows live events/s and bytes/s per channel and per peer, with a chart", async () => {
+  it("shows live frames, messages, entries and bytes per second per channel, peer and sender, with a chart", async () => {
     const now = Date.now()
     panel.push(batch(2, events("r1", ...Array.from({ length: 10 }, (_, i) => relayedFrame(now - i * 100, i)[0]!))))
     panel.one("log-rates-toggle").click()
     // Ten frames within the last second, averaged over the five-second window, once the shared clock has ticked past them.
     await vi.waitFor(async () => {
       await settle(panel)
-      expect(panel.all("rate-row").map(row => [row.dataset.scope, row.dataset.key, Number(row.dataset.eventsPerSecond)])).toEqual([
-        ["channel", "1", 2],
-        ["peer", HUB, 2],
+      // Each frame: one message of one entry; the hub sent every payload.
+      expect(
+        panel
+          .all("rate-row")
+          .map(row => [
+            row.dataset.scope,
+            row.dataset.key,
+            Number(row.dataset.eventsPerSecond),
+            Number(row.dataset.messagesPerSecond),
+            Number(row.dataset.entriesPerSecond),
+          ]),
+      ).toEqual([
+        ["channel", "1", 2, 2, 2],
+        ["peer", HUB, 2, 2, 2],
+        ["sender", HUB, 0, 2, 2],
       ])
     })
-    expect(panel.all("rate-chart")).toHaveLength(2)
+    expect(panel.all("rate-chart")).toHaveLength(3)
     expect(panel.one("rate-row", '[data-scope="peer"]').textContent).toContain("hub")
   })
 

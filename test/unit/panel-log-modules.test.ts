@@ -2,6 +2,7 @@ import { EphemeralStore } from "loro-crdt"
 import { describe, expect, it } from "vitest"
 import type { HookEvent, ModelSnapshot, WireValue } from "../../protocol/messages"
 import { bytesToHex } from "../../codec/hex"
+import { encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
 import { decodeMessage, payloadBytes } from "../../devtools-panel/log/ephemeral-decode"
 import { facetsOf } from "../../devtools-panel/log/facets"
 import { checkWithLoro } from "../../devtools-panel/log/loro-check"
@@ -276,11 +277,64 @@ describe("traffic rates", () => {
     const stats = writer.result()
     expect([...stats.keys()].length).toBe(2)
     const channelSeries = [...stats.values()].find(series => series.scope === "channel")!
-    expect(rateOf(channelSeries, 100_999, 1)).toEqual({ eventsIn: 10, eventsOut: 1, bytesIn: 500, bytesOut: 200 })
-    expect(rateOf(channelSeries, 104_999)).toEqual({ eventsIn: 2, eventsOut: 0.2, bytesIn: 100, bytesOut: 40 })
+    expect(rateOf(channelSeries, 100_999, 1)).toMatchObject({ eventsIn: 10, eventsOut: 1, bytesIn: 500, bytesOut: 200 })
+    expect(rateOf(channelSeries, 104_999)).toMatchObject({ eventsIn: 2, eventsOut: 0.2, bytesIn: 100, bytesOut: 40 })
     // Ten seconds later the window is empty; the minute's history still shows the burst.
     expect(rateOf(channelSeries, 110_000).eventsIn).toBe(0)
     expect(eventHistory(channelSeries, 110_000).filter(n => n > 0)).toEqual([11])
+  })
+
+  it("counts the messages inside a batch and the entries of each payload, and each payload's sender", () => {
+    const bytes = (keys: string[]): WireValue => {
+      const data = encodeEphemeralEntries(keys.map(key => ({ key, value: { x: 1 }, timestamp: 5 })))
+      return { $ephemera: "bytes", type: "Uint8Array", length: data.length, hex: bytesToHex(data), truncated: false }
+    }
+    // A hub's frame: its own copy of a three-key store, and bob's forwarded frame.
+    const message: WireValue = {
+      type: "channel/batch",
+      messages: [
+        {
+          type: "channel/ephemeral",
+          docId: "d",
+          hopsRemaining: 1,
+          stores: [{ peerId: HUB, namespace: "cursor", data: bytes(["1", "2", "3"]) }],
+        },
+        { type: "channel/ephemeral", docId: "d", hopsRemaining: 0, stores: [{ peerId: "2", namespace: "cursor", data: bytes(["2"]) }] },
+        { type: "channel/sync-request", docId: "d" },
+      ],
+    }
+    const writer = new TrafficWriter(new Map())
+    writer.add(
+      { kind: "channel-in", id: 1, repoId: "r", t: 100_000, channelId: 1, peerId: HUB, msgType: "channel/batch", size: 90, message },
+      at,
+    )
+    writer.add(
+      {
+        kind: "channel-out",
+        id: 2,
+        repoId: "r",
+        t: 100_000,
+        toChannelIds: [1],
+        msgType: "channel/batch",
+        size: 90,
+        message,
+        establishment: false,
+      },
+      at,
+    )
+    const series = (scope: string, id: string) => [...writer.result().values()].find(s => s.scope === scope && s.id === id)!
+    expect(rateOf(series("channel", "1"), 100_999, 1)).toEqual({
+      eventsIn: 1,
+      eventsOut: 1,
+      bytesIn: 90,
+      bytesOut: 90,
+      messagesIn: 3,
+      messagesOut: 3,
+      entriesIn: 4,
+      entriesOut: 4,
+    })
+    expect(rateOf(series("sender", HUB), 100_999, 1)).toMatchObject({ messagesIn: 1, entriesIn: 3, eventsIn: 0 })
+    expect(rateOf(series("sender", "2"), 100_999, 1)).toMatchObject({ messagesIn: 1, entriesIn: 1 })
   })
 
   it("copies a series once per batch and never changes the previous stats", () => {
