@@ -5,16 +5,20 @@
  * repos), events the hook dropped, and the user's own marks.
  */
 import { skipUnknown, type HookEvent, type HookToPanelMessage, type StoreEntry, type WireValue } from "../../protocol/messages"
+import type { Severity } from "../diagnostics/finding"
 import { shortId } from "../values/format"
 import type { StepIndex } from "./steps"
 
-export type MarkerKind = "mark" | "page" | "repo" | "join" | "leave" | "loss"
+/** "finding": where the detectors first saw a finding (diagnostics/recording-findings.ts). */
+export type MarkerKind = "mark" | "page" | "repo" | "join" | "leave" | "loss" | "finding"
 
 export interface TimelineMarker {
   readonly position: number
   readonly t: number
   readonly kind: MarkerKind
   readonly label: string
+  /** For findings. */
+  readonly severity?: Severity
 }
 
 function nameIn(value: WireValue | undefined): string | undefined {

@@ -7,7 +7,23 @@ import { MemoryTransport } from "../../devtools-panel/transport/memory-transport
 import { PanelStore } from "../../devtools-panel/ui/panel-store.svelte"
 import { RecordingSession } from "../../devtools-panel/views/recording/recording-session.svelte"
 import { beforeRecording, duringRecording } from "../unit/recording-fixtures"
-import { T0, batch, entry, hello, pageStatus, registered, repoInfo, store } from "./fixtures/messages"
+import { encodeEphemeralEntries } from "../../injected/codec/ephemeral-encoder"
+import { bytesToHex } from "../../injected/codec/hex"
+import {
+  T0,
+  batch,
+  channelIn,
+  entry,
+  events,
+  hello,
+  pageStatus,
+  peer,
+  registered,
+  repoInfo,
+  store,
+  storeEvent,
+  syncMessage,
+} from "./fixtures/messages"
 
 interface Mounted {
   transport: MemoryTransport
@@ -161,6 +177,67 @@ describe("Record view", () => {
     expect(panel.one("rec-play").dataset.playing).toBe("true")
     key(document.body, " ")
     expect(panel.one("rec-play").dataset.playing).toBe("false")
+  })
+
+  it("computes the recording's findings, marks them on the timeline and seeks to them", async () => {
+    panel.one("rec-start").click()
+    flushSync()
+    // Carol's own frame, relayed by bob; then bob's channel closes and carol's presence stays.
+    const data = encodeEphemeralEntries([{ key: "300", value: { name: "carol" }, timestamp: T0 + 100 }])
+    const frame = {
+      type: "channel/ephemeral",
+      docId: "room:lobby",
+      hopsRemaining: 0,
+      stores: [
+        {
+          peerId: "300",
+          namespace: "presence",
+          data: { $ephemera: "bytes", type: "Uint8Array", length: data.length, hex: bytesToHex(data), truncated: false },
+        },
+      ],
+    }
+    deliverAt(panel, [
+      [
+        T0 + 100,
+        batch(
+          4,
+          events(
+            "r1",
+            channelIn("r1", 1, "200", frame, T0 + 100),
+            storeEvent("r1", "room:lobby", "presence", "import", [entry("300", { name: "carol" }, T0 + 100)], T0 + 100),
+          ),
+        ),
+      ],
+      [
+        T0 + 200,
+        batch(
+          5,
+          events(
+            "r1",
+            syncMessage(
+              "r1",
+              "synchronizer/channel-removed",
+              { peers: [peer("200", { name: "bob", channels: [], subscriptions: ["room:lobby"] })], channels: [] },
+              T0 + 200,
+            ),
+          ),
+        ),
+      ],
+    ])
+    panel.one("rec-stop").click()
+    await until(() => panel.all("timeline").length === 1)
+    const [marker] = panel.all("timeline-marker", '[data-kind="finding"]')
+    expect(marker!.dataset).toMatchObject({ severity: "warning" })
+    expect(marker!.dataset.label).toMatch(/^carol has no live path since /)
+    panel.one("rec-pane-findings").click()
+    flushSync()
+    expect(panel.one("rec-pane-findings").textContent).toBe("Findings (1)")
+    const [finding] = panel.all("rec-finding")
+    expect(finding!.dataset.kind).toBe("no-live-path")
+    key(document.body, "Home")
+    finding!.click()
+    flushSync()
+    expect(panel.one("timeline-cursor").dataset.position).toBe(marker!.dataset.position)
   })
 
   it("shows the event log at the cursor, following it along the timeline", async () => {

@@ -4,6 +4,7 @@
  * they render the page. Playing moves the cursor in recorded time, scaled by
  * the speed, one animation frame at a time.
  */
+import { findingsOfRecording, type RecordingFindings } from "../../diagnostics/recording-findings"
 import type { Recording, RecordingMeta } from "../../recording/format"
 import { densityOf, markersOf, type TimelineMarker } from "../../recording/markers"
 import { positionAtTime, stepAt, timeAt, type Step } from "../../recording/steps"
@@ -21,6 +22,8 @@ export class Player {
   readonly fileName: string
   readonly markers: readonly TimelineMarker[]
   readonly density: readonly number[]
+  /** What the detectors find in the recording, computed when it opens. */
+  readonly findings: RecordingFindings
 
   /** Steps applied: 0 is the opening checkpoint, total the end. */
   position = $state(0)
@@ -42,7 +45,8 @@ export class Player {
     this.recording = recording
     this.meta = recording.meta
     this.fileName = fileName
-    this.markers = markersOf(travel.index)
+    this.findings = findingsOfRecording(travel.index)
+    this.markers = [...markersOf(travel.index), ...this.findings.markers].sort((a, b) => a.position - b.position)
     this.density = densityOf(travel.index, DENSITY_BUCKETS)
     this.position = travel.index.total
   }
