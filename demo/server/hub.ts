@@ -4,7 +4,7 @@ import { resolve } from "node:path"
 import { Repo } from "@loro-extended/repo"
 import { WebSocketServer } from "ws"
 import { createStaticHandler } from "./static-files"
-import { type WarningSink, WsServerAdapter } from "./ws-server-adapter"
+import { type InboundHold, type WarningSink, WsServerAdapter } from "./ws-server-adapter"
 
 export const HUB_SOCKET_PATH = "/ws"
 
@@ -26,6 +26,8 @@ export interface Hub {
   port: number
   /** The hub's own peer: it relays presence and keeps every room's notes. */
   repo: Repo
+  /** Test hook: frames from peers wait (sockets stay open) until released. */
+  holdInbound(): InboundHold
   close(): Promise<void>
 }
 
@@ -60,6 +62,7 @@ export async function startHub({ port, host = "127.0.0.1", staticDir = DEFAULT_S
     wsUrl: `ws://${origin}${HUB_SOCKET_PATH}`,
     port: actualPort,
     repo,
+    holdInbound: () => adapter.hold(),
     async close() {
       await repo.removeAdapter(adapter.adapterId)
       // The heartbeat interval would otherwise keep the process alive.

@@ -4,6 +4,14 @@ import { decodeFrame, encodeFrame } from "../shared/channel-frame"
 
 type SocketContext = { socket: WebSocket }
 
+/** Frames held back by `hold()`. */
+export interface InboundHold {
+  /** Frames waiting. */
+  held(): number
+  /** Delivers them in order and stops holding. */
+  release(): void
+}
+
 /** Where the hub reports frames it dropped; the console by default. */
 export type WarningSink = (message: string) => void
 
@@ -19,6 +27,8 @@ export class WsServerAdapter extends Adapter<SocketContext> {
   #accepting = false
   readonly #sockets = new Map<WebSocket, ChannelId>()
   readonly #warn: WarningSink
+  /** Frames received while held (a slow link), in order. */
+  #held: Array<[ChannelId, string]> | undefined
 
   constructor({ warn = message => console.warn(`hub: ${message}`) }: { warn?: WarningSink } = {}) {
     super({ adapterType: "ws-server" })
@@ -70,7 +80,28 @@ export class WsServerAdapter extends Adapter<SocketContext> {
     }
   }
 
+  /**
+   * Frames from every peer wait until `release` delivers them, in order: a
+   * slow link, for tests that need a frame still on its way while the hub's
+   * heartbeat fires. Sockets stay open.
+   */
+  hold(): InboundHold {
+    this.#held ??= []
+    return {
+      held: () => this.#held?.length ?? 0,
+      release: () => {
+        const held = this.#held ?? []
+        this.#held = undefined
+        for (const [channelId, text] of held) this.#deliver(channelId, text)
+      },
+    }
+  }
+
   #deliver(channelId: ChannelId, text: string): void {
+    if (this.#held) {
+      this.#held.push([channelId, text])
+      return
+    }
     const decoded = decodeFrame(text)
     if (!decoded.ok) {
       this.#warn(`dropped a malformed frame on channel ${channelId}: ${decoded.reason}`)

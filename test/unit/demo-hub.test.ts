@@ -122,6 +122,22 @@ describe("demo hub", () => {
     expect(receiver.getStates("cursor")[writer.peerId]).toEqual({ x: 1, y: 0 })
   })
 
+  it("holds frames from peers while asked and delivers them in order on release", async () => {
+    const alice = await joinRoom("alice")
+    const bob = await joinRoom("bob")
+    const hold = hub.holdInbound()
+    alice.handle.cursor.setSelf({ x: 1, y: 1 })
+    alice.handle.cursor.setSelf({ x: 2, y: 2 })
+    // Both frames reached the hub's side of the socket, and the hub's repo has not seen them.
+    await waitFor(() => hold.held() >= 2, "alice's frames at the hub")
+    const hubSees = () =>
+      hub.repo.synchronizer.docNamespacedStores.get("room:test")?.get("cursor")?.getAllStates()[alice.repo.identity.peerId]
+    expect(hubSees()).toBeUndefined()
+    hold.release()
+    await waitFor(() => bob.handle.cursor.get(alice.repo.identity.peerId)?.x === 2, "bob to see alice's last cursor")
+    expect(hubSees()).toEqual({ x: 2, y: 2 })
+  })
+
   it("syncs notes, including to a peer that joins later", async () => {
     const alice = await joinRoom("alice")
     const bob = await joinRoom("bob")
