@@ -121,7 +121,8 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
             commands: [{ type: "cmd/broadcast-ephemeral-batch", depth: 0 }],
             delta: {},
           })
-        : ev(repoId, t, {
+        : // The hub forwards the peer's own frame unchanged: its stores still name the peer (5.x).
+          ev(repoId, t, {
             kind: "channel-in",
             channelId: 1,
             peerId: "hub",
@@ -131,7 +132,7 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
               type: "channel/ephemeral",
               docId: DOC,
               hopsRemaining: 0,
-              stores: [{ peerId: "hub", namespace, data: frameBytes(storeEntry) }],
+              stores: [{ peerId: peer.peerId, namespace, data: frameBytes(storeEntry) }],
             },
           }),
       ev(repoId, t, { kind: "store", docId: DOC, namespace, by: local ? "local" : "import", entries: [storeEntry] }),

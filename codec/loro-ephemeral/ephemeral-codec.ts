@@ -127,12 +127,16 @@ export interface ScannedEntry {
   key: string
   /** Bytes the entry takes (key + value + timestamp), as DecodedEntry.size. */
   size: number
+  /** The writer's timestamp, ms since epoch. */
+  timestamp: number
+  deleted: boolean
 }
 
 /**
- * Each entry's key and size, values skipped rather than decoded: for code
- * that routes whole entries by key (the local-only filter re-reads every
- * outgoing full-store frame, fifty entries at a time on a heartbeat). The
+ * Each entry's key, size and timestamp, values skipped rather than decoded:
+ * for code that routes whole entries by key (the local-only filter re-reads
+ * every outgoing full-store frame, fifty entries at a time on a heartbeat)
+ * or compares stamps (the panel's detectors read every inbound frame). The
  * layout is checked as strictly as decodeEphemeralStore checks it; the
  * contents of value strings are not.
  */
@@ -142,8 +146,8 @@ export function scanEphemeralKeys(bytes: Uint8Array): ScannedEntry[] {
     const option = reader.byte("value option")
     if (option === 1) skipValue(reader, 0)
     else if (option !== 0) reader.fail(`value option byte is ${option}, expected 0 or 1`)
-    reader.varInt("timestamp")
-    return { key, size: reader.offset - start }
+    const timestamp = Number(reader.varInt("timestamp"))
+    return { key, size: reader.offset - start, timestamp, deleted: option === 0 }
   })
 }
 

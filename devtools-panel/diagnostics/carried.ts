@@ -1,41 +1,16 @@
 /**
  * The ephemeral payloads of a channel message as detectors read them: the
  * entry count straight from the encoding (counting traffic decodes
- * nothing), the entries decoded only when a detector asks, once.
+ * nothing), keys and stamps scanned when a detector asks, values decoded
+ * only when one compares them (a tie).
  */
 import type { WireValue } from "../../protocol/messages"
-import { tryDecodeEphemeralStore, type DecodedEntry } from "../../injected/codec/ephemeral-codec"
+import { scanEphemeralKeys, tryDecodeEphemeralStore, type ScannedEntry } from "../../injected/codec/ephemeral-codec"
 import { serialize } from "../../injected/serialize"
 import { ephemeralPayloads, type EphemeralPayload } from "../log/channel-message"
 import { payloadBytes } from "../log/ephemeral-decode"
 import { entryCount } from "../log/frame-counts"
 import type { CarriedEntry, CarriedPayload } from "./input"
-
-class LazyEntry implements CarriedEntry {
-  readonly key: string
-  readonly timestamp: number
-  readonly deleted: boolean
-  readonly #decoded: DecodedEntry
-  #value: WireValue | undefined
-  #converted = false
-
-  constructor(decoded: DecodedEntry) {
-    this.#decoded = decoded
-    this.key = decoded.key
-    this.timestamp = decoded.timestamp
-    this.deleted = decoded.deleted
-  }
-
-  value(): WireValue | undefined {
-    if (this.deleted) return undefined
-    if (!this.#converted) {
-      // serialize() gives bigints and binary the summaries the panel shows elsewhere.
-      this.#value = serialize(this.#decoded.value)
-      this.#converted = true
-    }
-    return this.#value
-  }
-}
 
 class LazyPayload implements CarriedPayload {
   readonly docId?: string
@@ -44,7 +19,9 @@ class LazyPayload implements CarriedPayload {
   readonly hops?: number
   readonly count: number
   readonly #data: WireValue
+  #bytes: Uint8Array | undefined
   #entries: readonly CarriedEntry[] | undefined
+  #values: Array<WireValue | undefined> | undefined
 
   constructor(payload: EphemeralPayload) {
     if (payload.docId !== undefined) this.docId = payload.docId
@@ -55,12 +32,36 @@ class LazyPayload implements CarriedPayload {
     this.count = entryCount(payload.data)
   }
 
+  /** Keys and stamps, values skipped: every inbound frame is read this far. */
   entries(): readonly CarriedEntry[] {
     if (this.#entries) return this.#entries
     const read = payloadBytes(this.#data)
-    const decoded = read.ok ? tryDecodeEphemeralStore(read.bytes) : undefined
-    this.#entries = decoded?.ok ? decoded.entries.map(entry => new LazyEntry(entry)) : []
+    let scanned: ScannedEntry[] = []
+    if (read.ok) {
+      try {
+        scanned = scanEphemeralKeys(read.bytes)
+        this.#bytes = read.bytes
+      } catch {
+        // Unreadable bytes carry nothing the detectors can judge.
+      }
+    }
+    this.#entries = scanned.map((entry, index) => ({
+      key: entry.key,
+      timestamp: entry.timestamp,
+      deleted: entry.deleted,
+      value: () => this.#value(index),
+    }))
     return this.#entries
+  }
+
+  /** A value, decoded (with every other of the payload) only when a detector compares one. */
+  #value(index: number): WireValue | undefined {
+    if (!this.#values) {
+      const decoded = this.#bytes ? tryDecodeEphemeralStore(this.#bytes) : undefined
+      // serialize() gives bigints and binary the summaries the panel shows elsewhere.
+      this.#values = decoded?.ok ? decoded.entries.map(entry => (entry.deleted ? undefined : serialize(entry.value))) : []
+    }
+    return this.#values[index]
   }
 }
 

@@ -16,23 +16,23 @@ export interface InboundFrame {
   readonly payloads: readonly CarriedPayload[]
 }
 
-export function importSources(
+/** Where one imported entry came from; undefined when the last frame did not carry its store. */
+export function importSource(
   frame: InboundFrame | undefined,
   docId: string,
   namespace: string,
-  entries: readonly StoreEntry[],
-): Map<string, ImportSource> | undefined {
+  entry: StoreEntry,
+): ImportSource | undefined {
   if (!frame) return undefined
   const candidates = frame.payloads.filter(payload => payload.docId === docId && payload.namespace === namespace)
   if (candidates.length === 0) return undefined
-  const base = { channelId: frame.channelId, ...(frame.channelPeer !== undefined ? { channelPeer: frame.channelPeer } : {}) }
   const senders = new Set(candidates.map(payload => payload.sender))
-  const sources = new Map<string, ImportSource>()
-  for (const entry of entries) {
-    const sender = senders.size === 1 ? candidates[0]!.sender : senderOf(candidates, entry)
-    sources.set(entry.key, sender !== undefined ? { ...base, sender } : base)
+  const sender = senders.size === 1 ? candidates[0]!.sender : senderOf(candidates, entry)
+  return {
+    channelId: frame.channelId,
+    ...(frame.channelPeer !== undefined ? { channelPeer: frame.channelPeer } : {}),
+    ...(sender !== undefined ? { sender } : {}),
   }
-  return sources
 }
 
 function senderOf(candidates: readonly CarriedPayload[], entry: StoreEntry): string | undefined {

@@ -95,8 +95,8 @@ export type DiagnosticEvent =
       /** local: set/delete/touch by this repo; import: applied from a frame; timeout: expired. */
       readonly by: "local" | "import" | "timeout"
       readonly entries: readonly StoreEntry[]
-      /** For imports, where each changed key came from (by key). */
-      readonly sources?: ReadonlyMap<string, ImportSource>
+      /** For imports: where one of the changed entries came from (worked out on demand). */
+      readonly sourceOf?: (entry: StoreEntry) => ImportSource | undefined
     })
   /** A frame arrived on a channel (batches count as the messages inside them). */
   | (Evidenced & {

@@ -12,7 +12,7 @@ import type { BackgroundToPanelMessage, HookBatch, HookEvent, HookToPanelMessage
 import { channelsOf, modelOf, peersOf } from "../state/model"
 import { messagesIn } from "../log/frame-counts"
 import { carriedPayloads } from "./carried"
-import { importSources, type InboundFrame } from "./import-source"
+import { importSource, type InboundFrame } from "./import-source"
 import type { DiagnosticEvent, HeldStore } from "./input"
 
 type Registered = Extract<HookToPanelMessage, { type: "repo/registered" }>
@@ -105,19 +105,10 @@ export class PanelEventSource {
         if (typeof event.docId !== "string" || typeof event.namespace !== "string") return
         const by = event.by === "local" || event.by === "import" || event.by === "timeout" ? event.by : undefined
         if (!by) return
-        const entries = entriesOf(event.entries)
-        const sources = by === "import" ? importSources(this.#lastInbound.get(repoId), event.docId, event.namespace, entries) : undefined
-        out.push({
-          type: "store",
-          t,
-          repoId,
-          eventId,
-          docId: event.docId,
-          namespace: event.namespace,
-          by,
-          entries,
-          ...(sources ? { sources } : {}),
-        })
+        const { docId, namespace } = event
+        const frame = by === "import" ? this.#lastInbound.get(repoId) : undefined
+        const sourceOf = frame ? (entry: StoreEntry) => importSource(frame, docId, namespace, entry) : undefined
+        out.push({ type: "store", t, repoId, eventId, docId, namespace, by, entries: entriesOf(event.entries), sourceOf })
         return
       }
       case "channel-in": {

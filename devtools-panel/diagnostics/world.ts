@@ -53,6 +53,11 @@ export class World {
     return this.repos.get(repoId)?.held.get(storeKey(docId, namespace))?.get(key)
   }
 
+  /** One store's entries by key (for reading many keys of one store). */
+  storeOf(repoId: string, docId: string, namespace: string): ReadonlyMap<string, Held> | undefined {
+    return this.repos.get(repoId)?.held.get(storeKey(docId, namespace))
+  }
+
   /** A peer as findings name it: its presence or member name when known. */
   peer(peerId: string): PeerRef {
     const name = this.#names.get(peerId)
@@ -123,11 +128,13 @@ export class World {
   }
 }
 
+/** One shape for every entry (no optional spreads): this runs for every key of every heartbeat. */
 function heldOf(entry: StoreEntry, by: Held["by"], at: number): Held {
+  const deleted = entry.deleted === true
   return {
-    ...(entry.deleted ? {} : { value: entry.value ?? null }),
-    deleted: entry.deleted === true,
-    ...(typeof entry.timestamp === "number" ? { timestamp: entry.timestamp } : {}),
+    value: deleted ? undefined : (entry.value ?? null),
+    deleted,
+    timestamp: typeof entry.timestamp === "number" ? entry.timestamp : undefined,
     by,
     at,
   }

@@ -86,8 +86,8 @@ export class Diagnostics {
     return this.panel.engine.liveness.heardVia(repoId, peerId)
   }
 
-  isStale(repoId: string, docId: string, namespace: string, key: string, now: number): boolean {
-    return this.panel.engine.liveness.isStale(repoId, docId, namespace, key, now, silenceLimitMs(this.config))
+  isStale(repoId: string, key: string, now: number): boolean {
+    return this.panel.engine.liveness.isStale(repoId, key, now, silenceLimitMs(this.config))
   }
 
   rounds(repoId: string): readonly HeartbeatRound[] {

@@ -12,7 +12,8 @@ export interface Liveness {
   readonly version: number
   noPath(repoId: string, peerId: string): NoPath | undefined
   heardVia(repoId: string, peerId: string): { channelId: number; relay?: string } | undefined
-  isStale(repoId: string, docId: string, namespace: string, key: string, now: number): boolean
+  /** Its owner has no live path, or was not heard for longer than the silence limit. */
+  isStale(repoId: string, key: string, now: number): boolean
 }
 
 const KEY = Symbol("ephemera-liveness")

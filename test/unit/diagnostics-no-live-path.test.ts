@@ -7,17 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { ObservedPage } from "../support/observed-page"
-import {
-  DOC_ID,
-  HEARTBEAT_MS,
-  PresenceNetwork,
-  advance,
-  held,
-  settle,
-  until,
-  useControlledClock,
-  type Peer,
-} from "../support/presence-network"
+import { HEARTBEAT_MS, PresenceNetwork, advance, held, settle, until, useControlledClock, type Peer } from "../support/presence-network"
 
 let network: PresenceNetwork
 let page: ObservedPage | undefined
@@ -68,8 +58,8 @@ describe("no live path", () => {
     ])
     const repoId = page!.repoId("alice")
     expect(page!.diagnostics.noPath(repoId, bob.peerId)).toMatchObject({ reason: "channel-gone", since: closedAt, relay: hub.peerId })
-    expect(page!.diagnostics.isStale(repoId, DOC_ID, "presence", bob.peerId, Date.now())).toBe(true)
-    expect(page!.diagnostics.isStale(repoId, DOC_ID, "presence", alice.peerId, Date.now())).toBe(false)
+    expect(page!.diagnostics.isStale(repoId, bob.peerId, Date.now())).toBe(true)
+    expect(page!.diagnostics.isStale(repoId, alice.peerId, Date.now())).toBe(false)
     const [finding] = page!.findings("no-live-path")
     expect(finding!.details!.flat()).toEqual(expect.arrayContaining([{ peer: { peerId: hub.peerId, name: "hub" } }]))
     expect(finding!.evidence[0]).toMatchObject({ kind: "event", repoId })

@@ -210,12 +210,16 @@ describe("scanning keys without decoding values", () => {
     for (const [index, value] of values.entries()) store.set(`k${index}`, value as never)
     store.delete("k3")
     const all = store.encodeAll()
-    expect(scanEphemeralKeys(all)).toEqual(decodeEphemeralStore(all).map(({ key, size }) => ({ key, size })))
-    expect(scanEphemeralKeys(store.encode("k7"))).toEqual([{ key: "k7", size: store.encode("k7").length - 1 }])
+    expect(scanEphemeralKeys(all)).toEqual(
+      decodeEphemeralStore(all).map(({ key, size, timestamp, deleted }) => ({ key, size, timestamp, deleted })),
+    )
+    expect(scanEphemeralKeys(store.encode("k7"))).toEqual([expect.objectContaining({ key: "k7", size: store.encode("k7").length - 1 })])
     expect(scanEphemeralKeys(new Uint8Array(0))).toEqual([])
     // Containers (which the JS API cannot write) and a 2^40 list claim.
     const container = encoded(entry("c", [7, 0, ...text("root"), 1], 5), entry("d", [3, ...zigzag(-9)], 6))
-    expect(scanEphemeralKeys(container)).toEqual(decodeEphemeralStore(container).map(({ key, size }) => ({ key, size })))
+    expect(scanEphemeralKeys(container)).toEqual(
+      decodeEphemeralStore(container).map(({ key, size, timestamp, deleted }) => ({ key, size, timestamp, deleted })),
+    )
     expect(() => scanEphemeralKeys(encoded(entry("k", [5, ...varint(2 ** 40)], 1)))).toThrow(/list length/)
   })
 

@@ -26,27 +26,28 @@ export class ClockSkew implements Detector {
   readonly name = "clock skew"
   /** repoId + stamper -> what was reported. */
   readonly #seen = new Map<string, Seen>()
-  /** repoId + key -> the newest stamp the key's owner itself sent. */
-  readonly #ownStamps = new Map<string, number>()
+  /** repoId -> key -> the newest stamp the key's owner itself sent. */
+  readonly #ownStamps = new Map<string, Map<string, number>>()
 
   observe(event: DiagnosticEvent, context: DetectorContext): void {
     if (event.type === "repo-gone") {
-      for (const map of [this.#seen, this.#ownStamps])
-        for (const id of map.keys()) if (id.startsWith(`${event.repoId}\u001f`)) map.delete(id)
+      for (const id of this.#seen.keys()) if (id.startsWith(`${event.repoId}\u001f`)) this.#seen.delete(id)
+      this.#ownStamps.delete(event.repoId)
       return
     }
     if (event.type !== "frame-in") return
     const tolerance = context.config.skewToleranceMs
+    let ownStamps = this.#ownStamps.get(event.repoId)
+    if (!ownStamps) this.#ownStamps.set(event.repoId, (ownStamps = new Map()))
     for (const payload of event.payloads) {
       if (payload.count === 0) continue
       for (const entry of payload.entries()) {
-        const own = `${event.repoId}\u001f${entry.key}`
-        const ownStamp = this.#ownStamps.get(own)
+        const ownStamp = ownStamps.get(entry.key)
         const stamper =
           payload.sender === undefined || payload.sender === entry.key || (ownStamp !== undefined && entry.timestamp <= ownStamp)
             ? entry.key
             : payload.sender
-        if (payload.sender === entry.key && entry.timestamp > (ownStamp ?? -Infinity)) this.#ownStamps.set(own, entry.timestamp)
+        if (payload.sender === entry.key && entry.timestamp > (ownStamp ?? -Infinity)) ownStamps.set(entry.key, entry.timestamp)
         const ahead = entry.timestamp - event.t
         if (ahead > tolerance) this.#report(event, context, stamper, ahead)
       }

@@ -18,7 +18,6 @@ import type { TextPart } from "../finding"
 import type { DiagnosticEvent } from "../input"
 import { eventEvidence } from "../wording"
 import type { RepoFacts } from "../world"
-import { storeKey } from "../world"
 
 export interface NoPath {
   /** When the path was lost: the channel's closing, or the last time the peer was heard. */
@@ -41,8 +40,6 @@ interface RepoWatch {
   readonly channelGoneAt: Map<number, number>
   /** When a channel was last known, with its peer (kept after it closes). */
   readonly channelPeers: Map<number, string | undefined>
-  /** storeKey + key -> last time a frame carried it. */
-  readonly carried: Map<string, number>
   readonly ghosts: Map<string, NoPath>
 }
 
@@ -73,13 +70,17 @@ export class NoLivePath implements Detector {
     return relay === undefined ? { channelId: heard.channelId } : { channelId: heard.channelId, relay }
   }
 
-  /** A remote key no frame has carried for the silence limit, or whose owner has no live path. */
-  isStale(repoId: string, docId: string, namespace: string, key: string, now: number, limitMs: number): boolean {
+  /**
+   * A key is stale when its owner (keys are peer ids) has no live path, or
+   * has not been heard for the silence limit: every heartbeat of a live
+   * owner re-sends its keys, so they are at most that old.
+   */
+  isStale(repoId: string, key: string, now: number, limitMs: number): boolean {
     const watch = this.#repos.get(repoId)
     if (!watch) return false
     if (watch.ghosts.has(key)) return true
-    const carried = watch.carried.get(`${storeKey(docId, namespace)}\u001f${key}`)
-    return carried !== undefined && now - carried > limitMs
+    const heard = watch.heard.get(key)
+    return heard !== undefined && now - heard.t > limitMs
   }
 
   observe(event: DiagnosticEvent, context: DetectorContext): void {
@@ -90,7 +91,6 @@ export class NoLivePath implements Detector {
           heard: this.#repos.get(event.repo.repoId)?.heard ?? new Map(),
           channelGoneAt: new Map(),
           channelPeers: new Map(event.channels.map(channel => [channel.channelId, channel.peerId])),
-          carried: new Map(),
           ghosts: new Map(),
         })
         break
@@ -133,12 +133,7 @@ export class NoLivePath implements Detector {
       if (watch.ghosts.delete(peerId)) context.end(idOf(event.repoId, peerId), event.t)
     }
     if (event.channelPeer !== undefined) hear(event.channelPeer)
-    for (const payload of event.payloads) {
-      if (payload.sender !== undefined) hear(payload.sender)
-      if (payload.docId === undefined || payload.count === 0) continue
-      const store = storeKey(payload.docId, payload.namespace)
-      for (const carried of payload.entries()) watch.carried.set(`${store}\u001f${carried.key}`, event.t)
-    }
+    for (const payload of event.payloads) if (payload.sender !== undefined) hear(payload.sender)
   }
 
   #check(repoId: string, watch: RepoWatch, t: number, context: DetectorContext): void {

@@ -40,7 +40,7 @@ export class OwnKeyOverwritten implements Detector {
   ): void {
     const world = context.world
     const self = world.peer(entry.key)
-    const source = event.sources?.get(entry.key)
+    const source = event.sourceOf?.(entry)
     const sender = source?.sender !== undefined ? world.peer(source.sender) : undefined
     const relay = source?.channelPeer !== undefined ? world.peer(source.channelPeer) : undefined
     const from: TextPart[] = sender ? [{ peer: sender }] : relay ? [{ peer: relay }] : ["another peer"]

@@ -13,9 +13,8 @@
 import type { WireValue } from "../../../protocol/messages"
 import type { Detector, DetectorContext } from "../detector"
 import type { TextPart } from "../finding"
-import type { DiagnosticEvent } from "../input"
+import type { CarriedEntry, DiagnosticEvent } from "../input"
 import { eventEvidence, keyEvidence, keyOf, sameValue, valuePart } from "../wording"
-import { storeKey } from "../world"
 
 type StoreEvent = Extract<DiagnosticEvent, { type: "store" }>
 type FrameIn = Extract<DiagnosticEvent, { type: "frame-in" }>
@@ -24,6 +23,19 @@ interface Stamped {
   readonly timestamp?: number
   readonly value?: WireValue
   readonly deleted: boolean
+}
+
+/** A carried entry as a stamped value (its value decoded now: only ties get here, or an earlier payload's entry). */
+function stampedOf(carried: CarriedEntry): Stamped {
+  return carried.deleted
+    ? { timestamp: carried.timestamp, deleted: true }
+    : { timestamp: carried.timestamp, value: carried.value(), deleted: false }
+}
+
+function remember(projected: Map<string, Map<string, CarriedEntry>>, store: string, carried: CarriedEntry): void {
+  let keys = projected.get(store)
+  if (!keys) projected.set(store, (keys = new Map()))
+  keys.set(carried.key, carried)
 }
 
 const WHY =
@@ -78,22 +90,23 @@ export class SameMillisecondWrites implements Detector {
   }
 
   #receiver(event: FrameIn, context: DetectorContext): void {
-    // What each key holds as the frame's payloads are applied in order.
-    const projected = new Map<string, Stamped>()
+    // A frame can carry one key twice (a batch): what the first payload gave it is what the second meets.
+    let projected: Map<string, Map<string, CarriedEntry>> | undefined
     for (const payload of event.payloads) {
       const docId = payload.docId
       if (docId === undefined || payload.count === 0) continue
+      const held = context.world.storeOf(event.repoId, docId, payload.namespace)
+      const earlier = projected?.get(payload.namespace + "\u001f" + docId)
       for (const carried of payload.entries()) {
-        const id = `${storeKey(docId, payload.namespace)}\u001f${carried.key}`
-        const current = projected.get(id) ?? context.world.held(event.repoId, docId, payload.namespace, carried.key)
-        const offered: Stamped = carried.deleted
-          ? { timestamp: carried.timestamp, deleted: true }
-          : { timestamp: carried.timestamp, value: carried.value(), deleted: false }
+        const before = earlier?.get(carried.key)
+        const current = before ? stampedOf(before) : held?.get(carried.key)
         if (current?.timestamp === undefined || carried.timestamp > current.timestamp) {
-          projected.set(id, offered)
+          if (event.payloads.length > 1) remember((projected ??= new Map()), payload.namespace + "\u001f" + docId, carried)
           continue
         }
-        if (carried.timestamp !== current.timestamp || sameValue(current, offered)) continue
+        if (carried.timestamp !== current.timestamp) continue
+        const offered = stampedOf(carried)
+        if (sameValue(current, offered)) continue
         this.#lost(
           event,
           context,
