@@ -14,6 +14,7 @@ import { encodeEphemeralEntries } from "../codec/loro-ephemeral/ephemeral-encode
 import { bytesToHex } from "../codec/hex"
 import { launchChromium } from "../test/e2e/support/chromium"
 import { startFixtureServer } from "../test/e2e/support/fixture-server"
+import { PANEL_PATH } from "../test/e2e/support/paths"
 import { waitFor } from "../test/e2e/support/wait"
 import { percentile } from "./stats"
 
@@ -261,12 +262,25 @@ const readLog = (panel: Page) =>
     return { held: Number(count?.dataset.held ?? 0), shown: Number(count?.dataset.shown ?? 0), evicted: Number(evicted?.dataset.count ?? 0), scanning: document.querySelector('[data-testid="log-scanning"]') !== null }
   })()`) as Promise<{ held: number; shown: number; evicted: number; scanning: boolean }>
 
-export async function benchPanelIngest(targetRate = 3_000, seconds = 60, warmUpSeconds = 5): Promise<PanelIngestResult> {
+export interface PanelIngestOptions {
+  /** The panel's detectors watching every message (the default), or off: the baseline for their cost. */
+  detectors?: boolean
+}
+
+export async function benchPanelIngest(
+  targetRate = 3_000,
+  seconds = 60,
+  warmUpSeconds = 5,
+  options: PanelIngestOptions = {},
+): Promise<PanelIngestResult> {
   const fixtures = await startFixtureServer()
   const chromium = await launchChromium()
   try {
     const { page, tabId } = await chromium.openTab(`${fixtures.url}/bench-page.html`)
-    const panel = await chromium.openPanel(tabId)
+    const panel = await chromium.context.newPage()
+    await panel.goto(
+      `chrome-extension://${chromium.extensionId}/${PANEL_PATH}?tabId=${tabId}${options.detectors === false ? "&detectors=off" : ""}`,
+    )
     await panel.setViewportSize({ width: 1400, height: 900 })
     await panel.getByTestId("tab-log").click()
     await waitFor(() => page.evaluate(`window.__EPHEMERA_DEVTOOLS_HOOK__.listening === true`), "the hook to see the panel")

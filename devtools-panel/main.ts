@@ -12,6 +12,7 @@ import { inspectedEval, inspectedTabId } from "./env/inspected-window"
 import { applyTheme, themeFor } from "./env/theme"
 import { snapshotOf, type PanelStateSnapshot } from "./state/snapshot"
 import { portTransport } from "./transport/port-transport"
+import { Diagnostics } from "./ui/diagnostics.svelte"
 import { PanelStore } from "./ui/panel-store.svelte"
 import { RecordingSession } from "./views/recording/recording-session.svelte"
 import { exposeRecordingForTests } from "./views/recording/test-seams"
@@ -55,6 +56,8 @@ if (tabId === undefined) {
     })
     exposeRecordingForTests(window, recording)
   }
-  mount(App, { target, props: { store, evalInPage: inspectedEval(devtools), recording } })
+  // ?detectors=off: the benchmark's baseline, to measure what the detectors cost.
+  const diagnostics = new Diagnostics(store, { enabled: new URLSearchParams(location.search).get("detectors") !== "off" })
+  mount(App, { target, props: { store, evalInPage: inspectedEval(devtools), recording, diagnostics } })
   addEventListener("pagehide", () => transport.close())
 }

@@ -113,6 +113,12 @@ export type DiagnosticEvent =
       readonly messages: number
       readonly payloads: readonly CarriedPayload[]
     })
+  /**
+   * The peers this page simulates itself (the Simulate view), after every
+   * change: they are the panel's doing, not the app's traffic, and carry no
+   * heartbeat of their own.
+   */
+  | (OfRepo & { readonly type: "simulated"; readonly peerIds: readonly string[] })
   /** The repo's heartbeat (every 10 s in 5.x): it re-stamps and re-sends every key. */
   | (Evidenced & { readonly type: "heartbeat" })
   /** Time passed with nothing observed (the panel's clock, or a recording's). */

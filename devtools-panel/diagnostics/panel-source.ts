@@ -66,6 +66,11 @@ export class PanelEventSource {
         if (this.#repos.delete(message.repoId)) out.push({ type: "repo-gone", t: now, repoId: message.repoId })
         this.#lastInbound.delete(message.repoId)
         return
+      case "simulate/state":
+        if (this.#repos.has(message.repoId) && Array.isArray(message.peers)) {
+          out.push({ type: "simulated", t: now, repoId: message.repoId, peerIds: message.peers.map(peer => String(peer?.id)) })
+        }
+        return
       case "repo/events":
         if (!this.#repos.has(message.repoId) || !Array.isArray(message.events)) return
         for (const event of message.events) if (typeof event === "object" && event !== null) this.#event(message.repoId, event, out)

@@ -24,6 +24,8 @@ export interface RepoFacts {
   peers: readonly PeerSummary[]
   /** storeKey(docId, namespace) -> key -> entry. */
   readonly held: Map<string, Map<string, Held>>
+  /** Peers this page simulates (the Simulate view's): not the app's own traffic. */
+  simulated: ReadonlySet<string>
 }
 
 export function storeKey(docId: string, namespace: string): string {
@@ -64,6 +66,11 @@ export class World {
     return name === undefined ? { peerId } : { peerId, name }
   }
 
+  /** A key of a peer this page simulates (the detectors leave those alone). */
+  isSimulated(repoId: string, key: string): boolean {
+    return this.repos.get(repoId)?.simulated.has(key) === true
+  }
+
   label(repoId: string): string {
     return this.repos.get(repoId)?.identity.label ?? repoId
   }
@@ -79,7 +86,14 @@ export class World {
           held.set(storeKey(store.docId, store.namespace), keys)
           this.#learnNames(store.entries)
         }
-        this.repos.set(event.repo.repoId, { identity: event.repo, channels: channelMap(event.channels), peers: event.peers, held })
+        const simulated = this.repos.get(event.repo.repoId)?.simulated ?? new Set<string>()
+        this.repos.set(event.repo.repoId, {
+          identity: event.repo,
+          channels: channelMap(event.channels),
+          peers: event.peers,
+          held,
+          simulated,
+        })
         this.#learnName(event.repo.peerId, event.repo.name ?? event.repo.label)
         this.#learnPeers(event.peers)
         return
@@ -87,6 +101,11 @@ export class World {
       case "repo-gone":
         this.repos.delete(event.repoId)
         return
+      case "simulated": {
+        const repo = this.repos.get(event.repoId)
+        if (repo) repo.simulated = new Set(event.peerIds)
+        return
+      }
       case "model": {
         const repo = this.repos.get(event.repoId)
         if (!repo) return

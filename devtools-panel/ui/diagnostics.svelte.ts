@@ -16,6 +16,8 @@ import type { PanelStore } from "./panel-store.svelte"
 export interface DiagnosticsOptions {
   config?: Partial<DiagnosticsConfig>
   now?: () => number
+  /** False: the detectors watch nothing (the benchmark's "detectors off"). */
+  enabled?: boolean
 }
 
 export class Diagnostics {
@@ -29,6 +31,7 @@ export class Diagnostics {
   readonly panel: PanelDiagnostics
   readonly #now: () => number
   readonly #stop: () => void
+  readonly #enabled: boolean
   #published = -1
   #roundsSeen = 0
   #scheduled = false
@@ -37,10 +40,13 @@ export class Diagnostics {
     this.panel = new PanelDiagnostics(options.config)
     this.config = this.panel.engine.config
     this.#now = options.now ?? Date.now
-    this.#stop = store.observe((message, now) => {
-      this.panel.receive(message, now)
-      this.#schedulePublish()
-    })
+    this.#enabled = options.enabled !== false
+    this.#stop = this.#enabled
+      ? store.observe((message, now) => {
+          this.panel.receive(message, now)
+          this.#schedulePublish()
+        })
+      : () => {}
   }
 
   /** Publishes what the detectors found so far (the store's flush schedules it too). */
@@ -59,6 +65,7 @@ export class Diagnostics {
 
   /** Lets the detectors notice silence; returns the stop. */
   startTicking(intervalMs = 1_000): () => void {
+    if (!this.#enabled) return () => {}
     const timer = setInterval(() => this.tick(this.#now()), intervalMs)
     return () => clearInterval(timer)
   }

@@ -76,6 +76,11 @@ export class ObservedPage {
     this.#dispose()
   }
 
+  /** A message from the panel to the page's hook (simulate/*, attach…). */
+  toHook(message: PanelToHookMessage): void {
+    this.#relay(message)
+  }
+
   #relay(message: PanelToHookMessage | { type: "relay/hello" }): void {
     this.window.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "relay-nonce", message })
   }

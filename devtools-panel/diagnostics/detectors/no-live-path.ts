@@ -5,18 +5,21 @@
  * relay goes away.
  *
  * A peer is heard when a frame carries a payload it put on the wire (its
- * own, or forwarded unchanged by a relay: `stores[i].peerId` is it), or any
- * frame arrives on its own channel. Every peer sends on each heartbeat, so a
- * live peer is heard at least once per heartbeat interval. A peer with live
- * keys has no live path when the channel it was last heard on is gone, or
- * when it has not been heard for `silentHeartbeats` heartbeats.
+ * own, or forwarded unchanged by a relay: `stores[i].peerId` is it), when any
+ * frame arrives on its own channel, or when an import changes one of its
+ * values (someone wrote it; a relay's re-stamped copy of a ghost never
+ * changes a value). Every peer sends on each heartbeat, so a live peer is
+ * heard at least once per heartbeat interval. A peer with live keys has no
+ * live path when the channel it was last heard on is gone, or when it has
+ * not been heard for `silentHeartbeats` heartbeats. Peers this page
+ * simulates itself are left alone: they carry no heartbeat.
  */
 import { peerOfKey } from "../../log/ephemeral-decode"
 import { silenceLimitMs } from "../config"
 import type { Detector, DetectorContext } from "../detector"
 import type { TextPart } from "../finding"
 import type { DiagnosticEvent } from "../input"
-import { eventEvidence } from "../wording"
+import { eventEvidence, sameValue } from "../wording"
 import type { RepoFacts } from "../world"
 
 export interface NoPath {
@@ -41,6 +44,8 @@ interface RepoWatch {
   /** When a channel was last known, with its peer (kept after it closes). */
   readonly channelPeers: Map<number, string | undefined>
   readonly ghosts: Map<string, NoPath>
+  /** The last frame's channel and event: imports that follow came on it. */
+  lastFrame?: Heard
 }
 
 /** Checks run at most this often in event time; ticks come once a second. */
@@ -103,6 +108,9 @@ export class NoLivePath implements Detector {
       case "frame-in":
         this.#frame(event, context)
         break
+      case "store":
+        if (event.by === "import") this.#import(event, context)
+        break
       default:
     }
     if (event.type === "model" || event.t >= this.#checkedAt + CHECK_EVERY_MS) {
@@ -128,12 +136,27 @@ export class NoLivePath implements Detector {
     const watch = this.#repos.get(event.repoId)
     if (!watch) return
     const heard: Heard = { t: event.t, channelId: event.channelId, eventId: event.eventId }
-    const hear = (peerId: string) => {
-      watch.heard.set(peerId, heard)
-      if (watch.ghosts.delete(peerId)) context.end(idOf(event.repoId, peerId), event.t)
+    watch.lastFrame = heard
+    if (event.channelPeer !== undefined) this.#hear(watch, event.repoId, event.channelPeer, heard, context)
+    for (const payload of event.payloads) if (payload.sender !== undefined) this.#hear(watch, event.repoId, payload.sender, heard, context)
+  }
+
+  /** A value that changed by import was written by someone: its owner is alive. */
+  #import(event: Extract<DiagnosticEvent, { type: "store" }>, context: DetectorContext): void {
+    const watch = this.#repos.get(event.repoId)
+    const heard = watch?.lastFrame
+    if (!watch || !heard) return
+    const store = context.world.storeOf(event.repoId, event.docId, event.namespace)
+    for (const entry of event.entries) {
+      const before = store?.get(entry.key)
+      if (entry.deleted || (before && sameValue(before, entry))) continue
+      this.#hear(watch, event.repoId, entry.key, { ...heard, t: event.t }, context)
     }
-    if (event.channelPeer !== undefined) hear(event.channelPeer)
-    for (const payload of event.payloads) if (payload.sender !== undefined) hear(payload.sender)
+  }
+
+  #hear(watch: RepoWatch, repoId: string, peerId: string, heard: Heard, context: DetectorContext): void {
+    watch.heard.set(peerId, heard)
+    if (watch.ghosts.delete(peerId)) context.end(idOf(repoId, peerId), heard.t)
   }
 
   #check(repoId: string, watch: RepoWatch, t: number, context: DetectorContext): void {
@@ -215,7 +238,7 @@ function remoteMembers(repo: RepoFacts): Set<string> {
   const members = new Set<string>()
   for (const keys of repo.held.values()) {
     for (const [key, held] of keys) {
-      if (held.deleted || key === repo.identity.peerId) continue
+      if (held.deleted || key === repo.identity.peerId || repo.simulated.has(key)) continue
       if (peerOfKey(key, id => known.has(id)) !== undefined) members.add(key)
     }
   }

@@ -98,6 +98,7 @@ export class SameMillisecondWrites implements Detector {
       const held = context.world.storeOf(event.repoId, docId, payload.namespace)
       const earlier = projected?.get(payload.namespace + "\u001f" + docId)
       for (const carried of payload.entries()) {
+        if (context.world.isSimulated(event.repoId, carried.key)) continue
         const before = earlier?.get(carried.key)
         const current = before ? stampedOf(before) : held?.get(carried.key)
         if (current?.timestamp === undefined || carried.timestamp > current.timestamp) {
