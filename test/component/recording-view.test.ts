@@ -142,7 +142,9 @@ describe("Record view", () => {
     expect(snapshotOf(panel.session.player!.state)).toEqual(snapshotOf(panel.store.state))
     const cursor = () => panel.one("timeline-cursor")
     expect(cursor().dataset.position).toBe(cursor().dataset.total)
-    expect(panel.all("timeline-marker").map(marker => marker.dataset.kind)).toEqual(["join", "mark", "leave", "page", "repo"])
+    // The finding: carol's values came after a frame on bob's channel, which then closed; her presence stayed.
+    expect(panel.all("timeline-marker").map(marker => marker.dataset.kind)).toEqual(["join", "mark", "leave", "finding", "page", "repo"])
+    expect(panel.one("timeline-marker", '[data-kind="finding"]').dataset.label).toMatch(/^carol has no live path since/)
 
     panel.one("rec-step-back").click()
     flushSync()
