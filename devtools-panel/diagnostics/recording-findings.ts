@@ -3,6 +3,7 @@
  * messages, in recorded time (the panel's ticks are replayed from the
  * messages' times, so silence is noticed as it was live). Each finding is
  * placed on the timeline at the step of the event that first showed it.
+ * The panel computes them in slices between frames (findingsOfRecordingInSlices).
  */
 import type { BackgroundToPanelMessage } from "../../protocol/messages"
 import type { TimelineMarker } from "../recording/markers"
@@ -23,7 +24,36 @@ export interface RecordingFindings {
   readonly markers: readonly TimelineMarker[]
 }
 
+/** All at once (tests, the benchmark). */
 export function findingsOfRecording(index: StepIndex, config: Partial<DiagnosticsConfig> = {}): RecordingFindings {
+  const run = findingSteps(index, config)
+  for (;;) {
+    const step = run.next()
+    if (step.done) return step.value
+  }
+}
+
+/** The same, yielding to the page (`pause`) every `sliceMs` so opening a large recording stays responsive. */
+export async function findingsOfRecordingInSlices(
+  index: StepIndex,
+  pause: () => Promise<void>,
+  sliceMs = 8,
+  config: Partial<DiagnosticsConfig> = {},
+): Promise<RecordingFindings> {
+  const run = findingSteps(index, config)
+  let deadline = performance.now() + sliceMs
+  for (;;) {
+    const step = run.next()
+    if (step.done) return step.value
+    if (performance.now() > deadline) {
+      await pause()
+      deadline = performance.now() + sliceMs
+    }
+  }
+}
+
+/** Yields after every record, so a caller can decide when to pause. */
+function* findingSteps(index: StepIndex, config: Partial<DiagnosticsConfig>): Generator<void, RecordingFindings> {
   const diagnostics = new PanelDiagnostics(config)
   const positions = new Map<string, number>()
   const markers: TimelineMarker[] = []
@@ -36,13 +66,15 @@ export function findingsOfRecording(index: StepIndex, config: Partial<Diagnostic
     markers.push({ position, t: current.t, kind: "finding", label: textOf(finding.summary), severity: finding.severity })
   })
   for (const message of index.baseline.messages) diagnostics.receive(message, index.baseline.t)
-  index.records.forEach(({ t, message }, record) => {
+  for (let record = 0; record < index.records.length; record++) {
+    const { t, message } = index.records[record]!
+    yield
     // Time that passed with nothing recorded, ticked as the live panel would have.
     current = { record, message, t }
     for (let tick = lastTick + TICK_MS; tick < t; tick += TICK_MS) diagnostics.tick(tick)
     lastTick = Math.max(lastTick, t)
     diagnostics.receive(message, t)
-  })
+  }
   current =
     index.records.length > 0 ? { record: index.records.length - 1, message: index.records.at(-1)!.message, t: index.endT } : undefined
   diagnostics.tick(index.endT)

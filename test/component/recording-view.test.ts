@@ -142,7 +142,9 @@ describe("Record view", () => {
     expect(snapshotOf(panel.session.player!.state)).toEqual(snapshotOf(panel.store.state))
     const cursor = () => panel.one("timeline-cursor")
     expect(cursor().dataset.position).toBe(cursor().dataset.total)
-    // The finding: carol's values came after a frame on bob's channel, which then closed; her presence stayed.
+    // The finding (computed after the recording opens): carol's values came after a frame on bob's
+    // channel, which then closed; her presence stayed.
+    await until(() => panel.session.player!.findingsReady)
     expect(panel.all("timeline-marker").map(marker => marker.dataset.kind)).toEqual(["join", "mark", "leave", "finding", "page", "repo"])
     expect(panel.one("timeline-marker", '[data-kind="finding"]').dataset.label).toMatch(/^carol has no live path since/)
 
@@ -227,7 +229,7 @@ describe("Record view", () => {
       ],
     ])
     panel.one("rec-stop").click()
-    await until(() => panel.all("timeline").length === 1)
+    await until(() => panel.all("timeline").length === 1 && panel.session.player!.findingsReady)
     const [marker] = panel.all("timeline-marker", '[data-kind="finding"]')
     expect(marker!.dataset).toMatchObject({ severity: "warning" })
     expect(marker!.dataset.label).toMatch(/^carol has no live path since /)

@@ -13,7 +13,10 @@ import { PanelEventSource } from "../../devtools-panel/diagnostics/panel-source"
 import { leadingCount } from "../../devtools-panel/log/frame-counts"
 import { bytesToHex } from "../../injected/codec/hex"
 import { encodeEphemeralEntries } from "../../injected/codec/ephemeral-encoder"
-import { T0, batch, events, hello, pageStatus, registered, repoInfo, storeEvent, entry } from "../component/fixtures/messages"
+import { MemoryTransport } from "../../devtools-panel/transport/memory-transport"
+import { Diagnostics } from "../../devtools-panel/ui/diagnostics.svelte"
+import { PanelStore } from "../../devtools-panel/ui/panel-store.svelte"
+import { T0, batch, events, hello, pageStatus, registered, repoInfo, store, storeEvent, entry } from "../component/fixtures/messages"
 
 const DOC = "room:lobby"
 
@@ -134,5 +137,43 @@ describe("entry counts", () => {
       expect(leadingCount(bytesToHex(encodeEphemeralEntries(entries)))).toBe(count)
     }
     expect(leadingCount("zz")).toBe(0)
+  })
+})
+
+describe("diagnostics in the panel", () => {
+  /** A page whose own cursor is overwritten by an import: one finding's worth of messages. */
+  function deliverOverwrite(transport: MemoryTransport): void {
+    transport.deliver(
+      pageStatus(true),
+      batch(1, hello(), registered(repoInfo(), { stores: [store(DOC, "cursor", [entry("100", { x: 2 }, T0)])] })),
+      batch(2, events("r1", storeEvent("r1", DOC, "cursor", "import", [entry("100", { x: 1 }, T0 + 5)], T0 + 5))),
+    )
+  }
+
+  it("run the detectors in a task of their own, after the store has applied the messages", () => {
+    const transport = new MemoryTransport()
+    const panelStore = new PanelStore(transport, { schedule: () => {}, now: () => T0 })
+    const tasks: Array<() => void> = []
+    const diagnostics = new Diagnostics(panelStore, { schedule: run => tasks.push(run) })
+    deliverOverwrite(transport)
+    panelStore.flush()
+    expect(panelStore.state.repos.size).toBe(1)
+    expect(diagnostics.findings).toEqual([])
+    expect(tasks).toHaveLength(1)
+    tasks[0]!()
+    expect(diagnostics.findings.map(finding => finding.kind)).toEqual(["own-key-overwritten"])
+    expect(diagnostics.counts).toEqual({ error: 1, warning: 0, info: 0 })
+  })
+
+  it("watch nothing when off (the benchmark's baseline)", () => {
+    const transport = new MemoryTransport()
+    const panelStore = new PanelStore(transport, { schedule: () => {}, now: () => T0 })
+    const tasks: Array<() => void> = []
+    const diagnostics = new Diagnostics(panelStore, { enabled: false, schedule: run => tasks.push(run) })
+    deliverOverwrite(transport)
+    panelStore.flush()
+    diagnostics.refresh()
+    expect(tasks).toEqual([])
+    expect(diagnostics.findings).toEqual([])
   })
 })

@@ -4,11 +4,11 @@
  * they render the page. Playing moves the cursor in recorded time, scaled by
  * the speed, one animation frame at a time.
  */
-import { findingsOfRecording, type RecordingFindings } from "../../diagnostics/recording-findings"
+import { findingsOfRecordingInSlices, type RecordingFindings } from "../../diagnostics/recording-findings"
 import type { Recording, RecordingMeta } from "../../recording/format"
 import { densityOf, markersOf, type TimelineMarker } from "../../recording/markers"
 import { positionAtTime, stepAt, timeAt, type Step } from "../../recording/steps"
-import type { TimeTravel } from "../../recording/time-travel"
+import { yieldToPage, type TimeTravel } from "../../recording/time-travel"
 import type { PanelState } from "../../state/panel-state"
 
 export const PLAY_SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const
@@ -20,10 +20,15 @@ export class Player {
   readonly recording: Recording
   readonly meta: RecordingMeta
   readonly fileName: string
-  readonly markers: readonly TimelineMarker[]
   readonly density: readonly number[]
-  /** What the detectors find in the recording, computed when it opens. */
-  readonly findings: RecordingFindings
+  /** What the detectors find in the recording: computed in slices after it opens (empty until then). */
+  findings: RecordingFindings = $state.raw({ findings: [], positions: new Map(), markers: [] })
+  /** Whether the findings are computed. */
+  findingsReady = $state(false)
+  readonly #baseMarkers: readonly TimelineMarker[]
+  readonly markers: readonly TimelineMarker[] = $derived.by(() =>
+    [...this.#baseMarkers, ...this.findings.markers].sort((a, b) => a.position - b.position),
+  )
 
   /** Steps applied: 0 is the opening checkpoint, total the end. */
   position = $state(0)
@@ -45,8 +50,11 @@ export class Player {
     this.recording = recording
     this.meta = recording.meta
     this.fileName = fileName
-    this.findings = findingsOfRecording(travel.index)
-    this.markers = [...markersOf(travel.index), ...this.findings.markers].sort((a, b) => a.position - b.position)
+    this.#baseMarkers = markersOf(travel.index)
+    void findingsOfRecordingInSlices(travel.index, yieldToPage).then(found => {
+      this.findings = found
+      this.findingsReady = true
+    })
     this.density = densityOf(travel.index, DENSITY_BUCKETS)
     this.position = travel.index.total
   }
