@@ -2,9 +2,9 @@
  * Opening and seeking a 100,000-event recording, in Node with the code the
  * panel runs: decode (header, gzip through DecompressionStream, JSON lines,
  * checks), then the time-travel index (every message through the reducer),
- * then the timeline's markers and density and the recording's findings
- * (the detectors run over it, as the player does on open), then seeks to
- * random positions.
+ * then the timeline's markers and density, then seeks to random positions.
+ * The recording's findings (the detectors over it, which the player runs in
+ * slices once the timeline is up) are timed on their own.
  * The issue's budget: open under 2 s, any seek under 100 ms. `openMs` is the
  * first open in the process (generating the file has warmed the reducer, not
  * the reader); `reopenMs` a second one.
@@ -29,7 +29,7 @@ export interface RecordingOpenSeekResult {
   reopenMs: number
   decodeMs: number
   indexMs: number
-  /** Of the open: the detectors over the whole recording. */
+  /** After the open: the detectors over the whole recording (the panel runs them in slices between frames). */
   findingsMs: number
   findings: number
   markers: number
@@ -50,14 +50,12 @@ export async function benchRecordingOpenSeek(targetEvents = 100_000, seeks = 200
   // What the timeline needs before it shows (player.svelte.ts).
   const markers = markersOf(travel.index)
   densityOf(travel.index, 240)
-  const findingsFrom = performance.now()
-  const findings = findingsOfRecording(travel.index)
   const openedAt = performance.now()
+  const findings = findingsOfRecording(travel.index)
+  const findingsMs = performance.now() - openedAt
   // Again, as a panel opens its second file: everything compiled and warm.
   const again = performance.now()
-  const reopened = (await TimeTravel.build(indexSteps(await decodeRecording(bytesSource(bytes))))).index
-  markersOf(reopened)
-  findingsOfRecording(reopened)
+  markersOf((await TimeTravel.build(indexSteps(await decodeRecording(bytesSource(bytes))))).index)
   const reopenMs = performance.now() - again
 
   const timings: number[] = []
@@ -77,8 +75,8 @@ export async function benchRecordingOpenSeek(targetEvents = 100_000, seeks = 200
     openMs: openedAt - started,
     reopenMs,
     decodeMs: decodedAt - started,
-    indexMs: findingsFrom - decodedAt,
-    findingsMs: openedAt - findingsFrom,
+    indexMs: openedAt - decodedAt,
+    findingsMs,
     findings: findings.findings.length,
     markers: markers.length + findings.markers.length,
     seeks,
