@@ -63,6 +63,15 @@ describe("no live path", () => {
     const [finding] = page!.findings("no-live-path")
     expect(finding!.details!.flat()).toEqual(expect.arrayContaining([{ peer: { peerId: hub.peerId, name: "hub" } }]))
     expect(finding!.evidence[0]).toMatchObject({ kind: "event", repoId })
+    // The panel subscribes again (a restarted service worker): the repo re-announces itself, and
+    // its ghosts are the same ones, not new occurrences.
+    page!.toHook({ type: "panel/subscribe" })
+    await seconds(2)
+    expect(page!.findings("no-live-path").map(ghost => [ghost.count, ghost.endedAt])).toEqual([
+      [1, undefined],
+      [1, undefined],
+    ])
+    expect(page!.diagnostics.noPath(repoId, bob.peerId)).toMatchObject({ reason: "channel-gone", since: closedAt })
   })
 
   it("names them after two silent heartbeats when the hub stops sending without closing", async () => {

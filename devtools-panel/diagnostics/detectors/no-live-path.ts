@@ -90,15 +90,22 @@ export class NoLivePath implements Detector {
 
   observe(event: DiagnosticEvent, context: DetectorContext): void {
     switch (event.type) {
-      case "repo":
-        this.#repos.set(event.repo.repoId, {
-          since: event.t,
-          heard: this.#repos.get(event.repo.repoId)?.heard ?? new Map(),
-          channelGoneAt: new Map(),
-          channelPeers: new Map(event.channels.map(channel => [channel.channelId, channel.peerId])),
-          ghosts: new Map(),
-        })
+      case "repo": {
+        // A repo announces itself again on every resubscribe: what was learned of it stays.
+        const known = this.#repos.get(event.repo.repoId)
+        const channelPeers = known?.channelPeers ?? new Map<number, string | undefined>()
+        for (const channel of event.channels) {
+          channelPeers.set(channel.channelId, channel.peerId)
+          known?.channelGoneAt.delete(channel.channelId)
+        }
+        this.#repos.set(
+          event.repo.repoId,
+          known
+            ? { ...known, channelPeers }
+            : { since: event.t, heard: new Map(), channelGoneAt: new Map(), channelPeers, ghosts: new Map() },
+        )
         break
+      }
       case "repo-gone":
         this.#repos.delete(event.repoId)
         return
