@@ -58,6 +58,47 @@ describe("the engine on plain diagnostic events", () => {
     expect(engine.book.list().map(finding => [finding.kind, finding.repoId, finding.key])).toEqual([["lost-update", "bob", "1"]])
   })
 
+  it("counts one lost update once, however many frames re-offer the refused write", () => {
+    const engine = new DiagnosticsEngine()
+    const offer = (t: number, stamp: number): DiagnosticEvent => ({
+      type: "frame-in",
+      t,
+      repoId: "bob",
+      eventId: t,
+      channelId: 1,
+      channelPeer: "9",
+      messages: 1,
+      payloads: [payload("1", [{ key: "1", value: { x: 2 }, timestamp: stamp }])],
+    })
+    const hold = (stamp: number): DiagnosticEvent => ({
+      type: "store",
+      t: stamp,
+      repoId: "bob",
+      eventId: stamp,
+      docId: DOC,
+      namespace: "cursor",
+      by: "import",
+      entries: [{ key: "1", value: { x: 1 }, deleted: false, timestamp: stamp }],
+    })
+    engine.ingest([
+      {
+        type: "repo",
+        t: T0,
+        repo: { repoId: "bob", peerId: "2", label: "bob" },
+        channels: [],
+        peers: [],
+        stores: [{ docId: DOC, namespace: "cursor", entries: [{ key: "1", value: { x: 1 }, deleted: false, timestamp: T0 }] }],
+      },
+      offer(T0 + 5, T0),
+      offer(T0 + 6, T0),
+      offer(T0 + 7, T0),
+    ])
+    expect(engine.book.list().map(finding => finding.count)).toEqual([1])
+    // A second burst, later: another loss.
+    engine.ingest([hold(T0 + 100), offer(T0 + 105, T0 + 100)])
+    expect(engine.book.list().map(finding => finding.count)).toEqual([2])
+  })
+
   it("applies new thresholds from the next event on", () => {
     const engine = new DiagnosticsEngine({ skewToleranceMs: 10_000 })
     const frame = (t: number): DiagnosticEvent => ({

@@ -45,6 +45,8 @@ const FIX =
 
 export class SameMillisecondWrites implements Detector {
   readonly name = "same-millisecond writes"
+  /** Finding id -> the stamp last reported lost: one loss refused in several frames counts once. */
+  readonly #reported = new Map<string, number>()
 
   observe(event: DiagnosticEvent, context: DetectorContext): void {
     if (event.type === "store" && event.by === "local") this.#writer(event, context)
@@ -160,8 +162,11 @@ export class SameMillisecondWrites implements Detector {
               ".",
             ],
           ]
+    const id = `lost-update|${event.repoId}|${docId}|${namespace}|${key}`
+    if (this.#reported.get(id) === timestamp && context.isOpen(id)) return
+    this.#reported.set(id, timestamp)
     context.raise({
-      id: `lost-update|${event.repoId}|${docId}|${namespace}|${key}`,
+      id,
       kind: "lost-update",
       severity: "error",
       t: event.t,
