@@ -121,7 +121,10 @@ export class World {
         if (!repo) return
         const id = storeKey(event.docId, event.namespace)
         let keys = repo.held.get(id)
-        if (!keys) repo.held.set(id, (keys = new Map()))
+        if (!keys) {
+          keys = new Map()
+          repo.held.set(id, keys)
+        }
         for (const entry of event.entries) keys.set(entry.key, heldOf(entry, event.by, event.t))
         this.#learnNames(event.entries)
         return

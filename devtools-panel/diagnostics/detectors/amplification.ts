@@ -72,7 +72,10 @@ export class Amplification implements Detector {
       case "frame-out": {
         const round = this.#open.get(event.repoId)
         if (!round) return
-        if (event.t - round.t > BURST_MS) return this.#close(event.repoId, context)
+        if (event.t - round.t > BURST_MS) {
+          this.#close(event.repoId, context)
+          return
+        }
         const entries = event.payloads.reduce((sum, payload) => sum + payload.count, 0)
         for (const channelId of event.channelIds) {
           const traffic = round.channels.get(channelId) ?? { messages: 0, entries: 0 }

@@ -38,7 +38,10 @@ export class ClockSkew implements Detector {
     if (event.type !== "frame-in") return
     const tolerance = context.config.skewToleranceMs
     let ownStamps = this.#ownStamps.get(event.repoId)
-    if (!ownStamps) this.#ownStamps.set(event.repoId, (ownStamps = new Map()))
+    if (!ownStamps) {
+      ownStamps = new Map()
+      this.#ownStamps.set(event.repoId, ownStamps)
+    }
     for (const payload of event.payloads) {
       if (payload.count === 0) continue
       for (const entry of payload.entries()) {

@@ -34,7 +34,10 @@ function stampedOf(carried: CarriedEntry): Stamped {
 
 function remember(projected: Map<string, Map<string, CarriedEntry>>, store: string, carried: CarriedEntry): void {
   let keys = projected.get(store)
-  if (!keys) projected.set(store, (keys = new Map()))
+  if (!keys) {
+    keys = new Map()
+    projected.set(store, keys)
+  }
   keys.set(carried.key, carried)
 }
 
@@ -98,13 +101,17 @@ export class SameMillisecondWrites implements Detector {
       const docId = payload.docId
       if (docId === undefined || payload.count === 0) continue
       const held = context.world.storeOf(event.repoId, docId, payload.namespace)
-      const earlier = projected?.get(payload.namespace + "\u001f" + docId)
+      const store = `${payload.namespace}\u001f${docId}`
+      const earlier = projected?.get(store)
       for (const carried of payload.entries()) {
         if (context.world.isSimulated(event.repoId, carried.key)) continue
         const before = earlier?.get(carried.key)
         const current = before ? stampedOf(before) : held?.get(carried.key)
         if (current?.timestamp === undefined || carried.timestamp > current.timestamp) {
-          if (event.payloads.length > 1) remember((projected ??= new Map()), payload.namespace + "\u001f" + docId, carried)
+          if (event.payloads.length > 1) {
+            projected ??= new Map()
+            remember(projected, store, carried)
+          }
           continue
         }
         if (carried.timestamp !== current.timestamp) continue

@@ -37,6 +37,8 @@ export async function waitForFinding(panel: Evaluator, kind: string, what: strin
 
 /** The panel's whole text: what a user could read anywhere in the current view. */
 export function panelText(panel: Evaluator): Promise<string> {
+  // innerText, not textContent: what is rendered and visible, as a user reads it.
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
   return panel.evaluate(() => document.body.innerText)
 }
 
