@@ -5,8 +5,8 @@
  * only when one compares them (a tie).
  */
 import type { WireValue } from "../../protocol/messages"
-import { scanEphemeralKeys, tryDecodeEphemeralStore, type ScannedEntry } from "../../injected/codec/ephemeral-codec"
-import { serialize } from "../../injected/serialize"
+import { scanEphemeralKeys, tryDecodeEphemeralStore, type ScannedEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
+import { serialize } from "../../codec/serialize/serialize"
 import { ephemeralPayloads, type EphemeralPayload } from "../log/channel-message"
 import { payloadBytes } from "../log/ephemeral-decode"
 import { entryCount } from "../log/frame-counts"

@@ -8,8 +8,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import type { WireValue } from "../../protocol/messages"
-import { encodeEphemeralEntries } from "../../injected/codec/ephemeral-encoder"
-import { bytesToHex } from "../../injected/codec/hex"
+import { encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
+import { bytesToHex } from "../../codec/hex"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
 import {
   T0,

@@ -7,8 +7,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import type { WireValue } from "../../protocol/messages"
-import { encodeEphemeralEntries } from "../../injected/codec/ephemeral-encoder"
-import { bytesToHex } from "../../injected/codec/hex"
+import { encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
+import { bytesToHex } from "../../codec/hex"
 import { formatClock } from "../../devtools-panel/values/format"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
 import {

@@ -7,8 +7,8 @@ import { MemoryTransport } from "../../devtools-panel/transport/memory-transport
 import { PanelStore } from "../../devtools-panel/ui/panel-store.svelte"
 import { RecordingSession } from "../../devtools-panel/views/recording/recording-session.svelte"
 import { beforeRecording, duringRecording } from "../unit/recording-fixtures"
-import { encodeEphemeralEntries } from "../../injected/codec/ephemeral-encoder"
-import { bytesToHex } from "../../injected/codec/hex"
+import { encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
+import { bytesToHex } from "../../codec/hex"
 import {
   T0,
   batch,

@@ -5,7 +5,7 @@
  * as in the extension. One ObservedPage is one browser tab with its panel.
  */
 import type { Repo } from "@loro-extended/repo"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type PanelToHookMessage } from "../../protocol/messages"
+import type { PanelToHookMessage } from "../../protocol/messages"
 import { memoryTransport, type MemoryTransport as HookWindow } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
 import type { EphemeraHook } from "../../injected/hook/types"
@@ -31,7 +31,6 @@ export class ObservedPage {
     this.#dispose = dispose
     this.store = new PanelStore(this.#panelSide, { schedule: () => {}, now: () => Date.now() })
     this.diagnostics = new Diagnostics(this.store, { now: () => Date.now() })
-    this.#relay({ type: "relay/hello" })
     for (const { repo, label } of repos) hook.register(repo, { label })
     this.#relay({ type: "panel/subscribe" })
     this.#panelSide.deliver({ type: "background/page-status", connected: true, url: "http://app.test/" })
@@ -41,7 +40,8 @@ export class ObservedPage {
   sync(): void {
     this.hook.flush()
     for (const envelope of this.window.posted.slice(this.#delivered)) {
-      for (const message of fromWire({ type: "background/page-batch", batchJson: envelope.batchJson })) this.#panelSide.deliver(message)
+      for (const message of fromWire({ type: "background/page-batch", seq: envelope.seq, batchJson: envelope.batchJson }))
+        this.#panelSide.deliver(message)
     }
     this.#delivered = this.window.posted.length
     this.store.flush()
@@ -81,7 +81,8 @@ export class ObservedPage {
     this.#relay(message)
   }
 
-  #relay(message: PanelToHookMessage | { type: "relay/hello" }): void {
-    this.window.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "relay-nonce", message })
+  /** What the relay sends over the private channel, as it is. */
+  #relay(message: PanelToHookMessage): void {
+    this.window.deliver(message)
   }
 }
