@@ -138,7 +138,7 @@ describe("findings view", () => {
     expect(panel.one("finding-fix").textContent).toContain("Write your own key again")
   })
 
-  it("leads from the evidence to the event in the Log and to the key in the Live view", async () => {
+  it("leads from the evidence to the event in the Log and to the key and its value history in the Live view", async () => {
     overwrite(panel)
     await Promise.resolve()
     openFindings()
@@ -157,6 +157,8 @@ describe("findings view", () => {
     expect(panel.selection.peerId).toBe(SELF)
     const highlighted = panel.all("ephemeral-entry", `[data-namespace="cursor"][data-key="${SELF}"]`)
     expect(highlighted[0]!.dataset.highlighted).toBe("true")
+    const history = panel.one("key-history")
+    expect([history.dataset.namespace, history.dataset.key]).toEqual(["cursor", SELF])
   })
 
   it("copies the findings as JSON, with peer ids spelled out", async () => {

@@ -1,6 +1,7 @@
 /**
  * Following a finding's evidence: a hook event opens in the Log (the filter
- * is reset when it would hide it), a key is selected in the Live view.
+ * is reset when it would hide it), a key is selected in the Live view with
+ * its value history open (what was offered to it, and what the store did).
  * Event ids restart on every page load, so an event is matched by repo, id
  * and time together.
  */
@@ -31,7 +32,7 @@ export function revealEvent(store: LogSource, evidence: EventEvidence): boolean 
   return false
 }
 
-/** Selects the key's repo and room and highlights the key. False when the repo is gone. */
+/** Selects the key's repo and room, highlights the key and opens its value history. False when the repo is gone. */
 export function revealKey(store: LogSource, selection: PanelSelection, evidence: KeyEvidence): boolean {
   const repo = store.state.repos.get(evidence.repoId)
   if (!repo) return false
@@ -39,5 +40,6 @@ export function revealKey(store: LogSource, selection: PanelSelection, evidence:
   selection.selectRoom(evidence.docId)
   selection.peerId = evidence.key
   selection.entry = treePath(evidence.namespace, evidence.key)
+  selection.history = { repoId: evidence.repoId, docId: evidence.docId, namespace: evidence.namespace, key: evidence.key }
   return true
 }
