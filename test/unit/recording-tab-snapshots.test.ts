@@ -58,4 +58,28 @@ describe("recordings and a room across tabs", () => {
     expect(text).not.toContain("secret")
     expect(text).toContain("http://app.test/room")
   })
+
+  it("redact other tabs' lists and batches found in a file like the inspected tab's", () => {
+    const { recording } = runSession()
+    const otherTabs: BackgroundToPanelMessage[] = [
+      { type: "background/origin-tabs", tabs: [{ tabId: 9, url: "http://app.test/room?secret=1" }, { tabId: 10 }] },
+      { type: "background/tab-batch", tabId: 9, message: batch(3, answer) as never },
+      { type: "background/tab-batch", tabId: 9, message: { type: "panel/unreadable", reason: "bad-shape", count: 1 } },
+    ]
+    const withOthers = {
+      ...recording,
+      lines: [...recording.lines, ...otherTabs.map((message, i) => ({ kind: "message" as const, t: T0 + 99_000 + i, message }))],
+    }
+    const redacted = redactRecording(withOthers).lines.slice(-otherTabs.length)
+    const text = JSON.stringify(redacted)
+    expect(text).not.toContain("alice")
+    expect(text).not.toContain("secret")
+    expect(text).toContain("http://app.test/room")
+    expect(redacted.map(line => (line.kind === "message" ? line.message.type : line.kind))).toEqual([
+      "background/origin-tabs",
+      "background/tab-batch",
+      "background/tab-batch",
+    ])
+    expect(redacted.at(-1)).toMatchObject({ message: otherTabs.at(-1) })
+  })
 })
