@@ -1,13 +1,15 @@
 /**
  * Reading a recording file: header, then the gzip payload streamed line by
- * line, each line parsed, migrated to the current format and checked. The
- * result is all or nothing: any problem throws a RecordingError naming it,
- * and nothing from the file is returned.
+ * line, each line parsed, migrated to the current format and checked. Any
+ * problem throws a RecordingError naming it, and nothing from the file is
+ * returned; with `acceptCut`, a file that was cut short (and is intact up to
+ * the cut) returns the complete lines it holds, with where it was cut.
  */
 import { formatCount, formatFileSize } from "../values/format"
 import { type ByteSource, ExpansionLimitError, inflateText } from "./compression"
 import { RecordingError, corrupted, errorText, truncated } from "./errors"
 import { HEADER_BYTES, RECORDING_FORMAT_VERSION, type Recording, type RecordingLine, type RecordingMeta } from "./format"
+import { MAX_LOG_CAPACITY } from "../state/event-log"
 import { readHeader } from "./header"
 import { LineSplitter } from "./line-splitter"
 import { MIGRATIONS, migratorFor, type FormatMigration, type Migrator } from "./migrations"
@@ -34,7 +36,8 @@ export interface RecordingLimits {
 
 export const DEFAULT_LIMITS: RecordingLimits = {
   maxFileBytes: 512 * 1024 * 1024,
-  maxEvents: 2_000_000,
+  // Every event of a recording the panel opens fits its Log.
+  maxEvents: MAX_LOG_CAPACITY,
   maxLineChars: 64 * 1024 * 1024,
   maxExpandedBytes: 2 * 1024 * 1024 * 1024,
   maxExpansionRatio: 50,
@@ -45,9 +48,28 @@ export interface DecodeOptions {
   /** Fraction (0..1) of the file read so far. */
   onProgress?: (fraction: number) => void
   limits?: Partial<RecordingLimits>
+  /** A file cut short opens with the lines it holds (see `RecordingCut`) instead of failing. */
+  acceptCut?: boolean
   /** For tests of the migration path: the reader's current version and its steps. */
   currentVersion?: number
   migrations?: readonly FormatMigration[]
+}
+
+/** Where a cut file ends: what it holds against what its metadata declares. */
+export interface RecordingCut {
+  /** Events (or lines, for a recording without events) in the file's complete lines. */
+  found: number
+  expected: number
+  unit: "events" | "lines"
+  /** The time of the last complete line. */
+  lastT: number
+  /** What a user reads: how much of the recording is there and where it stops. */
+  message: string
+}
+
+/** A decoded file; `cut` when it was opened although cut short. */
+export interface DecodedRecording extends Recording {
+  cut?: RecordingCut
 }
 
 /** Accumulates parsed lines and knows what the meta line promised. */
@@ -94,7 +116,7 @@ class LineReader {
   }
 }
 
-export async function decodeRecording(source: ByteSource, options: DecodeOptions = {}): Promise<Recording> {
+export async function decodeRecording(source: ByteSource, options: DecodeOptions = {}): Promise<DecodedRecording> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const onProgress = options.onProgress ?? (() => {})
   if (source.size > limits.maxFileBytes) {
@@ -127,11 +149,13 @@ export async function decodeRecording(source: ByteSource, options: DecodeOptions
   } catch (error) {
     if (error instanceof ExpansionLimitError) throw expansionRefused(error, limits)
     if (error instanceof RecordingError && !(cut && error.code === "corrupted")) throw error
-    if (cut) throw shortfall(reader, cutDetail, source.size, HEADER_BYTES + header.payloadBytes)
-    throw corrupted(`the compressed data is damaged (${errorText(error)})`)
+    if (!cut) throw corrupted(`the compressed data is damaged (${errorText(error)})`)
   }
   if (cut || lines.pending > 0 || !reader.meta || reader.lines.length < reader.meta.counts.lines) {
-    throw shortfall(reader, cut ? cutDetail : "", source.size, HEADER_BYTES + header.payloadBytes)
+    const error = shortfall(reader, cut ? cutDetail : "", source.size, HEADER_BYTES + header.payloadBytes)
+    if (!options.acceptCut || !reader.meta || reader.lines.length === 0) throw error
+    onProgress(1)
+    return { meta: reader.meta, lines: reader.lines, cut: cutOf(reader, reader.meta, source.size, HEADER_BYTES + header.payloadBytes) }
   }
   if (reader.lines.length === 0) throw corrupted("it holds no checkpoint to start from")
   onProgress(1)
@@ -150,6 +174,24 @@ function expansionRefused({ limit, compressedRead }: ExpansionLimitError, limits
     `Recording refused: ${formatFileSize(compressedRead)} of its compressed data already expand to over ${formatFileSize(limit)}, ` +
       `more than ${formatCount(limits.maxExpansionRatio)} times their size, which no real recording does: it looks like a decompression bomb`,
   )
+}
+
+function cutOf(reader: LineReader, meta: RecordingMeta, size: number, expectedSize: number): RecordingCut {
+  const byEvents = meta.counts.events > 0
+  const found = byEvents ? reader.events : reader.lines.length
+  const expected = byEvents ? meta.counts.events : meta.counts.lines
+  const unit = byEvents ? "events" : "lines"
+  const lastT = reader.lines[reader.lines.length - 1]!.t
+  const seconds = ((lastT - meta.startedAt) / 1000).toFixed(1)
+  return {
+    found,
+    expected,
+    unit,
+    lastT,
+    message:
+      `This recording was cut short: it holds ${formatCount(found)} of ${formatCount(expected)} ${unit}, ` +
+      `up to ${seconds} s after it started (the file has ${formatCount(size)} of ${formatCount(expectedSize)} bytes)`,
+  }
 }
 
 /** The truncation message: in events when the metadata survived, else in bytes. */

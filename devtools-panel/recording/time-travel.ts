@@ -29,6 +29,7 @@ export interface BuildOptions {
   onProgress?: (fraction: number) => void
   /** Stops the build (a newer file was chosen): it then rejects with an AbortError. */
   signal?: AbortSignal
+  /** The event log's capacity; by default the recording's every event, however small the live log is set. */
   logCapacity?: number
 }
 
@@ -53,7 +54,7 @@ export class TimeTravel {
   }
 
   static async build(index: StepIndex, options: BuildOptions = {}): Promise<TimeTravel> {
-    let state = restoreCheckpoint(index.baseline, index.baseline.t, options.logCapacity)
+    let state = restoreCheckpoint(index.baseline, index.baseline.t, options.logCapacity ?? Math.max(1, index.total))
     const kept: Kept[] = [{ record: 0, state }]
     let sinceKept = 0
     let sliceStart = performance.now()

@@ -14,7 +14,7 @@ import { TrafficWriter, type TrafficStats } from "../log/traffic-rates"
 
 export const LOG_CHUNK_SIZE = 1024
 export const MIN_LOG_CAPACITY = 1
-export const MAX_LOG_CAPACITY = 1_000_000
+export const MAX_LOG_CAPACITY = 2_000_000
 
 export interface LogRecord {
   /** Position in this panel's log; never reused (event ids restart with every page load). */

@@ -100,6 +100,23 @@ describe("recording format", () => {
     expect(short.message).toBe(`Recording is truncated: expected 14 events, found 14`)
   })
 
+  it("opens a file cut short with the complete lines before the cut, and says where it was cut", async () => {
+    const bytes = await encodeRecording(recording)
+    const partial = await decodeRecording(bytesSource(bytes.slice(0, Math.floor(bytes.length * 0.8))), { acceptCut: true })
+    expect(partial.lines.length).toBeGreaterThan(0)
+    expect(partial.lines.length).toBeLessThan(recording.lines.length)
+    expect(partial.lines).toEqual(json(recording.lines.slice(0, partial.lines.length)))
+    const cut = partial.cut!
+    expect(cut).toMatchObject({ expected: 14, unit: "events", lastT: partial.lines.at(-1)!.t })
+    expect(cut.found).toBeLessThan(14)
+    expect(cut.message).toMatch(
+      /^This recording was cut short: it holds \d+ of 14 events, up to [\d.]+ s after it started \(the file has [\d,]+ of [\d,]+ bytes\)$/,
+    )
+    // A whole file opens without a note; a file cut before its first line still fails.
+    expect((await decodeRecording(bytesSource(bytes), { acceptCut: true })).cut).toBeUndefined()
+    expect((await failure(bytes.slice(0, HEADER_BYTES + 10), { acceptCut: true })).code).toBe("truncated")
+  })
+
   it("reports corruption: damaged compressed data, bad JSON, bad lines, extra bytes", async () => {
     const bytes = await encodeRecording(recording)
     const flipped = bytes.slice()

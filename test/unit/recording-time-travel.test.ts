@@ -4,6 +4,8 @@ import { cutMessage, indexSteps, positionAtTime, stepAt, stepsIn, timeAt } from 
 import { TimeTravel } from "../../devtools-panel/recording/time-travel"
 import { apply } from "../../devtools-panel/state/apply"
 import { logEvents } from "../../devtools-panel/state/event-log"
+import { DEFAULT_LOG_CAPACITY } from "../../devtools-panel/state/panel-state"
+import type { HookEvent } from "../../protocol/messages"
 import { snapshotOf } from "../../devtools-panel/state/snapshot"
 import { generateRecording } from "../../bench/recording-generator"
 import { T0, batch, events, hello, storeEvent } from "../component/fixtures/messages"
@@ -90,6 +92,30 @@ describe("time travel", () => {
     const step = stepAt(travel.index, 1)
     expect(step?.kind === "event" && ids(1)).toEqual([step?.kind === "event" ? step.event.id : -1])
     expect(ids(0)).toEqual([])
+  })
+
+  it("keeps every event of a recording in its log, beyond the live log's capacity", async () => {
+    const [checkpoint] = recording.lines
+    const perBatch = 2_000
+    const batches = Math.ceil((DEFAULT_LOG_CAPACITY + 1) / perBatch)
+    const heartbeat = (id: number): HookEvent => ({
+      kind: "emitter",
+      id,
+      repoId: "r1",
+      t: T0 + 100,
+      name: "ready-state-changed",
+      data: { docId: DOC },
+    })
+    const lines = Array.from({ length: batches }, (_, b) => ({
+      kind: "message" as const,
+      t: T0 + 100 + b,
+      message: batch(100 + b, events("r1", ...Array.from({ length: perBatch }, (_, i) => heartbeat(b * perBatch + i)))),
+    }))
+    const travel = await TimeTravel.build(indexSteps({ meta: recording.meta, lines: [checkpoint!, ...lines] }))
+    const log = travel.final.log
+    expect(log.size).toBe(batches * perBatch)
+    expect(log.size).toBeGreaterThan(DEFAULT_LOG_CAPACITY)
+    expect(log.evicted).toBe(0)
   })
 
   it("opens and seeks a generated 20,000-event recording within the budget", async () => {

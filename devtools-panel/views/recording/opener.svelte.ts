@@ -1,13 +1,14 @@
 /**
- * Opening a recording: read and check the file, then replay it into the
- * time-travel index, with progress for both. The opened recording replaces
+ * Opening a recording: read and check the file (in a Worker), then replay it
+ * into the time-travel index (here, in slices), with progress for both.
+ * Cancel stops either at once: the reader is terminated, the replay stops at
+ * its next slice and nothing of it is kept. The opened recording replaces
  * the previous one only when everything succeeded; a bad file leaves the
  * panel as it was and says what is wrong.
  */
-import { blobSource, type ByteSource } from "../../recording/compression"
-import { decodeRecording, type RecordingLimits } from "../../recording/decode"
+import type { DecodedRecording, RecordingLimits } from "../../recording/decode"
 import { errorText, RecordingError } from "../../recording/errors"
-import type { Recording } from "../../recording/format"
+import { readRecordingFile } from "../../recording/read-recording"
 import { indexSteps } from "../../recording/steps"
 import { TimeTravel } from "../../recording/time-travel"
 import { Player } from "./player.svelte"
@@ -32,21 +33,19 @@ export class Opener {
 
   /** Resolves with the opened recording, or undefined when it failed (see `error`) or a newer open replaced it. */
   async openFile(file: Blob, fileName: string): Promise<Player | undefined> {
-    return this.#open(fileName, async signal => {
-      const source: ByteSource = blobSource(file)
-      return decodeRecording(source, {
+    return this.#open(fileName, signal =>
+      readRecordingFile(file, {
         limits: this.#limits,
+        signal,
         onProgress: fraction => {
-          // Throwing here stops the read: a cancelled or replaced open reads no further.
-          signal.throwIfAborted()
-          this.progress = { phase: "reading", fraction: fraction / 2, fileName }
+          if (!signal.aborted) this.progress = { phase: "reading", fraction: fraction / 2, fileName }
         },
-      })
-    })
+      }),
+    )
   }
 
   /** A recording already in memory (the one just stopped). */
-  async openRecording(recording: Recording, name: string): Promise<Player | undefined> {
+  async openRecording(recording: DecodedRecording, name: string): Promise<Player | undefined> {
     return this.#open(name, async () => recording)
   }
 
@@ -56,7 +55,7 @@ export class Opener {
     this.progress = undefined
   }
 
-  async #open(fileName: string, read: (signal: AbortSignal) => Promise<Recording>): Promise<Player | undefined> {
+  async #open(fileName: string, read: (signal: AbortSignal) => Promise<DecodedRecording>): Promise<Player | undefined> {
     this.cancel()
     const controller = new AbortController()
     this.#current = controller
@@ -69,7 +68,8 @@ export class Opener {
         signal: controller.signal,
         onProgress: fraction => (this.progress = { phase: "indexing", fraction: 0.5 + fraction / 2, fileName }),
       })
-      return new Player(travel, recording, fileName)
+      controller.signal.throwIfAborted()
+      return new Player(travel, recording, fileName, recording.cut)
     } catch (error) {
       if (controller.signal.aborted) return undefined
       this.error = error instanceof RecordingError ? error.message : `Could not open ${fileName}: ${errorText(error)}`

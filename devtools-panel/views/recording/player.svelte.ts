@@ -5,6 +5,7 @@
  * the speed, one animation frame at a time.
  */
 import { findingsOfRecordingInSlices, type RecordingFindings } from "../../diagnostics/recording-findings"
+import type { RecordingCut } from "../../recording/decode"
 import type { Recording, RecordingMeta } from "../../recording/format"
 import { densityOf, markersOf, type TimelineMarker } from "../../recording/markers"
 import { positionAtTime, stepAt, timeAt, type Step } from "../../recording/steps"
@@ -29,6 +30,8 @@ export class Player {
   readonly markers: readonly TimelineMarker[] = $derived.by(() =>
     [...this.#baseMarkers, ...this.findings.markers].sort((a, b) => a.position - b.position),
   )
+  /** Set when the file was cut short: it opened with the events before the cut. */
+  readonly cut: RecordingCut | undefined
 
   /** Steps applied: 0 is the opening checkpoint, total the end. */
   position = $state(0)
@@ -45,7 +48,8 @@ export class Player {
   /** The hook event at the cursor, for the event log to follow. */
   readonly eventId: number | undefined = $derived(this.step?.kind === "event" ? this.step.event.id : undefined)
 
-  constructor(travel: TimeTravel, recording: Recording, fileName: string) {
+  constructor(travel: TimeTravel, recording: Recording, fileName: string, cut?: RecordingCut) {
+    this.cut = cut
     this.travel = travel
     this.recording = recording
     this.meta = recording.meta

@@ -4,6 +4,7 @@
  * cursor is, and the bytes of the last export (no download folder to read,
  * and with __ephemeraKeepExportsInMemory none to fill).
  */
+import { liveRecordingReaders } from "../../recording/read-recording"
 import { snapshotOf, type PanelStateSnapshot } from "../../state/snapshot"
 import type { RecordingSession } from "./recording-session.svelte"
 
@@ -23,6 +24,8 @@ declare global {
     readonly __ephemeraRecordingCursor: RecordingCursorSnapshot | undefined
     /** The last exported recording file, as bytes. */
     readonly __ephemeraLastExport: Uint8Array | undefined
+    /** Recording readers (workers) still running: none once an open finished or was cancelled. */
+    readonly __ephemeraRecordingReaders: number
     /** Set to true, exports only fill __ephemeraLastExport (no download). */
     __ephemeraKeepExportsInMemory: boolean
   }
@@ -37,6 +40,7 @@ export function exposeRecordingForTests(target: Window, session: RecordingSessio
       return { position: player.position, total: player.total, eventId: player.eventId, t: player.time, playing: player.playing }
     },
     __ephemeraLastExport: () => session.lastExport,
+    __ephemeraRecordingReaders: () => liveRecordingReaders(),
   }
   for (const [name, get] of Object.entries(getters)) Object.defineProperty(target, name, { configurable: true, get })
   Object.defineProperty(target, "__ephemeraKeepExportsInMemory", {
