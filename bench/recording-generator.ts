@@ -273,3 +273,43 @@ export function generateRecording(targetEvents: number, seed = 7): Recording {
   const session = recorder.finish(t)
   return { meta: metaFor(session, "bench"), lines: session.lines }
 }
+
+/**
+ * A long recording made quickly: `base`'s messages and marks repeated `times`
+ * times after its opening checkpoint, each copy later in time, with batch
+ * numbers and event ids continuing. What opening a file costs depends on its
+ * size, not on how varied its traffic is, so a 500,000-event file for the
+ * bench and the end-to-end tests need not run the reducer 500,000 times.
+ */
+export function repeatRecording(base: Recording, times: number): Recording {
+  const [checkpoint, ...rest] = base.lines
+  if (checkpoint?.kind !== "checkpoint") throw new Error("a recording starts with a checkpoint")
+  const body = rest.filter(line => line.kind !== "checkpoint")
+  const span = Math.max(1, (body.at(-1)?.t ?? checkpoint.t) - checkpoint.t + BATCH_MS)
+  let maxSeq = 0
+  let maxId = 0
+  for (const line of body) {
+    if (line.kind !== "message" || line.message.type !== "background/page-batch") continue
+    maxSeq = Math.max(maxSeq, line.message.batch.seq)
+    for (const inner of line.message.batch.messages)
+      if (inner.type === "repo/events") for (const e of inner.events) maxId = Math.max(maxId, e.id)
+  }
+  const lines: Recording["lines"] = [checkpoint]
+  for (let copy = 0; copy < times; copy++) {
+    const dt = copy * span
+    for (const line of body) {
+      if (line.kind === "mark") lines.push({ ...line, t: line.t + dt, label: `${line.label} (${copy + 1})` })
+      else if (line.kind === "message" && line.message.type === "background/page-batch") {
+        const { batch } = line.message
+        const messages = batch.messages.map(inner =>
+          inner.type === "repo/events"
+            ? { ...inner, events: inner.events.map(e => ({ ...e, id: e.id + copy * maxId, t: e.t + dt })) }
+            : inner,
+        )
+        lines.push({ ...line, t: line.t + dt, message: { ...line.message, batch: { ...batch, seq: batch.seq + copy * maxSeq, messages } } })
+      } else if (line.kind === "message") lines.push({ ...line, t: line.t + dt })
+    }
+  }
+  const endedAt = lines.at(-1)!.t
+  return { meta: { ...base.meta, endedAt }, lines }
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { launchChromium, type ChromiumSession } from "./support/chromium"
+import {
+  LARGE_EVENTS,
+  cancelOpen,
+  cutRecordingFile,
+  elementExists,
+  largeRecordingFile,
+  progressSeen,
+  watchProgress,
+} from "./support/large-recording"
+import { clickTestId, recordingCursor, testIdAttribute, testIdText } from "./support/recording-panel"
+import { waitFor } from "./support/wait"
+
+const fixtureUrl = inject("fixtureUrl")
+
+type Page = Awaited<ReturnType<ChromiumSession["openPanel"]>>
+
+describe("opening large and cut recordings in Chromium", () => {
+  let chromium: ChromiumSession
+  let panel: Page
+  beforeAll(async () => {
+    chromium = await launchChromium()
+    const blank = await chromium.openTab(`${fixtureUrl}/first-script.html`)
+    panel = await chromium.openPanel(blank.tabId)
+    await clickTestId(panel, "tab-record")
+    await watchProgress(panel)
+  })
+  afterAll(async () => {
+    await chromium?.close()
+  })
+
+  const choose = (bytes: Uint8Array, name: string) =>
+    panel.getByTestId("rec-open-input").setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) })
+
+  it("a 500,000-event recording shows progress while it is read, Cancel stops its reader at once, and it then opens whole", async () => {
+    const { bytes, events } = await largeRecordingFile()
+    expect(events).toBeGreaterThanOrEqual(LARGE_EVENTS)
+
+    await choose(bytes, "large.ephrec")
+    await waitFor(() => elementExists(panel, "rec-progress"), "the open's progress")
+    const cancelled = await cancelOpen(panel)
+    expect(cancelled).toEqual({ phase: "reading", before: 1, after: 0 })
+    await waitFor(async () => !(await elementExists(panel, "rec-progress")), "the progress to go")
+    expect(await elementExists(panel, "rec-info")).toBe(false)
+
+    await choose(bytes, "large.ephrec")
+    await waitFor(async () => (await testIdText(panel, "rec-info"))?.includes("large.ephrec"), "the large recording to open", 180_000)
+    const cursor = (await recordingCursor(panel))!
+    expect(cursor.total).toBeGreaterThanOrEqual(events)
+    expect(cursor.position).toBe(cursor.total)
+    expect(await elementExists(panel, "rec-cut")).toBe(false)
+    expect(await panel.evaluate(() => (window as any).__ephemeraRecordingReaders)).toBe(0)
+    // Progress went through both phases, forward only.
+    const seen = await progressSeen(panel)
+    const fractions = seen.slice(seen.lastIndexOf("reading:0")).map(entry => Number(entry.split(":")[1]))
+    expect(seen.some(entry => entry.startsWith("reading:") && entry !== "reading:0")).toBe(true)
+    expect(seen.some(entry => entry.startsWith("indexing:"))).toBe(true)
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
+  }, 300_000)
+
+  it("a recording cut short opens the events it holds, with a note of where it was cut", async () => {
+    const { bytes, events } = await cutRecordingFile(0.6)
+    await choose(bytes, "cut.ephrec")
+    await waitFor(async () => (await testIdText(panel, "rec-info"))?.includes("cut.ephrec"), "the cut recording to open", 60_000)
+    const found = Number(await testIdAttribute(panel, "rec-cut", "data-found"))
+    expect(Number(await testIdAttribute(panel, "rec-cut", "data-expected"))).toBe(events)
+    expect(found).toBeGreaterThan(0)
+    expect(found).toBeLessThan(events)
+    expect(await testIdText(panel, "rec-cut")).toMatch(
+      /This recording was cut short: it holds [\d,]+ of [\d,]+ events, up to [\d.]+ s after it started/,
+    )
+    const cursor = (await recordingCursor(panel))!
+    expect(cursor.total).toBeGreaterThanOrEqual(found)
+    expect(cursor.total).toBeLessThan(events)
+  }, 120_000)
+})
