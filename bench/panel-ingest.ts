@@ -17,6 +17,7 @@ import { startFixtureServer } from "../test/e2e/support/fixture-server"
 import { PANEL_PATH } from "../test/e2e/support/paths"
 import { waitFor } from "../test/e2e/support/wait"
 import { percentile } from "./stats"
+import { traceTasks } from "./task-trace"
 
 export interface PanelIngestResult {
   targetRate: number
@@ -217,35 +218,6 @@ const MONITOR_SCRIPT = `(() => {
   window.__benchMonitor = monitor
   return performance.now()
 })()`
-
-interface TraceEvent {
-  name: string
-  ph: string
-  pid: number
-  tid: number
-  dur?: number
-  tdur?: number
-  args?: { name?: string }
-}
-
-/** Traces task events browser-wide; the stop function returns the panel's main-thread tasks (extension pages have their own renderer). */
-async function traceTasks(panel: Page): Promise<() => Promise<{ cpuMs: number[]; wallMs: number }>> {
-  const cdp = await panel.context().newCDPSession(panel)
-  const events: TraceEvent[] = []
-  cdp.on("Tracing.dataCollected", ({ value }) => events.push(...(value as unknown as TraceEvent[])))
-  const complete = new Promise(resolve => cdp.once("Tracing.tracingComplete", resolve))
-  const started = Date.now()
-  await cdp.send("Tracing.start", { categories: "toplevel,__metadata", transferMode: "ReportEvents" })
-  return async () => {
-    await cdp.send("Tracing.end")
-    await complete
-    await cdp.detach()
-    const pid = events.find(e => e.ph === "M" && e.name === "process_name" && e.args?.name === "Extension Renderer")?.pid
-    const tid = events.find(e => e.ph === "M" && e.pid === pid && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid
-    const tasks = events.filter(e => e.pid === pid && e.tid === tid && e.ph === "X" && e.name === "ThreadControllerImpl::RunTask")
-    return { cpuMs: tasks.map(e => (e.tdur ?? 0) / 1000), wallMs: Date.now() - started }
-  }
-}
 
 async function heapMb(panel: Page): Promise<number> {
   const cdp = await panel.context().newCDPSession(panel)
