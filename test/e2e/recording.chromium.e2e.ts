@@ -178,16 +178,13 @@ describe("record and replay in Chromium", () => {
     await waitFor(async () => (await recordingCursor(fresh))?.position === markPosition, "one step forward")
     expect(canonicalJson(await recordingState(fresh))).toBe(mid)
 
-    // A broken file: a clear message, and the open recording stays.
+    // A file that holds nothing to open (cut inside its metadata): a clear message, and the open recording stays.
     await fresh.getByTestId("rec-open-input").setInputFiles({
       name: "cut.ephrec",
       mimeType: "application/octet-stream",
-      buffer: Buffer.from(bytes.subarray(0, bytes.length - 64)),
+      buffer: Buffer.from(bytes.subarray(0, 30)),
     })
-    await waitFor(
-      async () => (await testIdText(fresh, "rec-error"))?.startsWith("Recording is truncated: expected"),
-      "the truncation message",
-    )
+    await waitFor(async () => (await testIdText(fresh, "rec-error"))?.startsWith("Recording is truncated:"), "the truncation message")
     expect(await testIdText(fresh, "rec-info")).toContain("roundtrip.ephrec")
     expect(canonicalJson(await recordingState(fresh))).toBe(mid)
     await Promise.all([fresh.close(), blank.page.close(), panel.close(), host.page.close()])
