@@ -3,8 +3,8 @@
  * into the time-travel index (here, in slices), with progress for both.
  * Cancel stops either at once: the reader is terminated, the replay stops at
  * its next slice and nothing of it is kept. The opened recording replaces
- * the previous one only when everything succeeded; a bad file leaves the
- * panel as it was and says what is wrong.
+ * the previous one only when it opened (a cut file opens with what it holds,
+ * and says so); a bad file leaves the panel as it was and says what is wrong.
  */
 import type { DecodedRecording, RecordingLimits } from "../../recording/decode"
 import { errorText, RecordingError } from "../../recording/errors"
