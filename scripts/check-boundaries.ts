@@ -8,6 +8,8 @@
  *   injected/        codec/, protocol/: the page world
  *   extension/       codec/, protocol/: background, relay, devtools page
  *   devtools-panel/  codec/, protocol/, extension/ (its port helper): the panel
+ *   standalone/      devtools-panel/, injected/, codec/, protocol/: the standalone
+ *                    panel's server, its page, and the Node entry
  *
  * So the panel never imports the page hook nor the other way round, and
  * nothing of the product imports the tests, benchmarks, demo or dev page.
@@ -25,6 +27,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   injected: ["codec", "protocol"],
   extension: ["codec", "protocol"],
   "devtools-panel": ["codec", "protocol", "extension"],
+  standalone: ["devtools-panel", "injected", "codec", "protocol"],
 }
 
 /** Folders whose code may import no package: what they hold must run anywhere, as it is. */

@@ -1,3 +1,6 @@
+/**
+ * Static files for the local servers (the demo hub, the standalone panel).
+ */
 import { createReadStream } from "node:fs"
 import { stat } from "node:fs/promises"
 import type { IncomingMessage, ServerResponse } from "node:http"
@@ -22,23 +25,37 @@ export function contentTypeFor(path: string): string {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream"
 }
 
-/** Serves files under `rootDir`; `/` is `index.html`. GET and HEAD only. */
-export function createStaticHandler(rootDir: string) {
+export interface StaticOptions {
+  /** Said with a 404 for `/` (what to build first). */
+  missingIndexHint?: string
+  /** URL prefixes served from other folders, e.g. `{ "/vendor/x/": dir }`. */
+  mounts?: Readonly<Record<string, string>>
+}
+
+/**
+ * Serves files under `rootDir` (and under each mount); `/` is `index.html`.
+ * GET and HEAD only; nothing outside the folders, whatever the path says.
+ * Shared by the demo's hub and the standalone panel's server.
+ */
+export function createStaticHandler(rootDir: string, options: StaticOptions = {}) {
   const root = resolve(rootDir)
+  const mounts = Object.entries(options.mounts ?? {}).map(([prefix, dir]) => ({ prefix, dir: resolve(dir) }))
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== "GET" && request.method !== "HEAD") {
       respond(response, 405, "method not allowed")
       return
     }
-    const filePath = resolveInside(root, request.url ?? "/")
+    const url = request.url ?? "/"
+    const mount = mounts.find(({ prefix }) => url.startsWith(prefix))
+    const filePath = mount ? resolveInside(mount.dir, url.slice(mount.prefix.length - 1)) : resolveInside(root, url)
     if (!filePath) {
       respond(response, 400, "bad path")
       return
     }
     const info = await stat(filePath).catch(() => undefined)
     if (!info?.isFile()) {
-      const hint = filePath === join(root, "index.html") ? " (build the client first: npm run build:demo)" : ""
+      const hint = filePath === join(root, "index.html") && options.missingIndexHint ? ` (${options.missingIndexHint})` : ""
       respond(response, 404, `not found${hint}`)
       return
     }
