@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net"
 import { resolve } from "node:path"
 import { Repo } from "@loro-extended/repo"
 import { WebSocketServer } from "ws"
-import { createStaticHandler } from "./static-files"
+import { STANDALONE_ENV } from "../../protocol/standalone"
+import { connect } from "../../standalone/node/connect"
+import { createStaticHandler } from "../../standalone/server/static-files"
 import { type InboundHold, type WarningSink, WsServerAdapter } from "./ws-server-adapter"
 
 export const HUB_SOCKET_PATH = "/ws"
@@ -16,6 +18,13 @@ export interface HubOptions {
   staticDir?: string
   /** Receives a line per dropped frame; defaults to the console. */
   warn?: WarningSink
+  /**
+   * The standalone panel to show the hub's repo in, as its server prints
+   * it (`ws://127.0.0.1:PORT#TOKEN`); EPHEMERA_STANDALONE by default, none
+   * if that is unset. Options for the link (tests shorten its delays) ride along.
+   */
+  standalone?: string
+  standaloneLink?: { minDelayMs?: number; maxDelayMs?: number; graceMs?: number }
 }
 
 export interface Hub {
@@ -33,11 +42,21 @@ export interface Hub {
 
 const DEFAULT_STATIC_DIR = resolve(import.meta.dirname, "../../dist/demo")
 
-export async function startHub({ port, host = "127.0.0.1", staticDir = DEFAULT_STATIC_DIR, warn }: HubOptions): Promise<Hub> {
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const { port, host = "127.0.0.1", staticDir = DEFAULT_STATIC_DIR, warn } = options
   const adapter = new WsServerAdapter({ warn })
   const repo = new Repo({ identity: { name: "hub", type: "service" }, adapters: [adapter] })
+  const standalone = options.standalone ?? process.env[STANDALONE_ENV]
+  const disconnectDevtools = standalone
+    ? connect(repo, {
+        label: "hub",
+        server: standalone,
+        processLabel: "demo hub",
+        ...(options.standaloneLink ? { link: options.standaloneLink } : {}),
+      })
+    : () => {}
 
-  const serveStatic = createStaticHandler(staticDir)
+  const serveStatic = createStaticHandler(staticDir, { missingIndexHint: "build the client first: npm run build:demo" })
   const server = createServer((request, response) => {
     serveStatic(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500)
@@ -64,6 +83,7 @@ export async function startHub({ port, host = "127.0.0.1", staticDir = DEFAULT_S
     repo,
     holdInbound: () => adapter.hold(),
     async close() {
+      disconnectDevtools()
       await repo.removeAdapter(adapter.adapterId)
       // The heartbeat interval would otherwise keep the process alive.
       repo.synchronizer.stopHeartbeat()
