@@ -10,6 +10,9 @@ import { parseServerToPanel } from "../../protocol/standalone-validate"
 import { SourceMux, type MuxOutput, type SourceCommand } from "./source-mux"
 import type { PanelTransport, TransportStatus } from "./transport"
 
+/** WebSocket.OPEN, by value: a Node test passes its own socket class and has no global one. */
+const SOCKET_OPEN = 1
+
 /** Page-bound messages held while the server is away (as the port transport holds them). */
 const MAX_QUEUED = 100
 
@@ -53,7 +56,7 @@ export function socketTransport(options: SocketTransportOptions): SocketTranspor
 
   function sendToSources(commands: readonly SourceCommand[]): void {
     for (const { source, message } of commands) {
-      if (socket?.readyState === WebSocket.OPEN)
+      if (socket?.readyState === SOCKET_OPEN)
         socket.send(JSON.stringify({ type: "panel/to-source", source, message } satisfies PanelToServerMessage))
     }
   }
@@ -78,6 +81,8 @@ export function socketTransport(options: SocketTransportOptions): SocketTranspor
       if (!message) return
       deliver(mux.receive(message))
     }
+    // onclose follows and retries (and Node's `ws`, which tests use, throws an error nobody hears).
+    current.onerror = () => {}
     current.onclose = () => {
       if (socket !== current) return
       socket = undefined
@@ -93,7 +98,7 @@ export function socketTransport(options: SocketTransportOptions): SocketTranspor
   return {
     send(message: PanelToBackgroundMessage) {
       if (message.type !== "panel/to-page") return
-      if (socket?.readyState === WebSocket.OPEN) {
+      if (socket?.readyState === SOCKET_OPEN) {
         deliver(mux.route(message.message))
         return
       }
