@@ -288,3 +288,15 @@ function readContainerId(reader: PostcardReader): string {
 function containerTypeName(byte: number): string {
   return CONTAINER_TYPE_NAMES[byte] ?? `Unknown(${byte})`
 }
+
+/**
+ * How many entries an encoding says it carries, read from its first bytes
+ * alone (the count leads; five bytes always hold it): what a hub's fan-out
+ * counts for every frame it sends, without decoding any of them.
+ */
+export function ephemeralEntryCount(prefix: Uint8Array): number {
+  if (!(prefix instanceof Uint8Array)) throw new EphemeralDecodeError("input is not a Uint8Array", 0)
+  if (prefix.length === 0) return 0
+  const count = new PostcardReader(prefix).varUint("entry count")
+  return typeof count === "bigint" ? Number(count) : count
+}

@@ -15,6 +15,7 @@ import type {
   WireValue,
 } from "../../protocol/messages"
 import { emptyLog, type EventLog } from "./event-log"
+import type { HubRelayState } from "./hub-relay"
 
 /** The channel that delivered an imported entry. */
 export interface Via {
@@ -91,6 +92,8 @@ export interface RepoState {
   }
   /** Its simulated peers, from the latest simulate/state (absent until one arrives). */
   readonly simulation?: RepoSimulationState
+  /** A hub's fan-out and first-hand news of each key (hub-relay.ts); kept while it has several network channels. */
+  readonly hubRelay?: HubRelayState
 }
 
 /** A repo's simulated peers, as the latest simulate/state lists them (see simulation.ts). */

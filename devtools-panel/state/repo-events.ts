@@ -7,6 +7,7 @@ import { skipUnknown, type HookEvent, type ModelSnapshot } from "../../protocol/
 import { ephemeralDocIds, storeSenderKey, storeSenders } from "./attribution"
 import type { Draft, Mutable } from "./draft"
 import { ensureNamespace, writeEntries } from "./ephemeral-maps"
+import { applyHubEvents, emptyHubRelay, isHub } from "./hub-relay"
 import { appendToLog, type ObservedEvent } from "./event-log"
 import { noteMemberChange } from "./members"
 import { channelsOf, documentsOf, peersOf } from "./model"
@@ -80,6 +81,8 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
     }
   }
   repo.eventCount += list.length
+  // Judged by the model before and after the batch: a hub is counted from its second spoke on.
+  if (isHub(repo.model) || repo.hubRelay) repo.hubRelay = applyHubEvents(repo.hubRelay ?? emptyHubRelay, list)
   if (modelChangedAt !== undefined) {
     refreshRoomsFromModel(draft, repo, Math.max(modelChangedAt, ...touched.values()))
   } else {
