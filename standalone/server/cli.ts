@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * `npx ephemera-devtools [--port N] [--token T]`: starts the standalone
  * panel and prints where to open it and what Node processes are given.
