@@ -16,3 +16,5 @@ export const SHIPPED_CHROME_DIST = resolve(DIST, "chrome")
 export const SHIPPED_FIREFOX_DIST = resolve(DIST, "firefox")
 export const DEMO_DIST = resolve(DIST, "demo")
 export const PANEL_PATH = "devtools-panel/index.html"
+/** The standalone panel's test build (npm run build:standalone). */
+export const STANDALONE_PANEL_DIST = resolve(DIST, "test", "standalone-panel")
