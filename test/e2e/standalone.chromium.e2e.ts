@@ -15,6 +15,7 @@ import { CHROMIUM_QUIET_FLAGS, chromiumPath } from "./support/browsers"
 import { canonicalJson } from "./support/canonical-json"
 import { demoReady, panelState } from "./support/demo-page"
 import { DEMO_DIST, STANDALONE_PANEL_DIST } from "./support/paths"
+import { addPeers, clickIn, memberIds, openSimulate } from "./support/simulate-panel"
 import { waitFor } from "./support/wait"
 
 const TOKEN = "e2e-standalone-token-0123456789"
@@ -120,6 +121,16 @@ describe("standalone panel with the demo hub", () => {
     const totals = await fanOutRows.evaluateAll(rows => rows.map(row => Number(row.getAttribute("data-total-entries"))))
     for (const total of totals) expect(total).toBeGreaterThan(0)
     expect(await panel.getByTestId("relayed-key-row").count()).toBeGreaterThanOrEqual(3)
+  })
+
+  it("adds simulated peers in the hub that reach every tab", async () => {
+    await openSimulate(panel)
+    const ghosts = await addPeers(panel, { name: "hub-ghost", count: 2, visibility: "network" })
+    const ids = ghosts.map(row => row.id)
+    for (const tab of tabs) {
+      await waitFor(async () => (await memberIds(tab)).filter(id => ids.includes(id)).length === 2, "every tab to list the hub's simulated peers")
+    }
+    await clickIn(panel, '[data-testid="tab-live"]')
   })
 
   it("refuses a wrong token, from a process and from a page", async () => {
