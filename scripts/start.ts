@@ -6,16 +6,23 @@
  *   npm start                      Chromium (Debian's /usr/bin/chromium or CHROME_PATH)
  *   npm run start:firefox          Firefox ESR (panel opened as a detached panel tab)
  *   DEMO_PORT=9000 npm start       another port for the demo hub
+ *   npm start -- --standalone      also the standalone panel, the hub's repo in it,
+ *                                  opened in a tab beside (EPHEMERA_PORT, default 8790)
  */
 import { startHub } from "../demo/server/hub"
+import { STANDALONE_DEFAULT_PORT } from "../protocol/standalone"
+import { startStandaloneServer } from "../standalone/server/server"
 import { openInRealDevTools } from "../test/e2e/support/devtools"
 import { launchFirefox } from "../test/e2e/support/firefox"
-import { DEMO_DIST } from "../test/e2e/support/paths"
+import { DEMO_DIST, SHIPPED_STANDALONE_PANEL_DIST, STANDALONE_PANEL_DIST } from "../test/e2e/support/paths"
 import { waitFor } from "../test/e2e/support/wait"
 
 const browserName = process.argv.includes("--browser") ? process.argv[process.argv.indexOf("--browser") + 1] : "chromium"
 const headless = !process.env.DISPLAY
 const port = Number(process.env.DEMO_PORT ?? 8787)
+const standalone = process.argv.includes("--standalone")
+// The shipped page unless the tests ask for the one with test globals.
+const standalonePanelDir = process.env.EPHEMERA_EXTENSION === "shipped" ? SHIPPED_STANDALONE_PANEL_DIST : STANDALONE_PANEL_DIST
 
 const step = (text: string) => console.log(`✓ ${text}`)
 
@@ -34,12 +41,20 @@ process.on("SIGINT", stop)
 process.on("SIGTERM", stop)
 
 async function main(): Promise<void> {
-  const hub = await startHub({ port, staticDir: DEMO_DIST })
+  const server = standalone
+    ? await startStandaloneServer({ port: Number(process.env.EPHEMERA_PORT ?? STANDALONE_DEFAULT_PORT), panelDir: standalonePanelDir })
+    : undefined
+  if (server) {
+    cleanups.push(() => server.close())
+    step(`standalone panel listening: ${server.panelUrl}`)
+  }
+  const hub = await startHub({ port, staticDir: DEMO_DIST, ...(server ? { standalone: server.address } : {}) })
   cleanups.push(() => hub.close())
   const demoUrl = `${hub.url}/?room=lobby&peers=3`
   step(`demo hub listening: ${hub.url}/?room=lobby`)
 
   let panelRepos: () => Promise<number>
+  let openPage: (url: string) => Promise<{ evaluate(fn: () => number): Promise<number> }>
   if (browserName === "firefox") {
     const firefox = await launchFirefox({ headless })
     cleanups.push(() => firefox.close())
@@ -48,15 +63,27 @@ async function main(): Promise<void> {
     const panel = await firefox.openPanel(tabId)
     step(`panel attached to tab ${tabId} (detached panel tab)`)
     panelRepos = () => panel.evaluate(() => document.querySelectorAll('[data-testid="repo-item"]').length)
+    openPage = async url => (await firefox.openTab(url)).page
   } else {
     const session = await openInRealDevTools(demoUrl, { headless })
     cleanups.push(() => session.close())
     step(`Chromium started with the extension loaded${headless ? " (headless)" : ""}`)
     step("panel attached: DevTools is open on the demo page with the Ephemera panel selected")
     panelRepos = () => session.panel.evaluate(() => document.querySelectorAll('[data-testid="repo-item"]').length)
+    openPage = async url => {
+      const page = await session.browser.newPage()
+      await page.goto(url)
+      return page
+    }
   }
   const repos = await waitFor(panelRepos, "the panel to show the demo page's repos", 30_000)
   step(`page connected: the panel shows ${repos} repos from ${demoUrl}`)
+  if (server) {
+    const page = await openPage(server.panelUrl)
+    const repoItems = () => page.evaluate(() => document.querySelectorAll('[data-testid="repo-item"]').length)
+    await waitFor(repoItems, "the standalone panel to show the hub's repo", 30_000)
+    step(`hub connected: the standalone panel shows the hub's repo (${server.panelUrl})`)
+  }
   console.log(headless ? "Running headless. Press Ctrl-C to stop." : "Press Ctrl-C to stop.")
 }
 

@@ -5,11 +5,16 @@ import { waitFor } from "./support/wait"
 
 /** `npm start` after its build step: headless, it proves each step in one line, and Ctrl-C stops it cleanly. */
 describe("npm start (headless)", () => {
-  it.each(["chromium", "firefox"])("prints its confirmation lines in %s and exits cleanly on SIGINT", async browser => {
+  it.each([
+    ["chromium", ""],
+    ["firefox", ""],
+    ["chromium", "--standalone"],
+  ])("prints its confirmation lines in %s %s and exits cleanly on SIGINT", async (browser, flag) => {
     // The shipped build, as `npm start` loads it: no test seams needed.
-    const env: NodeJS.ProcessEnv = { ...process.env, DEMO_PORT: "0", EPHEMERA_EXTENSION: "shipped" }
+    const env: NodeJS.ProcessEnv = { ...process.env, DEMO_PORT: "0", EPHEMERA_PORT: "0", EPHEMERA_EXTENSION: "shipped" }
     delete env.DISPLAY
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--browser", browser], { cwd: ROOT, env })
+    const args = ["--import", "tsx", "scripts/start.ts", "--browser", browser, ...(flag ? [flag] : [])]
+    const child = spawn(process.execPath, args, { cwd: ROOT, env })
     let output = ""
     child.stdout.on("data", chunk => (output += chunk))
     child.stderr.on("data", chunk => (output += chunk))
@@ -20,6 +25,7 @@ describe("npm start (headless)", () => {
       expect(output).toMatch(/✓ (Chromium|Firefox ESR) started with the extension/)
       expect(output).toMatch(/✓ panel attached/)
       expect(output).toMatch(/✓ page connected: the panel shows 3 repos/)
+      if (flag) expect(output).toMatch(/✓ hub connected: the standalone panel shows the hub's repo \(http:\/\/127\.0\.0\.1:\d+\/#token=/)
       child.kill("SIGINT")
       expect(await exited).toBe(0)
       expect(output).toContain("stopped")

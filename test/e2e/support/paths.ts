@@ -18,3 +18,5 @@ export const DEMO_DIST = resolve(DIST, "demo")
 export const PANEL_PATH = "devtools-panel/index.html"
 /** The standalone panel's test build (npm run build:standalone). */
 export const STANDALONE_PANEL_DIST = resolve(DIST, "test", "standalone-panel")
+/** The standalone panel as shipped (npm start -- --standalone, and the package). */
+export const SHIPPED_STANDALONE_PANEL_DIST = resolve(DIST, "standalone-panel")
