@@ -128,7 +128,10 @@ describe("standalone panel with the demo hub", () => {
     const ghosts = await addPeers(panel, { name: "hub-ghost", count: 2, visibility: "network" })
     const ids = ghosts.map(row => row.id)
     for (const tab of tabs) {
-      await waitFor(async () => (await memberIds(tab)).filter(id => ids.includes(id)).length === 2, "every tab to list the hub's simulated peers")
+      await waitFor(
+        async () => (await memberIds(tab)).filter(id => ids.includes(id)).length === 2,
+        "every tab to list the hub's simulated peers",
+      )
     }
     await clickIn(panel, '[data-testid="tab-live"]')
   })
