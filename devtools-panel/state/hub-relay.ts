@@ -87,6 +87,8 @@ export function applyHubEvents(state: HubRelayState, events: readonly HookEvent[
   }
 
   for (const event of events) {
+    // Page data: the reducer skips what is malformed, and so does this.
+    if (typeof event !== "object" || event === null || typeof event.t !== "number") continue
     if (event.kind === "sync-message" && event.msgType === "synchronizer/heartbeat") {
       heartbeat = { at: event.t, open: true }
       heartbeats++
@@ -102,7 +104,7 @@ export function applyHubEvents(state: HubRelayState, events: readonly HookEvent[
         heard.set(where, event.t)
       }
     } else if (event.kind === "channel-out") {
-      const targets = Array.isArray(event.toChannelIds) ? event.toChannelIds : []
+      const targets = Array.isArray(event.toChannelIds) ? event.toChannelIds.filter(id => Number.isSafeInteger(id)) : []
       if (targets.length === 0) continue
       const entries = entriesIn(event.message)
       const ofHeartbeat = heartbeat?.open === true && event.t - heartbeat.at <= HEARTBEAT_SPAN_MS

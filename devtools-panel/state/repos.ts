@@ -68,6 +68,8 @@ export function registerRepo(draft: Draft, state: Mutable<PanelState>, message: 
     rooms: draft.fresh(rooms),
     disabledTaps: disabledTapsOf(info, history?.disabledTaps),
     eventCount: history?.eventCount ?? 0,
+    // A resubscribe (every new panel page of the standalone panel) keeps a hub's counts.
+    ...(history?.hubRelay ? { hubRelay: history.hubRelay } : {}),
   })
   refreshRoomsFromModel(draft, repo, now)
   state.repos = replaceInPlace(state.repos, predecessor?.info.repoId, info.repoId, repo)

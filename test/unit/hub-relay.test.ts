@@ -6,7 +6,9 @@ import { EphemeralStore } from "loro-crdt"
 import { describe, expect, it } from "vitest"
 import type { HookEvent, WireValue } from "../../protocol/messages"
 import { serialize } from "../../codec/serialize/serialize"
+import { applyAll } from "../../devtools-panel/state/apply"
 import { applyHubEvents, emptyHubRelay, heardKey, ratesAt } from "../../devtools-panel/state/hub-relay"
+import { initialState } from "../../devtools-panel/state/panel-state"
 
 function bytesOf(entries: Record<string, unknown>): WireValue {
   const store = new EphemeralStore(60_000)
@@ -92,8 +94,44 @@ describe("hub relay", () => {
     expect(state.heardFromOwner.has(heardKey("room:a", "cursor", "2"))).toBe(false)
   })
 
-  it("leaves the state as it was for a batch that concerns it not", () => {
+  it("leaves the state as it was for a batch that concerns it not, or that it cannot read", () => {
     const emitter: HookEvent = { id: 1, repoId: "r", t: 1, kind: "emitter", name: "x", data: null }
-    expect(applyHubEvents(emptyHubRelay, [emitter])).toBe(emptyHubRelay)
+    const malformed = [null, { kind: "channel-out" }, { kind: "channel-out", t: 1, toChannelIds: ["x", null] }] as unknown as HookEvent[]
+    expect(applyHubEvents(emptyHubRelay, [emitter, ...malformed])).toBe(emptyHubRelay)
+  })
+
+  it("is kept for a hub, and kept through a resubscribe (another panel page opening)", () => {
+    const channel = (channelId: number) => ({
+      channelId,
+      type: "established",
+      kind: "network",
+      adapterType: "ws",
+      peerId: String(channelId),
+    })
+    const registered = {
+      type: "repo/registered" as const,
+      repo: {
+        repoId: "hub",
+        label: "hub",
+        peerId: "0",
+        identityType: "service",
+        libraryVersion: "5.x",
+        origin: "register" as const,
+        taps: [],
+        registeredAt: 1,
+      },
+      snapshot: { identity: { peerId: "0", type: "service" }, peers: [], channels: [channel(1), channel(2)], documents: [] },
+      stores: [],
+    }
+    const page = (seq: number, messages: unknown[]) => ({ type: "background/page-batch" as const, batch: { seq, messages } as never })
+    let state = applyAll(
+      initialState(),
+      [page(0, [registered, { type: "repo/events", repoId: "hub", events: [sent(1_000, [1, 2], frame("room:a", { "1": 1 }))] }])],
+      1,
+    )
+    const counted = state.repos.get("hub")?.hubRelay
+    expect(counted?.channels.get(2)?.total).toEqual({ messages: 1, entries: 1 })
+    state = applyAll(state, [page(1, [registered])], 2)
+    expect(state.repos.get("hub")?.hubRelay).toBe(counted)
   })
 })
