@@ -1,13 +1,14 @@
 /**
  * The shipped builds carry no test seams: `npm test` runs this after the
- * build. It fails when a shipped bundle (dist/chrome, dist/firefox) names a
- * test global (`window.__ephemera…`) or the hook's fault injection, and
- * also when the test builds (dist/test/…) do not: a check that cannot find
- * what it looks for proves nothing.
+ * build. It fails when a shipped bundle (dist/chrome, dist/firefox, the
+ * standalone panel page, the npm package) names a test global
+ * (`window.__ephemera…`) or the hook's fault injection, and also when the
+ * test builds (dist/test/…) do not: a check that cannot find what it looks
+ * for proves nothing.
  *
  *   tsx scripts/shipped-seams.ts [distDir]
  */
-import { readdirSync, readFileSync, statSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
 
 /** Every name the test seams define: the panel's window globals, and the hook's register option. */
@@ -36,14 +37,27 @@ function filesUnder(dir: string): string[] {
   })
 }
 
+/** What ships, under dist/. */
+export const SHIPPED_BUILDS = ["chrome", "firefox", "standalone-panel", "package"]
+
+/** The test builds under dist/test/, and the seams each must carry (the standalone page has no hook). */
+export const TEST_BUILDS: Readonly<Record<string, readonly string[]>> = {
+  chrome: ["__ephemeraPanelState", "__faultInjection"],
+  firefox: ["__ephemeraPanelState", "__faultInjection"],
+  "standalone-panel": ["__ephemeraPanelState"],
+}
+
 /** Problems with the builds under `dist`; empty when the shipped ones are clean and the test ones are not. */
 export function checkBuilds(dist: string): string[] {
   const problems: string[] = []
-  for (const browser of ["chrome", "firefox"]) {
-    for (const { file, name } of findSeams(join(dist, browser))) problems.push(`dist/${browser}/${file} names the test seam ${name}`)
-    const inTestBuild = new Set(findSeams(join(dist, "test", browser)).map(found => found.name))
-    for (const expected of ["__ephemeraPanelState", "__faultInjection"]) {
-      if (!inTestBuild.has(expected)) problems.push(`dist/test/${browser} lacks ${expected}: the check would not see it either`)
+  for (const build of SHIPPED_BUILDS) {
+    if (!existsSync(join(dist, build))) problems.push(`dist/${build} is missing: build it first`)
+    else for (const { file, name } of findSeams(join(dist, build))) problems.push(`dist/${build}/${file} names the test seam ${name}`)
+  }
+  for (const [build, seams] of Object.entries(TEST_BUILDS)) {
+    const inTestBuild = new Set(existsSync(join(dist, "test", build)) ? findSeams(join(dist, "test", build)).map(found => found.name) : [])
+    for (const expected of seams) {
+      if (!inTestBuild.has(expected)) problems.push(`dist/test/${build} lacks ${expected}: the check would not see it either`)
     }
   }
   return problems

@@ -34,6 +34,9 @@ const clean = {
   "test/chrome/injected/hook.iife.js": TEST_HOOK,
   "test/firefox/assets/panel.js": TEST_PANEL,
   "test/firefox/injected/hook.iife.js": TEST_HOOK,
+  "standalone-panel/assets/index.js": 'console.log("standalone")',
+  "package/node.js": 'console.log("hook")',
+  "test/standalone-panel/assets/index.js": TEST_PANEL,
 }
 
 describe("the shipped builds' seam check", () => {
@@ -51,6 +54,20 @@ describe("the shipped builds' seam check", () => {
       "dist/chrome/assets/panel.js names the test seam __ephemeraRecordingCursor",
       "dist/chrome/assets/panel.js names the test seam __ephemeraLastExport",
       "dist/firefox/injected/hook.iife.js names the test seam __faultInjection",
+    ])
+  })
+
+  it("checks the standalone panel page and the npm package too", () => {
+    const leaked = dist({
+      ...clean,
+      "package/node.js": TEST_HOOK,
+      "standalone-panel/assets/index.js": TEST_PANEL,
+      "test/standalone-panel/assets/index.js": "",
+    })
+    expect(checkBuilds(leaked)).toEqual([
+      "dist/standalone-panel/assets/index.js names the test seam __ephemeraPanelState",
+      "dist/package/node.js names the test seam __faultInjection",
+      "dist/test/standalone-panel lacks __ephemeraPanelState: the check would not see it either",
     ])
   })
 
