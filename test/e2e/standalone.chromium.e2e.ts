@@ -16,14 +16,12 @@ import { canonicalJson } from "./support/canonical-json"
 import { demoReady, panelState } from "./support/demo-page"
 import { DEMO_DIST, STANDALONE_PANEL_DIST } from "./support/paths"
 import { addPeers, clickIn, memberIds, openSimulate } from "./support/simulate-panel"
+import { hubMapsAgree } from "./support/standalone-hub"
 import { waitFor } from "./support/wait"
 
 const TOKEN = "e2e-standalone-token-0123456789"
 const ROOM = "standalone"
 const DOC_ID = `room:${ROOM}`
-const NAMESPACES = ["presence", "cursor", "typing"]
-
-type Maps = Record<string, Record<string, unknown>>
 
 describe("standalone panel with the demo hub", () => {
   let browser: Browser
@@ -54,39 +52,7 @@ describe("standalone panel with the demo hub", () => {
     await server?.close()
   })
 
-  /** The hub's own stores, read in this process: the truth the panel must show. */
-  function hubMaps(): Maps {
-    const stores = hub.repo.synchronizer.docNamespacedStores.get(DOC_ID)
-    return Object.fromEntries(NAMESPACES.map(ns => [ns, (stores?.get(ns)?.getAllStates() ?? {}) as Record<string, unknown>]))
-  }
-
-  async function panelHubMaps(): Promise<Maps | undefined> {
-    const repo = (await panelState(panel)).repos.find(r => r.label === "hub" && !r.gone)
-    const room = repo?.rooms.find(r => r.docId === DOC_ID)
-    if (!room) return undefined
-    return Object.fromEntries(
-      NAMESPACES.map(ns => [
-        ns,
-        Object.fromEntries(
-          Object.entries(room.namespaces[ns] ?? {}).flatMap(([key, entry]) => (entry.deleted ? [] : [[key, entry.value]])),
-        ),
-      ]),
-    )
-  }
-
-  async function mapsAgree(what: string, timeoutMs = 30_000): Promise<void> {
-    let last = ""
-    await waitFor(
-      async () => {
-        last = `hub ${canonicalJson(hubMaps())}\npanel ${canonicalJson(await panelHubMaps())}`
-        return canonicalJson(hubMaps()) === canonicalJson(await panelHubMaps()) && Object.keys(hubMaps().cursor ?? {}).length === 3
-      },
-      what,
-      timeoutMs,
-    ).catch(error => {
-      throw new Error(`${error.message}\n${last}`)
-    })
-  }
+  const mapsAgree = (what: string) => hubMapsAgree(panel, hub, DOC_ID, 3, what)
 
   it("shows the hub's repo, each tab as a channel, its maps equal to the hub's after a storm, and its fan-out", async () => {
     const fanOutRows = panel.getByTestId("fan-out-row")
@@ -123,7 +89,7 @@ describe("standalone panel with the demo hub", () => {
     expect(await panel.getByTestId("relayed-key-row").count()).toBeGreaterThanOrEqual(3)
   })
 
-  it("adds simulated peers in the hub that reach every tab", async () => {
+  it("adds simulated peers in the hub that reach every tab, and removes them from every tab", async () => {
     await openSimulate(panel)
     const ghosts = await addPeers(panel, { name: "hub-ghost", count: 2, visibility: "network" })
     const ids = ghosts.map(row => row.id)
@@ -131,6 +97,13 @@ describe("standalone panel with the demo hub", () => {
       await waitFor(
         async () => (await memberIds(tab)).filter(id => ids.includes(id)).length === 2,
         "every tab to list the hub's simulated peers",
+      )
+    }
+    await clickIn(panel, '[data-testid="sim-remove-all"]')
+    for (const tab of tabs) {
+      await waitFor(
+        async () => (await memberIds(tab)).filter(id => ids.includes(id)).length === 0,
+        "every tab to drop the hub's simulated peers",
       )
     }
     await clickIn(panel, '[data-testid="tab-live"]')
