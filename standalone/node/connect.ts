@@ -55,12 +55,14 @@ export function connect(repo: unknown, options: NodeConnectOptions = {}): () => 
       return noop
     }
     const url = hookSocketUrl(address.value)
-    const source = sources.get(url) ?? openSource(url, options)
-    sources.set(url, source)
-    const unregister = source.handle.hook.register(repo, {
+    // Read before a socket opens: an option that throws must not leave one behind.
+    const registration = {
       ...(options.label === undefined ? {} : { label: options.label }),
       ...(options.libraryVersion === undefined ? {} : { libraryVersion: options.libraryVersion }),
-    })
+    }
+    const source = sources.get(url) ?? openSource(url, options)
+    sources.set(url, source)
+    const unregister = source.handle.hook.register(repo, registration)
     source.repos++
     let done = false
     return () => {
