@@ -84,9 +84,22 @@ describe("standalone panel with the demo hub", () => {
       "every channel's fan-out per heartbeat",
       25_000,
     )
-    const totals = await fanOutRows.evaluateAll(rows => rows.map(row => Number(row.getAttribute("data-total-entries"))))
-    for (const total of totals) expect(total).toBeGreaterThan(0)
-    expect(await panel.getByTestId("relayed-key-row").count()).toBeGreaterThanOrEqual(3)
+    const figures = await fanOutRows.evaluateAll(rows =>
+      rows.map(row => ({
+        total: Number(row.getAttribute("data-total-entries")),
+        perSecond: Number(row.getAttribute("data-second-entries")),
+      })),
+    )
+    for (const { total, perSecond } of figures) {
+      expect(total).toBeGreaterThan(0)
+      // The heartbeat just now falls in the last ten seconds.
+      expect(perSecond).toBeGreaterThan(0)
+    }
+    // Each tab's cursor as the hub holds it, beside when the hub last heard it from that tab.
+    const relayed = await panel
+      .locator('[data-testid="relayed-key-row"][data-namespace="cursor"]')
+      .evaluateAll(rows => rows.map(row => [row.getAttribute("data-key"), row.getAttribute("data-heard")]))
+    expect(Object.fromEntries(relayed)).toEqual(Object.fromEntries(peerIds.flat().map(id => [id, "true"])))
   })
 
   it("adds simulated peers in the hub that reach every tab, and removes them from every tab", async () => {
