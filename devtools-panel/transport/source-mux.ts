@@ -142,7 +142,9 @@ export class SourceMux {
     const state = this.#sources.get(source)
     if (!state) return []
     const out: BackgroundToPanelMessage[] = []
-    for (const message of fromWire({ type: "background/page-batch", batchJson })) {
+    // The source's own numbering is not needed here: its batches come over one socket, in order, and are
+    // numbered again below; what it could not deliver it reports (server/lost).
+    for (const message of fromWire({ type: "background/page-batch", seq: 0, batchJson })) {
       if (message.type !== "background/page-batch") out.push(message)
       else out.push(this.#batch(message.batch.messages.flatMap(inner => this.#scope(state, inner))))
     }
@@ -176,6 +178,7 @@ export class SourceMux {
       case "attach/result":
         return [message.repoId === undefined ? message : { ...message, repoId: scoped(source, message.repoId) }]
       case "hook/dropped":
+      case "hook/heartbeat":
       case "hook/pong":
       case "simulate/error":
         return [message]

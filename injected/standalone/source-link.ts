@@ -2,10 +2,10 @@
  * The hook's link to the standalone server, for a hook running in a Node
  * process: a HookTransport over a WebSocket that comes back by itself.
  *
- * It plays the part the content relay plays in a browser: the bridge hears
- * the panel's commands from it, wrapped in relay envelopes carrying one
- * nonce for the link's lifetime, announced by a relay/hello first; and what
- * the bridge posts goes out as source/batch frames.
+ * It plays the part the content relay's private channel plays in a browser:
+ * the bridge hears the panel's commands from it, and what the bridge posts
+ * goes out as source/batch frames. (The panel numbers every source's batches
+ * itself; what a source could not deliver it reports as source/lost.)
  *
  * - While no panel listens the hook is idle (the server sends
  *   panel/unsubscribe when the last panel leaves), so the link only holds an
@@ -17,17 +17,10 @@
  * - Nothing here throws into the app: socket errors, refused connections
  *   and bad frames are swallowed (a refusal is reported once, to `onRefused`).
  */
-import {
-  PAGE_SOURCE,
-  PROTOCOL_VERSION,
-  RELAY_SOURCE,
-  type PageEnvelope,
-  type PanelToHookMessage,
-  type RelayWindowEnvelope,
-} from "../../protocol/messages"
+import { type HookToRelayMessage, PROTOCOL_VERSION, type PanelToHookMessage } from "../../protocol/messages"
 import type { SourceToServerMessage } from "../../protocol/standalone"
 import { parseServerToSource } from "../../protocol/standalone-validate"
-import type { HookTransport, WindowMessage } from "../bridge/transport"
+import type { HookTransport } from "../bridge/transport"
 import { Backoff } from "./backoff"
 import { BatchBuffer } from "./batch-buffer"
 import { SOCKET_OPEN, type OpenSocket, type SocketLike } from "./socket-like"
@@ -62,10 +55,8 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
 }
 
 export class SourceLink implements HookTransport {
-  readonly self = this
   readonly #options: SourceLinkOptions & LinkLimits
-  readonly #nonce = Math.random().toString(36).slice(2) + Date.now().toString(36)
-  readonly #listeners = new Set<(event: WindowMessage) => void>()
+  #listener: ((message: unknown) => void) | undefined
   readonly #buffer: BatchBuffer
   readonly #backoff: Backoff
   #socket: SocketLike | undefined
@@ -87,24 +78,23 @@ export class SourceLink implements HookTransport {
     return this.#open
   }
 
-  post(envelope: PageEnvelope): void {
-    // A version announcement answers a relay of another protocol; the server checks ours at hello.
-    if (this.#closed || !("batchJson" in envelope) || envelope.source !== PAGE_SOURCE) return
-    const text = JSON.stringify({ type: "source/batch", batchJson: envelope.batchJson } satisfies SourceToServerMessage)
+  post(message: HookToRelayMessage): void {
+    if (this.#closed || message.type !== "page/batch") return
+    const text = JSON.stringify({ type: "source/batch", batchJson: message.batchJson } satisfies SourceToServerMessage)
     const socket = this.#socket
     if (this.#open && socket && this.#buffer.size === 0 && socket.bufferedAmount < this.#options.maxSocketBytes) {
       this.#sendNow(text)
       return
     }
-    this.#buffer.push({ text, count: envelope.count })
+    this.#buffer.push({ text, count: message.count })
     if (this.#open) this.#flushBuffer()
   }
 
-  listen(listener: (event: WindowMessage) => void): () => void {
-    this.#listeners.add(listener)
-    // The relay's hello, as a content script posts it before any page script: it pins our nonce.
-    this.#deliver({ type: "relay/hello" }, listener)
-    return () => this.#listeners.delete(listener)
+  listen(listener: (message: unknown) => void): () => void {
+    this.#listener = listener
+    return () => {
+      if (this.#listener === listener) this.#listener = undefined
+    }
   }
 
   /** Closes the socket for good (the last repo of the process disconnected). */
@@ -161,7 +151,7 @@ export class SourceLink implements HookTransport {
     if (socket !== this.#socket) return
     const text = typeof data === "string" ? data : String(data)
     const message = parseServerToSource(text)
-    if (message) this.#deliverToAll(message.message)
+    if (message) this.#deliver(message.message)
   }
 
   /** The server answering the upgrade with 401 or 403 refused our token or our origin: say so once per refusal streak, and keep trying. */
@@ -181,7 +171,7 @@ export class SourceLink implements HookTransport {
         this.#graceTimer = undefined
         if (this.#open) return
         this.#buffer.discard()
-        this.#deliverToAll({ type: "panel/unsubscribe" })
+        this.#deliver({ type: "panel/unsubscribe" })
       }, this.#options.graceMs),
     )
     this.#retryLater()
@@ -223,14 +213,9 @@ export class SourceLink implements HookTransport {
     }
   }
 
-  #deliverToAll(message: PanelToHookMessage): void {
-    for (const listener of Array.from(this.#listeners)) this.#deliver(message, listener)
-  }
-
-  #deliver(message: PanelToHookMessage | { type: "relay/hello" }, listener: (event: WindowMessage) => void): void {
-    const envelope: RelayWindowEnvelope = { source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: this.#nonce, message }
+  #deliver(message: PanelToHookMessage): void {
     try {
-      listener({ data: envelope, source: this.self })
+      this.#listener?.(message)
     } catch {
       // The bridge never throws; if it did, the app would not hear of it either.
     }
