@@ -106,7 +106,13 @@ describe("standalone: a Node hub streamed to the panel", () => {
       }
       return true
     }, "the panel's maps to equal the hub's getAllStates()")
-    const relay = await waitFor(() => hubRepo()?.hubRelay, "the hub's fan-out")
+    // The fan-out is counted from what the hub sends, which may reach the panel after the maps do.
+    const fannedOut = () => {
+      const relay = hubRepo()?.hubRelay
+      const channels = [...(relay?.channels.values() ?? [])]
+      return channels.length === 2 && channels.every(channel => channel.total.entries > 0) ? relay : undefined
+    }
+    const relay = await waitFor(fannedOut, "the hub's fan-out to both spokes")
     const sent = [...relay.channels.values()]
     expect(sent.length).toBe(2)
     for (const channel of sent) expect(channel.total.entries).toBeGreaterThan(0)
