@@ -157,6 +157,8 @@ export class SourceMux {
     switch (message.type) {
       case "hook/hello":
       case "repo/event-tape":
+      // Answers a panel comparing tabs; this page compares none, and the source's own page identity is not this page's.
+      case "hook/snapshot":
         return []
       case "repo/registered":
         state.repos.add(message.repo.repoId)
