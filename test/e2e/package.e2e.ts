@@ -146,6 +146,8 @@ async function startPackedServer(app: ScratchProject, token: string): Promise<{ 
     () => Number(/http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)?.[1]),
     `the packed command to print its address (${out})`,
   )
-  expect(out).toContain(`EPHEMERA_STANDALONE=ws://127.0.0.1:${port}#${token}`)
+  // Its next line may come in a later chunk than the address.
+  const address = await waitFor(() => /EPHEMERA_STANDALONE=(\S+)/.exec(out)?.[1], `the packed command to print how to connect (${out})`)
+  expect(address).toBe(`ws://127.0.0.1:${port}#${token}`)
   return { process: child, port }
 }
