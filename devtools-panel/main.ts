@@ -9,6 +9,8 @@ import browser from "webextension-polyfill"
 import { PANEL_PORT } from "../protocol/messages"
 import App from "./App.svelte"
 import { inspectedEval, inspectedTabId } from "./env/inspected-window"
+import { Reattacher } from "./reattach/reattacher"
+import { RememberedRepos } from "./reattach/remembered-repos"
 import { applyTheme, themeFor } from "./env/theme"
 import { snapshotOf, type PanelStateSnapshot } from "./state/snapshot"
 import { portTransport } from "./transport/port-transport"
@@ -58,6 +60,8 @@ if (tabId === undefined) {
   }
   // ?detectors=off: the benchmark's baseline, to measure what the detectors cost.
   const diagnostics = new Diagnostics(store, { enabled: new URLSearchParams(location.search).get("detectors") !== "off" })
-  mount(App, { target, props: { store, evalInPage: inspectedEval(devtools), recording, diagnostics } })
+  const evalInPage = inspectedEval(devtools)
+  const reattacher = new Reattacher({ store, remembered: new RememberedRepos(browser.storage.local), evalInPage })
+  mount(App, { target, props: { store, evalInPage, recording, diagnostics, reattacher } })
   addEventListener("pagehide", () => transport.close())
 }

@@ -3,7 +3,7 @@
  * when it runs as a plain extension page (tests, detached windows).
  */
 import type { Devtools } from "webextension-polyfill"
-import type { InspectedEval } from "../ui/attacher.svelte"
+import type { InspectedEval } from "../ui/attach-code"
 
 type DevtoolsApi = Devtools.Static | undefined
 

@@ -4,18 +4,11 @@
  * immediate). As a plain extension page there is no eval: the hook resolves
  * a dotted path from window and answers with attach/result.
  */
-import { HOOK_GLOBAL } from "../../protocol/messages"
+import type { Reattacher } from "../reattach/reattacher"
+import { dottedPathOf, registerCode, type InspectedEval } from "./attach-code"
 import type { PanelStore } from "./panel-store.svelte"
 
-/** Evaluates code in the inspected page: the result, or why it failed. */
-export type InspectedEval = (code: string) => Promise<{ value?: unknown; error?: string }>
-
-/** Identifiers and array indexes from window: "repo", "app.repo", "demo.peers.1.repo". */
-const DOTTED_PATH = /^[A-Za-z_$][\w$]*(\.[\w$]+)*$/
-
-export function registerCode(expression: string): string {
-  return `globalThis.${HOOK_GLOBAL}?.register(${expression}, {label: ${JSON.stringify(expression)}}) && true`
-}
+export type { InspectedEval } from "./attach-code"
 
 let requestCounter = 0
 
@@ -28,10 +21,13 @@ export class Attacher {
 
   readonly #store: PanelStore
   readonly #evalInPage: InspectedEval | undefined
+  readonly #reattacher: Reattacher | undefined
 
-  constructor(store: PanelStore, evalInPage?: InspectedEval) {
+  /** `reattacher` remembers what attached, to attach it again after a reload. */
+  constructor(store: PanelStore, evalInPage?: InspectedEval, reattacher?: Reattacher) {
     this.#store = store
     this.#evalInPage = evalInPage
+    this.#reattacher = reattacher
   }
 
   get error(): string | undefined {
@@ -59,19 +55,21 @@ export class Attacher {
         const { value, error } = await this.#evalInPage(registerCode(expression))
         if (error !== undefined) this.localError = error
         else if (value !== true) this.localError = `No Ephemera hook in this page, or it did not take ${expression} as a Repo.`
+        else this.#reattacher?.attachedByEval(expression)
       } finally {
         this.evaluating = false
       }
       return
     }
-    const path = expression.replace(/^(window|globalThis)\./, "")
-    if (!DOTTED_PATH.test(path)) {
+    const path = dottedPathOf(expression)
+    if (path === undefined) {
       this.localError = `Outside DevTools only a dotted path from window works (e.g. app.repo), not: ${expression}`
       return
     }
     const requestId = `attach-${++requestCounter}-${Date.now().toString(36)}`
     this.requestId = requestId
     this.requestPath = path
+    this.#reattacher?.requestedPath(requestId, expression)
     this.#store.toPage({ type: "attach/path", requestId, path })
   }
 }
