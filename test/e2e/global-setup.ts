@@ -8,7 +8,7 @@ import type { TestProject } from "vitest/node"
 import { startHub } from "../../demo/server/hub"
 import { chromiumPath, firefoxPath } from "./support/browsers"
 import { startFixtureServer } from "./support/fixture-server"
-import { CHROME_DIST, DEMO_DIST, FIREFOX_DIST, SHIPPED_CHROME_DIST, SHIPPED_FIREFOX_DIST } from "./support/paths"
+import { CHROME_DIST, DEMO_DIST, FIREFOX_DIST, FIXTURE_APPS_DIST, SHIPPED_CHROME_DIST, SHIPPED_FIREFOX_DIST } from "./support/paths"
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,8 +20,10 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   chromiumPath()
   firefoxPath()
-  for (const dir of [CHROME_DIST, FIREFOX_DIST, DEMO_DIST, SHIPPED_CHROME_DIST, SHIPPED_FIREFOX_DIST]) {
-    if (!existsSync(join(dir, dir === DEMO_DIST ? "index.html" : "manifest.json"))) {
+  const builds = [CHROME_DIST, FIREFOX_DIST, DEMO_DIST, SHIPPED_CHROME_DIST, SHIPPED_FIREFOX_DIST, FIXTURE_APPS_DIST]
+  for (const dir of builds) {
+    const marker = dir === DEMO_DIST ? "index.html" : dir === FIXTURE_APPS_DIST ? "react/index.html" : "manifest.json"
+    if (!existsSync(join(dir, marker))) {
       throw new Error(`${dir} is missing: run \`npm run build\` first (npm test does).`)
     }
   }

@@ -15,6 +15,8 @@ export const FIREFOX_DIST = resolve(EXTENSION_DIST, "firefox")
 export const SHIPPED_CHROME_DIST = resolve(DIST, "chrome")
 export const SHIPPED_FIREFOX_DIST = resolve(DIST, "firefox")
 export const DEMO_DIST = resolve(DIST, "demo")
+/** The fixture apps (test/e2e/fixture-apps), built by `npm run build:fixtures`. */
+export const FIXTURE_APPS_DIST = resolve(DIST, "fixture-apps")
 export const PANEL_PATH = "devtools-panel/index.html"
 /** The standalone panel's test build (npm run build:standalone). */
 export const STANDALONE_PANEL_DIST = resolve(DIST, "test", "standalone-panel")

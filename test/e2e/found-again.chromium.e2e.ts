@@ -1,0 +1,73 @@
+import type { Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { launchChromium, type ChromiumSession } from "./support/chromium"
+import { panelState } from "./support/demo-page"
+import { waitFor } from "./support/wait"
+
+const fixtureUrl = inject("fixtureUrl")
+
+/** The peer id of the repo the fixture app created, once the app is up. */
+function pagePeerId(page: Page): Promise<string> {
+  return waitFor(() => page.getAttribute("[data-peer-id]", "data-peer-id", { timeout: 1_000 }), "the fixture app to create its repo")
+}
+
+/** The panel's live repo for the page's peer, once it shows. */
+async function panelRepoFor(panel: Page, peerId: string, what: string) {
+  return waitFor(async () => (await panelState(panel)).repos.find(repo => repo.peerId === peerId && !repo.gone), what)
+}
+
+describe("repos found without a register line, and again after a reload (Chromium)", () => {
+  let chromium: ChromiumSession
+  beforeAll(async () => {
+    chromium = await launchChromium()
+  })
+  afterAll(async () => {
+    await chromium?.close()
+  })
+
+  it("finds the React fixture app's repo in component state", async () => {
+    const { page, tabId } = await chromium.openTab(`${fixtureUrl}/apps/react/`)
+    const peerId = await pagePeerId(page)
+    const panel = await chromium.openPanel(tabId)
+    const repo = await panelRepoFor(panel, peerId, "the panel to show the React app's repo")
+    // A production build minifies the component's name; the hook's place stays.
+    expect(repo.label).toMatch(/^React <\w+> hook 0$/)
+  })
+
+  it("finds the Vue fixture app's repo in its root component's setup state", async () => {
+    const { page, tabId } = await chromium.openTab(`${fixtureUrl}/apps/vue/`)
+    const peerId = await pagePeerId(page)
+    const panel = await chromium.openPanel(tabId)
+    const repo = await panelRepoFor(panel, peerId, "the panel to show the Vue app's repo")
+    expect(repo.label).toBe("Vue <App> setup.repo")
+  })
+
+  it("attaches a repo attached by expression again after a reload, without user action", async () => {
+    const { page, tabId } = await chromium.openTab(`${fixtureUrl}/apps/late-global/`)
+    const firstPeer = await pagePeerId(page)
+    const panel = await chromium.openPanel(tabId)
+    // Out of discovery's reach: nothing shows until the user attaches it.
+    await waitFor(async () => (await panelState(panel)).repos !== undefined, "the panel to start")
+    await panel.fill('[data-testid="attach-input"]', "session.current.repo")
+    await panel.click('[data-testid="attach-button"]')
+    await panelRepoFor(panel, firstPeer, "the attached repo to show")
+
+    await page.reload()
+    const secondPeer = await pagePeerId(page)
+    expect(secondPeer).not.toBe(firstPeer)
+    const again = await panelRepoFor(panel, secondPeer, "the reloaded page's repo to be attached again")
+    expect(again.label).toBe("window.session.current.repo")
+    const live = (await panelState(panel)).repos.filter(repo => !repo.gone).map(repo => repo.peerId)
+    expect(live).not.toContain(firstPeer)
+  })
+
+  it("finds the React app's repo again after a reload", async () => {
+    const { page, tabId } = await chromium.openTab(`${fixtureUrl}/apps/react/`)
+    const panel = await chromium.openPanel(tabId)
+    await panelRepoFor(panel, await pagePeerId(page), "the React app's repo")
+    await page.reload()
+    const reloadedPeer = await pagePeerId(page)
+    const repo = await panelRepoFor(panel, reloadedPeer, "the reloaded React app's repo")
+    expect(repo.label).toMatch(/^React <\w+> hook 0$/)
+  })
+})
