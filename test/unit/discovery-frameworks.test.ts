@@ -9,7 +9,7 @@ import { flushSync } from "react-dom"
 import { createRoot, type Root } from "react-dom/client"
 import { createApp, defineComponent, h as vh, ref, shallowRef } from "vue"
 import { afterEach, describe, expect, it } from "vitest"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type HookToPanelMessage, type PanelToHookMessage } from "../../protocol/messages"
+import type { HookToPanelMessage, PanelToHookMessage } from "../../protocol/messages"
 import { memoryTransport } from "../../injected/bridge/memory-transport"
 import { discoverRepos } from "../../injected/discovery"
 import { createHook } from "../../injected/hook/create-hook"
@@ -101,9 +101,7 @@ describe("React component state", () => {
     const transport = memoryTransport()
     const { hook, dispose } = createHook({ transport, url: () => location.href, root: window })
     cleanups.push(dispose)
-    const relay = (message: PanelToHookMessage | { type: "relay/hello" }) =>
-      transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message })
-    relay({ type: "relay/hello" })
+    const relay = (message: PanelToHookMessage) => transport.deliver(message)
     relay({ type: "panel/subscribe" })
     relay({ type: "discovery/scan" })
     hook.flush()
