@@ -2,7 +2,8 @@ import { crx } from "@crxjs/vite-plugin"
 import { svelte } from "@sveltejs/vite-plugin-svelte"
 import { resolve } from "node:path"
 import { defineConfig } from "vite"
-import { manifestFor, type Target } from "./scripts/manifest"
+import { iifeContentScripts, type ContentScript } from "./scripts/iife-content-scripts.ts"
+import { manifestFor, type Target } from "./scripts/manifest.ts"
 
 /**
  * Builds the extension for one browser: `EPHEMERA_TARGET=firefox vite build`
@@ -18,20 +19,18 @@ const testSeams = process.env.EPHEMERA_TEST_SEAMS === "1"
 // folder: leave crx() out when only the type checker is asking.
 const typeCheckOnly = process.argv.some(arg => arg.includes("svelte-check"))
 
+// The content scripts are built as IIFEs by our own plugin (see
+// scripts/iife-content-scripts.ts); crxjs gets the rest of the manifest.
+const { content_scripts: declaredScripts, ...manifest } = manifestFor(target) as { content_scripts: Array<{ js: string[] }> }
+const contentScripts: ContentScript[] = declaredScripts.map(({ js, ...entry }) => {
+  if (js.length !== 1) throw new Error("manifest.json: one source file per content script")
+  return { source: js[0]!, entry }
+})
+
 export default defineConfig({
   plugins: [
     svelte(),
-    ...(typeCheckOnly
-      ? []
-      : [
-          crx({
-            manifest: manifestFor(target) as never,
-            browser: target,
-            // A MAIN-world script through crxjs' async loader would define the
-            // hook too late; standalone files are self-contained IIFEs.
-            contentScripts: { standaloneFiles: ["injected/hook.iife.ts", "extension/content-relay.ts"] },
-          } as never),
-        ]),
+    ...(typeCheckOnly ? [] : [crx({ manifest: manifest as never, browser: target } as never), iifeContentScripts(contentScripts)]),
   ],
   build: {
     // EPHEMERA_DIST lets parallel work (and its e2e runs) build elsewhere than dist/.
@@ -39,7 +38,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     chunkSizeWarningLimit: 4096,
-    rollupOptions: {
+    rolldownOptions: {
+      // Under load every build would print rolldown's plugin-timing notice, which reads like a warning.
+      checks: { pluginTimings: false },
       // The panel page is only referenced from devtools.panels.create().
       input: { panel: resolve(import.meta.dirname, "devtools-panel/index.html") },
     },

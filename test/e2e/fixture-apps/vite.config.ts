@@ -20,7 +20,9 @@ export default defineConfig({
     target: "es2022",
     // loro's wasm alone is 3.6 MB.
     chunkSizeWarningLimit: 4096,
-    rollupOptions: {
+    rolldownOptions: {
+      // Under load every build would print rolldown's plugin-timing notice, which reads like a warning.
+      checks: { pluginTimings: false },
       input: {
         react: resolve(import.meta.dirname, "react/index.html"),
         vue: resolve(import.meta.dirname, "vue/index.html"),
