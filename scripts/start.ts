@@ -1,7 +1,8 @@
 /**
  * `npm start`: the demo hub, and a browser with the extension loaded and the
  * Ephemera panel open on the demo page. With no display it runs headless and
- * prints one line per step, so the main command can be checked anywhere.
+ * prints one line per step, the panel's URL, and where it saved a screenshot
+ * of the panel, so there is something to look at without a screen.
  *
  *   npm start                      Chromium (Debian's /usr/bin/chromium or CHROME_PATH)
  *   npm run start:firefox          Firefox ESR (panel opened as a detached panel tab)
@@ -9,12 +10,14 @@
  *   npm start -- --standalone      also the standalone panel, the hub's repo in it,
  *                                  opened in a tab beside (EPHEMERA_PORT, default 8790)
  */
+import { mkdirSync } from "node:fs"
+import { resolve } from "node:path"
 import { startHub } from "../demo/server/hub"
 import { STANDALONE_DEFAULT_PORT } from "../protocol/standalone"
 import { startStandaloneServer } from "../standalone/server/server"
 import { openInRealDevTools } from "../test/e2e/support/devtools"
 import { launchFirefox } from "../test/e2e/support/firefox"
-import { DEMO_DIST, SHIPPED_STANDALONE_PANEL_DIST, STANDALONE_PANEL_DIST } from "../test/e2e/support/paths"
+import { DEMO_DIST, ROOT, SHIPPED_STANDALONE_PANEL_DIST, STANDALONE_PANEL_DIST } from "../test/e2e/support/paths"
 import { waitFor } from "../test/e2e/support/wait"
 
 const browserName = process.argv.includes("--browser") ? process.argv[process.argv.indexOf("--browser") + 1] : "chromium"
@@ -25,6 +28,16 @@ const standalone = process.argv.includes("--standalone")
 const standalonePanelDir = process.env.EPHEMERA_EXTENSION === "shipped" ? SHIPPED_STANDALONE_PANEL_DIST : STANDALONE_PANEL_DIST
 
 const step = (text: string) => console.log(`✓ ${text}`)
+
+/** Where the panel's screenshot goes: beside the builds, overwritten on every start. */
+const SCREENSHOT = resolve(ROOT, process.env.EPHEMERA_DIST ?? "dist", "screenshots", `panel-${browserName}.png`)
+
+/** Repo rows with a size on screen: counted, not just present in the DOM. */
+const visibleRepos = () =>
+  [...document.querySelectorAll('[data-testid="repo-item"]')].filter(item => {
+    const box = item.getBoundingClientRect()
+    return box.width > 0 && box.height > 0
+  }).length
 
 /** What Ctrl-C has to undo, filled in as the steps succeed. */
 const cleanups: Array<() => Promise<unknown>> = []
@@ -55,6 +68,8 @@ async function main(): Promise<void> {
 
   let panelRepos: () => Promise<number>
   let openPage: (url: string) => Promise<{ evaluate(fn: () => number): Promise<number> }>
+  let panelUrl: () => Promise<string>
+  let screenshot: (path: string) => Promise<unknown>
   if (browserName === "firefox") {
     const firefox = await launchFirefox({ headless })
     cleanups.push(() => firefox.close())
@@ -62,14 +77,20 @@ async function main(): Promise<void> {
     const { tabId } = await firefox.openTab(demoUrl)
     const panel = await firefox.openPanel(tabId)
     step(`panel attached to tab ${tabId} (detached panel tab)`)
-    panelRepos = () => panel.evaluate(() => document.querySelectorAll('[data-testid="repo-item"]').length)
+    panelRepos = () => panel.evaluate(visibleRepos)
+    // Firefox's page.url() lags behind a page opened without awaiting its load (see support/firefox.ts).
+    panelUrl = () => panel.evaluate(() => location.href)
+    screenshot = path => panel.screenshot({ path })
     openPage = async url => (await firefox.openTab(url)).page
   } else {
     const session = await openInRealDevTools(demoUrl, { headless })
     cleanups.push(() => session.close())
     step(`Chromium started with the extension loaded${headless ? " (headless)" : ""}`)
     step("panel attached: DevTools is open on the demo page with the Ephemera panel selected")
-    panelRepos = () => session.panel.evaluate(() => document.querySelectorAll('[data-testid="repo-item"]').length)
+    panelRepos = () => session.panel.evaluate(visibleRepos)
+    panelUrl = async () => session.panel.url()
+    // The panel is a frame inside the DevTools window: the window's screenshot shows it where it lives.
+    screenshot = path => session.devtools.screenshot({ path })
     openPage = async url => {
       const page = await session.browser.newPage()
       await page.goto(url)
@@ -78,6 +99,10 @@ async function main(): Promise<void> {
   }
   const repos = await waitFor(panelRepos, "the panel to show the demo page's repos", 30_000)
   step(`page connected: the panel shows ${repos} repos from ${demoUrl}`)
+  step(`panel: ${await panelUrl()}`)
+  mkdirSync(resolve(SCREENSHOT, ".."), { recursive: true })
+  await screenshot(SCREENSHOT)
+  step(`panel screenshot saved: ${SCREENSHOT}`)
   if (server) {
     const page = await openPage(server.panelUrl)
     const repoItems = () => page.evaluate(() => document.querySelectorAll('[data-testid="repo-item"]').length)

@@ -11,6 +11,8 @@ import { waitFor } from "./wait"
 export interface DevToolsSession {
   browser: Browser
   page: Page
+  /** The DevTools window itself, showing the panel. */
+  devtools: Page
   /** The Ephemera panel: an out-of-process frame inside the DevTools page. */
   panel: Frame
   close(): Promise<void>
@@ -64,7 +66,7 @@ export async function openInRealDevTools(url: string, options: DevToolsOptions =
       30_000,
       250,
     )
-    return { browser, page, panel, close: () => browser.close() }
+    return { browser, page, devtools, panel, close: () => browser.close() }
   } catch (error) {
     await browser.close()
     throw error
