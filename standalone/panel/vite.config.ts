@@ -21,6 +21,8 @@ export default defineConfig({
     outDir: resolve(dist, testSeams ? "test/standalone-panel" : "standalone-panel"),
     emptyOutDir: true,
     target: "es2022",
+    // Under load every build would print rolldown's plugin-timing notice, which reads like a warning.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   define: { __EPHEMERA_TEST_SEAMS__: JSON.stringify(testSeams) },
 })

@@ -1,6 +1,7 @@
 /**
- * `npm start` builds only what it starts: the browser's shipped extension
- * and the demo, not the other browser, the test builds or the fixture apps.
+ * `npm start` builds only what it starts: the browser's shipped extension,
+ * the demo and the standalone panel page (`-- --standalone`), not the other
+ * browser, the test builds or the fixture apps.
  */
 import { describe, expect, it } from "vitest"
 import pkg from "../../package.json" with { type: "json" }
@@ -17,8 +18,8 @@ describe("npm start", () => {
   it.each([
     ["start", "build:chrome", "build:firefox"],
     ["start:firefox", "build:firefox", "build:chrome"],
-  ])("%s builds %s and the demo, and not %s", (script, builds, skips) => {
-    expect(runs(script)).toEqual([builds, "build:demo"])
+  ])("%s builds %s, the demo and the standalone panel, and not %s", (script, builds, skips) => {
+    expect(runs(script)).toEqual([builds, "build:demo", "build:standalone"])
     expect(runs(script)).not.toContain(skips)
   })
 })
