@@ -11,7 +11,8 @@ import { renderCursors } from "./views/cursors-view"
 import { renderHeader, renderStatus } from "./views/header-view"
 import { renderMembers } from "./views/members-view"
 import { renderNotes } from "./views/notes-view"
-import { membersOf, notesOf, remoteCursorsOf } from "./views/room-snapshot"
+import { membersOf, notesOf, remoteCursorsOf, serversOf } from "./views/room-snapshot"
+import { renderServers } from "./views/servers-view"
 
 const options = readPageOptions(window.location)
 const docId = docIdForRoom(options.room)
@@ -36,6 +37,7 @@ const localPeerIds = new Set(peers.map(peer => peer.peerId))
 const header = requireElement(document, "[data-testid='header']")
 const statusBadge = requireElement(document, "[data-testid='connection-status']")
 const memberList = requireElement(document, "[data-testid='members']")
+const serverList = requireElement(document, "[data-testid='servers']")
 const cursorLayer = requireElement(document, "[data-testid='cursor-layer']")
 const noteList = requireElement(document, "[data-testid='notes']")
 const notesEmpty = requireElement(document, "[data-testid='notes-empty']")
@@ -58,6 +60,7 @@ function scheduleRender(): void {
   queueMicrotask(() => {
     renderQueued = false
     renderMembers(memberList, membersOf(user.handle, localPeerIds))
+    renderServers(serverList, serversOf(user.handle))
     renderCursors(cursorLayer, remoteCursorsOf(user.handle))
     renderNotes(noteList, notesEmpty, notesOf(user.handle))
   })

@@ -6,6 +6,7 @@ import { WebSocketServer } from "ws"
 import { STANDALONE_ENV } from "../../protocol/standalone"
 import { connect } from "../../standalone/node/connect"
 import { createStaticHandler } from "../../standalone/server/static-files"
+import { publishRoomStats } from "./room-stats"
 import { type InboundHold, type WarningSink, WsServerAdapter } from "./ws-server-adapter"
 
 export const HUB_SOCKET_PATH = "/ws"
@@ -25,6 +26,8 @@ export interface HubOptions {
    */
   standalone?: string
   standaloneLink?: { minDelayMs?: number; maxDelayMs?: number; graceMs?: number }
+  /** The hub's own presence in every room, `{type: "server", name, clients, notes}` (on by default). */
+  roomStats?: boolean
 }
 
 export interface Hub {
@@ -55,6 +58,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         ...(options.standaloneLink ? { link: options.standaloneLink } : {}),
       })
     : () => {}
+  const stopRoomStats = options.roomStats === false ? () => {} : publishRoomStats(repo, "hub")
 
   const serveStatic = createStaticHandler(staticDir, { missingIndexHint: "build the client first: npm run build:demo" })
   const server = createServer((request, response) => {
@@ -84,6 +88,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     holdInbound: () => adapter.hold(),
     async close() {
       disconnectDevtools()
+      stopRoomStats()
       await repo.removeAdapter(adapter.adapterId)
       // The heartbeat interval would otherwise keep the process alive.
       repo.synchronizer.stopHeartbeat()

@@ -7,6 +7,7 @@ import { WebSocket } from "ws"
 import { type Hub, startHub } from "../../demo/server/hub"
 import { createRoomPeer } from "../../demo/client/room-peer"
 import { WsClientAdapter } from "../../demo/client/ws-client-adapter"
+import { membersOf, serversOf } from "../../demo/client/views/room-snapshot"
 import { openRoom, type RoomHandle } from "../../demo/shared/room"
 
 interface TestPeer {
@@ -229,6 +230,37 @@ describe("demo hub", () => {
     expect(warnings.filter(line => line.startsWith("dropped a malformed frame"))).toHaveLength(garbage.length)
     expect(warnings.filter(line => line.startsWith("dropped a binary frame"))).toHaveLength(1)
     expect(warnings).toContainEqual(expect.stringMatching(/^repo rejected channel\/sync-response/))
+  })
+
+  it("publishes its own presence in each room, of another shape than the clients'", async () => {
+    const alice = await joinRoom("alice")
+    alice.handle.presence.setSelf({ name: "alice", color: "#e11d48" })
+    const hubPeerId = hub.repo.identity.peerId
+    await waitFor(() => serversOf(alice.handle)[0]?.clients === 1, "the hub to count alice")
+    expect(serversOf(alice.handle)).toEqual([{ peerId: hubPeerId, name: "hub", clients: 1, notes: 0 }])
+    expect(alice.handle.presence.get(hubPeerId)).toEqual({ type: "server", name: "hub", clients: 1, notes: 0 })
+    // The server is the room's server, not one of its members.
+    expect(membersOf(alice.handle, new Set()).map(member => member.name)).toEqual(["alice"])
+
+    const bob = await joinRoom("bob")
+    bob.handle.presence.setSelf({ name: "bob", color: "#2563eb" })
+    bob.handle.change(draft => {
+      draft.notes.push("hello")
+    })
+    await waitFor(() => serversOf(alice.handle)[0]?.clients === 2 && serversOf(alice.handle)[0]?.notes === 1, "two clients, one note")
+    await bob.leave()
+    await waitFor(() => serversOf(alice.handle)[0]?.clients === 1, "the hub to count bob gone")
+    expect(serversOf(alice.handle)).toHaveLength(1)
+  })
+
+  it("publishes no presence of its own when asked not to", async () => {
+    await hub.close()
+    hub = await startHub({ port: 0, staticDir, roomStats: false })
+    const alice = await joinRoom("alice")
+    alice.handle.presence.setSelf({ name: "alice", color: "#e11d48" })
+    const bob = await joinRoom("bob")
+    await waitFor(() => bob.handle.presence.get(alice.repo.identity.peerId) !== undefined, "bob to see alice")
+    expect(serversOf(bob.handle)).toEqual([])
   })
 
   it("serves the built client with the right content types", async () => {
