@@ -6,10 +6,11 @@
  * before the request leaves the panel; the engine still checks everything.
  */
 import type { WireValue } from "../../protocol/messages"
-import type { BehaviourKind, BehaviourSpec, JsonValue, Keyframe } from "../../protocol/simulate"
+import type { BehaviourKind, BehaviourSpec, JsonValue } from "../../protocol/simulate"
 import { isWireObject } from "../values/summary"
-import { formatJson, parseJsonText } from "./json-text"
+import { formatJson } from "./json-text"
 import { booleanFields, hasPosition, walkDefaults } from "./room-samples"
+import { expandTemplate, formatTemplate, parseTemplate, type PeerVars, Slot, sampleOf, type Template } from "./template"
 
 export const MAX_RATE_HZ = 60
 export const MIN_PERIOD_MS = 16
@@ -33,10 +34,32 @@ export interface BehaviourDraft {
 
 export type BehaviourField = "rateHz" | "step" | "bounds" | "field" | "periodMs" | "frames"
 export type BehaviourErrors = Partial<Record<BehaviourField, string>>
-export type BehaviourCheck = { ok: true; behaviour: BehaviourSpec } | { ok: false; errors: BehaviourErrors }
 
-/** Every field filled, whatever the kind, so switching kinds keeps sensible values. */
-function baseDraft(value: JsonValue, samples: readonly WireValue[], kind: BehaviourKind): BehaviourDraft {
+/** A keyframe whose value is a template, filled in per peer. */
+export interface KeyframeTemplate {
+  at: number
+  value: Template
+}
+
+/** A behaviour as checked, keyframe values still templates. */
+export type BehaviourTemplate =
+  | Exclude<BehaviourSpec, { kind: "keyframes" }>
+  | { kind: "keyframes"; frames: KeyframeTemplate[]; loop?: boolean; durationMs?: number }
+
+export type BehaviourCheck = { ok: true; behaviour: BehaviourTemplate } | { ok: false; errors: BehaviourErrors }
+
+/** One peer's behaviour: keyframe values filled in. */
+export function expandBehaviour(behaviour: BehaviourTemplate, vars: PeerVars): BehaviourSpec {
+  if (behaviour.kind !== "keyframes") return behaviour
+  return { ...behaviour, frames: behaviour.frames.map(frame => ({ at: frame.at, value: expandTemplate(frame.value, vars) })) }
+}
+
+/**
+ * Every field filled, whatever the kind, so switching kinds keeps sensible
+ * values. `value` is the namespace's template (keyframes start from it),
+ * `sample` one peer's filling of it.
+ */
+function baseDraft(value: Template, sample: JsonValue, samples: readonly WireValue[], kind: BehaviourKind): BehaviourDraft {
   const walk = walkDefaults(samples)
   return {
     kind,
@@ -46,9 +69,9 @@ function baseDraft(value: JsonValue, samples: readonly WireValue[], kind: Behavi
     xMax: walk.bounds.x[1],
     yMin: walk.bounds.y[0],
     yMax: walk.bounds.y[1],
-    field: booleanFields(value)[0] ?? "",
+    field: booleanFields(sample)[0] ?? "",
     periodMs: DEFAULT_PERIOD_MS,
-    frames: formatJson([
+    frames: formatTemplate([
       { at: 0, value },
       { at: 1000, value },
     ]),
@@ -56,15 +79,15 @@ function baseDraft(value: JsonValue, samples: readonly WireValue[], kind: Behavi
   }
 }
 
-/** Cursors walk, flags toggle, everything else stays put. */
-export function defaultBehaviour(value: JsonValue, samples: readonly WireValue[]): BehaviourDraft {
-  const kind: BehaviourKind = hasPosition(value) ? "random-walk" : booleanFields(value).length > 0 ? "toggle" : "static"
-  return baseDraft(value, samples, kind)
+/** Cursors walk, flags toggle, everything else stays put (`sample`: one peer's filling of the template). */
+export function defaultBehaviour(value: Template, samples: readonly WireValue[], sample = sampleOf(value)): BehaviourDraft {
+  const kind: BehaviourKind = hasPosition(sample) ? "random-walk" : booleanFields(sample).length > 0 ? "toggle" : "static"
+  return baseDraft(value, sample, samples, kind)
 }
 
 /** A live peer's behaviour back in the form, for editing. */
 export function draftFromSpec(spec: BehaviourSpec, value: JsonValue, samples: readonly WireValue[]): BehaviourDraft {
-  const draft = baseDraft(value, samples, spec.kind)
+  const draft = baseDraft(value, value, samples, spec.kind)
   switch (spec.kind) {
     case "static":
       return draft
@@ -87,16 +110,21 @@ export function draftFromSpec(spec: BehaviourSpec, value: JsonValue, samples: re
 
 const finite = (value: number | null): value is number => typeof value === "number" && Number.isFinite(value)
 
-function checkFrames(text: string): { frames?: Keyframe[]; error?: string } {
-  const parsed = parseJsonText(text)
+function isTemplateObject(value: Template): value is { [key: string]: Template } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Slot)
+}
+
+/** Keyframes as typed: a list of {at, value}, values templates like the namespace's own. */
+function checkFrames(text: string): { frames?: KeyframeTemplate[]; error?: string } {
+  const parsed = parseTemplate(text)
   if (!parsed.ok) return { error: parsed.error }
-  const list = parsed.value
+  const list = parsed.template
   if (!Array.isArray(list) || list.length === 0) return { error: 'Keyframes are a list: [{"at": 0, "value": …}, …]' }
-  const frames: Keyframe[] = []
+  const frames: KeyframeTemplate[] = []
   for (const [index, frame] of list.entries()) {
-    if (!isWireObject(frame) || !Object.hasOwn(frame, "value")) return { error: `Frame ${index + 1} needs "at" (ms) and "value"` }
+    if (!isTemplateObject(frame) || !Object.hasOwn(frame, "value")) return { error: `Frame ${index + 1} needs "at" (ms) and "value"` }
     if (typeof frame.at !== "number" || frame.at < 0) return { error: `Frame ${index + 1}: "at" must be a number of ms, 0 or more` }
-    frames.push({ at: frame.at, value: frame.value as JsonValue })
+    frames.push({ at: frame.at, value: frame.value! })
   }
   return { frames }
 }

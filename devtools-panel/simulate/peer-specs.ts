@@ -5,7 +5,6 @@
  * is checked here first, with errors keyed to the field that shows them.
  */
 import type {
-  JsonValue,
   SimulatedNamespaceSpec,
   SimulatedPeerInfo,
   SimulatedPeerPatch,
@@ -13,8 +12,8 @@ import type {
   SimulatedVisibility,
 } from "../../protocol/simulate"
 import { deepEqual } from "../state/deep-equal"
-import { behaviourFromDraft, type BehaviourDraft, type BehaviourErrors } from "./behaviour-draft"
-import { parseJsonText } from "./json-text"
+import { type BehaviourDraft, type BehaviourErrors, type BehaviourTemplate, behaviourFromDraft, expandBehaviour } from "./behaviour-draft"
+import { expandTemplate, type PeerVars, parseTemplate, sampleOf, type Template } from "./template"
 import { shapeWarnings, type ValueShape } from "./value-shape"
 
 /** More than this in one request would make the panel, not the page, the bottleneck. */
@@ -37,12 +36,18 @@ export interface PeerFormDraft {
   namespaces: NamespaceDraft[]
 }
 
+/** A namespace as checked: its value and keyframes still templates, filled in per peer. */
+export interface NamespaceTemplate {
+  value: Template
+  behaviour: BehaviourTemplate
+}
+
 export interface NamespaceCheck {
   json?: string
   behaviour: BehaviourErrors
   /** Differences from real peers' values: shown, and confirmed before sending. */
   warnings: string[]
-  spec?: SimulatedNamespaceSpec
+  template?: NamespaceTemplate
 }
 
 export interface FormErrors {
@@ -52,34 +57,9 @@ export interface FormErrors {
   namespaces?: string
 }
 
-/** Values for `{{name}}`, `{{n}}` and `{{color}}` in string values. */
-export interface PeerVars {
-  name: string
-  n: number
-}
-
-/** A distinct, readable colour per peer number (golden-angle hues). */
-export function peerColor(n: number): string {
-  return `hsl(${Math.round((n * 137.508) % 360)}, 65%, 45%)`
-}
-
-export function fillPlaceholders(value: JsonValue, vars: PeerVars): JsonValue {
-  if (typeof value === "string") {
-    return value.replaceAll("{{name}}", vars.name).replaceAll("{{n}}", String(vars.n)).replaceAll("{{color}}", peerColor(vars.n))
-  }
-  if (Array.isArray(value)) return value.map(item => fillPlaceholders(item, vars))
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, vars)]))
-  }
-  return value
-}
-
-function fillSpec(spec: SimulatedNamespaceSpec, vars: PeerVars): SimulatedNamespaceSpec {
-  const behaviour =
-    spec.behaviour.kind === "keyframes"
-      ? { ...spec.behaviour, frames: spec.behaviour.frames.map(frame => ({ at: frame.at, value: fillPlaceholders(frame.value, vars) })) }
-      : spec.behaviour
-  return { value: fillPlaceholders(spec.value, vars), behaviour }
+/** One peer's namespace spec. */
+export function expandNamespace(template: NamespaceTemplate, vars: PeerVars): SimulatedNamespaceSpec {
+  return { value: expandTemplate(template.value, vars), behaviour: expandBehaviour(template.behaviour, vars) }
 }
 
 /**
@@ -107,14 +87,14 @@ export function peerNumber(name: string): number {
 }
 
 export function checkNamespace(draft: NamespaceDraft, shape: ValueShape | undefined): NamespaceCheck {
-  const parsed = parseJsonText(draft.text)
+  const parsed = parseTemplate(draft.text)
   if (!parsed.ok) return { json: parsed.error, behaviour: {}, warnings: [] }
-  // Placeholders stand for strings: compare a filled-in copy with the real values.
-  const sample = fillPlaceholders(parsed.value, { name: "sample", n: 1 })
+  // Placeholders fill in per peer: compare one peer's filling with the real values.
+  const sample = sampleOf(parsed.template)
   const warnings = shapeWarnings(shape, sample)
   const behaviour = behaviourFromDraft(draft.behaviour, sample)
   if (!behaviour.ok) return { behaviour: behaviour.errors, warnings }
-  return { behaviour: {}, warnings, spec: { value: parsed.value, behaviour: behaviour.behaviour } }
+  return { behaviour: {}, warnings, template: { value: parsed.template, behaviour: behaviour.behaviour } }
 }
 
 export interface FormCheck {
@@ -123,7 +103,7 @@ export interface FormCheck {
   /** Shape warnings of every included namespace, prefixed with the namespace. */
   warnings: string[]
   /** Present when nothing is in error. */
-  namespaces?: Record<string, SimulatedNamespaceSpec>
+  namespaces?: Record<string, NamespaceTemplate>
 }
 
 export function checkForm(form: PeerFormDraft, shapes: ReadonlyMap<string, ValueShape | undefined>, editing = false): FormCheck {
@@ -139,7 +119,7 @@ export function checkForm(form: PeerFormDraft, shapes: ReadonlyMap<string, Value
     if (!form.docId) errors.docId = "Choose the room the peers join"
   }
   const byNamespace: Record<string, NamespaceCheck> = {}
-  const namespaces: Record<string, SimulatedNamespaceSpec> = {}
+  const namespaces: Record<string, NamespaceTemplate> = {}
   const warnings: string[] = []
   let broken = false
   for (const draft of form.namespaces) {
@@ -147,7 +127,7 @@ export function checkForm(form: PeerFormDraft, shapes: ReadonlyMap<string, Value
     const check = checkNamespace(draft, shapes.get(draft.namespace))
     byNamespace[draft.namespace] = check
     warnings.push(...check.warnings.map(warning => `${draft.namespace}: ${warning}`))
-    if (check.spec) namespaces[draft.namespace] = check.spec
+    if (check.template) namespaces[draft.namespace] = check.template
     else broken = true
   }
   if (!editing && Object.keys(byNamespace).length === 0)
@@ -159,13 +139,16 @@ export function checkForm(form: PeerFormDraft, shapes: ReadonlyMap<string, Value
 /** One spec per new peer; call only with a check that has `namespaces`. */
 export function buildPeerSpecs(
   form: PeerFormDraft,
-  namespaces: Record<string, SimulatedNamespaceSpec>,
+  namespaces: Record<string, NamespaceTemplate>,
   takenNames: Iterable<string>,
+  random: () => number = Math.random,
 ): SimulatedPeerSpec[] {
   const names = peerNames(form.name, form.count ?? 1, takenNames)
   return names.map(name => {
-    const vars = { name, n: peerNumber(name) }
-    const filled = Object.fromEntries(Object.entries(namespaces).map(([namespace, spec]) => [namespace, fillSpec(spec, vars)]))
+    const vars = { name, n: peerNumber(name), random }
+    const filled = Object.fromEntries(
+      Object.entries(namespaces).map(([namespace, template]) => [namespace, expandNamespace(template, vars)]),
+    )
     return { name, docId: form.docId!, visibility: form.visibility, namespaces: filled }
   })
 }
@@ -174,11 +157,15 @@ export function buildPeerSpecs(
  * The edit of a live peer: namespaces whose value or behaviour changed (only
  * those restart), and `null` for the ones unticked. Empty when nothing changed.
  */
-export function buildPatch(peer: SimulatedPeerInfo, namespaces: Record<string, SimulatedNamespaceSpec>): SimulatedPeerPatch {
-  const vars = { name: peer.name, n: peerNumber(peer.name) }
+export function buildPatch(
+  peer: SimulatedPeerInfo,
+  namespaces: Record<string, NamespaceTemplate>,
+  random: () => number = Math.random,
+): SimulatedPeerPatch {
+  const vars = { name: peer.name, n: peerNumber(peer.name), random }
   const patch: SimulatedPeerPatch["namespaces"] = {}
-  for (const [namespace, spec] of Object.entries(namespaces)) {
-    const filled = fillSpec(spec, vars)
+  for (const [namespace, template] of Object.entries(namespaces)) {
+    const filled = expandNamespace(template, vars)
     if (!deepEqual(filled, peer.namespaces[namespace])) patch[namespace] = filled
   }
   for (const namespace of Object.keys(peer.namespaces)) if (!Object.hasOwn(namespaces, namespace)) patch[namespace] = null

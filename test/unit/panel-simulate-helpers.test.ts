@@ -7,16 +7,9 @@ import { describe, expect, it } from "vitest"
 import type { SimulatedPeerInfo } from "../../protocol/simulate"
 import { behaviourFromDraft, defaultBehaviour, draftFromSpec } from "../../devtools-panel/simulate/behaviour-draft"
 import { parseJsonText } from "../../devtools-panel/simulate/json-text"
-import {
-  buildPatch,
-  buildPeerSpecs,
-  checkForm,
-  fillPlaceholders,
-  peerColor,
-  peerNames,
-  type PeerFormDraft,
-} from "../../devtools-panel/simulate/peer-specs"
+import { buildPatch, buildPeerSpecs, checkForm, peerNames, type PeerFormDraft } from "../../devtools-panel/simulate/peer-specs"
 import { realValues, templateValue, walkDefaults } from "../../devtools-panel/simulate/room-samples"
+import { peerColor } from "../../devtools-panel/simulate/template"
 import { inferShape, shapeWarnings } from "../../devtools-panel/simulate/value-shape"
 import type { EntryState, RoomState } from "../../devtools-panel/state/panel-state"
 
@@ -199,11 +192,6 @@ describe("requests from the form", () => {
   it("numbers names after those already taken, and fills placeholders per peer", () => {
     expect(peerNames("ghost", 1, ["ghost"])).toEqual(["ghost"])
     expect(peerNames(" ghost ", 3, ["ghost-2", "ghost-x", "other-9"])).toEqual(["ghost-3", "ghost-4", "ghost-5"])
-    expect(fillPlaceholders({ label: "{{name}} #{{n}}", list: ["{{color}}"], n: 1 }, { name: "g-2", n: 2 })).toEqual({
-      label: "g-2 #2",
-      list: [peerColor(2)],
-      n: 1,
-    })
     expect(peerColor(1)).not.toBe(peerColor(2))
   })
 
