@@ -1,6 +1,6 @@
 /**
  * What real peers write in a room, as the starting point for simulated ones:
- * a template value (a real peer's latest value, with its name and colour
+ * a template value (a real peer's value, with its name, colour and position
  * turned into placeholders) and random-walk bounds from the positions seen.
  * Simulated peers' own keys are left out: the panel must not learn from itself.
  */
@@ -8,6 +8,7 @@ import type { WireValue } from "../../protocol/messages"
 import type { JsonValue } from "../../protocol/simulate"
 import type { RoomState } from "../state/panel-state"
 import { isWireObject, readSummary } from "../values/summary"
+import { Slot, type Template } from "./template"
 
 /** The live values of a namespace's real peers, most recently changed first. */
 export function realValues(room: RoomState | undefined, namespace: string, simulated: ReadonlySet<string>): WireValue[] {
@@ -31,22 +32,30 @@ function plain(value: WireValue): JsonValue {
 }
 
 /**
- * The editor's starting value: the latest real value, with a string name
- * field as `{{name}}` and a string colour field as `{{color}}`, so fifty peers
- * get fifty names and colours. `{}` when no real peer wrote this namespace.
+ * The editor's starting value, from one real peer's value: a string name
+ * field becomes `{{name}}` and a string colour field `{{color}}`, so fifty
+ * peers get fifty names and colours, and numeric `x`/`y` become random
+ * ranges within `bounds`, so fifty cursors start spread over the page
+ * instead of stacked on the real peer's. `{}` without a value.
  */
-export function templateValue(samples: readonly WireValue[]): JsonValue {
-  const latest = samples[0]
-  if (latest === undefined) return {}
-  const value = plain(latest)
-  if (!isWireObject(value)) return value
-  const template: Record<string, JsonValue> = {}
-  for (const [key, item] of Object.entries(value as Record<string, JsonValue>)) {
-    if (typeof item === "string" && NAME_FIELDS.has(key)) template[key] = "{{name}}"
-    else if (typeof item === "string" && COLOR_FIELDS.has(key)) template[key] = "{{color}}"
-    else template[key] = item
+export function templateValue(value: WireValue | undefined, bounds: WalkDefaults["bounds"] = FALLBACK.bounds): Template {
+  if (value === undefined) return {}
+  const visit = (current: JsonValue): Template => {
+    if (Array.isArray(current)) return current.map(visit)
+    if (!isWireObject(current)) return current
+    const record = current as Record<string, JsonValue>
+    const positioned = typeof record.x === "number" && typeof record.y === "number"
+    const template: Record<string, Template> = {}
+    for (const [key, item] of Object.entries(record)) {
+      if (typeof item === "string" && NAME_FIELDS.has(key)) template[key] = "{{name}}"
+      else if (typeof item === "string" && COLOR_FIELDS.has(key)) template[key] = "{{color}}"
+      else if (positioned && (key === "x" || key === "y"))
+        template[key] = new Slot({ kind: "rand", min: bounds[key][0], max: bounds[key][1] })
+      else template[key] = visit(item)
+    }
+    return template
   }
-  return template
+  return visit(plain(value))
 }
 
 export interface WalkDefaults {

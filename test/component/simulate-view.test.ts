@@ -19,7 +19,11 @@ function fromPage(panel: MountedPanel, ...messages: HookToPanelMessage[]): void 
   panel.push(batch(seq++, ...messages))
 }
 
-function openPage(panel: MountedPanel): void {
+const HUB = "300"
+const SERVER_STATE = { type: "server", name: "hub", clients: 2, notes: 0 }
+
+/** The page with alice (self) and bob; `withServer` adds a hub whose presence is the server's state, written last. */
+function openPage(panel: MountedPanel, withServer = false): void {
   seq = 1
   panel.push(pageStatus(true))
   fromPage(
@@ -29,7 +33,11 @@ function openPage(panel: MountedPanel): void {
       peers: [peer(BOB, { name: "bob", channels: [1], subscriptions: [DOC] })],
       channels: [channel(1, BOB)],
       stores: [
-        store(DOC, "presence", [entry(SELF, { name: "alice", color: "#f00" }, T0), entry(BOB, { name: "bob", color: "#00f" }, T0)]),
+        store(DOC, "presence", [
+          entry(SELF, { name: "alice", color: "#f00" }, T0),
+          entry(BOB, { name: "bob", color: "#00f" }, T0),
+          ...(withServer ? [entry(HUB, SERVER_STATE, T0 + 5)] : []),
+        ]),
         store(DOC, "cursor", [entry(SELF, { x: 100, y: 40 }, T0), entry(BOB, { x: 700, y: 560 }, T0)]),
         store(DOC, "typing", [entry(BOB, { typing: false }, T0)]),
       ],
@@ -93,7 +101,8 @@ describe("Simulate view", () => {
     expect((panel.one("sim-room-select") as HTMLSelectElement).value).toBe(DOC)
     expect(panel.all("sim-namespace-editor").map(el => el.dataset.namespace)).toEqual(["presence", "cursor", "typing"])
     expect(JSON.parse(inEditor(panel, "presence", "sim-value").value)).toEqual({ name: "{{name}}", color: "{{color}}" })
-    expect(Object.keys(JSON.parse(inEditor(panel, "cursor", "sim-value").value))).toEqual(["x", "y"])
+    // Starting cursors are spread over the positions seen, not stacked on alice's.
+    expect(inEditor(panel, "cursor", "sim-value").value).toBe('{\n  "x": {{rand 100 700}},\n  "y": {{rand 40 560}}\n}')
     expect(inEditor(panel, "cursor", "sim-behaviour").value).toBe("random-walk")
     expect(["sim-x-min", "sim-x-max", "sim-y-min", "sim-y-max"].map(id => inEditor(panel, "cursor", id).value)).toEqual([
       "100",
@@ -271,6 +280,27 @@ describe("Simulate view", () => {
     fromPage(panel, { type: "repo/unregistered", repoId: "r1", reason: "unregistered" })
     expect(panel.all("sim-notice", '[data-reason="gone"]')).toHaveLength(1)
     expect((panel.one("sim-add") as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it("starts from a client, not the server whose state is the room's newest value, and shapes like any member chosen", () => {
+    panel.destroy()
+    panel = mountPanel()
+    openPage(panel, true)
+    click(panel, panel.one("tab-simulate"))
+    expect(JSON.parse(inEditor(panel, "presence", "sim-value").value)).toEqual({ name: "{{name}}", color: "{{color}}" })
+    expect(panel.one("sim-template-from").dataset.peerId).toMatch(new RegExp(`^(${SELF}|${BOB})$`))
+    expect(panel.one("sim-template-from").textContent).toMatch(/a typical client/)
+
+    type(panel, panel.one("sim-shape-like"), HUB)
+    expect(JSON.parse(inEditor(panel, "presence", "sim-value").value)).toEqual({ type: "server", name: "{{name}}", clients: 2, notes: 0 })
+    expect(panel.one("sim-template-from").textContent).toMatch(/hub is a service.*publishes type: "server"/s)
+    // The hub writes no cursor: a peer shaped like it does not either.
+    expect(inEditor(panel, "cursor", "sim-include").checked).toBe(false)
+
+    type(panel, panel.one("sim-shape-like"), BOB)
+    expect(JSON.parse(inEditor(panel, "presence", "sim-value").value)).toEqual({ name: "{{name}}", color: "{{color}}" })
+    expect(inEditor(panel, "typing", "sim-include").checked).toBe(true)
+    expect(panel.one("sim-template-from").dataset.peerId).toBe(BOB)
   })
 
   it("keeps the form across tab switches", () => {

@@ -9,7 +9,7 @@ import { behaviourFromDraft, defaultBehaviour, draftFromSpec } from "../../devto
 import { parseJsonText } from "../../devtools-panel/simulate/json-text"
 import { buildPatch, buildPeerSpecs, checkForm, peerNames, type PeerFormDraft } from "../../devtools-panel/simulate/peer-specs"
 import { realValues, templateValue, walkDefaults } from "../../devtools-panel/simulate/room-samples"
-import { peerColor } from "../../devtools-panel/simulate/template"
+import { peerColor, Slot } from "../../devtools-panel/simulate/template"
 import { inferShape, shapeWarnings } from "../../devtools-panel/simulate/value-shape"
 import type { EntryState, RoomState } from "../../devtools-panel/state/panel-state"
 
@@ -88,10 +88,15 @@ describe("starting values from the room", () => {
     expect(realValues(lobby, "missing", new Set())).toEqual([])
   })
 
-  it("templates the latest value with name and colour placeholders, summaries as null", () => {
-    expect(templateValue(realValues(lobby, "presence", new Set()))).toEqual({ name: "{{name}}", color: "{{color}}", avatar: null })
-    expect(templateValue([])).toEqual({})
-    expect(templateValue([true])).toBe(true)
+  it("templates a value with name and colour placeholders, positions as ranges, summaries as null", () => {
+    expect(templateValue(realValues(lobby, "presence", new Set())[0])).toEqual({ name: "{{name}}", color: "{{color}}", avatar: null })
+    expect(templateValue(undefined)).toEqual({})
+    expect(templateValue(true)).toBe(true)
+    expect(templateValue({ at: { x: 5, y: 6, label: "me" } }, { x: [0, 10], y: [20, 30] })).toEqual({
+      at: { x: new Slot({ kind: "rand", min: 0, max: 10 }), y: new Slot({ kind: "rand", min: 20, max: 30 }), label: "me" },
+    })
+    // Only an x that comes with a y is a position.
+    expect(templateValue({ x: 5 })).toEqual({ x: 5 })
   })
 
   it("derives random-walk bounds from the positions seen, widening a narrow range", () => {
