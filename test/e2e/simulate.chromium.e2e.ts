@@ -51,9 +51,25 @@ describe("simulated peers in Chromium", () => {
     const ghostIds = ghosts.map(row => row.id)
     const rendered = await waitForMovingCursors(b.page, ghostIds, "tab B")
     expect(rendered.map(cursor => cursor.name).sort()).toEqual(["ghost-1", "ghost-2", "ghost-3"])
+    // The default value is a client's, not the hub's server presence: both tabs list the ghosts as
+    // members, and the app's own server counts them as clients.
+    const realIds = [...(await demoReady(a.page)), ...(await demoReady(b.page))]
+    const templateFrom = await panel.evaluate(
+      () => document.querySelector<HTMLElement>('[data-testid="sim-template-from"]')?.dataset.peerId,
+    )
+    expect(realIds).toContain(templateFrom)
+    for (const [tab, page] of [
+      ["A", a.page],
+      ["B", b.page],
+    ] as const) {
+      await waitFor(
+        async () => (await memberIds(page)).filter(id => ghostIds.includes(id)).length === 3,
+        `tab ${tab} to list the ghosts as members`,
+      )
+    }
     await waitFor(
-      async () => (await memberIds(b.page)).filter(id => ghostIds.includes(id)).length === 3,
-      "tab B to list the ghosts as members",
+      () => b.page.evaluate(() => document.querySelector<HTMLElement>('[data-testid="server-status"]')?.dataset.clients === "5"),
+      "the hub to count alice, bob and three ghosts as clients",
     )
 
     const [hermit] = await addPeers(panel, { name: "hermit", count: 1, visibility: "local" })
