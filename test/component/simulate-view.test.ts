@@ -303,6 +303,14 @@ describe("Simulate view", () => {
     expect(panel.one("sim-template-from").dataset.peerId).toBe(BOB)
   })
 
+  it("warns that the app's server may keep what network-wide peers write, only while network-wide is chosen", () => {
+    expect(panel.all("sim-network-warning")).toHaveLength(0)
+    type(panel, panel.one("sim-visibility"), "network")
+    expect(panel.one("sim-network-warning").textContent).toMatch(/server.*may keep what they write/)
+    type(panel, panel.one("sim-visibility"), "local")
+    expect(panel.all("sim-network-warning")).toHaveLength(0)
+  })
+
   it("keeps the form across tab switches", () => {
     type(panel, panel.one("sim-name"), "kept")
     click(panel, panel.one("tab-live"))
