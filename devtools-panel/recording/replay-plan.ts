@@ -46,6 +46,12 @@ export interface ReplayTarget {
   visibility: SimulatedVisibility
   /** 1 = recorded speed. */
   speed: number
+  /**
+   * The recorded peers (store keys) to replay; undefined: every one. The
+   * recorded page's own peer and the app's services are usually left out:
+   * the live page has its own, and a second server takes over the app.
+   */
+  peers?: ReadonlySet<string>
 }
 
 interface Change {
@@ -185,6 +191,7 @@ export function planReplay(index: StepIndex, source: ReplaySource, target: Repla
   }
   const actions: ReplayAction[] = []
   for (const visit of visitsOf(changes, scale)) {
+    if (target.peers && !target.peers.has(visit.key)) continue
     const namespaces: Record<string, SimulatedNamespaceSpec> = {}
     for (const run of visit.runs) {
       const [first, ...later] = windows(run.frames)

@@ -231,9 +231,50 @@ describe("record and replay in Chromium", () => {
     await watchCursors(target.page)
     await targetPanel.getByTestId("replay-visibility").selectOption("local")
     expect(await targetPanel.getByTestId("replay-target-room").inputValue()).toBe("room:rec-replay-dst")
+    // By default neither the recorded page's own peer (ann) nor the hub (a service) replays; ann is ticked by hand.
+    const replayPeers = () =>
+      targetPanel.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement>('[data-testid="replay-peer"]')].map(box => ({
+          key: box.dataset.key,
+          role: box.dataset.role,
+          self: box.dataset.self === "true",
+          name: box.dataset.name,
+          checked: box.checked,
+        })),
+      )
+    const offered = await replayPeers()
+    expect(
+      offered.filter(peer => peer.role === "service").map(peer => peer.checked),
+      JSON.stringify(offered),
+    ).toEqual([false])
+    expect(
+      offered.filter(peer => peer.self).map(peer => peer.checked),
+      JSON.stringify(offered),
+    ).toEqual([false])
+    expect(
+      offered.filter(peer => peer.role === "client" && !peer.self).map(peer => peer.checked),
+      JSON.stringify(offered),
+    ).toEqual([true])
+    await targetPanel.locator(`[data-testid="replay-peer"][data-self="true"]`).check()
+    // The live hub's own presence, as the page draws it: the replay must leave it alone.
+    const servers = () =>
+      target.page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid="server-status"]')].map(
+          item => `${item.dataset.peerId}:${item.dataset.clients}`,
+        ),
+      )
+    const liveServer = await waitFor(async () => {
+      const now = await servers()
+      return now.length === 1 && now[0]!.endsWith(":1") ? now : undefined
+    }, "the live hub's server line")
     await clickTestId(targetPanel, "replay-start")
+    const otherServerLines: string[][] = []
     await waitFor(
-      async () => (await testIdAttribute(targetPanel, "replay-status", "data-state")) === "finished",
+      async () => {
+        const now = await servers()
+        if (canonicalJson(now) !== canonicalJson(liveServer)) otherServerLines.push(now)
+        return (await testIdAttribute(targetPanel, "replay-status", "data-state")) === "finished"
+      },
       "the replay to finish",
       20_000,
     )
@@ -261,6 +302,8 @@ describe("record and replay in Chromium", () => {
       expect(seen.length, `${name}: ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(path.length - 1)
     }
     expect(await testIdText(targetPanel, "replay-error")).toBeNull()
+    expect(otherServerLines).toEqual([])
+    expect(await servers()).toEqual(liveServer)
 
     await clickTestId(targetPanel, "replay-stop")
     await waitFor(async () => (await remoteCursorNames(target.page)).length === 0, "the replayed peers removed from the page")

@@ -7,16 +7,18 @@ import { MemoryTransport } from "../../devtools-panel/transport/memory-transport
 import { PanelStore } from "../../devtools-panel/ui/panel-store.svelte"
 import { Replayer } from "../../devtools-panel/views/recording/replayer.svelte"
 import { T0, batch, entry, events, hello, registered, repoInfo, storeEvent } from "../component/fixtures/messages"
-import { BOB, DOC, runSession } from "./recording-fixtures"
+import { ALICE, BOB, CAROL, DOC, runSession } from "./recording-fixtures"
+import { chosenPeers, replayCandidates } from "../../devtools-panel/recording/replay-peers"
+import { apply } from "../../devtools-panel/state/apply"
 
-async function planned(options: { from?: number; speed?: number } = {}): Promise<ReplayAction[]> {
+async function planned(options: { from?: number; speed?: number; peers?: ReadonlySet<string> } = {}): Promise<ReplayAction[]> {
   const { recording } = runSession({ acrossReloads: false })
   const travel = await TimeTravel.build(indexSteps(recording))
   const from = options.from ?? 0
   return planReplay(
     travel.index,
     { repoId: "r1", docId: DOC, from, fromState: travel.stateAt(from) },
-    { docId: "room:target", visibility: "local", speed: options.speed ?? 1 },
+    { docId: "room:target", visibility: "local", speed: options.speed ?? 1, ...(options.peers ? { peers: options.peers } : {}) },
   )
 }
 
@@ -74,6 +76,51 @@ describe("replay plan", () => {
       at: 0,
       spec: { namespaces: { cursor: { value: { x: 12, y: 12 } } } },
     })
+  })
+
+  it("replays only the chosen peers; by default not the recorded page's own peer nor a service", async () => {
+    const only = await planned({ peers: new Set([CAROL]) })
+    expect(only.filter(action => action.kind === "add").map(action => action.kind === "add" && action.spec.name)).toEqual([
+      "carol (replay)",
+    ])
+    expect(new Set(only.map(action => action.visit)).size).toBe(1)
+
+    const { recording } = runSession({ acrossReloads: false })
+    const travel = await TimeTravel.build(indexSteps(recording))
+    // A server publishing its own state in the room, as the app's hub does.
+    const HUB = "900"
+    const withServer = apply(
+      travel.final,
+      batch(
+        99,
+        events(
+          "r1",
+          storeEvent("r1", DOC, "presence", "import", [entry(HUB, { type: "server", name: "hub", clients: 2 }, T0 + 500)], T0 + 500),
+        ),
+      ),
+      T0 + 500,
+    )
+    const candidates = replayCandidates(withServer, "r1", DOC)
+    expect(candidates.map(({ key, isSelf, role, byDefault }) => ({ key, isSelf, role, byDefault }))).toEqual([
+      { key: ALICE, isSelf: true, role: "client", byDefault: false },
+      // In this recording carol's entries reach the page through bob's channel: bob is the hub.
+      { key: BOB, isSelf: false, role: "service", byDefault: false },
+      { key: CAROL, isSelf: false, role: "client", byDefault: true },
+      { key: HUB, isSelf: false, role: "service", byDefault: false },
+    ])
+    expect(candidates.find(candidate => candidate.key === HUB)?.why).toBe('it publishes type: "server"')
+    expect([...chosenPeers(candidates, new Map())]).toEqual([CAROL])
+    expect(
+      [
+        ...chosenPeers(
+          candidates,
+          new Map([
+            [HUB, true],
+            [CAROL, false],
+          ]),
+        ),
+      ].sort(),
+    ).toEqual([HUB])
   })
 
   it("sends long runs in windows the engine accepts", () => {

@@ -35,6 +35,8 @@ export interface ReplayChoice {
   targetDocId: string
   visibility: SimulatedVisibility
   speed: number
+  /** The recorded peers (store keys) to replay; undefined: every one. */
+  peers?: ReadonlySet<string>
 }
 
 export class RecordingSession {
@@ -99,7 +101,7 @@ export class RecordingSession {
     const actions = planReplay(
       player.travel.index,
       { repoId: choice.sourceRepoId, docId: choice.sourceDocId, from, fromState: player.travel.stateAt(from) },
-      { docId: choice.targetDocId, visibility: choice.visibility, speed: choice.speed },
+      { docId: choice.targetDocId, visibility: choice.visibility, speed: choice.speed, ...(choice.peers ? { peers: choice.peers } : {}) },
     )
     this.replayer.start(actions, { repoId: choice.targetRepoId, docId: choice.targetDocId, visibility: choice.visibility })
   }
