@@ -30,6 +30,8 @@
  * - 5: a room across tabs (origin-tabs.ts): panel/snapshot and hook/snapshot
  *   between panel and hook; watching the inspected tab's origin between
  *   panel and background.
+ *   Added within 5: simulate/network and simulate/network-state (a hook
+ *   without them drops the request as bad-shape; nothing else changes).
  */
 export const PROTOCOL_VERSION = 5
 

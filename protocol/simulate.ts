@@ -106,6 +106,33 @@ export interface SimulatedPeerInfo {
   error?: string
 }
 
+/**
+ * Simulated network conditions for the ephemeral messages (`channel/ephemeral`
+ * frames, alone or in a batch) crossing one channel of a repo, in both
+ * directions, applied by the hook at the channel boundary. Other messages
+ * (documents, sync, handshakes) pass untouched and on time.
+ */
+export interface NetworkConditions {
+  /** Every frame is held this long (ms, 0..10000). */
+  delayMs: number
+  /** Plus a random 0..jitterMs more (ms, 0..10000); frames still arrive in order. */
+  jitterMs: number
+  /** Share of frames lost (0..100). */
+  dropPercent: number
+  /** Share of frames held back to arrive after later ones (0..100). */
+  reorderPercent: number
+}
+
+/** A channel under simulated conditions, and what happened to its frames so far. */
+export interface ChannelConditionsInfo {
+  channelId: number
+  conditions: NetworkConditions
+  /** Frames held and delivered, dropped, and waiting now. */
+  delivered: number
+  dropped: number
+  pending: number
+}
+
 // ---------------------------------------------------------------------------
 // Panel -> page hook
 // ---------------------------------------------------------------------------
@@ -132,6 +159,12 @@ export type SimulatePanelToHookMessage =
    * hook removes them when the last panel unsubscribes).
    */
   | { type: "simulate/set-keep-on-close"; requestId: string; repoId: string; keep: boolean }
+  /**
+   * Sets (or, with `null`, removes) simulated network conditions on one
+   * channel of a repo. They never outlive the panel: the hook removes them
+   * all when the last panel goes away, whatever keep-on-close says.
+   */
+  | { type: "simulate/network"; requestId: string; repoId: string; channelId: number; conditions: NetworkConditions | null }
 
 // ---------------------------------------------------------------------------
 // Page hook -> panel
@@ -140,8 +173,10 @@ export type SimulatePanelToHookMessage =
 export type SimulateHookToPanelMessage =
   /** The full list of a repo's simulated peers, sent after every change (not on behaviour ticks). */
   | { type: "simulate/state"; repoId: string; peers: SimulatedPeerInfo[]; keepOnClose: boolean }
+  /** A repo's channels under simulated network conditions, after every change and about once a second while any is set. */
+  | { type: "simulate/network-state"; repoId: string; channels: ChannelConditionsInfo[] }
   /** A simulate/* request failed; `message` is meant for the user. Nothing was changed. */
   | { type: "simulate/error"; requestId: string; message: string; code?: SimulationErrorCode }
 
 /** Why a simulate/* request failed. */
-export type SimulationErrorCode = "unsupported-repo" | "invalid-spec" | "unknown-doc" | "unknown-peer" | "disposed"
+export type SimulationErrorCode = "unsupported-repo" | "invalid-spec" | "unknown-doc" | "unknown-peer" | "unknown-channel" | "disposed"

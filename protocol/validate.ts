@@ -49,6 +49,7 @@ const HOOK_MESSAGE_TYPES = typesOf<HookToPanelMessage>({
   "simulate/state": true,
   "simulate/error": true,
   "hook/snapshot": true,
+  "simulate/network-state": true,
 })
 
 const PANEL_MESSAGE_TYPES = typesOf<PanelToHookMessage>({
@@ -64,6 +65,7 @@ const PANEL_MESSAGE_TYPES = typesOf<PanelToHookMessage>({
   "simulate/remove-all": true,
   "simulate/set-keep-on-close": true,
   "panel/snapshot": true,
+  "simulate/network": true,
 })
 
 const CONTENT_TO_BACKGROUND_TYPES = typesOf<ContentToBackgroundMessage>({
@@ -239,6 +241,7 @@ export function checkPanelToHook(message: unknown): Checked<PanelToHookMessage> 
     case "simulate/remove":
     case "simulate/remove-all":
     case "simulate/set-keep-on-close":
+    case "simulate/network":
       // The engine validates specs in full; here only the routing fields.
       if (typeof message.requestId !== "string" || typeof message.repoId !== "string") return { ok: false, reason: "bad-shape" }
       break

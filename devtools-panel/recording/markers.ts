@@ -164,6 +164,7 @@ function hookMarker(
     case "hook/pong":
     case "attach/result":
     case "simulate/state":
+    case "simulate/network-state":
     case "simulate/error":
     case "hook/snapshot":
       // Not a point on the timeline to jump to.

@@ -125,6 +125,7 @@ function hookMessage(message: HookToPanelMessage, relabel: Relabel): HookToPanel
     case "hook/pong":
     case "attach/result":
     case "simulate/error":
+    case "simulate/network-state":
     case "repo/event-tape":
       // Ids, counts and reasons: nothing of the page's content (tapes never reach a recording).
       return message

@@ -50,6 +50,7 @@ export class RepoFilter {
       case "repo/events":
       case "repo/tap-disabled":
       case "simulate/state":
+      case "simulate/network-state":
         return this.#repoIds.has(message.repoId)
       case "hook/hello":
       case "repo/event-tape":

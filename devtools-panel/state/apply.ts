@@ -16,7 +16,7 @@ import type { PanelState } from "./panel-state"
 import { applyRepoEvents } from "./repo-events"
 import { disableTap, registerRepo, resetPage, unregisterRepo } from "./repos"
 import { judgeSeq } from "./sequence"
-import { applySimulationState, recordSimulationError } from "./simulation"
+import { applyNetworkState, applySimulationState, recordSimulationError } from "./simulation"
 import { applyTabSnapshot } from "./tab-snapshot"
 
 /** Attach answers kept for the attach box (older ones have long been shown). */
@@ -162,6 +162,9 @@ function applyHookMessage(draft: Draft, state: Mutable<PanelState>, message: Hoo
     case "hook/snapshot":
       // Answers a panel comparing tabs asked for; this tab's own panel follows the stream instead.
       if (state.followsSnapshots) applyTabSnapshot(draft, state, message, now)
+      return
+    case "simulate/network-state":
+      applyNetworkState(draft, state, message)
       return
     case "repo/event-tape":
       // The transport expands tapes into repo/events before they get here.

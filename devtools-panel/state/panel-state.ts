@@ -5,6 +5,7 @@
  * re-renders only what an update touched.
  */
 import type {
+  ChannelConditionsInfo,
   DropReason,
   LostItem,
   ModelSnapshot,
@@ -94,6 +95,8 @@ export interface RepoState {
   readonly simulation?: RepoSimulationState
   /** A hub's fan-out and first-hand news of each key (hub-relay.ts); kept while it has several network channels. */
   readonly hubRelay?: HubRelayState
+  /** Its channels under simulated network conditions, from the latest simulate/network-state. */
+  readonly network?: readonly ChannelConditionsInfo[]
 }
 
 /** A repo's simulated peers, as the latest simulate/state lists them (see simulation.ts). */

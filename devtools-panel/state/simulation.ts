@@ -10,6 +10,7 @@ import type { PanelState, RepoSimulationState } from "./panel-state"
 
 type SimulateState = Extract<HookToPanelMessage, { type: "simulate/state" }>
 type SimulateError = Extract<HookToPanelMessage, { type: "simulate/error" }>
+type NetworkState = Extract<HookToPanelMessage, { type: "simulate/network-state" }>
 
 /** Failures kept for the view (it only ever shows the latest request's). */
 const MAX_SIMULATION_ERRORS = 32
@@ -28,6 +29,17 @@ export function applySimulationState(draft: Draft, state: Mutable<PanelState>, m
     keepOnClose: message.keepOnClose === true,
     version: (current.simulation?.version ?? 0) + 1,
   }
+  repos.set(message.repoId, repo)
+  state.repos = repos
+}
+
+/** The channels under simulated network conditions: each message replaces the repo's list. */
+export function applyNetworkState(draft: Draft, state: Mutable<PanelState>, message: NetworkState): void {
+  const current = state.repos.get(message.repoId)
+  if (!current || !Array.isArray(message.channels)) return
+  const repos = draft.map(state.repos)
+  const repo = draft.object(current)
+  repo.network = message.channels.filter(channel => typeof channel?.channelId === "number")
   repos.set(message.repoId, repo)
   state.repos = repos
 }

@@ -307,6 +307,7 @@ export class HookBridge {
       case "simulate/remove":
       case "simulate/remove-all":
       case "simulate/set-keep-on-close":
+      case "simulate/network":
         this.#options.handlers.simulate?.(message)
         return
       default:

@@ -11,6 +11,7 @@ import { assertNever, type HookToPanelMessage } from "../../protocol/messages"
 import type { SimulatePanelToHookMessage, SimulationErrorCode } from "../../protocol/simulate"
 import { createSimulationEngine, type SimulationEngine } from "./engine"
 import { SimulationError } from "./errors"
+import { NetworkShaper } from "./network-shaper"
 
 export interface SimulationHost {
   /** The live repo object registered under `repoId`, or undefined once it is unregistered. */
@@ -23,6 +24,11 @@ export interface SimulationHost {
   createEngine?: (repo: unknown) => SimulationEngine
 }
 
+type NetworkRequest = Extract<SimulatePanelToHookMessage, { type: "simulate/network" }>
+
+/** How often counts of held and dropped frames go to the panel while conditions are on. */
+const NETWORK_STATS_MS = 1000
+
 interface RepoSimulation {
   readonly engine: SimulationEngine
   keepOnClose: boolean
@@ -32,12 +38,20 @@ interface RepoSimulation {
 export class SimulationCommands {
   readonly #host: SimulationHost
   readonly #byRepo = new Map<string, RepoSimulation>()
+  /** Network conditions live apart from the engines: they never outlive the panel, whatever keep-on-close says. */
+  readonly #shapers = new Map<string, NetworkShaper>()
+  #statsTimer: ReturnType<typeof setInterval> | undefined
 
   constructor(host: SimulationHost) {
     this.#host = host
   }
 
   handle(message: SimulatePanelToHookMessage): void {
+    if (message.type === "simulate/network") this.#network(message)
+    else this.#simulate(message)
+  }
+
+  #simulate(message: Exclude<SimulatePanelToHookMessage, NetworkRequest>): void {
     const { requestId, repoId } = message
     let simulation: RepoSimulation
     try {
@@ -80,10 +94,12 @@ export class SimulationCommands {
   /** A panel subscribed: it learns every simulation that is running (after repo/registered). */
   announce(): void {
     for (const [repoId, simulation] of this.#byRepo) this.#publish(repoId, simulation, simulation.engine.list())
+    for (const repoId of this.#shapers.keys()) this.#publishNetwork(repoId)
   }
 
   /** The last panel went away: peers it did not ask to keep are removed everywhere they reached. */
   panelGone(): void {
+    this.#clearNetwork()
     for (const simulation of this.#byRepo.values()) {
       if (!simulation.keepOnClose) this.#settle(undefined, simulation.engine.removeAll())
     }
@@ -91,6 +107,8 @@ export class SimulationCommands {
 
   /** The repo was unregistered: its engine removes its peers and restores what it wrapped. */
   repoGone(repoId: string): Promise<void> {
+    this.#shapers.get(repoId)?.clear()
+    this.#shapers.delete(repoId)
     const simulation = this.#byRepo.get(repoId)
     if (!simulation) return Promise.resolve()
     this.#byRepo.delete(repoId)
@@ -103,6 +121,7 @@ export class SimulationCommands {
    * the back/forward cache starts over with new engines.
    */
   dispose(): Promise<void> {
+    this.#clearNetwork()
     const ending = Array.from(this.#byRepo.values(), simulation => this.#end(simulation))
     this.#byRepo.clear()
     return Promise.all(ending).then(() => undefined)
@@ -126,6 +145,44 @@ export class SimulationCommands {
     }
     this.#byRepo.set(repoId, simulation)
     return simulation
+  }
+
+  #network({ requestId, repoId, channelId, conditions }: NetworkRequest): void {
+    try {
+      let shaper = this.#shapers.get(repoId)
+      if (!shaper) {
+        const repo = this.#host.repoOf(repoId)
+        if (repo === undefined) throw new SimulationError("disposed", `Repo ${repoId} is no longer registered in the page.`)
+        shaper = new NetworkShaper(repo)
+        this.#shapers.set(repoId, shaper)
+      }
+      shaper.set(channelId, conditions)
+    } catch (error) {
+      this.#fail(requestId, error)
+    }
+    this.#publishNetwork(repoId)
+  }
+
+  #publishNetwork(repoId: string): void {
+    const shaper = this.#shapers.get(repoId)
+    this.#host.send({ type: "simulate/network-state", repoId, channels: shaper?.list() ?? [] })
+    if (shaper && !shaper.active) this.#shapers.delete(repoId)
+    if (this.#shapers.size > 0 && this.#statsTimer === undefined) {
+      this.#statsTimer = setInterval(() => {
+        for (const id of [...this.#shapers.keys()]) this.#publishNetwork(id)
+      }, NETWORK_STATS_MS)
+    } else if (this.#shapers.size === 0 && this.#statsTimer !== undefined) {
+      clearInterval(this.#statsTimer)
+      this.#statsTimer = undefined
+    }
+  }
+
+  /** Every condition off, every held frame delivered now. */
+  #clearNetwork(): void {
+    for (const [repoId, shaper] of [...this.#shapers]) {
+      shaper.clear()
+      this.#publishNetwork(repoId)
+    }
   }
 
   #publish(repoId: string, simulation: RepoSimulation, peers: ReturnType<SimulationEngine["list"]>): void {
