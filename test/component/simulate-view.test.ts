@@ -311,6 +311,46 @@ describe("Simulate view", () => {
     expect(panel.all("sim-network-warning")).toHaveLength(0)
   })
 
+  it("sets network conditions on a channel through the page, lists them, shows them in the status bar, and removes them", () => {
+    expect(panel.all("net-status")).toHaveLength(0)
+    type(panel, panel.one("net-dropPercent"), "150")
+    expect(panel.one("net-invalid").textContent).toMatch(/Drop %: a number from 0 to 100/)
+    expect((panel.one("net-apply") as HTMLButtonElement).disabled).toBe(true)
+    type(panel, panel.one("net-dropPercent"), "0")
+    click(panel, panel.one("net-apply"))
+    const request = sent(panel).at(-1)
+    expect(request).toMatchObject({
+      type: "simulate/network",
+      repoId: "r1",
+      channelId: 1,
+      conditions: { delayMs: 500, jitterMs: 0, dropPercent: 0, reorderPercent: 0 },
+    })
+    const conditions = { delayMs: 500, jitterMs: 0, dropPercent: 0, reorderPercent: 0 }
+    fromPage(panel, {
+      type: "simulate/network-state",
+      repoId: "r1",
+      channels: [{ channelId: 1, conditions, delivered: 4, dropped: 2, pending: 1 }],
+    })
+    expect(panel.one("net-active").textContent?.replace(/\s+/g, " ")).toMatch(
+      /#1 websocket → bob: 500 ms ± 0, drop 0 %.*4 delivered, 2 dropped, 1 held/,
+    )
+    expect(panel.one("net-status").textContent).toMatch(/network conditions on 1 channel$/)
+
+    click(panel, panel.one("net-remove"))
+    expect(sent(panel).at(-1)).toMatchObject({ type: "simulate/network", channelId: 1, conditions: null })
+    fromPage(panel, { type: "simulate/network-state", repoId: "r1", channels: [] })
+    expect(panel.all("net-active")).toHaveLength(0)
+    expect(panel.all("net-status")).toHaveLength(0)
+
+    fromPage(panel, {
+      type: "simulate/error",
+      requestId: (sent(panel).at(-1) as { requestId: string }).requestId,
+      message: "Channel 1 is not open",
+      code: "unknown-channel",
+    })
+    expect(panel.one("net-error").textContent).toBe("Channel 1 is not open")
+  })
+
   it("keeps the form across tab switches", () => {
     type(panel, panel.one("sim-name"), "kept")
     click(panel, panel.one("tab-live"))
