@@ -11,7 +11,8 @@
  * namespace that starts or stops inside a visit is an update. Keyframe
  * scripts are capped by the engine, so long runs are sent in windows.
  */
-import type { JsonValue, SimulatedNamespaceSpec, SimulatedPeerSpec, SimulatedVisibility } from "../../protocol/simulate"
+import type { JsonValue, SimulatedNamespaceSpec, SimulatedVisibility } from "../../protocol/simulate"
+import type { FixtureAction } from "../../protocol/fixture"
 import type { StoreEntry, WireValue } from "../../protocol/messages"
 import { deepEqual } from "../state/deep-equal"
 import type { PanelState } from "../state/panel-state"
@@ -21,16 +22,8 @@ import { timeAt, type StepIndex } from "./steps"
 /** The engine's limit on frames per keyframes behaviour. */
 export const MAX_FRAMES_PER_WINDOW = 1000
 
-export type ReplayAction =
-  | { readonly at: number; readonly kind: "add"; readonly visit: string; readonly spec: SimulatedPeerSpec }
-  | {
-      readonly at: number
-      readonly kind: "update"
-      readonly visit: string
-      readonly namespace: string
-      readonly spec: SimulatedNamespaceSpec | null
-    }
-  | { readonly at: number; readonly kind: "remove"; readonly visit: string }
+/** The plan's steps; a test fixture is a plan (protocol/fixture.ts). */
+export type ReplayAction = FixtureAction
 
 export interface ReplaySource {
   /** The recorded repo whose view of the room is replayed. */
