@@ -15,7 +15,7 @@ export const FIXTURE_VERSION = 1
 
 export type FixtureAction =
   /** A visit starts: a simulated peer with these namespaces (docId and visibility are the player's to choose). */
-  | { readonly at: number; readonly kind: "add"; readonly visit: string; readonly spec: SimulatedPeerSpec }
+  | { readonly at: number; readonly kind: "add"; readonly visit: string; readonly recordedId: string; readonly spec: SimulatedPeerSpec }
   /** A namespace of a visit starts, continues in a new window of keyframes, or (null) stops. */
   | {
       readonly at: number

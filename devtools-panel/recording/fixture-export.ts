@@ -6,7 +6,7 @@
 import { FIXTURE_FORMAT, FIXTURE_VERSION, type PresenceFixture } from "../../protocol/fixture"
 import type { PanelState } from "../state/panel-state"
 import { planReplay } from "./replay-plan"
-import { replayCandidates } from "./replay-peers"
+import { plannedPeers, replayCandidates } from "./replay-peers"
 import type { StepIndex } from "./steps"
 
 export interface FixtureSource {
@@ -27,7 +27,9 @@ export interface FixtureSource {
 export function fixtureOf(source: FixtureSource): PresenceFixture {
   const { index, repoId, docId, from, fromState } = source
   const actions = planReplay(index, { repoId, docId, from, fromState }, { docId, visibility: "local", speed: 1, peers: source.peers })
-  const names = new Map(replayCandidates(source.finalState, repoId, docId).map(candidate => [candidate.key, candidate.name]))
+  const names = new Map(
+    replayCandidates(source.finalState, repoId, docId, plannedPeers(actions)).map(candidate => [candidate.key, candidate.name]),
+  )
   return {
     format: FIXTURE_FORMAT,
     version: FIXTURE_VERSION,

@@ -5,6 +5,7 @@
  * and not a service (the live app already has its server; a replayed one
  * would publish a second, stale game state that the app may draw instead).
  */
+import type { FixtureAction } from "../../protocol/fixture"
 import { profileMembers } from "../simulate/peer-roles"
 import type { PanelState } from "../state/panel-state"
 
@@ -20,14 +21,22 @@ export interface ReplayCandidate {
   byDefault: boolean
 }
 
-/** Every peer that wrote in the recorded room, in the order the room saw them arrive. */
-export function replayCandidates(state: PanelState, repoId: string, docId: string): ReplayCandidate[] {
+/**
+ * Every peer that wrote in the recorded room: those the room holds at the
+ * end, judged there, and those only the replay plan knows (they left before
+ * a reload that reset the room's members), judged as clients.
+ */
+export function replayCandidates(
+  state: PanelState,
+  repoId: string,
+  docId: string,
+  planned: ReadonlyArray<{ key: string; name: string }> = [],
+): ReplayCandidate[] {
   const repo = state.repos.get(repoId)
   const room = repo?.rooms.get(docId)
-  if (!repo || !room) return []
-  const writers = new Set<string>()
-  for (const entries of room.namespaces.values()) for (const key of entries.keys()) writers.add(key)
-  return profileMembers(repo, room, new Set())
+  const writers = new Set<string>(planned.map(peer => peer.key))
+  for (const entries of room?.namespaces.values() ?? []) for (const key of entries.keys()) writers.add(key)
+  const judged: ReplayCandidate[] = (repo && room ? profileMembers(repo, room, new Set()) : [])
     .filter(profile => writers.has(profile.peerId))
     .map(profile => ({
       key: profile.peerId,
@@ -37,6 +46,22 @@ export function replayCandidates(state: PanelState, repoId: string, docId: strin
       isSelf: profile.isSelf,
       byDefault: !profile.isSelf && profile.role === "client",
     }))
+  const known = new Set(judged.map(candidate => candidate.key))
+  for (const { key, name } of planned) {
+    if (known.has(key)) continue
+    known.add(key)
+    const isSelf = key === repo?.info.peerId
+    judged.push({ key, name, role: "client", isSelf, byDefault: !isSelf })
+  }
+  return judged
+}
+
+/** The peers an unfiltered plan replays, with the names their values carry. */
+export function plannedPeers(actions: readonly FixtureAction[]): Array<{ key: string; name: string }> {
+  const peers = new Map<string, string>()
+  for (const action of actions)
+    if (action.kind === "add" && !peers.has(action.recordedId)) peers.set(action.recordedId, action.spec.name.replace(/ \(replay\)$/, ""))
+  return [...peers].map(([key, name]) => ({ key, name }))
 }
 
 /** The keys replayed: the defaults, changed by the user's own ticks and unticks. */

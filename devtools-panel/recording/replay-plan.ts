@@ -201,6 +201,7 @@ export function planReplay(index: StepIndex, source: ReplaySource, target: Repla
       at: visit.start,
       kind: "add",
       visit: visit.id,
+      recordedId: visit.key,
       spec: { name, docId: target.docId, visibility: target.visibility, namespaces },
     })
     if (visit.end !== undefined) actions.push({ at: visit.end, kind: "remove", visit: visit.id })

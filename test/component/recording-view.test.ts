@@ -384,6 +384,38 @@ describe("Record view", () => {
     expect(panel.one("replay-status").dataset.state).toBe("idle")
   })
 
+  it("offers the recorded peers with the page's own unticked, and exports the ticked ones as a test fixture", async () => {
+    await recordSession()
+    deliverAt(panel, [
+      [T0 + 1_000, pageStatus(true)],
+      [T0 + 1_001, batch(5, hello(undefined, "0.1.0", "hook-3"), registered(repoInfo({ repoId: "fresh", label: "zoe", peerId: "900" })))],
+    ])
+    // The recorded repo after the page's reload (bob had left by then): alice is the page itself.
+    const boxes = () =>
+      panel.all("replay-peer").map(box => ({
+        name: box.dataset.name,
+        self: box.dataset.self,
+        role: box.dataset.role,
+        checked: (box as HTMLInputElement).checked,
+      }))
+    expect(boxes()).toEqual([
+      { name: "alice", self: "true", role: "client", checked: false },
+      { name: "carol", self: "false", role: "client", checked: true },
+    ])
+    panel.one("replay-export-fixture").click()
+    flushSync()
+    expect(panel.saved.at(-1)?.fileName).toBe("room_lobby.fixture.json")
+    const fixture = JSON.parse(new TextDecoder().decode(panel.saved.at(-1)!.bytes))
+    expect(fixture).toMatchObject({ format: "ephemera-presence-fixture", version: 1, docId: "room:lobby", extensionVersion: "9.9.9" })
+    expect(fixture.peers.map((peer: { name: string }) => peer.name)).toEqual(["carol"])
+
+    // Unticking every peer leaves nothing to replay or export.
+    ;(panel.one("replay-peer", '[data-name="carol"]') as HTMLInputElement).click()
+    flushSync()
+    expect((panel.one("replay-start") as HTMLButtonElement).disabled).toBe(true)
+    expect((panel.one("replay-export-fixture") as HTMLButtonElement).disabled).toBe(true)
+  })
+
   it("ends at a page reload unless asked to follow it, and still opens what it recorded", async () => {
     panel.one("rec-start").click()
     flushSync()

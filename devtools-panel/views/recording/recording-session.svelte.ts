@@ -7,7 +7,9 @@
 import type { SimulatedVisibility } from "../../../protocol/simulate"
 import type { RecordingLimits } from "../../recording/decode"
 import { errorText } from "../../recording/errors"
+import { fixtureOf, fixtureText } from "../../recording/fixture-export"
 import { planReplay } from "../../recording/replay-plan"
+import { plannedPeers, type ReplayCandidate, replayCandidates } from "../../recording/replay-peers"
 import { formatClock } from "../../values/format"
 import type { PanelStore } from "../../ui/panel-store.svelte"
 import { download, exportRecording, recordingOf } from "./export-file"
@@ -47,6 +49,8 @@ export class RecordingSession {
   redact = $state(false)
   exporting = $state(false)
   exportError: string | undefined = $state()
+  /** The text of the last exported test fixture (read by end-to-end tests). */
+  lastFixture: string | undefined
   /** The bytes of the last export (read by end-to-end tests). */
   lastExport: Uint8Array | undefined
   /** Exports stop at `lastExport` instead of downloading (end-to-end tests: no download folder to fill). */
@@ -91,6 +95,43 @@ export class RecordingSession {
     } finally {
       this.exporting = false
     }
+  }
+
+  /**
+   * The chosen peers of the recorded room, from the cursor on, as a test
+   * fixture file (see protocol/fixture.ts); kept in `lastFixture` too.
+   */
+  exportFixture(choice: Pick<ReplayChoice, "sourceRepoId" | "sourceDocId" | "peers">): void {
+    const player = this.player
+    if (!player || !choice.peers || choice.peers.size === 0) return
+    const from = player.position >= player.total ? 0 : player.position
+    const fixture = fixtureOf({
+      index: player.travel.index,
+      repoId: choice.sourceRepoId,
+      docId: choice.sourceDocId,
+      from,
+      fromState: player.travel.stateAt(from),
+      finalState: player.travel.final,
+      peers: choice.peers,
+      recordedAt: player.meta.startedAt,
+      extensionVersion: player.meta.extensionVersion,
+    })
+    const text = fixtureText(fixture)
+    this.lastFixture = text
+    const room = choice.sourceDocId.replace(/[^a-z0-9.-]/gi, "_")
+    if (!this.keepExportsInMemory) this.#save(new TextEncoder().encode(text), `${room}.fixture.json`)
+  }
+
+  /** Every recorded peer of a room the replay can bring back, with who replays by default. */
+  replayCandidates(sourceRepoId: string, sourceDocId: string): ReplayCandidate[] {
+    const player = this.player
+    if (!player) return []
+    const everyone = planReplay(
+      player.travel.index,
+      { repoId: sourceRepoId, docId: sourceDocId, from: 0, fromState: player.travel.stateAt(0) },
+      { docId: sourceDocId, visibility: "local", speed: 1 },
+    )
+    return replayCandidates(player.travel.final, sourceRepoId, sourceDocId, plannedPeers(everyone))
   }
 
   /** Replays from the cursor (from the start when the cursor is at the end). */
