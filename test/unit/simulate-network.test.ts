@@ -9,13 +9,7 @@ import { Bridge, BridgeAdapter, Repo } from "@loro-extended/repo"
 import { afterEach, describe, expect, it } from "vitest"
 import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
-import {
-  PROTOCOL_VERSION,
-  RELAY_SOURCE,
-  type HookToPanelMessage,
-  type NetworkConditions,
-  type PanelToHookMessage,
-} from "../../protocol/messages"
+import type { HookToPanelMessage, NetworkConditions, PanelToHookMessage } from "../../protocol/messages"
 import { openRoom, type RoomHandle } from "../../demo/shared/room"
 
 type NetworkState = Extract<HookToPanelMessage, { type: "simulate/network-state" }>
@@ -71,8 +65,7 @@ async function world(): Promise<World> {
   roomB.presence.setSelf({ name: "bob", color: "#00f" })
   await Promise.all([roomA.waitForSync({ timeout: 5000 }), roomB.waitForSync({ timeout: 5000 })])
   await until(() => roomB.presence.peers.has(a.identity.peerId) && roomA.presence.peers.has(b.identity.peerId), "both to see each other")
-  const relay = (message: unknown) => transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "relay-nonce", message })
-  relay({ type: "relay/hello" })
+  const relay = (message: unknown) => transport.deliver(message)
   hook.register(a, { label: "alice" })
   relay({ type: "panel/subscribe" })
   const repoId = hook.repos()[0]!.repoId

@@ -10,7 +10,7 @@ import { Bridge, BridgeAdapter, Repo } from "@loro-extended/repo"
 import { beforeAll, describe, expect, it, vi } from "vitest"
 import { memoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type BackgroundToPanelMessage } from "../../protocol/messages"
+import type { BackgroundToPanelMessage } from "../../protocol/messages"
 import { applyAll } from "../../devtools-panel/state/apply"
 import { initialState, type RepoState, type RoomState } from "../../devtools-panel/state/panel-state"
 import {
@@ -46,8 +46,7 @@ interface Scene {
 async function scene(): Promise<Scene> {
   const transport = memoryTransport()
   const { hook, dispose } = createHook({ transport, url: () => "http://app.test/", root: {} })
-  const relay = (message: unknown) => transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message })
-  relay({ type: "relay/hello" })
+  const relay = (message: unknown) => transport.deliver(message)
   const hub = new Repo({ identity: { name: "game", type: "user" } })
   const alice = new Repo({ identity: { name: "alice" } })
   const bob = new Repo({ identity: { name: "bob" } })
