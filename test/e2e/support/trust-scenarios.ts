@@ -102,10 +102,13 @@ function attack(protocols: number[]): AttackResult {
 }
 
 /** Every presence, cursor and typing key a demo page holds, sorted. */
+/** Keys of the page's stores, the hub's own server presence left out (it is a real peer of the room). */
 function storeKeys(page: Evaluator): Promise<string[]> {
   return page.evaluate(() => {
     const peer = (window as any).demo.peers[0]
-    return [...new Set(["presence", "cursor", "typing"].flatMap(namespace => Object.keys(peer.getStates(namespace))))].sort()
+    const presence = peer.getStates("presence")
+    const keys = ["presence", "cursor", "typing"].flatMap(namespace => Object.keys(peer.getStates(namespace)))
+    return [...new Set(keys)].filter(key => presence[key]?.type !== "server").sort()
   })
 }
 
