@@ -176,6 +176,7 @@ export class SourceMux {
         ]
       case "repo/tap-disabled":
       case "simulate/state":
+      case "simulate/network-state":
         return [{ ...message, repoId: scoped(source, message.repoId) }]
       case "attach/result":
         return [message.repoId === undefined ? message : { ...message, repoId: scoped(source, message.repoId) }]

@@ -75,6 +75,23 @@ describe("source mux", () => {
     expect(messagesOf(attach.toPanel)).toEqual([expect.objectContaining({ type: "attach/result", requestId: "r3", ok: false })])
   })
 
+  it("scopes a process's network conditions to its repo, and sends them back unscoped", () => {
+    const mux = new SourceMux("x")
+    mux.receive({ type: "server/sources", sources: [{ source: "a", label: "hub", connected: true }] })
+    const conditions = { delayMs: 200, jitterMs: 0, dropPercent: 0, reorderPercent: 0 }
+    const channels = [{ channelId: 4, conditions, delivered: 1, dropped: 0, pending: 0 }]
+    const state = mux.receive({
+      type: "server/batch",
+      source: "a",
+      batchJson: batch(0, [{ type: "simulate/network-state", repoId: "repo-1", channels }]),
+    })
+    expect(messagesOf(state.toPanel)).toEqual([{ type: "simulate/network-state", repoId: "a:repo-1", channels }])
+    const routed = mux.route({ type: "simulate/network", requestId: "n1", repoId: "a:repo-1", channelId: 4, conditions })
+    expect(routed.toSources).toEqual([
+      { source: "a", message: { type: "simulate/network", requestId: "n1", repoId: "repo-1", channelId: 4, conditions } },
+    ])
+  })
+
   it("turns a process's repos gone when it disconnects, and back when it resubscribes", () => {
     const mux = new SourceMux("x")
     let state = applyAll(initialState(), mux.connected(), 1)
