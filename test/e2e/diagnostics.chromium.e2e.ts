@@ -190,18 +190,18 @@ describe("diagnostics in Chromium", () => {
     await ownHub()
     const alice = await tab("storm", "alice")
     const panel = await panelFor(alice)
-    // Alice alone: presence and typing, one key each.
-    await waitFor(async () => (await heartbeatKeys(panel))[0] === 2, "a heartbeat with alice alone", 15_000)
+    // Alice alone: presence and typing, one key each, and the hub's own presence in the room.
+    await waitFor(async () => (await heartbeatKeys(panel))[0] === 3, "a heartbeat with alice alone", 15_000)
     const bob = await tab("storm", "bob")
     await allSeeEachOther([alice, bob])
-    await waitFor(async () => (await heartbeatKeys(panel))[0] === 4, "a heartbeat with alice and bob", 15_000)
+    await waitFor(async () => (await heartbeatKeys(panel))[0] === 5, "a heartbeat with alice and bob", 15_000)
     const carol = await tab("storm", "carol")
     await allSeeEachOther([alice, bob, carol])
-    await waitFor(async () => (await heartbeatKeys(panel))[0] === 6, "a heartbeat with all three", 15_000)
+    await waitFor(async () => (await heartbeatKeys(panel))[0] === 7, "a heartbeat with all three", 15_000)
     const finding = await waitForFinding(panel, "amplification", "the amplification finding")
     expect(finding.severity).toBe("warning")
     expect(finding.text).toMatch(
-      /^alice's heartbeat sent \d+ entries in \d+ messages for 6 keys on 1 channel: \d+\.\d× what one copy of each key needs$/,
+      /^alice's heartbeat sent \d+ entries in \d+ messages for 7 keys on 1 channel: \d+\.\d× what one copy of each key needs$/,
     )
   })
 
