@@ -9,6 +9,8 @@ export interface PanelContext {
   clock: Clock
   /** Where "/" leads: a view with its own search box registers it here. */
   search: SearchFocus
+  /** Whether the page still feeds what is shown: live indicators stop when it does not. */
+  liveness: { readonly stale: boolean }
 }
 
 const KEY = Symbol("ephemera-panel")
