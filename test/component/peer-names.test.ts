@@ -9,7 +9,7 @@
 import { Bridge, BridgeAdapter, Repo, Shape } from "@loro-extended/repo"
 import { tick } from "svelte"
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
-import { PROTOCOL_VERSION, RELAY_SOURCE, type BackgroundToPanelMessage } from "../../protocol/messages"
+import type { BackgroundToPanelMessage } from "../../protocol/messages"
 import { memoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
 import { searchText, subjectPeers } from "../../devtools-panel/log/filter"
@@ -49,8 +49,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 async function record(): Promise<Scenario> {
   const transport = memoryTransport()
   const { hook, dispose } = createHook({ transport, url: () => "http://app.test/", root: {} })
-  const relay = (message: unknown) => transport.deliver({ source: RELAY_SOURCE, protocol: PROTOCOL_VERSION, nonce: "n", message })
-  relay({ type: "relay/hello" })
+  const relay = (message: unknown) => transport.deliver(message)
   const hub = new Repo({ identity: { name: "hub", type: "service" } })
   // Spokes without identity names: the panel can only learn them from presence.
   const alice = new Repo({ identity: { name: "alice" } })
