@@ -112,13 +112,23 @@ describe("sync inspector", () => {
   })
 
   it("never calls a peer without a channel synced: it reads disconnected, with what the repo last knew", () => {
+    // The repo keeps a gone peer's last ready state: "synced", with no channel.
+    const readyStates = [{ identity: { peerId: HUB }, status: "synced", channels: [] }]
+    const removed = syncMessage("r1", "synchronizer/channel-removed", {}, T0 + 1) as Extract<HookEvent, { kind: "sync-message" }>
     panel.push(
-      batch(2, events("r1", syncMessage("r1", "synchronizer/channel-removed", { peers: [{ ...hub("synced"), channels: [] }] }, T0 + 1))),
+      batch(
+        2,
+        events("r1", {
+          ...removed,
+          delta: { peers: [{ ...hub("synced"), channels: [] }], documents: [{ docId: DOC, version: {}, readyStates }] },
+        }),
+      ),
     )
     const row = panel.one("sync-row", `[data-peer-id="${HUB}"]`)
     expect(row.dataset.status).toBe("disconnected")
     expect(row.textContent).toContain("disconnected (was synced)")
     expect(row.textContent!.replace("(was synced)", "")).not.toContain("synced")
+    expect(row.dataset.ready).toBe("disconnected")
   })
 
   it("shows ready states as the repo recomputes them: ready-state-changed replaces what the model read", () => {

@@ -108,7 +108,8 @@ export function syncRows(repo: RepoState): SyncRow[] {
         lastKnownVersion: state?.lastKnownVersion,
         lastUpdated: state?.lastUpdated,
         connected,
-        ready: ready.get(peerId),
+        // The repo keeps a gone peer's last ready state ("synced", no channels): it is not ready now.
+        ready: connected ? ready.get(peerId) : ready.has(peerId) ? { status: "disconnected", channels: "" } : undefined,
       })
     }
   }
