@@ -3,6 +3,7 @@ import { getContext, setContext } from "svelte"
 import type { Clock } from "./clock.svelte"
 import type { SearchFocus } from "./search-focus"
 import type { PanelSelection } from "./selection.svelte"
+import type { PanelSettings } from "./settings.svelte"
 
 export interface PanelContext {
   selection: PanelSelection
@@ -11,6 +12,7 @@ export interface PanelContext {
   search: SearchFocus
   /** Whether the page still feeds what is shown: live indicators stop when it does not. */
   liveness: { readonly stale: boolean }
+  settings: PanelSettings
 }
 
 const KEY = Symbol("ephemera-panel")
