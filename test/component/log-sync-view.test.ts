@@ -100,7 +100,7 @@ describe("sync inspector", () => {
       ),
     )
     const row = panel.one("sync-row", `[data-peer-id="${HUB}"]`)
-    expect(row.dataset).toMatchObject({ status: "synced", connected: "false" })
+    expect(row.dataset).toMatchObject({ status: "disconnected", connected: "false" })
     expect(row.querySelector('[data-testid="sync-status"]')!.textContent!.trim()).toBe("disconnected (was synced)")
   })
 
