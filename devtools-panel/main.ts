@@ -16,6 +16,7 @@ import { snapshotOf, type PanelStateSnapshot } from "./state/snapshot"
 import { portTransport } from "./transport/port-transport"
 import { Diagnostics } from "./ui/diagnostics.svelte"
 import { PanelStore } from "./ui/panel-store.svelte"
+import { PanelSettings } from "./ui/settings.svelte"
 import { RecordingSession } from "./views/recording/recording-session.svelte"
 import { exposeRecordingForTests } from "./views/recording/test-seams"
 import "./styles.css"
@@ -35,11 +36,21 @@ const hasQueryTab = new URLSearchParams(location.search).has("tabId")
 const devtools = hasQueryTab ? undefined : browser.devtools
 const tabId = inspectedTabId(location.search, devtools)
 
+const SETTINGS_KEY = "ephemera.settings"
+const settings = new PanelSettings({
+  load: async () => (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY],
+  save: data => browser.storage.local.set({ [SETTINGS_KEY]: data }),
+})
+
 const prefersDark = matchMedia("(prefers-color-scheme: dark)")
-const followTheme = (name?: string) => applyTheme(document.documentElement, themeFor(name, prefersDark.matches))
-followTheme(browser.devtools?.panels?.themeName)
-browser.devtools?.panels?.onThemeChanged?.addListener(name => followTheme(name))
-prefersDark.addEventListener("change", () => followTheme(browser.devtools?.panels?.themeName))
+let devtoolsTheme = browser.devtools?.panels?.themeName
+const followTheme = () => applyTheme(document.documentElement, themeFor(devtoolsTheme, prefersDark.matches, settings.theme))
+browser.devtools?.panels?.onThemeChanged?.addListener(name => {
+  devtoolsTheme = name
+  followTheme()
+})
+prefersDark.addEventListener("change", followTheme)
+settings.follow(followTheme)
 
 if (tabId === undefined) {
   target.textContent = "Ephemera: no tab to inspect. Open this panel from DevTools, or add ?tabId=N to the address."
@@ -62,6 +73,6 @@ if (tabId === undefined) {
   const diagnostics = new Diagnostics(store, { enabled: new URLSearchParams(location.search).get("detectors") !== "off" })
   const evalInPage = inspectedEval(devtools)
   const reattacher = new Reattacher({ store, remembered: new RememberedRepos(browser.storage.local), evalInPage })
-  mount(App, { target, props: { store, evalInPage, recording, diagnostics, reattacher } })
+  mount(App, { target, props: { store, evalInPage, recording, diagnostics, reattacher, settings } })
   addEventListener("pagehide", () => transport.close())
 }

@@ -31,6 +31,11 @@ export interface LogFilter {
   readonly direction?: Direction
   /** Case-insensitive substring. */
   readonly search: string
+  /**
+   * Peers whose names contain the search: their events match it too, so
+   * "bob" finds his cursor frames, which carry only his id.
+   */
+  readonly searchPeerIds?: readonly string[]
 }
 
 export const NO_FILTER: LogFilter = { kinds: new Set(EVENT_KINDS), search: "" }
@@ -132,7 +137,10 @@ export function narrows(next: LogFilter, previous: LogFilter): boolean {
   }
   const before = needleOf(previous)
   const after = needleOf(next)
-  return before === undefined || after?.includes(before) === true
+  if (before === undefined) return true
+  // Peers named by the new search must have been named by the previous one.
+  const earlier = new Set(previous.searchPeerIds)
+  return after?.includes(before) === true && (next.searchPeerIds ?? []).every(peerId => earlier.has(peerId))
 }
 
 /** A filter's search needle, or undefined for none. */
@@ -142,5 +150,25 @@ export function needleOf(filter: LogFilter): string | undefined {
 }
 
 export function matches(record: LogRecord, filter: LogFilter, needle = needleOf(filter)): boolean {
-  return matchesFacets(record, filter) && (needle === undefined || searchMatches(record, needle))
+  return (
+    matchesFacets(record, filter) && (needle === undefined || searchMatches(record, needle) || involvesPeer(record, filter.searchPeerIds))
+  )
+}
+
+/** Whether an event is about one of the peers: in its facets, or a key of the entries it carries. */
+function involvesPeer(record: LogRecord, peerIds: readonly string[] | undefined): boolean {
+  if (peerIds === undefined || peerIds.length === 0) return false
+  if (record.facets.peerIds.some(peerId => peerIds.includes(peerId))) return true
+  return subjectPeers(record).some(peerId => peerIds.includes(peerId))
+}
+
+/** The peers whose published names contain the search text. */
+export function peersNamedLike(
+  peers: ReadonlyArray<{ peerId: string; name: string }>,
+  search: string,
+  isNamed: (peerId: string) => boolean,
+): string[] {
+  const needle = search.trim().toLowerCase()
+  if (needle === "") return []
+  return peers.filter(peer => isNamed(peer.peerId) && peer.name.toLowerCase().includes(needle)).map(peer => peer.peerId)
 }

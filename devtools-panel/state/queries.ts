@@ -4,8 +4,8 @@
  * time matters), derived on render.
  */
 import type { ChannelSummary, PeerSummary } from "../../protocol/messages"
-import { isWireObject } from "../values/summary"
 import type { EntryState, MemberActivity, RepoState, RoomState, Via } from "./panel-state"
+import { nameInPresence } from "./peer-directory"
 
 export interface RoomSummary {
   docId: string
@@ -59,13 +59,14 @@ export function entriesOfPeer(room: RoomState, peerId: string): Array<{ namespac
   return found
 }
 
-/** A display name: the model's identity, else a `name` field of the peer's own presence value. */
+/** A display name: the model's identity, else a name field of the peer's own presence value. */
 function nameOf(repo: RepoState, room: RoomState, peerId: string): string | undefined {
   if (peerId === repo.info.peerId && repo.info.name) return repo.info.name
   const fromModel = peerOf(repo, peerId)?.identity?.name
   if (fromModel) return fromModel
   for (const { entry } of entriesOfPeer(room, peerId)) {
-    if (isWireObject(entry.value) && typeof entry.value.name === "string") return entry.value.name
+    const published = entry.deleted ? undefined : nameInPresence(entry.value)
+    if (published !== undefined) return published
   }
   return undefined
 }

@@ -73,8 +73,14 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
         break
       }
       case "channel-out":
+        observe(event)
+        break
       case "emitter":
         observe(event)
+        if (applyReadyStates(draft, repo, event)) {
+          modelChangedAt = t
+          observedModel = undefined
+        }
         break
       default:
         skipUnknown(event)
@@ -112,6 +118,27 @@ function applyStoreEvent(draft: Draft, repo: Mutable<RepoState>, event: StoreEve
   const room = draftRoom(draft, repo, event.docId)
   room.namespaces = scratch.namespaces
   for (const key of changed) noteMemberChange(draft, room, key, t, via)
+  return true
+}
+
+/**
+ * `ready-state-changed {docId, readyStates}` carries the ready states the
+ * repo computed after a change. The model snapshot read with a sync message
+ * holds the states from before it (the repo recomputes them afterwards), so
+ * the event is what keeps the Sync view true after a reconnect.
+ */
+function applyReadyStates(draft: Draft, repo: Mutable<RepoState>, event: Extract<HookEvent, { kind: "emitter" }>): boolean {
+  if (event.name !== "ready-state-changed" || typeof event.data !== "object" || event.data === null || Array.isArray(event.data))
+    return false
+  const { docId, readyStates } = event.data
+  if (typeof docId !== "string" || !Array.isArray(readyStates)) return false
+  const index = repo.model.documents.findIndex(doc => doc.docId === docId)
+  if (index < 0) return false
+  const model = draft.object(repo.model)
+  const documents = repo.model.documents.slice()
+  documents[index] = { ...documents[index]!, readyStates }
+  model.documents = documents
+  repo.model = model
   return true
 }
 

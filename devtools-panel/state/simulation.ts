@@ -54,15 +54,6 @@ export function recordSimulationError(state: Mutable<PanelState>, message: Simul
   state.simulationErrors = errors
 }
 
-/**
- * The name a simulated peer was given, for rows that know it only by key: it
- * arrives through the relay, so the app's model has no identity for it.
- */
-export function simulatedName(repo: { readonly simulation?: RepoSimulationState } | undefined, peerId: string): string | undefined {
-  if (!repo?.simulation?.ids.has(peerId)) return undefined
-  return repo.simulation.peers.find(peer => peer.id === peerId)?.name
-}
-
 /** The ids of a repo's simulated peers (empty when it simulates nothing). */
 export function simulatedIds(repo: { readonly simulation?: RepoSimulationState } | undefined): ReadonlySet<string> {
   return repo?.simulation?.ids ?? NO_IDS

@@ -16,29 +16,38 @@ export interface EntryCredit {
   overwritten: boolean
 }
 
-export function entryCredit(entry: EntryState, selfPeerId: string, name: (peerId: string) => string = shortId): EntryCredit {
+/**
+ * `name` labels peers in the text; `full` in the tooltip, where the id must
+ * stay readable (a name with its id, or the bare id).
+ */
+export function entryCredit(
+  entry: EntryState,
+  selfPeerId: string,
+  name: (peerId: string) => string = shortId,
+  full: (peerId: string) => string = peerId => peerId,
+): EntryCredit {
   const via = entry.via
   if (!via) {
     const self = entry.changedBy === selfPeerId
     return {
       text: self ? "this repo" : name(entry.changedBy),
-      title: self ? "written by this repo" : `written by ${entry.changedBy}`,
+      title: self ? "written by this repo" : `written by ${full(entry.changedBy)}`,
       overwritten: false,
     }
   }
-  const channel = `channel ${via.channelId}${via.peerId ? ` (${via.peerId})` : ""}`
+  const channel = `channel ${via.channelId}${via.peerId ? ` (${full(via.peerId)})` : ""}`
   const own = entry.key === selfPeerId
   if (entry.copiedFrom !== undefined) {
     const restamper = name(entry.copiedFrom)
     return own
       ? {
           text: `re-stamped by ${restamper}`,
-          title: `${entry.copiedFrom}'s re-stamped copy of this repo's own key overwrote this repo's value; it arrived on ${channel}`,
+          title: `${full(entry.copiedFrom)}'s re-stamped copy of this repo's own key overwrote this repo's value; it arrived on ${channel}`,
           overwritten: true,
         }
       : {
           text: `${name(entry.changedBy)} · re-stamped by ${restamper}`,
-          title: `written by ${entry.changedBy}; ${entry.copiedFrom} sent its copy, re-stamped on its heartbeat, on ${channel}`,
+          title: `written by ${full(entry.changedBy)}; ${full(entry.copiedFrom)} sent its copy, re-stamped on its heartbeat, on ${channel}`,
           overwritten: false,
         }
   }
@@ -51,7 +60,7 @@ export function entryCredit(entry: EntryState, selfPeerId: string, name: (peerId
   const relayed = via.peerId !== undefined && via.peerId !== entry.changedBy
   return {
     text: relayed ? `${name(entry.changedBy)} via ${name(via.peerId!)}` : name(entry.changedBy),
-    title: `written by ${entry.changedBy}, delivered on ${channel}`,
+    title: `written by ${full(entry.changedBy)}, delivered on ${channel}`,
     overwritten: false,
   }
 }

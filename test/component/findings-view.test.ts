@@ -230,3 +230,36 @@ describe("findings view", () => {
     expect(document.activeElement).toBe(first)
   })
 })
+
+describe("findings view names", () => {
+  let panel: MountedPanel
+  afterEach(() => panel.destroy())
+
+  it("names a peer the detectors knew no name for as every view does, its id on hover", async () => {
+    panel = mountPanel()
+    // The hub has no identity name and publishes only a displayName: the detectors know no name for it.
+    panel.push(
+      pageStatus(true),
+      batch(
+        1,
+        hello(),
+        registered(repoInfo(), {
+          peers: [peer(HUB, { channels: [1], subscriptions: [DOC] })],
+          channels: [channel(1, HUB)],
+          stores: [
+            store(DOC, "presence", [entry(SELF, { name: "alice" }, T0 - 10), entry(HUB, { displayName: "central hub" }, T0 - 10)]),
+            store(DOC, "cursor", [entry(SELF, { x: 2 }, T0 - 5)]),
+          ],
+        }),
+      ),
+    )
+    overwrite(panel)
+    await Promise.resolve()
+    panel.one("tab-findings").click()
+    panel.settle()
+    expect(panel.all("finding-peer").map(el => [el.textContent, el.title])).toEqual([
+      ["alice", SELF],
+      ["central hub", HUB],
+    ])
+  })
+})

@@ -74,15 +74,16 @@ describe("live view and the detectors", () => {
   const connection = () => bobRow().querySelector(".connection")!.textContent!.trim()
 
   it("shows how a relayed peer is connected, inferred before it is heard, from the detectors after", async () => {
-    expect(connection()).toBe("relayed via 900 (network/websocket #1), not heard yet")
+    expect(connection()).toBe("relayed via hub (network/websocket #1), not heard yet")
     panel.push(batch(2, events("r1", channelIn("r1", 1, HUB, bobFrame(T0 + 5), T0 + 5))))
     await Promise.resolve()
     panel.settle()
-    expect(connection()).toBe("relayed via 900 (network/websocket #1)")
+    expect(connection()).toBe("relayed via hub (network/websocket #1)")
   })
 
   it("shows a member's heartbeat traffic in its rate, though its value does not change", async () => {
-    const now = Date.now()
+    // The batch arrives now (real time, the rates' clock): the page is live, not stale.
+    now = Date.now()
     // Five heartbeats' worth of bob's frames in the last second, each re-sending the same value.
     panel.push(batch(2, events("r1", ...Array.from({ length: 5 }, (_, i) => channelIn("r1", 1, HUB, bobFrame(T0 - 10), now - i * 100)))))
     await vi.waitFor(() => {
@@ -115,7 +116,7 @@ describe("live view and the detectors", () => {
     expect(bobRow().dataset).toMatchObject({ present: "true", livePath: "false" })
     expect(panel.one("no-live-path").textContent).toBe(`no live path since ${formatClock(T0 + 1_000)}`)
     expect(bobRow().textContent).not.toContain("present")
-    expect(connection()).toBe("relayed via 900 (#1, closed)")
+    expect(connection()).toBe("relayed via hub (#1, closed)")
     const bobKey = panel.one("ephemeral-entry", `[data-namespace="presence"][data-key="${BOB}"]`)
     expect(bobKey.dataset.stale).toBe("true")
     expect(panel.one("ephemeral-entry", `[data-namespace="presence"][data-key="${SELF}"]`).dataset.stale).toBe("false")

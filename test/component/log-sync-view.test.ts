@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import type { PeerSummary } from "../../protocol/messages"
+import type { HookEvent, PeerSummary } from "../../protocol/messages"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
 import { T0, batch, channel, events, hello, pageStatus, peer, registered, repoInfo, syncMessage } from "./fixtures/messages"
 
@@ -41,7 +41,8 @@ describe("sync inspector", () => {
     expect(rows).toEqual([
       ["100", "—", "false", "true"],
       [HUB, "pending", "true", "false"],
-      [BOB, "unknown", "false", "false"],
+      // Bob is in the model but has no channel: nothing is in sync with him now.
+      [BOB, "disconnected", "false", "false"],
     ])
     expect(
       panel.all("sync-channel").map(row => [row.dataset.channelId, row.dataset.kind, row.dataset.adapter, row.dataset.established]),
@@ -99,7 +100,7 @@ describe("sync inspector", () => {
       ),
     )
     const row = panel.one("sync-row", `[data-peer-id="${HUB}"]`)
-    expect(row.dataset).toMatchObject({ status: "synced", connected: "false" })
+    expect(row.dataset).toMatchObject({ status: "disconnected", connected: "false" })
     expect(row.querySelector('[data-testid="sync-status"]')!.textContent!.trim()).toBe("disconnected (was synced)")
   })
 
@@ -108,5 +109,87 @@ describe("sync inspector", () => {
     panel.settle()
     expect(panel.all("sync-channel").map(row => [row.dataset.channelId, row.dataset.kind])).toEqual([["5", "other"]])
     expect(panel.all("sync-row")).toHaveLength(0)
+  })
+
+  it("never calls a peer without a channel synced: it reads disconnected, with what the repo last knew", () => {
+    // The repo keeps a gone peer's last ready state: "synced", with no channel.
+    const readyStates = [{ identity: { peerId: HUB }, status: "synced", channels: [] }]
+    const removed = syncMessage("r1", "synchronizer/channel-removed", {}, T0 + 1) as Extract<HookEvent, { kind: "sync-message" }>
+    panel.push(
+      batch(
+        2,
+        events("r1", {
+          ...removed,
+          delta: { peers: [{ ...hub("synced"), channels: [] }], documents: [{ docId: DOC, version: {}, readyStates }] },
+        }),
+      ),
+    )
+    const row = panel.one("sync-row", `[data-peer-id="${HUB}"]`)
+    expect(row.dataset.status).toBe("disconnected")
+    expect(row.textContent).toContain("disconnected (was synced)")
+    expect(row.textContent!.replace("(was synced)", "")).not.toContain("synced")
+    expect(row.dataset.ready).toBe("disconnected")
+  })
+
+  it("shows ready states as the repo recomputes them: ready-state-changed replaces what the model read", () => {
+    const readyStates = (status: string, state: string) => [
+      { identity: { peerId: HUB }, status, channels: [{ kind: "network", state, adapterType: "ws-client" }] },
+    ]
+    // The model is read before the repo recomputes ready states: it still says "pending".
+    const documents = [{ docId: DOC, version: {}, readyStates: readyStates("pending", "connected") }]
+    const ensure = syncMessage("r1", "synchronizer/doc-ensure", {}, T0 + 1) as Extract<HookEvent, { kind: "sync-message" }>
+    panel.push(batch(2, events("r1", { ...ensure, delta: { documents } })))
+    expect(panel.one("sync-row", `[data-peer-id="${HUB}"]`).dataset.ready).toBe("pending")
+    panel.push(
+      batch(
+        3,
+        events("r1", {
+          kind: "emitter",
+          id: 90_001,
+          repoId: "r1",
+          t: T0 + 2,
+          name: "ready-state-changed",
+          data: { docId: DOC, readyStates: readyStates("synced", "established") },
+        }),
+      ),
+    )
+    const row = panel.one("sync-row", `[data-peer-id="${HUB}"]`)
+    expect(row.dataset.ready).toBe("synced")
+    expect(row.textContent).toContain("network established via ws-client")
+  })
+
+  it("a simulated peer's absent document is expected, not an error", () => {
+    const simulated = {
+      ...peer("555", { name: "sim-1", channels: [9], subscriptions: [DOC] }),
+      docSyncStates: [{ docId: DOC, status: "absent", lastUpdated: T0 }],
+    }
+    panel.push(
+      batch(2, events("r1", syncMessage("r1", "synchronizer/channel-added", { peers: [hub("pending"), simulated] }, T0 + 1)), {
+        type: "simulate/state",
+        repoId: "r1",
+        keepOnClose: false,
+        peers: [
+          {
+            id: "555",
+            name: "sim-1",
+            docId: DOC,
+            visibility: "local",
+            state: "live",
+            paused: false,
+            channelId: 9,
+            createdAt: T0,
+            namespaces: {},
+          },
+        ],
+      }),
+    )
+    const status = panel.one("sync-row", '[data-peer-id="555"]').querySelector(".status")!
+    expect(status.textContent).toBe("absent")
+    expect(status.classList.contains("expected")).toBe(true)
+    // A real peer's absent stays marked.
+    panel.push(
+      batch(3, events("r1", syncMessage("r1", "synchronizer/channel-added", { peers: [{ ...hub("absent") }, simulated] }, T0 + 2))),
+    )
+    expect(panel.one("sync-row", `[data-peer-id="${HUB}"]`).querySelector(".status")!.classList.contains("expected")).toBe(false)
   })
 })

@@ -87,6 +87,17 @@ describe("simulated peers in Chromium", () => {
     // The ghosts kept moving all along in B.
     await waitForMovingCursors(b.page, ghostIds, "tab B after the window")
 
+    // At 1280 px the table fits: every row's buttons are whole and inside the list, none scrolled off.
+    await panel.setViewportSize({ width: 1280, height: 800 })
+    const clipped = await panel.evaluate(() => {
+      const list = document.querySelector(".peer-list")!.getBoundingClientRect()
+      return [...document.querySelectorAll('[data-testid="sim-remove"]')].filter(button => {
+        const box = button.getBoundingClientRect()
+        return box.width === 0 || box.right > list.right || box.right > innerWidth
+      }).length
+    })
+    expect(await panel.locator('[data-testid="sim-remove"]').count()).toBe(4)
+    expect(clipped).toBe(0)
     await clickIn(panel, '[data-testid="sim-remove-all"]')
     await waitFor(async () => (await simRows(panel)).length === 0, "the panel's list to empty")
     for (const [tab, page] of [

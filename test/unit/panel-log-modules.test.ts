@@ -384,7 +384,8 @@ describe("sync inspector rows", () => {
     expect(syncRows(withReady).map(row => [row.peerId, row.status, row.subscribed, row.ready?.status ?? "", row.connected])).toEqual([
       [SELF, "—", false, "", true],
       [HUB, "synced", true, "synced", true],
-      [ALICE, "unknown", false, "", false],
+      // In the model without a channel: nothing is in sync with alice now.
+      [ALICE, "disconnected", false, "", false],
     ])
     expect(syncRows(withReady)[1]!.ready!.channels).toBe("network established via ws")
     expect(channelRows(repo).map(row => [row.channelId, row.kind, row.adapterType, row.established, row.peerId])).toEqual([

@@ -8,6 +8,7 @@
  */
 import type { WireValue } from "../../../protocol/messages"
 import type { RepoState } from "../../state/panel-state"
+import { simulatedIds } from "../../state/simulation"
 import { isWireObject } from "../../values/summary"
 
 export interface ReadySummary {
@@ -21,8 +22,16 @@ export interface SyncRow {
   peerId: string
   name?: string
   isSelf: boolean
-  /** unknown / absent / pending / synced; for the repo itself, its own ready status. */
+  /**
+   * unknown / absent / pending / synced; for the repo itself, its own ready
+   * status; "disconnected" for a peer with no channel left, whatever the
+   * repo last knew of it (that is in `lastStatus`).
+   */
   status: string
+  /** The repo's last sync status for a peer that is no longer connected. */
+  lastStatus?: string
+  /** A peer the Simulate view added: it answers sync requests "unavailable", so "absent" is expected. */
+  simulated: boolean
   subscribed: boolean
   lastKnownVersion?: Readonly<Record<string, number>>
   lastUpdated?: number
@@ -65,6 +74,7 @@ export function documentIds(repo: RepoState): string[] {
 export function syncRows(repo: RepoState): SyncRow[] {
   const rows: SyncRow[] = []
   const self = repo.info.peerId
+  const simulated = simulatedIds(repo)
   for (const docId of documentIds(repo)) {
     const ready = readyStatesOf(repo.model.documents.find(doc => doc.docId === docId)?.readyStates)
     const own = ready.get(self)
@@ -74,6 +84,7 @@ export function syncRows(repo: RepoState): SyncRow[] {
       name: repo.info.name ?? repo.info.label,
       isSelf: true,
       status: own?.status ?? "—",
+      simulated: false,
       subscribed: false,
       connected: true,
       ready: own,
@@ -82,17 +93,23 @@ export function syncRows(repo: RepoState): SyncRow[] {
       const peerId = peer.identity.peerId
       if (peerId === self) continue
       const state = peer.docSyncStates.find(s => s.docId === docId)
+      const connected = peer.channels.length > 0
+      const known = state?.status ?? "unknown"
       rows.push({
         docId,
         peerId,
         name: peer.identity.name,
         isSelf: false,
-        status: state?.status ?? "unknown",
+        // A gone hub keeps "synced" in the repo's model: it is not in sync with anything now.
+        status: connected ? known : "disconnected",
+        ...(connected ? {} : { lastStatus: known }),
+        simulated: simulated.has(peerId),
         subscribed: peer.subscriptions.includes(docId),
         lastKnownVersion: state?.lastKnownVersion,
         lastUpdated: state?.lastUpdated,
-        connected: peer.channels.length > 0,
-        ready: ready.get(peerId),
+        connected,
+        // The repo keeps a gone peer's last ready state ("synced", no channels): it is not ready now.
+        ready: connected ? ready.get(peerId) : ready.has(peerId) ? { status: "disconnected", channels: "" } : undefined,
       })
     }
   }
