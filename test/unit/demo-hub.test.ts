@@ -128,6 +128,10 @@ describe("demo hub", () => {
     const bob = await joinRoom("bob")
     const hold = hub.holdInbound()
     alice.handle.cursor.setSelf({ x: 1, y: 1 })
+    // The second write must carry a later stamp: two writes in one millisecond tie, and a receiver
+    // keeps the first (the burst test above covers that rule); this test is about holding frames.
+    const first = Date.now()
+    while (Date.now() === first) {}
     alice.handle.cursor.setSelf({ x: 2, y: 2 })
     // Both frames reached the hub's side of the socket, and the hub's repo has not seen them.
     await waitFor(() => hold.held() >= 2, "alice's frames at the hub")
