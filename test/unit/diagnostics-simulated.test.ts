@@ -44,11 +44,16 @@ describe("simulated peers", () => {
     pages.push(alicePage, bobPage)
     await network.startHeartbeats([hub, alice, bob], 3_000)
     alicePage.toHook({ type: "simulate/add", requestId: "add", repoId: alicePage.repoId("alice"), peers: [still("sim-1"), still("sim-2")] })
-    const simulated = () =>
-      alicePage.window
-        .messages()
-        .filter((message): message is Extract<HookToPanelMessage, { type: "simulate/state" }> => message.type === "simulate/state")
-        .at(-1)?.peers ?? []
+    // The hook posts on its flush timer, which the controlled clock does not run: flush as the timer would.
+    const simulated = () => {
+      alicePage.hook.flush()
+      return (
+        alicePage.window
+          .messages()
+          .filter((message): message is Extract<HookToPanelMessage, { type: "simulate/state" }> => message.type === "simulate/state")
+          .at(-1)?.peers ?? []
+      )
+    }
     await until(
       () => simulated().length === 2 && simulated().every(peer => held(bob, "presence", peer.id) !== undefined),
       "bob to see the simulated peers",
