@@ -9,7 +9,7 @@
  * first open in the process (generating the file has warmed the reducer, not
  * the reader); `reopenMs` a second one.
  */
-import { findingsOfRecording } from "../devtools-panel/diagnostics/recording-findings"
+import { findingsOfRecording } from "../devtools-panel/recording/findings"
 import { bytesSource } from "../devtools-panel/recording/compression"
 import { decodeRecording } from "../devtools-panel/recording/decode"
 import { encodeRecording } from "../devtools-panel/recording/encode"

@@ -7,9 +7,9 @@
 import type { WireValue } from "../../protocol/messages"
 import { scanEphemeralKeys, tryDecodeEphemeralStore, type ScannedEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
 import { serialize } from "../../codec/serialize/serialize"
-import { ephemeralPayloads, type EphemeralPayload } from "../log/channel-message"
-import { payloadBytes } from "../log/ephemeral-decode"
-import { entryCount } from "../log/frame-counts"
+import { ephemeralPayloads, type EphemeralPayload } from "../wire/channel-message"
+import { payloadBytes } from "../wire/ephemeral-decode"
+import { entryCount } from "../wire/frame-counts"
 import type { CarriedEntry, CarriedPayload } from "./input"
 
 class LazyPayload implements CarriedPayload {

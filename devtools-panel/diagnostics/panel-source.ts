@@ -10,7 +10,7 @@
  */
 import type { BackgroundToPanelMessage, HookBatch, HookEvent, HookToPanelMessage, StoreEntry } from "../../protocol/messages"
 import { channelsOf, modelOf, peersOf } from "../state/model"
-import { messagesIn } from "../log/frame-counts"
+import { messagesIn } from "../wire/frame-counts"
 import { carriedPayloads } from "./carried"
 import { importSource, type InboundFrame } from "./import-source"
 import type { DiagnosticEvent, HeldStore } from "./input"

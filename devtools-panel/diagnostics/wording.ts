@@ -3,7 +3,7 @@
  * keys, repos and events the same way.
  */
 import type { StoreEntry, WireValue } from "../../protocol/messages"
-import { deepEqual } from "../state/deep-equal"
+import { deepEqual } from "../values/deep-equal"
 import type { Evidence, PeerRef, TextPart } from "./finding"
 import type { Held } from "./world"
 

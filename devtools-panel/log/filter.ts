@@ -8,8 +8,8 @@
 import type { HookEvent, HookEventKind, WireValue } from "../../protocol/messages"
 import type { LogRecord } from "../state/event-log"
 import { isWireObject } from "../values/summary"
-import { peerOfKey, rawEntries, valueText } from "./ephemeral-decode"
-import type { Direction } from "./facets"
+import { peerOfKey, rawEntries, valueText } from "../wire/ephemeral-decode"
+import type { Direction } from "../wire/facets"
 
 export const EVENT_KINDS = [
   "sync-message",

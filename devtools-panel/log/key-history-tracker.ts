@@ -6,7 +6,7 @@
  */
 import type { EventLog } from "../state/event-log"
 import { recordAt } from "../state/event-log"
-import { deepEqual } from "../state/deep-equal"
+import { deepEqual } from "../values/deep-equal"
 import { KeyHistoryBuilder, type HistoryStep, type KeyRef } from "./key-history"
 
 /** Records read back when the history is first opened (the newest ones). */

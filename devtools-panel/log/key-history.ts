@@ -19,7 +19,7 @@
 import type { StoreEntry } from "../../protocol/messages"
 import type { LogRecord } from "../state/event-log"
 import { jsonDiff, type JsonChange } from "../values/json-diff"
-import { decodeMessage, peerOfKey } from "./ephemeral-decode"
+import { decodeMessage, peerOfKey } from "../wire/ephemeral-decode"
 import { contentKey, copyOf, decide, sameContent, sameCopy, type Copy } from "./store-rules"
 
 export type { Copy } from "./store-rules"

@@ -10,7 +10,7 @@
  */
 import type { WireValue } from "../../protocol/messages"
 import { serialize } from "../../codec/serialize/serialize"
-import type { DecodedEntryView } from "./ephemeral-decode"
+import type { DecodedEntryView } from "../wire/ephemeral-decode"
 
 type Loro = typeof import("loro-crdt")
 

@@ -14,7 +14,7 @@ import type { CommandSummary, PeerSummary, WireValue } from "../../protocol/mess
 import type { LogRecord } from "../state/event-log"
 import { formatBytes, formatVersion } from "../values/format"
 import { isWireObject } from "../values/summary"
-import { numberOf, text } from "./channel-message"
+import { numberOf, text } from "../wire/channel-message"
 
 export type Outcome = "update" | "announcement" | "ephemeral" | "nothing"
 

@@ -8,8 +8,8 @@ import { skipUnknown, type CommandSummary, type WireValue } from "../../protocol
 import type { LogRecord } from "../state/event-log"
 import { formatBytes, type PeerNames } from "../values/format"
 import { isWireObject } from "../values/summary"
-import { docPayloads, flattenBatch, text } from "./channel-message"
-import { decodeMessage } from "./ephemeral-decode"
+import { docPayloads, flattenBatch, text } from "../wire/channel-message"
+import { decodeMessage } from "../wire/ephemeral-decode"
 import { envelopeMessage } from "./filter"
 import { explainPropagation, OUTCOME_LABEL, type Outcome } from "./propagation"
 

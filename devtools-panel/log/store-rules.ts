@@ -5,7 +5,7 @@
  * local write always overwrites.
  */
 import type { WireValue } from "../../protocol/messages"
-import { deepEqual } from "../state/deep-equal"
+import { deepEqual } from "../values/deep-equal"
 
 /** One copy of a key. */
 export interface Copy {

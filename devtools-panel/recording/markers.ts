@@ -9,7 +9,7 @@ import type { Severity } from "../diagnostics/finding"
 import { shortId } from "../values/format"
 import type { StepIndex } from "./steps"
 
-/** "finding": where the detectors first saw a finding (diagnostics/recording-findings.ts). */
+/** "finding": where the detectors first saw a finding (recording/findings.ts). */
 export type MarkerKind = "mark" | "page" | "repo" | "join" | "leave" | "loss" | "finding"
 
 export interface TimelineMarker {

@@ -14,7 +14,7 @@
 import type { JsonValue, SimulatedNamespaceSpec, SimulatedVisibility } from "../../protocol/simulate"
 import type { FixtureAction } from "../../protocol/fixture"
 import type { StoreEntry, WireValue } from "../../protocol/messages"
-import { deepEqual } from "../state/deep-equal"
+import { deepEqual } from "../values/deep-equal"
 import type { PanelState } from "../state/panel-state"
 import { shortId } from "../values/format"
 import { timeAt, type StepIndex } from "./steps"

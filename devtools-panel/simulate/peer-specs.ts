@@ -11,7 +11,7 @@ import type {
   SimulatedPeerSpec,
   SimulatedVisibility,
 } from "../../protocol/simulate"
-import { deepEqual } from "../state/deep-equal"
+import { deepEqual } from "../values/deep-equal"
 import { type BehaviourDraft, type BehaviourErrors, type BehaviourTemplate, behaviourFromDraft, expandBehaviour } from "./behaviour-draft"
 import { expandTemplate, type PeerVars, parseTemplate, sampleOf, type Template } from "./template"
 import { shapeWarnings, type ValueShape } from "./value-shape"

@@ -5,7 +5,7 @@
  * its value or deleted flag differs. A new timestamp alone is a re-stamp.
  */
 import type { StoreEntry, StoreSnapshot } from "../../protocol/messages"
-import { deepEqual } from "./deep-equal"
+import { deepEqual } from "../values/deep-equal"
 import type { Draft } from "./draft"
 import type { EntryState, NamespaceMap, RoomState, Via } from "./panel-state"
 

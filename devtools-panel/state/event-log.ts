@@ -9,8 +9,8 @@
  * branched from (the same log appended to twice) copies the chunk instead.
  */
 import type { HookEvent, ModelSnapshot } from "../../protocol/messages"
-import { facetsOf, type LogFacets } from "../log/facets"
-import { TrafficWriter, type TrafficStats } from "../log/traffic-rates"
+import { facetsOf, type LogFacets } from "../wire/facets"
+import { TrafficWriter, type TrafficStats } from "../wire/traffic-rates"
 
 export const LOG_CHUNK_SIZE = 1024
 export const MIN_LOG_CAPACITY = 1

@@ -12,8 +12,8 @@
 import type { HookEvent, ModelSnapshot, WireValue } from "../../protocol/messages"
 import { ephemeralEntryCount, decodeEphemeralKeys } from "../../codec/loro-ephemeral/ephemeral-codec"
 import { hexToBytes } from "../../codec/hex"
-import { ephemeralPayloads } from "../log/channel-message"
-import { payloadBytes } from "../log/ephemeral-decode"
+import { ephemeralPayloads } from "../wire/channel-message"
+import { payloadBytes } from "../wire/ephemeral-decode"
 import { field, readSummary } from "../values/summary"
 
 /** Per-second figures are averaged over this many whole seconds. */

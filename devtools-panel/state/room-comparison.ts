@@ -9,7 +9,7 @@
  * the key is written again.
  */
 import type { WireValue } from "../../protocol/messages"
-import { deepEqual } from "./deep-equal"
+import { deepEqual } from "../values/deep-equal"
 import type { EntryState, RepoState } from "./panel-state"
 
 export const DEFAULT_SETTLE_MS = 2_000

@@ -4,13 +4,22 @@
  * immediate). As a plain extension page there is no eval: the hook resolves
  * a dotted path from window and answers with attach/result.
  */
-import type { Reattacher } from "../reattach/reattacher"
 import { dottedPathOf, registerCode, type InspectedEval } from "./attach-code"
 import type { PanelStore } from "./panel-store.svelte"
 
 export type { InspectedEval } from "./attach-code"
 
 let requestCounter = 0
+
+/**
+ * What remembers a successful attach so it can be made again after a reload
+ * (reattach/reattacher.ts). Declared here, not imported, so the attach box
+ * does not depend on the folder that builds on it.
+ */
+export interface AttachMemory {
+  attachedByEval(expression: string): void
+  requestedPath(requestId: string, expression: string): void
+}
 
 export class Attacher {
   /** The attach/path request whose answer the box shows, and its path. */
@@ -21,10 +30,10 @@ export class Attacher {
 
   readonly #store: PanelStore
   readonly #evalInPage: InspectedEval | undefined
-  readonly #reattacher: Reattacher | undefined
+  readonly #reattacher: AttachMemory | undefined
 
   /** `reattacher` remembers what attached, to attach it again after a reload. */
-  constructor(store: PanelStore, evalInPage?: InspectedEval, reattacher?: Reattacher) {
+  constructor(store: PanelStore, evalInPage?: InspectedEval, reattacher?: AttachMemory) {
     this.#store = store
     this.#evalInPage = evalInPage
     this.#reattacher = reattacher

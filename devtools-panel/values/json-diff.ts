@@ -6,7 +6,7 @@
  * not exist, or a tombstone).
  */
 import type { WireValue } from "../../protocol/messages"
-import { deepEqual } from "../state/deep-equal"
+import { deepEqual } from "./deep-equal"
 import { isWireObject, readSummary } from "./summary"
 
 export type PathSegment = string | number

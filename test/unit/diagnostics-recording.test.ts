@@ -6,7 +6,7 @@
  * each on the timeline at the event that showed it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import { findingsOfRecording } from "../../devtools-panel/diagnostics/recording-findings"
+import { findingsOfRecording } from "../../devtools-panel/recording/findings"
 import { bytesSource } from "../../devtools-panel/recording/compression"
 import { decodeRecording } from "../../devtools-panel/recording/decode"
 import { encodeRecording } from "../../devtools-panel/recording/encode"

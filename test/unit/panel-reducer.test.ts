@@ -13,7 +13,7 @@ import {
 } from "../../devtools-panel/state/panel-state"
 import { memberRows, roomSummaries } from "../../devtools-panel/state/queries"
 import { snapshotOf } from "../../devtools-panel/state/snapshot"
-import { entryCredit } from "../../devtools-panel/values/entry-credit"
+import { entryCredit } from "../../devtools-panel/state/entry-credit"
 import { shortId } from "../../devtools-panel/values/format"
 import {
   PAGE_URL,

@@ -14,7 +14,7 @@
  * not been heard for `silentHeartbeats` heartbeats. Peers this page
  * simulates itself are left alone: they carry no heartbeat.
  */
-import { peerOfKey } from "../../log/ephemeral-decode"
+import { peerOfKey } from "../../wire/ephemeral-decode"
 import { silenceLimitMs } from "../config"
 import type { Detector, DetectorContext } from "../detector"
 import type { TextPart } from "../finding"

@@ -4,7 +4,7 @@
  * they render the page. Playing moves the cursor in recorded time, scaled by
  * the speed, one animation frame at a time.
  */
-import { findingsOfRecordingInSlices, type RecordingFindings } from "../../diagnostics/recording-findings"
+import { findingsOfRecordingInSlices, type RecordingFindings } from "../../recording/findings"
 import type { RecordingCut } from "../../recording/decode"
 import type { Recording, RecordingMeta } from "../../recording/format"
 import { densityOf, markersOf, type TimelineMarker } from "../../recording/markers"

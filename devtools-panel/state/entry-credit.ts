@@ -6,8 +6,8 @@
  * it holds on each heartbeat) and is named. A value this repo holds for its
  * own key but did not write is never credited to this repo.
  */
-import type { EntryState } from "../state/panel-state"
-import { shortId } from "./format"
+import type { EntryState } from "./panel-state"
+import { shortId } from "../values/format"
 
 export interface EntryCredit {
   text: string

@@ -6,12 +6,12 @@
  * The panel computes them in slices between frames (findingsOfRecordingInSlices).
  */
 import type { BackgroundToPanelMessage } from "../../protocol/messages"
-import type { TimelineMarker } from "../recording/markers"
-import type { StepIndex } from "../recording/steps"
-import type { DiagnosticsConfig } from "./config"
-import type { Finding } from "./finding"
-import { PanelDiagnostics } from "./panel-diagnostics"
-import { textOf } from "./text"
+import type { TimelineMarker } from "./markers"
+import type { StepIndex } from "./steps"
+import type { DiagnosticsConfig } from "../diagnostics/config"
+import type { Finding } from "../diagnostics/finding"
+import { PanelDiagnostics } from "../diagnostics/panel-diagnostics"
+import { textOf } from "../diagnostics/text"
 
 /** The panel ticks its detectors about this often; a recording's gaps are ticked the same way. */
 const TICK_MS = 1_000
