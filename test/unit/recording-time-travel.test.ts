@@ -118,20 +118,22 @@ describe("time travel", () => {
     expect(log.evicted).toBe(0)
   })
 
-  it("opens and seeks a generated 20,000-event recording within the budget", async () => {
+  it("seeks a generated 20,000-event recording to the same state in any order", async () => {
+    // How fast it opens and seeks is the bench's to say (figure 5); here: that
+    // a seek lands on the same state whether it comes from the cache of the
+    // last seek or from a checkpoint, in a recording large enough for both.
     const big = generateRecording(20_000)
-    const started = performance.now()
-    const travel = await TimeTravel.build(indexSteps(big))
-    const openMs = performance.now() - started
-    expect(travel.index.total).toBeGreaterThan(20_000)
-    let slowest = 0
-    for (let i = 0; i < 40; i++) {
-      const before = performance.now()
-      travel.stateAt((i * 7_919) % travel.index.total)
-      slowest = Math.max(slowest, performance.now() - before)
+    const forward = await TimeTravel.build(indexSteps(big))
+    const backward = await TimeTravel.build(indexSteps(big))
+    const total = forward.index.total
+    expect(total).toBeGreaterThan(20_000)
+    const positions = Array.from({ length: 40 }, (_, i) => (i * 7_919) % total).sort((a, b) => a - b)
+    const seen = positions.map(p => snapshotOf(forward.stateAt(p)))
+    for (let i = positions.length - 1; i >= 0; i--) {
+      expect(snapshotOf(backward.stateAt(positions[i]!)), `position ${positions[i]}`).toEqual(seen[i])
     }
-    // Generous for a shared CI machine; the bench reports the real figures.
-    expect(openMs).toBeLessThan(4_000)
-    expect(slowest).toBeLessThan(500)
+    const logSizes = positions.map(p => forward.stateAt(p).log.size)
+    expect(logSizes).toEqual([...logSizes].sort((a, b) => a - b))
+    expect(logSizes.at(-1)).toBeGreaterThan(logSizes[0]!)
   })
 })
