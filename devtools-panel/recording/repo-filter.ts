@@ -38,8 +38,9 @@ export class RepoFilter {
     const messages = message.batch.messages
     const kept = messages.filter(inner => inner.type !== "hook/snapshot" && (this.labels === undefined || this.#keeps(inner)))
     if (kept.length === messages.length) return message
-    // An emptied batch still carries its seq: without it the panel would count the gap as lost batches.
-    return { type: "background/page-batch", batch: { seq: message.batch.seq, messages: kept } }
+    // An emptied batch still carries its seq, and the relay's count of batches it skipped:
+    // without them the panel would count the gap as lost batches.
+    return { ...message, batch: { seq: message.batch.seq, messages: kept } }
   }
 
   #keeps(message: HookToPanelMessage): boolean {

@@ -4,7 +4,7 @@
  * recording, and an older file that has one is redacted like a registration.
  */
 import { describe, expect, it } from "vitest"
-import type { BackgroundToPanelMessage } from "../../protocol/messages"
+import type { BackgroundToPanelMessage, HookToPanelMessage } from "../../protocol/messages"
 import { redactRecording } from "../../devtools-panel/recording/redact"
 import { RepoFilter } from "../../devtools-panel/recording/repo-filter"
 import { MemoryTransport } from "../../devtools-panel/transport/memory-transport"
@@ -21,11 +21,26 @@ const answer = tabSnapshot(
   { url: "http://app.test/room?secret=1" },
 )
 
+type PageBatch = Extract<BackgroundToPanelMessage, { type: "background/page-batch" }>
+
+function pageBatch(seq: number, ...messages: HookToPanelMessage[]): PageBatch {
+  return batch(seq, ...messages) as PageBatch
+}
+
 describe("recordings and a room across tabs", () => {
   it("leave out the page's answers to another panel's snapshot requests, keeping the batch's seq", () => {
     for (const filter of [new RepoFilter(undefined), new RepoFilter(["alice"])]) {
       const kept = filter.filter(batch(7, hello(), answer))
       expect(kept).toEqual(batch(7, hello()))
+    }
+  })
+
+  it("keep the relay's count of batches it skipped when they leave parts out", () => {
+    // The reducer reads `skipped` to tell batches the relay skipped on
+    // purpose from batches lost: a filtered copy without it reads as loss.
+    for (const filter of [new RepoFilter(undefined), new RepoFilter(["alice"])]) {
+      const kept = filter.filter({ ...pageBatch(9, hello(), answer), skipped: 3 })
+      expect(kept).toEqual({ ...pageBatch(9, hello()), skipped: 3 })
     }
   })
 
