@@ -5,7 +5,7 @@
  * returned; with `acceptCut`, a file that was cut short (and is intact up to
  * the cut) returns the complete lines it holds, with where it was cut.
  */
-import { formatCount, formatFileSize } from "../values/format"
+import { formatCount, formatDecimal, formatFileSize } from "../values/format"
 import { type ByteSource, ExpansionLimitError, inflateText } from "./compression"
 import { RecordingError, corrupted, errorText, truncated } from "./errors"
 import { HEADER_BYTES, RECORDING_FORMAT_VERSION, type Recording, type RecordingLine, type RecordingMeta } from "./format"
@@ -182,7 +182,7 @@ function cutOf(reader: LineReader, meta: RecordingMeta, size: number, expectedSi
   const expected = byEvents ? meta.counts.events : meta.counts.lines
   const unit = byEvents ? "events" : "lines"
   const lastT = reader.lines[reader.lines.length - 1]!.t
-  const seconds = ((lastT - meta.startedAt) / 1000).toFixed(1)
+  const seconds = formatDecimal((lastT - meta.startedAt) / 1000, 1)
   return {
     found,
     expected,

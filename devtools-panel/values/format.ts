@@ -1,14 +1,42 @@
 /**
- * Text formats shared by the views and the log's summaries, in one place;
- * DevTools-like and compact.
+ * Text formats shared by the views, the log's summaries and the findings, in
+ * one place; DevTools-like and compact. Every number and date the panel shows
+ * goes through here, in one locale: the panel's words are English, so its
+ * numbers read "12,345.6" and its dates "2026-12-06" in every view, whatever
+ * the browser's locale (a mix of the two read as different quantities).
  */
 import type { WireValue } from "../../protocol/messages"
 
-const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 })
+const LOCALE = "en-US"
+const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 })
+const decimals = new Map<number, Intl.NumberFormat>()
 
 /** 1,000,000 */
 export function formatCount(value: number): string {
   return integer.format(value)
+}
+
+/** A number with exactly `digits` decimals: "1,234.5" for (1234.46, 1). */
+export function formatDecimal(value: number, digits: number): string {
+  let format = decimals.get(digits)
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    decimals.set(digits, format)
+  }
+  return format.format(value)
+}
+
+/** A duration in seconds with `digits` decimals: "12.5 s" for (12_480, 1). */
+export function formatSeconds(ms: number, digits = 1): string {
+  return `${formatDecimal(ms / 1000, digits)} s`
+}
+
+/** A local calendar date, "2026-12-06", the same in every locale. */
+export function formatDate(ms: number): string {
+  const date = new Date(ms)
+  if (Number.isNaN(date.getTime())) return "—"
+  const pad = (value: number) => String(value).padStart(2, "0")
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
 }
 
 /**
@@ -33,7 +61,7 @@ export function isAhead(ms: number): boolean {
 
 function formatSpan(ms: number): string {
   const seconds = ms / 1000
-  if (seconds < 10) return `${seconds.toFixed(1)} s`
+  if (seconds < 10) return `${formatDecimal(seconds, 1)} s`
   if (seconds < 60) return `${Math.floor(seconds)} s`
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min`
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h`
@@ -51,7 +79,7 @@ export function formatClock(ms: number): string {
 /** "0/s", "0.4/s", "12/s". */
 export function formatRate(perSecond: number): string {
   if (perSecond === 0) return "0/s"
-  return perSecond < 10 ? `${perSecond.toFixed(1)}/s` : `${Math.round(perSecond)}/s`
+  return perSecond < 10 ? `${formatDecimal(perSecond, 1)}/s` : `${formatCount(perSecond)}/s`
 }
 
 /** Peer ids are long numbers; the tail is what tells them apart in a narrow column. */
@@ -71,9 +99,9 @@ export function formatVersion(version: WireValue | undefined): string {
 
 /** Byte counts as DevTools' Network panel shows them: "812 B", "1.5 kB". */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${Math.round(bytes)} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+  if (bytes < 1024) return `${formatCount(bytes)} B`
+  if (bytes < 1024 * 1024) return `${formatDecimal(bytes / 1024, 1)} kB`
+  return `${formatDecimal(bytes / (1024 * 1024), 1)} MB`
 }
 
 export function formatByteRate(bytesPerSecond: number): string {
@@ -82,9 +110,9 @@ export function formatByteRate(bytesPerSecond: number): string {
 
 /** File sizes in the words of a file dialog: "1.5 MB", "812 KB", "96 bytes". */
 export function formatFileSize(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
-  if (bytes >= 10 * 1024) return `${Math.round(bytes / 1024)} KB`
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  if (bytes >= 1024 * 1024 * 1024) return `${formatDecimal(bytes / 1024 ** 3, 1)} GB`
+  if (bytes >= 1024 * 1024) return `${formatDecimal(bytes / 1024 ** 2, 1)} MB`
+  if (bytes >= 10 * 1024) return `${formatCount(bytes / 1024)} KB`
+  if (bytes >= 1024) return `${formatDecimal(bytes / 1024, 1)} KB`
   return `${formatCount(bytes)} bytes`
 }

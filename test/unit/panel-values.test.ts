@@ -4,7 +4,17 @@ import { inspectedEval, inspectedTabId } from "../../devtools-panel/env/inspecte
 import { themeFor } from "../../devtools-panel/env/theme"
 import { moveInList } from "../../devtools-panel/ui/list-keys"
 import { describeValue, MAX_CHILDREN, previewOf } from "../../devtools-panel/values/describe"
-import { formatAge, formatRate } from "../../devtools-panel/values/format"
+import { readdirSync, readFileSync, statSync } from "node:fs"
+import { join } from "node:path"
+import {
+  formatAge,
+  formatBytes,
+  formatDate,
+  formatDecimal,
+  formatFileSize,
+  formatRate,
+  formatSeconds,
+} from "../../devtools-panel/values/format"
 
 const text = (value: WireValue) => describeValue(value).text
 
@@ -148,6 +158,39 @@ describe("formats", () => {
     expect(formatRate(0)).toBe("0/s")
     expect(formatRate(0.4)).toBe("0.4/s")
     expect(formatRate(120)).toBe("120/s")
+  })
+
+  it("writes every number and date in one locale, grouped and with fixed decimals", () => {
+    expect(formatDecimal(1234.46, 1)).toBe("1,234.5")
+    expect(formatDecimal(2, 3)).toBe("2.000")
+    expect(formatSeconds(12_480)).toBe("12.5 s")
+    expect(formatSeconds(3_600_000, 0)).toBe("3,600 s")
+    expect(formatRate(12_345)).toBe("12,345/s")
+    expect(formatBytes(1_536_000)).toBe("1.5 MB")
+    expect(formatBytes(1_023_999)).toBe("1,000.0 kB")
+    expect(formatFileSize(20_000 * 1024)).toBe("19.5 MB")
+    expect(formatFileSize(12_000 * 1024)).toBe("11.7 MB")
+    expect(formatDate(new Date(2026, 11, 6, 23, 59).getTime())).toBe("2026-12-06")
+    expect(formatDate(Number.NaN)).toBe("—")
+  })
+
+  it("leaves number and date formatting to values/format.ts in every view", () => {
+    // toFixed and toLocale* follow no common rule (toLocale* follows the browser's
+    // locale, toFixed none): one stray call and two views disagree on "1,234.5".
+    const root = join(import.meta.dirname, "../../devtools-panel")
+    const allowed = new Set(["values/format.ts", "views/log/Sparkline.svelte"])
+    const offenders: string[] = []
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name)
+        if (statSync(path).isDirectory()) walk(path)
+        else if (/\.(ts|svelte)$/.test(name) && !allowed.has(path.slice(root.length + 1))) {
+          if (/\.toFixed\(|\.toLocale\w*\(/.test(readFileSync(path, "utf8"))) offenders.push(path.slice(root.length + 1))
+        }
+      }
+    }
+    walk(root)
+    expect(offenders).toEqual([])
   })
 })
 

@@ -147,7 +147,7 @@ describe("recording format", () => {
     const bytes = await encodeRecording(recording)
     const big = await failure(bytes, { limits: { maxFileBytes: 1000 } })
     expect(big.code).toBe("too-large")
-    expect(big.message).toMatch(/^Recording is too large to open: [\d.]+ KB \(this panel opens files up to 1,000 bytes\)$/)
+    expect(big.message).toMatch(/^Recording is too large to open: [\d,.]+ KB \(this panel opens files up to 1,000 bytes\)$/)
     expect((await failure(bytes, { limits: { maxEvents: 10 } })).message).toBe(
       "Recording is too large to open: 14 events (this panel opens up to 10)",
     )

@@ -14,6 +14,7 @@
 import type { Detector, DetectorContext } from "../detector"
 import type { TextPart } from "../finding"
 import type { DiagnosticEvent } from "../input"
+import { formatDecimal } from "../../values/format"
 import { eventEvidence } from "../wording"
 
 /** A heartbeat's cascade runs in one task; what the repo sends later is the app's own traffic. */
@@ -132,12 +133,14 @@ export class Amplification implements Detector {
       const entryGrowth = round.entries / smaller.entries
       if (entryGrowth > sizeGrowth * config.amplificationGrowth) {
         details.push([
-          `Keys × channels grew from ${smaller.keys * smaller.channels.size} to ${size} (×${sizeGrowth.toFixed(1)}) while entries per heartbeat grew from ${smaller.entries} to ${round.entries} (×${entryGrowth.toFixed(1)}): faster than the room.`,
+          `Keys × channels grew from ${smaller.keys * smaller.channels.size} to ${size} (×${formatDecimal(sizeGrowth, 1)}) while entries per heartbeat grew from ${smaller.entries} to ${round.entries} (×${formatDecimal(entryGrowth, 1)}): faster than the room.`,
         ])
       }
     }
     if (copies > config.amplificationCeiling)
-      details.push([`That is ${copies.toFixed(1)} copies of each key per channel, more than the ${config.amplificationCeiling} allowed.`])
+      details.push([
+        `That is ${formatDecimal(copies, 1)} copies of each key per channel, more than the ${config.amplificationCeiling} allowed.`,
+      ])
     if (details.length === 0) return
     const label = context.world.label(repoId)
     context.raise({
@@ -146,7 +149,7 @@ export class Amplification implements Detector {
       severity: "warning",
       t: round.t,
       summary: [
-        `${label}'s heartbeat sent ${round.entries} entries in ${round.messages} messages for ${round.keys} keys on ${round.channels.size} channel${round.channels.size === 1 ? "" : "s"}: ${copies.toFixed(1)}× what one copy of each key needs`,
+        `${label}'s heartbeat sent ${round.entries} entries in ${round.messages} messages for ${round.keys} keys on ${round.channels.size} channel${round.channels.size === 1 ? "" : "s"}: ${formatDecimal(copies, 1)}× what one copy of each key needs`,
       ],
       details: [...details, perChannelLine(round)],
       why: WHY,

@@ -10,6 +10,7 @@
  */
 import type { Detector, DetectorContext } from "../detector"
 import type { DiagnosticEvent } from "../input"
+import { formatSeconds } from "../../values/format"
 import { eventEvidence } from "../wording"
 
 interface Seen {
@@ -80,11 +81,11 @@ export class ClockSkew implements Detector {
       kind: "clock-skew",
       severity: "warning",
       t: event.t,
-      summary: [{ peer }, `'s clock runs about ${formatSeconds(aheadMs)} ahead of this page's`],
+      summary: [{ peer }, `'s clock runs about ${secondsText(aheadMs)} ahead of this page's`],
       details: [
         [
           "Its stamps arrive up to ",
-          formatSeconds(aheadMs),
+          secondsText(aheadMs),
           " in the future, on channel #",
           String(event.channelId),
           event.channelPeer !== undefined && event.channelPeer !== stamper ? " through " : "",
@@ -102,7 +103,6 @@ export class ClockSkew implements Detector {
   }
 }
 
-function formatSeconds(ms: number): string {
-  const seconds = ms / 1000
-  return seconds < 10 ? `${seconds.toFixed(1)} s` : `${Math.round(seconds)} s`
+function secondsText(ms: number): string {
+  return formatSeconds(ms, ms < 10_000 ? 1 : 0)
 }

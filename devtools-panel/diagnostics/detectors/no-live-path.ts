@@ -18,6 +18,7 @@ import { peerOfKey } from "../../wire/ephemeral-decode"
 import { silenceLimitMs } from "../config"
 import type { Detector, DetectorContext } from "../detector"
 import type { TextPart } from "../finding"
+import { formatSeconds } from "../../values/format"
 import type { DiagnosticEvent } from "../input"
 import { eventEvidence, sameValue } from "../wording"
 import type { RepoFacts } from "../world"
@@ -215,7 +216,7 @@ export class NoLivePath implements Detector {
             ...channel,
             " since ",
             { time: lost.since },
-            `: more than ${context.config.silentHeartbeats} heartbeats (${(silenceLimitMs(context.config) / 1000).toFixed(0)} s).`,
+            `: more than ${context.config.silentHeartbeats} heartbeats (${formatSeconds(silenceLimitMs(context.config), 0)}).`,
           ]
     const heard = this.#repos.get(repoId)?.heard.get(peerId)
     context.raise({
