@@ -5,38 +5,27 @@
  * panel counts messages and entries per heartbeat and channel, and says so
  * when they grow faster than keys x channels, or pass the ceiling.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import { ObservedPage } from "../support/observed-page"
-import { HEARTBEAT_MS, PresenceNetwork, advance, held, until, useControlledClock, type Peer } from "../support/presence-network"
+import { describe, expect, it } from "vitest"
+import { diagnosticsRoomPerTest } from "../support/diagnostics-room"
+import { HEARTBEAT_MS, advance, held, until, type Peer } from "../support/presence-network"
 
-let network: PresenceNetwork
-let page: ObservedPage | undefined
-
-beforeEach(() => {
-  useControlledClock()
-  network = new PresenceNetwork()
-})
-afterEach(() => {
-  page?.dispose()
-  page = undefined
-  network.dispose()
-  vi.useRealTimers()
-})
+const diagnostics = diagnosticsRoomPerTest()
 
 async function arrive(hub: Peer, spoke: Peer, others: readonly Peer[]): Promise<void> {
-  await network.link(hub, spoke)
-  network.join(spoke)
+  await diagnostics.network.link(hub, spoke)
+  diagnostics.network.join(spoke)
   spoke.repo.synchronizer.startHeartbeat()
   for (const other of others) await until(() => held(other, "presence", spoke.peerId) !== undefined, `${other.name} to see ${spoke.name}`)
 }
 
 describe("heartbeat amplification", () => {
   it("flags a spoke whose heartbeat traffic grows faster than its room", async () => {
+    const { network } = diagnostics
     const hub = network.peer("hub", "service")
     const [alice, bob, carol] = ["alice", "bob", "carol"].map(name => network.peer(name)) as [Peer, Peer, Peer]
     hub.repo.synchronizer.startHeartbeat()
     await arrive(hub, alice, [])
-    page = new ObservedPage([{ repo: alice.repo, label: "alice" }])
+    const page = diagnostics.observe(alice)
     await advance(HEARTBEAT_MS)
     page.sync()
     await arrive(hub, bob, [alice])
@@ -68,11 +57,12 @@ describe("heartbeat amplification", () => {
   })
 
   it("flags a hub past the ceiling without watching the room grow", async () => {
+    const { network } = diagnostics
     const hub = network.peer("hub", "service")
     const spokes = ["alice", "bob", "carol"].map(name => network.peer(name))
     for (const spoke of spokes) await arrive(hub, spoke, [])
     await until(() => spokes.every(spoke => held(hub, "presence", spoke.peerId) !== undefined), "the hub to hold everyone")
-    page = new ObservedPage([{ repo: hub.repo, label: "hub" }])
+    const page = diagnostics.observe(hub)
     // Its heartbeat half an interval away from the spokes'.
     await advance(HEARTBEAT_MS / 2)
     hub.repo.synchronizer.startHeartbeat()

@@ -5,34 +5,19 @@
  * are shown to be awake: they counted every heartbeat round and heard every
  * other peer.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import { ObservedPage } from "../support/observed-page"
-import { PresenceNetwork, advance, held, until, useControlledClock, type Peer } from "../support/presence-network"
+import { describe, expect, it } from "vitest"
+import { diagnosticsRoomPerTest } from "../support/diagnostics-room"
+import { advance, held, until } from "../support/presence-network"
 
-let network: PresenceNetwork
-const pages: ObservedPage[] = []
-
-beforeEach(() => {
-  useControlledClock()
-  network = new PresenceNetwork()
-})
-afterEach(() => {
-  for (const page of pages.splice(0)) page.dispose()
-  network.dispose()
-  vi.useRealTimers()
-})
+const diagnostics = diagnosticsRoomPerTest()
 
 describe("a healthy session", () => {
   it("of three peers for 60 s produces no finding", async () => {
-    const hub = network.peer("hub", "service")
-    const spokes = ["alice", "bob", "carol"].map(name => network.peer(name)) as [Peer, Peer, Peer]
-    for (const spoke of spokes) {
-      await network.link(hub, spoke)
-      network.join(spoke)
-    }
+    const { hub, alice, bob, carol } = await diagnostics.room("alice", "bob", "carol")
+    const spokes = [alice, bob, carol]
     await until(() => spokes.every(a => spokes.every(b => held(a, "presence", b.peerId) !== undefined)), "everyone to see everyone")
-    for (const spoke of spokes) pages.push(new ObservedPage([{ repo: spoke.repo, label: spoke.name }]))
-    await network.startHeartbeats([hub, ...spokes], 2_500)
+    const pages = spokes.map(spoke => diagnostics.observe(spoke))
+    await diagnostics.network.startHeartbeats([hub, ...spokes], 2_500)
 
     const start = Date.now()
     for (let step = 0; Date.now() - start < 60_000; step++) {

@@ -5,37 +5,24 @@
  * path, since when and through which channel, marks their keys stale, and
  * takes it back when they are heard again.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import { ObservedPage } from "../support/observed-page"
-import { HEARTBEAT_MS, PresenceNetwork, advance, held, settle, until, useControlledClock, type Peer } from "../support/presence-network"
+import { describe, expect, it } from "vitest"
+import { diagnosticsRoomPerTest } from "../support/diagnostics-room"
+import type { ObservedPage } from "../support/observed-page"
+import { HEARTBEAT_MS, advance, held, settle, until, type Peer } from "../support/presence-network"
 
-let network: PresenceNetwork
+const diagnostics = diagnosticsRoomPerTest()
+
+/** Alice's page, which `seconds` ticks; each test's room() opens a new one. */
 let page: ObservedPage | undefined
 
-beforeEach(() => {
-  useControlledClock()
-  network = new PresenceNetwork()
-})
-afterEach(() => {
-  page?.dispose()
-  page = undefined
-  network.dispose()
-  vi.useRealTimers()
-})
-
 async function room(): Promise<{ hub: Peer; alice: Peer; bob: Peer; carol: Peer }> {
-  const hub = network.peer("hub", "service")
-  const [alice, bob, carol] = ["alice", "bob", "carol"].map(name => network.peer(name)) as [Peer, Peer, Peer]
-  for (const spoke of [alice, bob, carol]) {
-    await network.link(hub, spoke)
-    network.join(spoke)
-  }
+  const { hub, alice, bob, carol } = await diagnostics.room("alice", "bob", "carol")
   await until(
     () => held(alice, "presence", bob.peerId) !== undefined && held(alice, "presence", carol.peerId) !== undefined,
     "alice to see bob and carol",
   )
-  page = new ObservedPage([{ repo: alice.repo, label: "alice" }])
-  await network.startHeartbeats([hub, alice, bob, carol], 2_500)
+  page = diagnostics.observe(alice)
+  await diagnostics.network.startHeartbeats([hub, alice, bob, carol], 2_500)
   // A minute of a healthy room first: nothing reads as a ghost.
   await seconds(60)
   expect(page.findings()).toEqual([])
@@ -46,7 +33,7 @@ describe("no live path", () => {
   it("names the peers behind a hub whose channel closed, at once", async () => {
     const { hub, alice, bob, carol } = await room()
     const closedAt = Date.now()
-    for (const spoke of [alice, bob, carol]) await network.unlink(hub, spoke)
+    for (const spoke of [alice, bob, carol]) await diagnostics.network.unlink(hub, spoke)
     await settle()
     // The failure: 5.4.2 keeps them.
     expect(held(alice, "presence", bob.peerId)).toEqual({ name: "bob", color: "teal" })
@@ -76,7 +63,7 @@ describe("no live path", () => {
 
   it("names them after two silent heartbeats when the hub stops sending without closing", async () => {
     const { hub, alice, carol } = await room()
-    const releases = [network.hold(hub, alice), network.hold(alice, hub)]
+    const releases = [diagnostics.network.hold(hub, alice), diagnostics.network.hold(alice, hub)]
     const silentFrom = Date.now()
     // Each was last heard within the heartbeat before the silence: none is a
     // ghost until two heartbeats after that, all are a second later.
@@ -103,7 +90,7 @@ describe("no live path", () => {
   it("waits for the configured number of silent heartbeats", async () => {
     const { hub, alice } = await room()
     page!.diagnostics.configure({ silentHeartbeats: 4 })
-    network.hold(hub, alice)
+    diagnostics.network.hold(hub, alice)
     await seconds(30)
     expect(page!.findings("no-live-path")).toEqual([])
     await seconds(11)

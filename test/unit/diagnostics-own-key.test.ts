@@ -5,42 +5,24 @@
  * imports it and her own cursor steps back. Her panel names the hub, the
  * channel and the value that was replaced.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import { ObservedPage } from "../support/observed-page"
-import { HEARTBEAT_MS, PresenceNetwork, advance, held, until, useControlledClock, type Peer } from "../support/presence-network"
+import { describe, expect, it } from "vitest"
+import { diagnosticsRoomPerTest } from "../support/diagnostics-room"
+import { HEARTBEAT_MS, advance, held, until, type Peer } from "../support/presence-network"
 
-let network: PresenceNetwork
-let page: ObservedPage | undefined
-
-beforeEach(() => {
-  useControlledClock()
-  network = new PresenceNetwork()
-})
-afterEach(() => {
-  page?.dispose()
-  page = undefined
-  network.dispose()
-  vi.useRealTimers()
-})
+const diagnostics = diagnosticsRoomPerTest()
 
 async function world(): Promise<{ hub: Peer; alice: Peer; bob: Peer }> {
-  const hub = network.peer("hub", "service")
-  const alice = network.peer("alice")
-  const bob = network.peer("bob")
-  await network.link(hub, alice)
-  await network.link(hub, bob)
-  network.join(alice)
-  network.join(bob)
+  const { hub, alice, bob } = await diagnostics.room("alice", "bob")
   alice.room.cursor.setSelf({ x: 1, y: 1 })
   await until(() => held(bob, "cursor", alice.peerId) !== undefined, "bob to see alice")
   // The hub's heartbeat runs 5 s ahead of the spokes'.
-  await network.startHeartbeats([hub, alice, bob], 5_000)
+  await diagnostics.network.startHeartbeats([hub, alice, bob], 5_000)
   return { hub, alice, bob }
 }
 
 /** Alice's newer write is still on its way to the hub when the hub's heartbeat fires. */
 async function restampRace(hub: Peer, alice: Peer): Promise<void> {
-  const release = network.hold(alice, hub)
+  const release = diagnostics.network.hold(alice, hub)
   await advance(1)
   alice.room.cursor.setSelf({ x: 2, y: 2 })
   // Both heartbeats fire within one interval; alice's frames stay held.
@@ -59,7 +41,7 @@ describe("own key overwritten by an import", () => {
 
   it("names the re-stamping hub, the channel and the value it replaced", async () => {
     const { hub, alice } = await world()
-    page = new ObservedPage([{ repo: alice.repo, label: "alice" }])
+    const page = diagnostics.observe(alice)
     page.sync()
     expect(page.findings()).toEqual([])
     await restampRace(hub, alice)
@@ -89,10 +71,7 @@ describe("own key overwritten by an import", () => {
 
   it("says nothing when imports only re-stamp alice's key with her own value", async () => {
     const { alice, bob } = await world()
-    page = new ObservedPage([
-      { repo: alice.repo, label: "alice" },
-      { repo: bob.repo, label: "bob" },
-    ])
+    const page = diagnostics.observe(alice, bob)
     for (let round = 0; round < 4; round++) {
       await advance(HEARTBEAT_MS)
       // Not in the millisecond of a heartbeat: that would be a tie, another finding.

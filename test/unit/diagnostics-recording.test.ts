@@ -5,7 +5,7 @@
  * opening it computes the same findings the live panel raised, and places
  * each on the timeline at the event that showed it.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import { describe, expect, it } from "vitest"
 import { findingsOfRecording } from "../../devtools-panel/recording/findings"
 import { bytesSource } from "../../devtools-panel/recording/compression"
 import { decodeRecording } from "../../devtools-panel/recording/decode"
@@ -13,34 +13,18 @@ import { encodeRecording } from "../../devtools-panel/recording/encode"
 import { Recorder } from "../../devtools-panel/recording/recorder"
 import { indexSteps, recordOfStep, stepAt } from "../../devtools-panel/recording/steps"
 import { metaFor } from "../../devtools-panel/recording/summarize"
-import { ObservedPage } from "../support/observed-page"
-import { HEARTBEAT_MS, PresenceNetwork, advance, held, settle, until, useControlledClock, type Peer } from "../support/presence-network"
+import { diagnosticsRoomPerTest } from "../support/diagnostics-room"
+import type { ObservedPage } from "../support/observed-page"
+import { HEARTBEAT_MS, advance, held, settle, until, type Peer } from "../support/presence-network"
 
-let network: PresenceNetwork
-let page: ObservedPage | undefined
+const diagnostics = diagnosticsRoomPerTest()
 
-beforeEach(() => {
-  useControlledClock()
-  network = new PresenceNetwork()
-})
-afterEach(() => {
-  page?.dispose()
-  page = undefined
-  network.dispose()
-  vi.useRealTimers()
-})
-
-async function recordSession(): Promise<{ recorder: Recorder; hub: Peer; alice: Peer; bob: Peer; hubGoneAt: number }> {
-  const hub = network.peer("hub", "service")
-  const alice = network.peer("alice")
-  const bob = network.peer("bob")
-  await network.link(hub, alice)
-  await network.link(hub, bob)
-  network.join(alice)
-  network.join(bob)
+async function recordSession(): Promise<{ recorder: Recorder; page: ObservedPage; hub: Peer; alice: Peer; bob: Peer; hubGoneAt: number }> {
+  const { network } = diagnostics
+  const { hub, alice, bob } = await diagnostics.room("alice", "bob")
   alice.room.cursor.setSelf({ x: 1, y: 1 })
   await until(() => held(bob, "cursor", alice.peerId) !== undefined, "bob to see alice")
-  page = new ObservedPage([{ repo: alice.repo, label: "alice" }])
+  const page = diagnostics.observe(alice)
   page.sync()
   const recorder = new Recorder(page.store.state, Date.now(), { acrossReloads: false })
   page.store.observe((message, now, before, after) => void recorder.observe(message, now, before, after))
@@ -60,13 +44,13 @@ async function recordSession(): Promise<{ recorder: Recorder; hub: Peer; alice: 
   await settle()
   await advance(1_000)
   page.tick()
-  return { recorder, hub, alice, bob, hubGoneAt }
+  return { recorder, page, hub, alice, bob, hubGoneAt }
 }
 
 describe("recordings carry findings", () => {
   it("opening a recording computes the live panel's findings and marks them on the timeline", async () => {
-    const { recorder, alice, bob, hubGoneAt } = await recordSession()
-    const live = page!
+    const { recorder, page, alice, bob, hubGoneAt } = await recordSession()
+    const live = page
       .findings()
       .map(finding => `${finding.kind}: ${finding.key ?? finding.peers[0]!.peerId}`)
       .sort()

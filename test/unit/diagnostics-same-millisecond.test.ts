@@ -4,40 +4,17 @@
  * really keep the first write while alice holds the second; the panel says
  * so on the writer (at risk) and on a receiver (lost).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import { ObservedPage } from "../support/observed-page"
-import { DOC_ID, PresenceNetwork, held, settle, until, useControlledClock, type Peer } from "../support/presence-network"
+import { describe, expect, it, vi } from "vitest"
+import { diagnosticsRoomPerTest } from "../support/diagnostics-room"
+import { DOC_ID, held, settle, until, type Peer } from "../support/presence-network"
 
-let network: PresenceNetwork
-const pages: ObservedPage[] = []
-
-beforeEach(() => {
-  useControlledClock()
-  network = new PresenceNetwork()
-})
-afterEach(() => {
-  for (const page of pages.splice(0)) page.dispose()
-  network.dispose()
-  vi.useRealTimers()
-})
+const diagnostics = diagnosticsRoomPerTest()
 
 async function room(): Promise<{ hub: Peer; alice: Peer; bob: Peer }> {
-  const hub = network.peer("hub", "service")
-  const alice = network.peer("alice")
-  const bob = network.peer("bob")
-  await network.link(hub, alice)
-  await network.link(hub, bob)
-  network.join(alice)
-  network.join(bob)
+  const { hub, alice, bob } = await diagnostics.room("alice", "bob")
   alice.room.cursor.setSelf({ x: 0, y: 0 })
   await until(() => held(bob, "cursor", alice.peerId) !== undefined, "bob to see alice's cursor")
   return { hub, alice, bob }
-}
-
-function observe(...peers: Peer[]): ObservedPage {
-  const page = new ObservedPage(peers.map(peer => ({ repo: peer.repo, label: peer.name })))
-  pages.push(page)
-  return page
 }
 
 /** Two writes in the same fake millisecond, the way a drag handler that sets twice does. */
@@ -59,7 +36,7 @@ describe("same-millisecond writes", () => {
 
   it("puts the update at risk on the writer's panel, in plain words with the values", async () => {
     const { alice } = await room()
-    const page = observe(alice)
+    const page = diagnostics.observe(alice)
     page.sync()
     expect(page.findings()).toEqual([])
     await burst(alice)
@@ -82,7 +59,7 @@ describe("same-millisecond writes", () => {
 
   it("confirms the loss on a receiver's panel: bob refused alice's second write", async () => {
     const { alice, bob } = await room()
-    const page = observe(bob)
+    const page = diagnostics.observe(bob)
     page.sync()
     await burst(alice)
     await until(() => page.findings("lost-update").length > 0, "the lost update at bob")
@@ -96,7 +73,7 @@ describe("same-millisecond writes", () => {
 
   it("sees both sides when one page holds the writer and a receiver", async () => {
     const { alice, bob } = await room()
-    const page = observe(alice, bob)
+    const page = diagnostics.observe(alice, bob)
     page.sync()
     await burst(alice)
     await until(() => page.findings("lost-update").length > 0, "the lost update")
@@ -110,7 +87,7 @@ describe("same-millisecond writes", () => {
 
   it("says nothing for writes a millisecond apart", async () => {
     const { alice, bob } = await room()
-    const page = observe(alice, bob)
+    const page = diagnostics.observe(alice, bob)
     page.sync()
     for (let step = 1; step <= 20; step++) {
       vi.setSystemTime(Date.now() + 1)

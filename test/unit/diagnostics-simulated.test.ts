@@ -5,23 +5,12 @@
  * removal, whose tombstones are stamped a minute ahead on purpose, reads as
  * no clock skew in her panel or in bob's.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { HookToPanelMessage, SimulatedPeerSpec } from "../../protocol/messages"
-import { ObservedPage } from "../support/observed-page"
-import { DOC_ID, PresenceNetwork, advance, held, until, useControlledClock, type Peer } from "../support/presence-network"
+import { diagnosticsRoomPerTest } from "../support/diagnostics-room"
+import { DOC_ID, advance, held, until } from "../support/presence-network"
 
-let network: PresenceNetwork
-const pages: ObservedPage[] = []
-
-beforeEach(() => {
-  useControlledClock()
-  network = new PresenceNetwork()
-})
-afterEach(() => {
-  for (const page of pages.splice(0)) page.dispose()
-  network.dispose()
-  vi.useRealTimers()
-})
+const diagnostics = diagnosticsRoomPerTest()
 
 const still = (name: string): SimulatedPeerSpec => ({
   name,
@@ -32,17 +21,10 @@ const still = (name: string): SimulatedPeerSpec => ({
 
 describe("simulated peers", () => {
   it("raise nothing in the page that simulates them, and their removal is no clock skew", async () => {
-    const hub = network.peer("hub", "service")
-    const alice = network.peer("alice")
-    const bob = network.peer("bob")
-    for (const spoke of [alice, bob] as Peer[]) {
-      await network.link(hub, spoke)
-      network.join(spoke)
-    }
-    const alicePage = new ObservedPage([{ repo: alice.repo, label: "alice" }])
-    const bobPage = new ObservedPage([{ repo: bob.repo, label: "bob" }])
-    pages.push(alicePage, bobPage)
-    await network.startHeartbeats([hub, alice, bob], 3_000)
+    const { hub, alice, bob } = await diagnostics.room("alice", "bob")
+    const alicePage = diagnostics.observe(alice)
+    const bobPage = diagnostics.observe(bob)
+    await diagnostics.network.startHeartbeats([hub, alice, bob], 3_000)
     alicePage.toHook({ type: "simulate/add", requestId: "add", repoId: alicePage.repoId("alice"), peers: [still("sim-1"), still("sim-2")] })
     // The hook posts on its flush timer, which the controlled clock does not run: flush as the timer would.
     const simulated = () => {
