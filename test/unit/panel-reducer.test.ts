@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { PROTOCOL_VERSION, type BackgroundToPanelMessage } from "../../protocol/messages"
+import { PROTOCOL_VERSION, type BackgroundToPanelMessage, type HookEvent, type WireValue } from "../../protocol/messages"
 import { apply, applyAll } from "../../devtools-panel/state/apply"
 import { logEvents } from "../../devtools-panel/state/event-log"
 import { RATE_WINDOW_MS, updateRate } from "../../devtools-panel/state/members"
@@ -65,6 +65,21 @@ function run(...messages: BackgroundToPanelMessage[]): PanelState {
 
 function opened(): PanelState {
   return run(pageStatus(true), batch(1, hello(), registration()))
+}
+
+/** The opened page's next batch carries these events of r1, applied at `now`. */
+function afterOpened(now: number, ...list: HookEvent[]): PanelState {
+  return apply(opened(), batch(2, events("r1", ...list)), now)
+}
+
+/** A frame carrying `owner`'s presence store as the wire reader describes it: whose store, not its bytes. */
+function presenceFrame(owner: string, hopsRemaining: number, length: number): WireValue {
+  return {
+    type: "channel/ephemeral",
+    docId: DOC,
+    hopsRemaining,
+    stores: [{ peerId: owner, namespace: "presence", data: { $ephemera: "bytes", length } }],
+  }
 }
 
 function entryOf(state: PanelState, namespace: string, key: string, repoId = "r1", docId = DOC) {
@@ -141,16 +156,9 @@ describe("registration snapshot", () => {
   })
 
   it("keeps history across a resync and takes what changed meanwhile", () => {
-    const first = apply(
-      opened(),
-      batch(
-        2,
-        events(
-          "r1",
-          storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 6, y: 5 } }, T0 + 10)], T0 + 10),
-        ),
-      ),
+    const first = afterOpened(
       T0,
+      storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 6, y: 5 } }, T0 + 10)], T0 + 10),
     )
     const changed = registered(repoInfo(), {
       peers: [peer(DIRECT, { name: "bob", channels: [1], subscriptions: [DOC] })],
@@ -179,33 +187,21 @@ describe("registration snapshot", () => {
 describe("store events", () => {
   it("credits a value that came in another peer's copy to its writer and names the re-stamper, never this repo", () => {
     // The hub's own copy of the store (its heartbeat re-stamped it), carrying carol's key and alice's own.
-    const frame = {
-      type: "channel/ephemeral",
-      docId: DOC,
-      hopsRemaining: 1,
-      stores: [{ peerId: HUB, namespace: "presence", data: { $ephemera: "bytes", length: 24 } }],
-    }
-    const state = apply(
-      opened(),
-      batch(
-        2,
-        events(
-          "r1",
-          channelIn("r1", 2, HUB, frame, T0 + 100),
-          storeEvent(
-            "r1",
-            DOC,
-            "presence",
-            "import",
-            [
-              entry(RELAYED, { name: "carol", cursor: { x: 9, y: 9 } }, T0 + 99),
-              entry(SELF, { name: "alice", cursor: { x: 0, y: 0 } }, T0 + 99),
-            ],
-            T0 + 101,
-          ),
-        ),
-      ),
+    const frame = presenceFrame(HUB, 1, 24)
+    const state = afterOpened(
       T0 + 200,
+      channelIn("r1", 2, HUB, frame, T0 + 100),
+      storeEvent(
+        "r1",
+        DOC,
+        "presence",
+        "import",
+        [
+          entry(RELAYED, { name: "carol", cursor: { x: 9, y: 9 } }, T0 + 99),
+          entry(SELF, { name: "alice", cursor: { x: 0, y: 0 } }, T0 + 99),
+        ],
+        T0 + 101,
+      ),
     )
     expect(entryOf(state, "presence", RELAYED)).toMatchObject({ changedBy: RELAYED, copiedFrom: HUB, via: { channelId: 2, peerId: HUB } })
     const own = entryOf(state, "presence", SELF)!
@@ -217,23 +213,11 @@ describe("store events", () => {
 
   it("applies a remote update, attributed to the channel that delivered it", () => {
     // Carol's own frame, forwarded unchanged by the hub: its stores still name carol.
-    const frame = {
-      type: "channel/ephemeral",
-      docId: DOC,
-      hopsRemaining: 0,
-      stores: [{ peerId: RELAYED, namespace: "presence", data: { $ephemera: "bytes", length: 12 } }],
-    }
-    const state = apply(
-      opened(),
-      batch(
-        2,
-        events(
-          "r1",
-          channelIn("r1", 2, HUB, frame, T0 + 100),
-          storeEvent("r1", DOC, "presence", "import", [entry(RELAYED, { name: "carol", cursor: { x: 9, y: 9 } }, T0 + 99)], T0 + 101),
-        ),
-      ),
+    const frame = presenceFrame(RELAYED, 0, 12)
+    const state = afterOpened(
       T0 + 200,
+      channelIn("r1", 2, HUB, frame, T0 + 100),
+      storeEvent("r1", DOC, "presence", "import", [entry(RELAYED, { name: "carol", cursor: { x: 9, y: 9 } }, T0 + 99)], T0 + 101),
     )
     expect(entryOf(state, "presence", RELAYED)).toEqual({
       key: RELAYED,
@@ -255,18 +239,11 @@ describe("store events", () => {
   })
 
   it("counts every change of a batch, also when several events touch the same room", () => {
-    const state = apply(
-      opened(),
-      batch(
-        2,
-        events(
-          "r1",
-          storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 1, y: 1 } }, T0 + 1)], T0 + 1),
-          storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 2, y: 2 } }, T0 + 2)], T0 + 2),
-          storeEvent("r1", DOC, "typing", "import", [entry(DIRECT, true, T0 + 3)], T0 + 3),
-        ),
-      ),
+    const state = afterOpened(
       T0,
+      storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 1, y: 1 } }, T0 + 1)], T0 + 1),
+      storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, { name: "bob", cursor: { x: 2, y: 2 } }, T0 + 2)], T0 + 2),
+      storeEvent("r1", DOC, "typing", "import", [entry(DIRECT, true, T0 + 3)], T0 + 3),
     )
     expect(entryOf(state, "presence", DIRECT)).toMatchObject({ changes: 2, changedAt: T0 + 2 })
     expect(entryOf(state, "typing", DIRECT)).toMatchObject({ changes: 1, value: true })
@@ -276,25 +253,18 @@ describe("store events", () => {
 
   it("attributes imports inside a channel/batch frame", () => {
     const frame = { type: "channel/batch", messages: [{ type: "channel/ephemeral", docId: DOC, hopsRemaining: 0, stores: [] }] }
-    const state = apply(
-      opened(),
-      batch(
-        2,
-        events("r1", channelIn("r1", 2, HUB, frame, T0 + 1), storeEvent("r1", DOC, "presence", "import", [entry("400", 1, T0)], T0 + 2)),
-      ),
+    const state = afterOpened(
       T0,
+      channelIn("r1", 2, HUB, frame, T0 + 1),
+      storeEvent("r1", DOC, "presence", "import", [entry("400", 1, T0)], T0 + 2),
     )
     expect(entryOf(state, "presence", "400")?.via).toEqual({ channelId: 2, peerId: HUB })
   })
 
   it("credits a local value change to this repo's peer", () => {
-    const state = apply(
-      opened(),
-      batch(
-        2,
-        events("r1", storeEvent("r1", DOC, "presence", "local", [entry(SELF, { name: "alice", cursor: { x: 2, y: 2 } }, T0 + 5)], T0 + 5)),
-      ),
+    const state = afterOpened(
       T0,
+      storeEvent("r1", DOC, "presence", "local", [entry(SELF, { name: "alice", cursor: { x: 2, y: 2 } }, T0 + 5)], T0 + 5),
     )
     expect(entryOf(state, "presence", SELF)).toMatchObject({ changes: 1, changedBy: SELF, changedAt: T0 + 5, via: undefined })
   })
@@ -337,7 +307,7 @@ describe("store events", () => {
   })
 
   it("creates namespaces and rooms on demand", () => {
-    const state = apply(opened(), batch(2, events("r1", storeCreated("r1", "room-2", "cursors", T0 + 1))), T0)
+    const state = afterOpened(T0, storeCreated("r1", "room-2", "cursors", T0 + 1))
     expect(snapshotOf(state).repos[0].rooms.map(room => [room.docId, room.namespaces])).toEqual([
       [DOC, expect.any(Object)],
       ["room-2", { cursors: {} }],
@@ -395,21 +365,14 @@ describe("tombstones and presence", () => {
   })
 
   it("model deltas replace peers and channels and add rooms for new subscriptions", () => {
-    const state = apply(
-      opened(),
-      batch(
-        2,
-        events(
-          "r1",
-          syncMessage(
-            "r1",
-            "synchronizer/channel-added",
-            { peers: [peer("500", { channels: [3], subscriptions: ["room-9"] })], channels: [channel(3, "500", "storage", "indexeddb")] },
-            T0 + 1,
-          ),
-        ),
-      ),
+    const state = afterOpened(
       T0,
+      syncMessage(
+        "r1",
+        "synchronizer/channel-added",
+        { peers: [peer("500", { channels: [3], subscriptions: ["room-9"] })], channels: [channel(3, "500", "storage", "indexeddb")] },
+        T0 + 1,
+      ),
     )
     const repo = state.repos.get("r1")!
     expect(repo.model.channels).toEqual([channel(3, "500", "storage", "indexeddb")])
@@ -546,7 +509,7 @@ describe("page reload", () => {
   })
 
   it("a service-worker restart (page disconnected then connected, same hook) keeps repos and history", () => {
-    let state = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, 1, T0 + 1)], T0 + 1))), T0)
+    let state = afterOpened(T0, storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, 1, T0 + 1)], T0 + 1))
     state = applyAll(state, [pageStatus(false), pageStatus(true)], T0 + 10)
     state = apply(state, batch(3, hello(), registration()), T0 + 20)
     expect(state.repos.get("r1")).toMatchObject({ gone: false })
@@ -556,7 +519,7 @@ describe("page reload", () => {
   })
 
   it("a re-registration with the same id after a reload starts without the old page's history", () => {
-    let state = apply(opened(), batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, 1, T0 + 1)], T0 + 1))), T0)
+    let state = afterOpened(T0, storeEvent("r1", DOC, "presence", "import", [entry(DIRECT, 1, T0 + 1)], T0 + 1))
     state = applyAll(state, [pageStatus(false), pageStatus(true)], T0 + 10)
     state = apply(state, batch(1, hello(undefined, undefined, "hook-2"), registration()), T0 + 20)
     expect(state.repos.get("r1")).toMatchObject({ gone: false })
@@ -683,7 +646,7 @@ describe("robustness", () => {
       channels: [null, { channelId: "x" }],
       documents: [1],
     }
-    const state = apply(opened(), batch(2, events("r1", syncMessage("r1", "synchronizer/channel-added", junk as never, T0 + 1))), T0)
+    const state = afterOpened(T0, syncMessage("r1", "synchronizer/channel-added", junk as never, T0 + 1))
     const repo = state.repos.get("r1")!
     expect(repo.model.peers).toEqual([{ identity: { peerId: "600" }, channels: [], subscriptions: [], docSyncStates: [] }])
     expect(repo.model.channels).toEqual([])
@@ -691,11 +654,7 @@ describe("robustness", () => {
   })
 
   it("treats keys like __proto__ as ordinary keys", () => {
-    const state = apply(
-      opened(),
-      batch(2, events("r1", storeEvent("r1", DOC, "presence", "import", [entry("__proto__", { polluted: true }, T0)], T0))),
-      T0,
-    )
+    const state = afterOpened(T0, storeEvent("r1", DOC, "presence", "import", [entry("__proto__", { polluted: true }, T0)], T0))
     const snapshot = snapshotOf(state)
     expect(Object.hasOwn(snapshot.repos[0].rooms[0].namespaces.presence, "__proto__")).toBe(true)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
