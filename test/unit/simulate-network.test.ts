@@ -5,12 +5,13 @@
  * the other repos' stores receive, and when, and what the hook's Log events
  * say. Lower bounds on time only: nothing here measures speed.
  */
-import { Bridge, BridgeAdapter, Repo } from "@loro-extended/repo"
+import type { Repo } from "@loro-extended/repo"
 import { afterEach, describe, expect, it } from "vitest"
 import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
 import type { HookToPanelMessage, NetworkConditions, PanelToHookMessage } from "../../protocol/messages"
-import { openRoom, type RoomHandle } from "../../demo/shared/room"
+import type { RoomHandle } from "../../demo/shared/room"
+import { bridgedLobby } from "../support/bridged-lobby"
 
 type NetworkState = Extract<HookToPanelMessage, { type: "simulate/network-state" }>
 
@@ -42,28 +43,11 @@ interface World {
 }
 
 async function world(): Promise<World> {
-  const toA = new Bridge()
-  const toB = new Bridge()
-  const hub = new Repo({
-    identity: { name: "hub", type: "service" },
-    adapters: [new BridgeAdapter({ bridge: toA, adapterType: "hub-a" }), new BridgeAdapter({ bridge: toB, adapterType: "hub-b" })],
-  })
-  const a = new Repo({ identity: { name: "alice" }, adapters: [new BridgeAdapter({ bridge: toA, adapterType: "spoke-a" })] })
-  const b = new Repo({ identity: { name: "bob" }, adapters: [new BridgeAdapter({ bridge: toB, adapterType: "spoke-b" })] })
+  const { hub, a, b, roomA, roomB, stop } = await bridgedLobby()
+  cleanups.push(stop)
   const transport = memoryTransport()
   const { hook, dispose } = createHook({ transport, url: () => "http://app.test/", root: {} })
-  cleanups.push(() => {
-    dispose()
-    for (const repo of [hub, a, b]) {
-      repo.synchronizer.stopHeartbeat()
-      repo.reset()
-    }
-  })
-  const roomA = openRoom(a, "lobby")
-  const roomB = openRoom(b, "lobby")
-  roomA.presence.setSelf({ name: "alice", color: "#f00" })
-  roomB.presence.setSelf({ name: "bob", color: "#00f" })
-  await Promise.all([roomA.waitForSync({ timeout: 5000 }), roomB.waitForSync({ timeout: 5000 })])
+  cleanups.push(dispose)
   await until(() => roomB.presence.peers.has(a.identity.peerId) && roomA.presence.peers.has(b.identity.peerId), "both to see each other")
   const relay = (message: unknown) => transport.deliver(message)
   hook.register(a, { label: "alice" })

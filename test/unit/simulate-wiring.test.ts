@@ -5,7 +5,7 @@
  * page runs the hook) and spoke B, so network-wide peers and their removal
  * can be seen from a second page.
  */
-import { Bridge, BridgeAdapter, Repo } from "@loro-extended/repo"
+import type { Repo } from "@loro-extended/repo"
 import { afterEach, describe, expect, it } from "vitest"
 import { memoryTransport, type MemoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
@@ -13,7 +13,8 @@ import type { EphemeraHook } from "../../injected/hook/types"
 import { createSimulationEngine, type SimulationEngine } from "../../injected/simulate/engine"
 import type { HookToPanelMessage, PanelToHookMessage, SimulatedPeerSpec } from "../../protocol/messages"
 import { checkHookToRelay } from "../../protocol/validate"
-import { docIdForRoom, openRoom } from "../../demo/shared/room"
+import { docIdForRoom } from "../../demo/shared/room"
+import { bridgedLobby } from "../support/bridged-lobby"
 
 const DOC = docIdForRoom("lobby")
 
@@ -49,14 +50,8 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5000): 
 }
 
 async function createWorld(): Promise<World> {
-  const toA = new Bridge()
-  const toB = new Bridge()
-  const hub = new Repo({
-    identity: { name: "hub", type: "service" },
-    adapters: [new BridgeAdapter({ bridge: toA, adapterType: "hub-a" }), new BridgeAdapter({ bridge: toB, adapterType: "hub-b" })],
-  })
-  const a = new Repo({ identity: { name: "alice" }, adapters: [new BridgeAdapter({ bridge: toA, adapterType: "spoke-a" })] })
-  const b = new Repo({ identity: { name: "bob" }, adapters: [new BridgeAdapter({ bridge: toB, adapterType: "spoke-b" })] })
+  const { a, b, stop } = await bridgedLobby()
+  cleanups.push(stop)
   const transport = memoryTransport()
   const engines: SimulationEngine[] = []
   const pageHide: Array<() => void> = []
@@ -74,16 +69,7 @@ async function createWorld(): Promise<World> {
   cleanups.push(async () => {
     dispose()
     await Promise.all(engines.map(engine => engine.dispose()))
-    for (const repo of [hub, a, b]) {
-      repo.synchronizer.stopHeartbeat()
-      repo.reset()
-    }
   })
-  const handleA = openRoom(a, "lobby")
-  const handleB = openRoom(b, "lobby")
-  handleA.presence.setSelf({ name: "alice", color: "#f00" })
-  handleB.presence.setSelf({ name: "bob", color: "#00f" })
-  await Promise.all([handleA.waitForSync({ timeout: 5000 }), handleB.waitForSync({ timeout: 5000 })])
   const relay = (message: PanelToHookMessage) => transport.deliver(message)
   const unregister = hook.register(a, { label: "alice" })
   return {
