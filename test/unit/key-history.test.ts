@@ -6,15 +6,14 @@
  * the hub then re-stamps its stale copy (what 5.4.2's heartbeat does) and
  * overwrites alice's own value with it.
  */
-import { Bridge, BridgeAdapter, Repo, Shape } from "@loro-extended/repo"
-import { beforeAll, describe, expect, it, vi } from "vitest"
-import type { BackgroundToPanelMessage } from "../../protocol/messages"
+import { Repo, Shape } from "@loro-extended/repo"
+import { beforeAll, describe, expect, it } from "vitest"
 import { memoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
 import { keyHistory, type HistoryStep } from "../../devtools-panel/log/key-history"
-import { applyAll } from "../../devtools-panel/state/apply"
 import { logRecords } from "../../devtools-panel/state/event-log"
-import { initialState, type PanelState } from "../../devtools-panel/state/panel-state"
+import type { PanelState } from "../../devtools-panel/state/panel-state"
+import { linkThroughHub, panelStateOf, until } from "../support/hub-stream"
 
 const ROOM = "room"
 const DocShape = Shape.doc({ title: Shape.text() })
@@ -25,12 +24,6 @@ interface Scenario {
   peers: { hub: string; alice: string; bob: string }
   repoIds: { alice: string; bob: string }
   burst: { ms: number; first: number; second: number }
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  await vi.waitFor(() => {
-    if (!condition()) throw new Error(`waiting for ${what}`)
-  })
 }
 
 /**
@@ -68,14 +61,7 @@ async function record(): Promise<Scenario> {
       alice: alice.get(ROOM, DocShape, { cursor: Cursor }),
       bob: bob.get(ROOM, DocShape, { cursor: Cursor }),
     }
-    const toAlice = new Bridge()
-    const toBob = new Bridge()
-    await hub.addAdapter(new BridgeAdapter({ bridge: toAlice, adapterType: "hub-to-alice" }))
-    await hub.addAdapter(new BridgeAdapter({ bridge: toBob, adapterType: "hub-to-bob" }))
-    await alice.addAdapter(new BridgeAdapter({ bridge: toAlice, adapterType: "alice" }))
-    await bob.addAdapter(new BridgeAdapter({ bridge: toBob, adapterType: "bob" }))
-    const established = (repo: Repo) => [...repo.synchronizer.model.channels.values()].some(channel => channel.type === "established")
-    await until(() => established(alice) && established(bob), "channels established")
+    await linkThroughHub(hub, alice, bob)
     const aliceId = alice.identity.peerId
     const cursorAt = (room: typeof rooms.bob) => room.cursor.peers.get(aliceId)?.x
 
@@ -95,13 +81,9 @@ async function record(): Promise<Scenario> {
 
     hook.flush()
     const messages = transport.messages()
-    const panelMessages: BackgroundToPanelMessage[] = [
-      { type: "background/page-status", connected: true, url: "http://app.test/" },
-      ...messages.map((message, seq): BackgroundToPanelMessage => ({ type: "background/page-batch", batch: { seq, messages: [message] } })),
-    ]
     const repoIdOf = (label: string) => hook.repos().find(repo => repo.label === label)!.repoId
     return {
-      state: applyAll(initialState(), panelMessages, Date.now()),
+      state: panelStateOf(messages),
       peers: { hub: hub.identity.peerId, alice: aliceId, bob: bob.identity.peerId },
       repoIds: { alice: repoIdOf("alice"), bob: repoIdOf("bob") },
       burst: written,

@@ -6,9 +6,9 @@
  * loro-crdt's agreement, filters, search, the model change of a handshake,
  * and who a local change went to (update, announcement, nothing) and why.
  */
-import { Bridge, BridgeAdapter, Repo, Shape } from "@loro-extended/repo"
-import { beforeAll, describe, expect, it, vi } from "vitest"
-import type { BackgroundToPanelMessage, HookEvent } from "../../protocol/messages"
+import { Repo, Shape } from "@loro-extended/repo"
+import { beforeAll, describe, expect, it } from "vitest"
+import type { HookEvent } from "../../protocol/messages"
 import { memoryTransport } from "../../injected/bridge/memory-transport"
 import { createHook } from "../../injected/hook/create-hook"
 import { decodeMessage } from "../../devtools-panel/wire/ephemeral-decode"
@@ -18,9 +18,9 @@ import { checkWithLoro } from "../../devtools-panel/log/loro-check"
 import { modelChanges } from "../../devtools-panel/log/model-change"
 import { explainPropagation } from "../../devtools-panel/log/propagation"
 import { detailOf, relatedRecords } from "../../devtools-panel/log/record-detail"
-import { applyAll } from "../../devtools-panel/state/apply"
 import { logRecords, recordAt, type LogRecord } from "../../devtools-panel/state/event-log"
-import { initialState, type PanelState } from "../../devtools-panel/state/panel-state"
+import type { PanelState } from "../../devtools-panel/state/panel-state"
+import { linkThroughHub, panelStateOf, until } from "../support/hub-stream"
 
 const ROOM = "room"
 const DocShape = Shape.doc({ title: Shape.text() })
@@ -31,12 +31,6 @@ interface Scenario {
   events: HookEvent[]
   peers: { hub: string; alice: string; bob: string }
   repoIds: { alice: string; bob: string }
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  await vi.waitFor(() => {
-    if (!condition()) throw new Error(`waiting for ${what}`)
-  })
 }
 
 /** Runs the scenario once; every test reads the same recorded stream. */
@@ -57,14 +51,7 @@ async function record(): Promise<Scenario> {
       alice: alice.get(ROOM, DocShape, { presence: Presence }),
       bob: bob.get(ROOM, DocShape, { presence: Presence }),
     }
-    const toAlice = new Bridge()
-    const toBob = new Bridge()
-    await hub.addAdapter(new BridgeAdapter({ bridge: toAlice, adapterType: "hub-to-alice" }))
-    await hub.addAdapter(new BridgeAdapter({ bridge: toBob, adapterType: "hub-to-bob" }))
-    await alice.addAdapter(new BridgeAdapter({ bridge: toAlice, adapterType: "alice" }))
-    await bob.addAdapter(new BridgeAdapter({ bridge: toBob, adapterType: "bob" }))
-    const established = (repo: Repo) => [...repo.synchronizer.model.channels.values()].some(channel => channel.type === "established")
-    await until(() => established(alice) && established(bob), "channels established")
+    await linkThroughHub(hub, alice, bob)
 
     rooms.alice.presence.setSelf({ name: "alice", x: 1 })
     await until(() => rooms.bob.presence.peers.get(alice.identity.peerId)?.x === 1, "bob to see alice")
@@ -80,11 +67,7 @@ async function record(): Promise<Scenario> {
 
     hook.flush()
     const messages = transport.messages()
-    const panelMessages: BackgroundToPanelMessage[] = [
-      { type: "background/page-status", connected: true, url: "http://app.test/" },
-      ...messages.map((message, seq): BackgroundToPanelMessage => ({ type: "background/page-batch", batch: { seq, messages: [message] } })),
-    ]
-    const state = applyAll(initialState(), panelMessages, Date.now())
+    const state = panelStateOf(messages)
     const repoIdOf = (label: string) => hook.repos().find(repo => repo.label === label)!.repoId
     return {
       state,
