@@ -8,24 +8,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import type { WireValue } from "../../protocol/messages"
-import { encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
-import { bytesToHex } from "../../codec/hex"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
-import {
-  T0,
-  batch,
-  channel,
-  channelIn,
-  entry,
-  events,
-  hello,
-  pageStatus,
-  peer,
-  registered,
-  repoInfo,
-  store,
-  storeEvent,
-} from "./fixtures/messages"
+import { T0, batch, channelIn, entry, events, store, storeEvent } from "./fixtures/messages"
+import { ephemeralFrame } from "./fixtures/frames"
+import { pageOpening, peerOnChannelOne } from "./fixtures/opening"
 
 // jsdom has no layout: the log's list measures its height with a ResizeObserver, which jsdom lacks.
 globalThis.ResizeObserver ??= class {
@@ -43,32 +29,17 @@ function hubFrame(
   entries: Array<{ key: string; value: { x: number } | { name: string }; timestamp: number }>,
   namespace = "cursor",
 ): WireValue {
-  const data = encodeEphemeralEntries(entries)
-  return {
-    type: "channel/ephemeral",
-    docId: DOC,
-    hopsRemaining: 1,
-    stores: [
-      {
-        peerId: HUB,
-        namespace,
-        data: { $ephemera: "bytes", type: "Uint8Array", length: data.length, hex: bytesToHex(data), truncated: false },
-      },
-    ],
-  }
+  return ephemeralFrame({ docId: DOC, hopsRemaining: 1, owner: HUB, namespace, entries })
 }
 
 function openPage(panel: MountedPanel, instance = "hook-1"): void {
   panel.push(
-    pageStatus(true),
-    batch(
-      1,
-      hello(undefined, undefined, instance),
-      registered(repoInfo(), {
-        peers: [peer(HUB, { name: "hub", channels: [1], subscriptions: [DOC] })],
-        channels: [channel(1, HUB)],
+    ...pageOpening(
+      {
+        ...peerOnChannelOne(HUB, DOC, "hub"),
         stores: [store(DOC, "presence", [entry(SELF, { name: "alice" }, T0 - 10)]), store(DOC, "cursor", [entry(SELF, { x: 2 }, T0 - 5)])],
-      }),
+      },
+      { instance },
     ),
   )
 }
@@ -239,19 +210,13 @@ describe("findings view names", () => {
     panel = mountPanel()
     // The hub has no identity name and publishes only a displayName: the detectors know no name for it.
     panel.push(
-      pageStatus(true),
-      batch(
-        1,
-        hello(),
-        registered(repoInfo(), {
-          peers: [peer(HUB, { channels: [1], subscriptions: [DOC] })],
-          channels: [channel(1, HUB)],
-          stores: [
-            store(DOC, "presence", [entry(SELF, { name: "alice" }, T0 - 10), entry(HUB, { displayName: "central hub" }, T0 - 10)]),
-            store(DOC, "cursor", [entry(SELF, { x: 2 }, T0 - 5)]),
-          ],
-        }),
-      ),
+      ...pageOpening({
+        ...peerOnChannelOne(HUB, DOC),
+        stores: [
+          store(DOC, "presence", [entry(SELF, { name: "alice" }, T0 - 10), entry(HUB, { displayName: "central hub" }, T0 - 10)]),
+          store(DOC, "cursor", [entry(SELF, { x: 2 }, T0 - 5)]),
+        ],
+      }),
     )
     overwrite(panel)
     await Promise.resolve()

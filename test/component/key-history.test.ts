@@ -6,24 +6,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { HookEvent, WireValue } from "../../protocol/messages"
-import { encodeEphemeralEntries, type EncodableEntry } from "../../codec/loro-ephemeral/ephemeral-encoder"
-import { bytesToHex } from "../../codec/hex"
+import type { EncodableEntry } from "../../codec/loro-ephemeral/ephemeral-encoder"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
-import {
-  T0,
-  batch,
-  channel,
-  channelIn,
-  entry,
-  events,
-  hello,
-  pageStatus,
-  peer,
-  registered,
-  repoInfo,
-  store,
-  storeEvent,
-} from "./fixtures/messages"
+import { T0, batch, channel, channelIn, entry, events, peer, store, storeEvent } from "./fixtures/messages"
+import { ephemeralFrame } from "./fixtures/frames"
+import { pageOpening } from "./fixtures/opening"
 
 const DOC = "room:lobby"
 const SELF = "100"
@@ -31,15 +18,7 @@ const BOB = "200"
 const HUB = "900"
 
 function frame(sender: string, entries: EncodableEntry[], t: number): HookEvent {
-  const bytes = encodeEphemeralEntries(entries)
-  const data: WireValue = { $ephemera: "bytes", type: "Uint8Array", length: bytes.length, hex: bytesToHex(bytes), truncated: false }
-  return channelIn(
-    "r1",
-    1,
-    HUB,
-    { type: "channel/ephemeral", docId: DOC, hopsRemaining: 0, stores: [{ peerId: sender, namespace: "cursor", data }] },
-    t,
-  )
+  return channelIn("r1", 1, HUB, ephemeralFrame({ docId: DOC, hopsRemaining: 0, owner: sender, namespace: "cursor", entries }), t)
 }
 
 const imported = (value: WireValue, timestamp: number) =>
@@ -50,15 +29,13 @@ describe("value history in the Live view", () => {
   beforeEach(() => {
     panel = mountPanel()
     panel.push(
-      pageStatus(true),
-      batch(
-        0,
-        hello(),
-        registered(repoInfo(), {
+      ...pageOpening(
+        {
           peers: [peer(HUB, { name: "hub", channels: [1], subscriptions: [DOC] }), peer(BOB, { name: "bob" })],
           channels: [channel(1, HUB)],
           stores: [store(DOC, "cursor", [entry(BOB, { x: 0, y: 0 }, T0)])],
-        }),
+        },
+        { seq: 0 },
       ),
       batch(
         1,

@@ -7,25 +7,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import type { WireValue } from "../../protocol/messages"
-import { encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
-import { bytesToHex } from "../../codec/hex"
 import { formatClock } from "../../devtools-panel/values/format"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
-import {
-  T0,
-  batch,
-  channel,
-  channelIn,
-  entry,
-  events,
-  hello,
-  pageStatus,
-  peer,
-  registered,
-  repoInfo,
-  store,
-  syncMessage,
-} from "./fixtures/messages"
+import { T0, batch, channelIn, entry, events, peer, store, syncMessage } from "./fixtures/messages"
+import { ephemeralFrame } from "./fixtures/frames"
+import { pageOpening, peerOnChannelOne } from "./fixtures/opening"
 
 const DOC = "room:lobby"
 const SELF = "100"
@@ -34,19 +20,13 @@ const BOB = "200"
 
 /** Bob's own heartbeat frame, forwarded by the hub. */
 function bobFrame(t: number): WireValue {
-  const data = encodeEphemeralEntries([{ key: BOB, value: { name: "bob" }, timestamp: t }])
-  return {
-    type: "channel/ephemeral",
+  return ephemeralFrame({
     docId: DOC,
     hopsRemaining: 0,
-    stores: [
-      {
-        peerId: BOB,
-        namespace: "presence",
-        data: { $ephemera: "bytes", type: "Uint8Array", length: data.length, hex: bytesToHex(data), truncated: false },
-      },
-    ],
-  }
+    owner: BOB,
+    namespace: "presence",
+    entries: [{ key: BOB, value: { name: "bob" }, timestamp: t }],
+  })
 }
 
 describe("live view and the detectors", () => {
@@ -56,16 +36,10 @@ describe("live view and the detectors", () => {
     now = T0
     panel = mountPanel({ now: () => now })
     panel.push(
-      pageStatus(true),
-      batch(
-        1,
-        hello(),
-        registered(repoInfo(), {
-          peers: [peer(HUB, { name: "hub", channels: [1], subscriptions: [DOC] })],
-          channels: [channel(1, HUB)],
-          stores: [store(DOC, "presence", [entry(SELF, { name: "alice" }, T0 - 10), entry(BOB, { name: "bob" }, T0 - 10)])],
-        }),
-      ),
+      ...pageOpening({
+        ...peerOnChannelOne(HUB, DOC, "hub"),
+        stores: [store(DOC, "presence", [entry(SELF, { name: "alice" }, T0 - 10), entry(BOB, { name: "bob" }, T0 - 10)])],
+      }),
     )
   })
   afterEach(() => panel.destroy())

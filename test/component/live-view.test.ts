@@ -1,21 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
-import {
-  T0,
-  batch,
-  channel,
-  entry,
-  events,
-  hello,
-  pageStatus,
-  peer,
-  registered,
-  repoInfo,
-  store,
-  storeEvent,
-  tombstone,
-} from "./fixtures/messages"
+import { T0, batch, entry, events, registered, repoInfo, store, storeEvent, tombstone } from "./fixtures/messages"
+import { pageOpening, peerOnChannelOne } from "./fixtures/opening"
 
 const DOC = "room:lobby"
 const SELF = "100"
@@ -24,13 +11,9 @@ const CAROL = "300"
 
 function openPage(panel: MountedPanel): void {
   panel.push(
-    pageStatus(true),
-    batch(
-      1,
-      hello(),
-      registered(repoInfo(), {
-        peers: [peer(BOB, { name: "bob", channels: [1], subscriptions: [DOC] })],
-        channels: [channel(1, BOB)],
+    ...pageOpening(
+      {
+        ...peerOnChannelOne(BOB, DOC, "bob"),
         stores: [
           store(DOC, "presence", [
             entry(SELF, { name: "alice", cursor: { x: 1, y: 2 } }, T0 - 10),
@@ -39,10 +22,14 @@ function openPage(panel: MountedPanel): void {
           ]),
           store(DOC, "typing", [entry(BOB, true, T0 - 10)]),
         ],
-      }),
-      registered(repoInfo({ repoId: "r2", label: "second", peerId: "101" }), {
-        stores: [store("room:other", "presence", [entry("101", { name: "dave" }, T0)])],
-      }),
+      },
+      {
+        also: [
+          registered(repoInfo({ repoId: "r2", label: "second", peerId: "101" }), {
+            stores: [store("room:other", "presence", [entry("101", { name: "dave" }, T0)])],
+          }),
+        ],
+      },
     ),
   )
 }

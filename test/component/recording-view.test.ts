@@ -7,8 +7,6 @@ import { MemoryTransport } from "../../devtools-panel/transport/memory-transport
 import { PanelStore } from "../../devtools-panel/ui/panel-store.svelte"
 import { RecordingSession } from "../../devtools-panel/views/recording/recording-session.svelte"
 import { beforeRecording, duringRecording } from "../unit/recording-fixtures"
-import { encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
-import { bytesToHex } from "../../codec/hex"
 import {
   T0,
   batch,
@@ -24,6 +22,7 @@ import {
   storeEvent,
   syncMessage,
 } from "./fixtures/messages"
+import { ephemeralFrame } from "./fixtures/frames"
 
 interface Mounted {
   transport: MemoryTransport
@@ -187,19 +186,13 @@ describe("Record view", () => {
     panel.one("rec-start").click()
     flushSync()
     // Carol's own frame, relayed by bob; then bob's channel closes and carol's presence stays.
-    const data = encodeEphemeralEntries([{ key: "300", value: { name: "carol" }, timestamp: T0 + 100 }])
-    const frame = {
-      type: "channel/ephemeral",
+    const frame = ephemeralFrame({
       docId: "room:lobby",
       hopsRemaining: 0,
-      stores: [
-        {
-          peerId: "300",
-          namespace: "presence",
-          data: { $ephemera: "bytes", type: "Uint8Array", length: data.length, hex: bytesToHex(data), truncated: false },
-        },
-      ],
-    }
+      owner: "300",
+      namespace: "presence",
+      entries: [{ key: "300", value: { name: "carol" }, timestamp: T0 + 100 }],
+    })
     deliverAt(panel, [
       [
         T0 + 100,
