@@ -22,7 +22,8 @@ import {
 } from "../../protocol/messages"
 import { reconnectingPort, type PortLike } from "../../extension/ports/reconnecting-port"
 import { isBackgroundToPanel } from "../../protocol/validate"
-import { fromWire, type PanelTransport, type TransportStatus } from "./transport"
+import { TransportListeners } from "./listeners"
+import { fromWire, type PanelTransport } from "./transport"
 
 /** Page-bound messages held while the background is away; an attach request is worth keeping, a flood is not. */
 const MAX_QUEUED = 100
@@ -40,21 +41,13 @@ export interface PortTransport extends PanelTransport {
 }
 
 export function portTransport(options: PortTransportOptions): PortTransport {
-  const messageListeners = new Set<(message: BackgroundToPanelMessage) => void>()
-  const statusListeners = new Set<(status: TransportStatus) => void>()
+  const listeners = new TransportListeners()
   const queue: PanelToHookMessage[] = []
-  let status: TransportStatus = "connecting"
   /** The page as last reported on the current connection; undefined right after connecting. */
   let page: { connected: boolean; url?: string } | undefined
   let watchingOrigin = false
 
   const toPage = (message: PanelToHookMessage): PanelToBackgroundMessage => ({ type: "panel/to-page", message })
-
-  function setStatus(next: TransportStatus): void {
-    if (next === status) return
-    status = next
-    for (const listener of statusListeners) listener(next)
-  }
 
   function subscribe(send: (message: unknown) => void): void {
     send(toPage({ type: "panel/subscribe" }))
@@ -72,17 +65,17 @@ export function portTransport(options: PortTransportOptions): PortTransport {
       subscribe(send)
       if (watchingOrigin) send({ type: "panel/watch-origin", watch: true } satisfies PanelToBackgroundMessage)
       for (const message of queue.splice(0)) send(toPage(message))
-      setStatus("connected")
+      listeners.setStatus("connected")
     },
     onMessage: raw => {
       // The background is our own code, but a message still has to look like one before the reducer sees it.
       if (!isBackgroundToPanel(raw)) return
       for (const message of fromWire(raw)) {
         if (message.type === "background/page-status") watchPage(message)
-        for (const listener of messageListeners) listener(message)
+        listeners.emit(message)
       }
     },
-    onDisconnect: () => setStatus("disconnected"),
+    onDisconnect: () => listeners.setStatus("disconnected"),
   })
 
   /**
@@ -118,19 +111,11 @@ export function portTransport(options: PortTransportOptions): PortTransport {
       queue.push(message.message)
       if (queue.length > MAX_QUEUED) queue.shift()
     },
-    onMessage(listener) {
-      messageListeners.add(listener)
-      return () => messageListeners.delete(listener)
-    },
-    onStatus(listener) {
-      statusListeners.add(listener)
-      listener(status)
-      return () => statusListeners.delete(listener)
-    },
+    onMessage: listener => listeners.onMessage(listener),
+    onStatus: listener => listeners.onStatus(listener),
     close() {
       port.close()
-      messageListeners.clear()
-      statusListeners.clear()
+      listeners.clear()
     },
   }
 }

@@ -8,7 +8,8 @@ import type { BackgroundToPanelMessage, PanelToBackgroundMessage, PanelToHookMes
 import type { PanelToServerMessage } from "../../protocol/standalone"
 import { parseServerToPanel } from "../../protocol/standalone-validate"
 import { SourceMux, type MuxOutput, type SourceCommand } from "./source-mux"
-import type { PanelTransport, TransportStatus } from "./transport"
+import { TransportListeners } from "./listeners"
+import type { PanelTransport } from "./transport"
 
 /** WebSocket.OPEN, by value: a Node test passes its own socket class and has no global one. */
 const SOCKET_OPEN = 1
@@ -34,24 +35,16 @@ export function socketTransport(options: SocketTransportOptions): SocketTranspor
   const openSocket = options.openSocket ?? (url => new WebSocket(url))
   const minDelay = options.minDelayMs ?? 250
   const maxDelay = options.maxDelayMs ?? 5_000
-  const messageListeners = new Set<(message: BackgroundToPanelMessage) => void>()
-  const statusListeners = new Set<(status: TransportStatus) => void>()
+  const listeners = new TransportListeners()
   const queue: PanelToHookMessage[] = []
   const mux = new SourceMux(options.pageUrl)
-  let status: TransportStatus = "connecting"
   let socket: WebSocket | undefined
   let delay = minDelay
   let retry: ReturnType<typeof setTimeout> | undefined
   let closed = false
 
-  function setStatus(next: TransportStatus): void {
-    if (next === status) return
-    status = next
-    for (const listener of statusListeners) listener(next)
-  }
-
   function emit(messages: readonly BackgroundToPanelMessage[]): void {
-    for (const message of messages) for (const listener of messageListeners) listener(message)
+    for (const message of messages) listeners.emit(message)
   }
 
   function sendToSources(commands: readonly SourceCommand[]): void {
@@ -72,7 +65,7 @@ export function socketTransport(options: SocketTransportOptions): SocketTranspor
     socket = current
     current.onopen = () => {
       delay = minDelay
-      setStatus("connected")
+      listeners.setStatus("connected")
       emit(mux.connected())
       for (const message of queue.splice(0)) deliver(mux.route(message))
     }
@@ -86,8 +79,8 @@ export function socketTransport(options: SocketTransportOptions): SocketTranspor
     current.onclose = () => {
       if (socket !== current) return
       socket = undefined
-      if (status === "connected") emit(mux.disconnected())
-      setStatus("disconnected")
+      if (listeners.status === "connected") emit(mux.disconnected())
+      listeners.setStatus("disconnected")
       if (closed) return
       retry = setTimeout(connect, delay)
       delay = Math.min(maxDelay, delay * 2)
@@ -105,21 +98,13 @@ export function socketTransport(options: SocketTransportOptions): SocketTranspor
       queue.push(message.message)
       if (queue.length > MAX_QUEUED) queue.shift()
     },
-    onMessage(listener) {
-      messageListeners.add(listener)
-      return () => messageListeners.delete(listener)
-    },
-    onStatus(listener) {
-      statusListeners.add(listener)
-      listener(status)
-      return () => statusListeners.delete(listener)
-    },
+    onMessage: listener => listeners.onMessage(listener),
+    onStatus: listener => listeners.onStatus(listener),
     close() {
       closed = true
       clearTimeout(retry)
       socket?.close()
-      messageListeners.clear()
-      statusListeners.clear()
+      listeners.clear()
     },
   }
 }
