@@ -8,6 +8,7 @@
 import { HOOK_GLOBAL } from "../protocol/messages"
 import { relayChannel } from "./bridge/relay-channel"
 import { createHook } from "./hook/create-hook"
+import { onPageLeave } from "./hook/page-leave"
 import { HOOK_VERSION } from "./hook/version"
 
 try {
@@ -17,7 +18,7 @@ try {
       transport: relayChannel(window, { hookVersion: HOOK_VERSION }),
       url: () => location.href,
       root: window,
-      onPageHide: listener => addEventListener("pagehide", listener),
+      onPageLeave: listener => onPageLeave(window, listener),
     })
     Object.defineProperty(globalThis, HOOK_GLOBAL, { value: hook, enumerable: false, configurable: true, writable: false })
   }

@@ -171,8 +171,13 @@ export type SimulatePanelToHookMessage =
 // ---------------------------------------------------------------------------
 
 export type SimulateHookToPanelMessage =
-  /** The full list of a repo's simulated peers, sent after every change (not on behaviour ticks). */
-  | { type: "simulate/state"; repoId: string; peers: SimulatedPeerInfo[]; keepOnClose: boolean }
+  /**
+   * The full list of a repo's simulated peers, sent after every change (not
+   * on behaviour ticks). `pageLeft`: the page started to leave (reload,
+   * navigation, close) and removed every peer with it; sent once, instead of
+   * the removal's steps.
+   */
+  | { type: "simulate/state"; repoId: string; peers: SimulatedPeerInfo[]; keepOnClose: boolean; pageLeft?: true }
   /** A repo's channels under simulated network conditions, after every change and about once a second while any is set. */
   | { type: "simulate/network-state"; repoId: string; channels: ChannelConditionsInfo[] }
   /** A simulate/* request failed; `message` is meant for the user. Nothing was changed. */

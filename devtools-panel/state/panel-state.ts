@@ -107,6 +107,8 @@ export interface RepoSimulationState {
   readonly keepOnClose: boolean
   /** Counts simulate/state messages for this repo: a request is answered once it moves. */
   readonly version: number
+  /** The page removed its peers because it started to leave (reload, navigation). */
+  readonly pageLeft: boolean
 }
 
 export interface SimulationFailure {

@@ -28,6 +28,7 @@ export function applySimulationState(draft: Draft, state: Mutable<PanelState>, m
     ids: new Set(peers.map(peer => peer.id)),
     keepOnClose: message.keepOnClose === true,
     version: (current.simulation?.version ?? 0) + 1,
+    pageLeft: message.pageLeft === true,
   }
   repos.set(message.repoId, repo)
   state.repos = repos

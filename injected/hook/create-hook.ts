@@ -21,8 +21,8 @@ export interface HookEnvironment {
   root: object
   now?: () => number
   limits?: Partial<BridgeLimits>
-  /** Calls `listener` when the page hides (pagehide): simulated peers must leave with it. */
-  onPageHide?: (listener: () => void) => void
+  /** Calls `listener` when the page is about to go away (see page-leave.ts): simulated peers must leave with it. */
+  onPageLeave?: (listener: () => void) => void
   /** Tests replace the simulation engine. */
   createSimulationEngine?: SimulationHost["createEngine"]
 }
@@ -79,7 +79,7 @@ export function createHook(env: HookEnvironment): HookHandle {
       reply: message => bridge.reply(message),
       ...(env.createSimulationEngine ? { createEngine: env.createSimulationEngine } : {}),
     })
-    env.onPageHide?.(() => void commands.dispose())
+    env.onPageLeave?.(() => void commands.dispose())
     simulationCommands = commands
     return commands
   }

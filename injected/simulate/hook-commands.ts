@@ -4,7 +4,7 @@
  *
  * One engine per repo, created by the first simulate/* request naming that
  * repo, so a page nobody simulates in pays nothing. Engines end with what
- * they simulate in: the repo's unregistration, the page hiding (pagehide),
+ * they simulate in: the repo's unregistration, the page going away,
  * or, unless the panel asked to keep them, the last panel going away.
  */
 import { assertNever, type HookToPanelMessage } from "../../protocol/messages"
@@ -116,13 +116,20 @@ export class SimulationCommands {
   }
 
   /**
-   * The page is hiding: every peer is deleted while the page can still send
-   * (tombstones reach the hub before its socket closes). A page restored from
-   * the back/forward cache starts over with new engines.
+   * The page is going away: every peer is deleted while the page can still
+   * send (tombstones reach the hub before its socket closes). A page restored
+   * from the back/forward cache, or one whose navigation was cancelled,
+   * starts over with new engines.
    */
   dispose(): Promise<void> {
     this.#clearNetwork()
-    const ending = Array.from(this.#byRepo.values(), simulation => this.#end(simulation))
+    const ending = Array.from(this.#byRepo, async ([repoId, simulation]) => {
+      // One word for the panel rather than the removal's steps: it may be the
+      // last thing this page gets to say.
+      simulation.stopListening()
+      await this.#end(simulation)
+      this.#host.send({ type: "simulate/state", repoId, peers: [], keepOnClose: simulation.keepOnClose, pageLeft: true })
+    })
     this.#byRepo.clear()
     return Promise.all(ending).then(() => undefined)
   }

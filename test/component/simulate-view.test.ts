@@ -264,6 +264,13 @@ describe("Simulate view", () => {
     expect(row.cells[1]?.textContent).toContain("walker")
   })
 
+  it("says so when the page starts to leave with simulated peers, before the reload arrives", () => {
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer()], keepOnClose: true })
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [], keepOnClose: true, pageLeft: true })
+    expect(panel.one("sim-notice").dataset.reason).toBe("reloaded")
+    expect(panel.one("sim-notice").textContent).toMatch(/The page started to leave \(reload or navigation\): its 1 simulated peer was removed/)
+  })
+
   it("says so when the page reloads mid-simulation or the repo is unregistered", () => {
     fromPage(panel, {
       type: "simulate/state",

@@ -90,3 +90,16 @@ describe("hook.iife.ts", () => {
     ).toEqual(["hook/hello", "repo/registered", "repo/unregistered"])
   })
 })
+
+describe("page-leave.ts", () => {
+  it("tells the hook on beforeunload, while the page's sockets are still open, and again on pagehide", async () => {
+    const { onPageLeave } = await import("../../injected/hook/page-leave")
+    const target = new EventTarget()
+    const seen: string[] = []
+    onPageLeave(target, () => seen.push("leave"))
+    target.dispatchEvent(new Event("beforeunload"))
+    expect(seen).toEqual(["leave"])
+    target.dispatchEvent(new Event("pagehide"))
+    expect(seen).toEqual(["leave", "leave"])
+  })
+})

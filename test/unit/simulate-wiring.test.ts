@@ -59,7 +59,7 @@ async function createWorld(): Promise<World> {
     transport,
     url: () => "http://app.test/",
     root: {},
-    onPageHide: listener => pageHide.push(listener),
+    onPageLeave: listener => pageHide.push(listener),
     createSimulationEngine: repo => {
       const engine = createSimulationEngine(repo)
       engines.push(engine)
@@ -254,11 +254,17 @@ describe("simulate/* in the page hook", () => {
     expect(errorFor(world, "late")).toMatchObject({ code: "disposed" })
   })
 
-  it("removes every peer on pagehide, and starts a fresh engine if the page is shown again", async () => {
+  it("removes every peer as the page leaves, says so once, and starts a fresh engine if the page is shown again", async () => {
     const world = await subscribedWorld()
     const [id] = await addLive(world, "leaving")
+    const before = world.messages().length
     world.hidePage()
-    await until(() => world.states(world.b, "presence")[id!] === undefined, "B to lose the peer on pagehide")
+    await until(() => world.states(world.b, "presence")[id!] === undefined, "B to lose the peer as the page leaves")
+    await until(() => world.messages().length > before, "the hook's last word")
+    // One state, not the removal's steps: it may be all the page gets to send.
+    expect(world.messages().slice(before).filter(message => message.type === "simulate/state")).toEqual([
+      { type: "simulate/state", repoId: world.repoId, peers: [], keepOnClose: false, pageLeft: true },
+    ])
     // Back from the back/forward cache: the panel can simulate again.
     await addLive(world, "again")
     expect(world.engines).toHaveLength(2)

@@ -1,9 +1,11 @@
 /**
  * Everything the Simulate view remembers, one per panel store, so switching
  * to another tab and back keeps the form, the target and the last answer.
- * It also notices a page that reloads while peers are simulated: the hook
- * removed them on pagehide, and the user should be told rather than find
- * the list silently empty.
+ * It also notices a page that reloads or navigates while peers are
+ * simulated: the hook removed them as the page started to leave, and the
+ * user should be told rather than find the list silently empty. The hook
+ * says so when it can (a `pageLeft` state); otherwise the new page's hook
+ * instance tells.
  */
 import type { PanelState, RepoState, RoomState } from "../../state/panel-state"
 import type { PanelStore } from "../../ui/panel-store.svelte"
@@ -30,13 +32,19 @@ export class SimulateSession {
   observe(state: PanelState): void {
     const instance = state.hook?.instance
     if (instance === undefined) return
-    if (this.#instance !== undefined && instance !== this.#instance && this.#peers > 0) {
-      this.reloadNotice = `The page reloaded: its ${this.#peers} simulated peer${this.#peers === 1 ? " was" : "s were"} removed with it. Add them again below.`
+    let peers = 0
+    let pageLeft = false
+    for (const repo of state.repos.values()) {
+      if (repo.gone) continue
+      peers += repo.simulation?.peers.length ?? 0
+      pageLeft ||= repo.simulation?.pageLeft === true
+    }
+    const reloaded = this.#instance !== undefined && instance !== this.#instance
+    if ((reloaded || pageLeft) && this.#peers > 0 && peers === 0) {
+      this.reloadNotice = `The page ${reloaded ? "reloaded" : "started to leave (reload or navigation)"}: its ${this.#peers} simulated peer${this.#peers === 1 ? " was" : "s were"} removed with it. Add them again below.`
       this.requests.clear()
     }
     this.#instance = instance
-    let peers = 0
-    for (const repo of state.repos.values()) if (!repo.gone) peers += repo.simulation?.peers.length ?? 0
     this.#peers = peers
   }
 
