@@ -12,7 +12,7 @@ import type { Page } from "playwright-core"
 import type { HookToPanelMessage, ModelSnapshot, StoreSnapshot, WireValue } from "../protocol/messages"
 import { encodeEphemeralEntries } from "../codec/loro-ephemeral/ephemeral-encoder"
 import { bytesToHex } from "../codec/hex"
-import { launchChromium } from "../test/e2e/support/chromium"
+import { launchChromiumBrowser } from "../test/e2e/support/chromium"
 import { startFixtureServer } from "../test/e2e/support/fixture-server"
 import { PANEL_PATH } from "../test/e2e/support/paths"
 import { waitFor } from "../test/e2e/support/wait"
@@ -246,7 +246,7 @@ export async function benchPanelIngest(
   options: PanelIngestOptions = {},
 ): Promise<PanelIngestResult> {
   const fixtures = await startFixtureServer()
-  const chromium = await launchChromium()
+  const chromium = await launchChromiumBrowser()
   try {
     const { page, tabId } = await chromium.openTab(`${fixtures.url}/bench-page.html`)
     const panel = await chromium.context.newPage()

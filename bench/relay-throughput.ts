@@ -4,7 +4,7 @@
  * late. Page and extension share one clock, so latency is arrival - emit time.
  */
 import type { Page } from "playwright-core"
-import { launchChromium } from "../test/e2e/support/chromium"
+import { launchChromiumBrowser } from "../test/e2e/support/chromium"
 import { startFixtureServer } from "../test/e2e/support/fixture-server"
 import { waitFor } from "../test/e2e/support/wait"
 import { percentile } from "./stats"
@@ -26,7 +26,7 @@ export interface RelayThroughputResult {
 
 export async function benchRelayThroughput(targetRate = 20_000, seconds = 20): Promise<RelayThroughputResult> {
   const fixtures = await startFixtureServer()
-  const chromium = await launchChromium()
+  const chromium = await launchChromiumBrowser()
   // tsx (esbuild keepNames) wraps named functions in __name(); code we
   // evaluate in the pages carries those calls, so the helper must exist there.
   await chromium.context.addInitScript("globalThis.__name ??= (fn) => fn")

@@ -7,10 +7,11 @@
  */
 import type { Page } from "playwright-core"
 import { startHub } from "../demo/server/hub"
-import { launchChromium } from "../test/e2e/support/chromium"
+import { launchChromiumBrowser } from "../test/e2e/support/chromium"
 import { demoReady } from "../test/e2e/support/demo-page"
 import { DEMO_DIST } from "../test/e2e/support/paths"
-import { addPeers, clickIn, openSimulate, simRows } from "../test/e2e/support/simulate-panel"
+import { domClick } from "../test/e2e/support/dom"
+import { addPeers, openSimulate, simRows } from "../test/e2e/support/simulate-panel"
 import { waitFor } from "../test/e2e/support/wait"
 
 export interface SimulatedLoadResult {
@@ -41,7 +42,7 @@ const TIMER_MS = 50
 
 export async function benchSimulatedLoad(peers = 50, hz = 30, seconds = 30): Promise<SimulatedLoadResult> {
   const hub = await startHub({ port: 0, staticDir: DEMO_DIST, warn: () => {} })
-  const chromium = await launchChromium()
+  const chromium = await launchChromiumBrowser()
   try {
     const { page, tabId } = await chromium.openTab(`${hub.url}/?room=${ROOM}&name=load`)
     await demoReady(page)
@@ -52,15 +53,15 @@ export async function benchSimulatedLoad(peers = 50, hz = 30, seconds = 30): Pro
     const ids = rows.map(row => row.id)
 
     // The live view, as a user watching the load would have it.
-    await clickIn(panel, '[data-testid="tab-live"]')
+    await domClick(panel, '[data-testid="tab-live"]')
     await startLongTaskProbe(panel)
     await startPageProbe(page, ids)
     const samples = await samplePanel(panel, ids[0]!, seconds)
     const pageResult = await page.evaluate(() => (window as any).__simLoad.stop())
     const panelLongest: number = await panel.evaluate(() => (window as any).__longest.max)
 
-    await clickIn(panel, '[data-testid="tab-simulate"]')
-    await clickIn(panel, '[data-testid="sim-remove-all"]')
+    await domClick(panel, '[data-testid="tab-simulate"]')
+    await domClick(panel, '[data-testid="sim-remove-all"]')
     await waitFor(async () => (await simRows(panel)).length === 0, "the simulated peers to be removed")
 
     const changed = samples.filter((value, index) => index > 0 && value !== undefined && value !== samples[index - 1]).length

@@ -1,23 +1,29 @@
 /**
  * What the e2e tests read from and do to the demo page and the panel, the same
- * in Playwright (Chromium) and puppeteer (Firefox): both pages have evaluate().
+ * in both browsers: everything goes through evaluate().
  */
 import { canonicalJson } from "./canonical-json"
+import type { Evaluator } from "./session"
 import { waitFor } from "./wait"
 
-/** Playwright's and puppeteer's Page (and Frame) both fit; their generics differ, hence the loose type. */
-export interface Evaluator {
-  evaluate(fn: (arg: any) => unknown, arg?: any): Promise<any>
-}
-
-/** Waits until the demo's repos are all connected to the hub; returns their peer ids. */
+/**
+ * Waits until the demo's repos are all connected to the hub; returns their
+ * peer ids. Asks the page again on every poll: `window.demo` appears when the
+ * app's module has run, and `demo.ready` settles once every peer is synced.
+ */
 export async function demoReady(page: Evaluator): Promise<string[]> {
-  return page.evaluate(async () => {
-    const demo = (window as any).demo
-    for (let i = 0; i < 400 && !demo; i++) await new Promise(resolve => setTimeout(resolve, 25))
-    await (window as any).demo.ready
-    return (window as any).demo.peers.map((peer: { peerId: string }) => peer.peerId)
-  })
+  return waitFor(
+    () =>
+      page.evaluate(() => {
+        const w = window as any
+        if (!w.demo) return undefined
+        // Noted on the window, so that the next poll can read it synchronously.
+        w.__demoReadyWatch ??= w.demo.ready.then(() => (w.__demoIsReady = true))
+        return w.__demoIsReady ? (w.demo.peers.map((peer: { peerId: string }) => peer.peerId) as string[]) : undefined
+      }),
+    "the demo page's peers to connect to the hub",
+    30_000,
+  )
 }
 
 /** The names (= panel labels) of the demo page's peers, once they are connected. */
@@ -57,4 +63,12 @@ export async function panelValue(panel: Evaluator, peerLabel: string, namespace:
 export function waitForPanelValue(panel: Evaluator, label: string, namespace: string, key: string, expected: unknown, what: string) {
   const want = canonicalJson(expected)
   return waitFor(async () => canonicalJson(await panelValue(panel, label, namespace, key)) === want, what)
+}
+
+/** Waits until the panel lists `count` repos that are not gone; returns the panel's state then. */
+export function waitForRepos(panel: Evaluator, count: number, what: string): Promise<PanelSnapshot> {
+  return waitFor(async () => {
+    const state = await panelState(panel)
+    return state.repos.filter(repo => !repo.gone).length === count ? state : undefined
+  }, what)
 }

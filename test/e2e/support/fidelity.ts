@@ -3,8 +3,8 @@
  * panel's map must equal `store.getAllStates()` read from the page itself.
  */
 import { canonicalJson } from "./canonical-json"
-import type { Evaluator } from "./demo-page"
 import { panelState } from "./demo-page"
+import type { Evaluator } from "./session"
 
 type Maps = Record<string, Record<string, unknown>>
 

@@ -1,33 +1,14 @@
 /**
- * Driving the panel's Record view and reading what it exposes for tests, the
- * same in Playwright (Chromium) and puppeteer (Firefox): everything goes
- * through evaluate(). Also a recorder of the demo page's remote cursors, to
- * check that replayed peers move along their recorded paths.
+ * Driving the panel's Record view and reading what it exposes for tests,
+ * through evaluate() in both browsers. Also a recorder of the demo page's
+ * remote cursors, to check that replayed peers move along their recorded
+ * paths.
  */
 import { canonicalJson } from "./canonical-json"
-import { panelState, type Evaluator, type PanelSnapshot } from "./demo-page"
+import { panelState, type PanelSnapshot } from "./demo-page"
+import { domClick, testId } from "./dom"
+import type { Evaluator } from "./session"
 import { waitFor } from "./wait"
-
-/** Clicks the element with a data-testid (and optional extra selector) in the panel. */
-export async function clickTestId(panel: Evaluator, testId: string, extra = ""): Promise<void> {
-  const found = await panel.evaluate((selector: string) => {
-    const element = document.querySelector<HTMLElement>(selector)
-    element?.click()
-    return element !== null
-  }, `[data-testid="${testId}"]${extra}`)
-  if (!found) throw new Error(`nothing to click at [data-testid="${testId}"]${extra}`)
-}
-
-export function testIdAttribute(panel: Evaluator, testId: string, attribute: string): Promise<string | null> {
-  return panel.evaluate(
-    ({ selector, name }: { selector: string; name: string }) => document.querySelector(selector)?.getAttribute(name) ?? null,
-    { selector: `[data-testid="${testId}"]`, name: attribute },
-  )
-}
-
-export function testIdText(panel: Evaluator, testId: string): Promise<string | null> {
-  return panel.evaluate((selector: string) => document.querySelector(selector)?.textContent ?? null, `[data-testid="${testId}"]`)
-}
 
 export function recordingState(panel: Evaluator): Promise<PanelSnapshot | undefined> {
   return panel.evaluate(() => (window as any).__ephemeraRecordingState)
@@ -40,20 +21,16 @@ export function recordingCursor(panel: Evaluator): Promise<{ position: number; t
 /** Exports the recording on the panel's timeline and returns its bytes (no download: nothing left on disk). */
 export async function exportRecording(panel: Evaluator): Promise<Uint8Array> {
   await panel.evaluate(() => ((window as any).__ephemeraKeepExportsInMemory = true))
-  await clickTestId(panel, "rec-export")
+  await domClick(panel, testId("rec-export"))
   return lastExport(panel)
 }
 
 /** The bytes of the panel's last export. */
 export async function lastExport(panel: Evaluator): Promise<Uint8Array> {
-  const bytes: number[] = await waitFor(
-    () =>
-      panel.evaluate(() => {
-        const exported = (window as any).__ephemeraLastExport as Uint8Array | undefined
-        return exported ? Array.from(exported) : undefined
-      }),
-    "the export",
-  )
+  const bytes: number[] = await waitFor(() => panel.evaluate(() => {
+    const exported = (window as any).__ephemeraLastExport as Uint8Array | undefined
+    return exported ? Array.from(exported) : undefined
+  }), "the export")
   return Uint8Array.from(bytes)
 }
 
@@ -77,18 +54,12 @@ export async function watchCursors(page: Evaluator): Promise<void> {
       for (const cursor of document.querySelectorAll<HTMLElement>('[data-testid="remote-cursor"]')) {
         const name = cursor.dataset.name ?? "?"
         const point: [number, number] = [Number(cursor.dataset.x), Number(cursor.dataset.y)]
-        log[name] ??= []
-        const path = log[name]
+        const path = (log[name] ??= [])
         const last = path[path.length - 1]
         if (!last || last[0] !== point[0] || last[1] !== point[1]) path.push(point)
       }
     }
-    new MutationObserver(note).observe(document.body, {
-      subtree: true,
-      childList: true,
-      attributes: true,
-      attributeFilter: ["data-x", "data-y", "data-name"],
-    })
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-x", "data-y", "data-name"] })
     ;(window as any).__cursorPaths = log
   })
 }
@@ -98,9 +69,7 @@ export function cursorPaths(page: Evaluator): Promise<Record<string, Array<[numb
 }
 
 export function remoteCursorNames(page: Evaluator): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-testid="remote-cursor"]')].map(cursor => cursor.dataset.name ?? ""),
-  )
+  return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid="remote-cursor"]')].map(cursor => cursor.dataset.name ?? ""))
 }
 
 /** Whether `seen` visits the points of `path` in order (skipping some is fine: frames coalesce). */

@@ -1,9 +1,9 @@
 /**
  * Driving the panel's Simulate view and reading the demo page's view of
- * simulated peers, the same in Playwright (Chromium) and puppeteer (Firefox):
- * everything goes through evaluate(), which both offer.
+ * simulated peers, through evaluate() in both browsers.
  */
-import type { Evaluator } from "./demo-page"
+import { domClick, fill } from "./dom"
+import type { Evaluator } from "./session"
 import { waitFor } from "./wait"
 
 export interface SimRow {
@@ -24,32 +24,6 @@ export interface AddPeers {
   exclude?: string[]
 }
 
-/** Clicks an element by selector (inside the panel page). */
-export async function clickIn(panel: Evaluator, selector: string): Promise<void> {
-  const found = await panel.evaluate((sel: string) => {
-    const element = document.querySelector<HTMLElement>(sel)
-    element?.click()
-    return element !== null
-  }, selector)
-  if (!found) throw new Error(`nothing to click at ${selector}`)
-}
-
-/** Sets an input, select or textarea the way typing would (Svelte listens to input and change). */
-export async function setField(panel: Evaluator, selector: string, value: string): Promise<void> {
-  const found = await panel.evaluate(
-    ({ sel, text }: { sel: string; text: string }) => {
-      const element = document.querySelector<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(sel)
-      if (!element) return false
-      element.value = text
-      element.dispatchEvent(new Event("input", { bubbles: true }))
-      element.dispatchEvent(new Event("change", { bubbles: true }))
-      return true
-    },
-    { sel: selector, text: value },
-  )
-  if (!found) throw new Error(`no field at ${selector}`)
-}
-
 export function simRows(panel: Evaluator): Promise<SimRow[]> {
   return panel.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('[data-testid="sim-peer-row"]')].map(row => ({
@@ -65,13 +39,9 @@ export function simRows(panel: Evaluator): Promise<SimRow[]> {
 /** Opens the Simulate tab and waits until the form has an editor for `namespace`. */
 export async function openSimulate(panel: Evaluator, namespace = "cursor"): Promise<void> {
   await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="tab-simulate"]') !== null), "the Simulate tab")
-  await clickIn(panel, '[data-testid="tab-simulate"]')
+  await domClick(panel, '[data-testid="tab-simulate"]')
   await waitFor(
-    () =>
-      panel.evaluate(
-        (ns: string) => document.querySelector(`[data-testid="sim-namespace-editor"][data-namespace="${ns}"]`) !== null,
-        namespace,
-      ),
+    () => panel.evaluate((ns: string) => document.querySelector(`[data-testid="sim-namespace-editor"][data-namespace="${ns}"]`) !== null, namespace),
     `the ${namespace} editor`,
   )
 }
@@ -79,26 +49,25 @@ export async function openSimulate(panel: Evaluator, namespace = "cursor"): Prom
 /** Fills the form and adds; resolves with the new rows once they are all live. */
 export async function addPeers(panel: Evaluator, options: AddPeers): Promise<SimRow[]> {
   const before = new Set((await simRows(panel)).map(row => row.id))
-  await setField(panel, '[data-testid="sim-name"]', options.name)
-  await setField(panel, '[data-testid="sim-count"]', String(options.count))
-  await setField(panel, '[data-testid="sim-visibility"]', options.visibility)
+  await fill(panel, '[data-testid="sim-name"]', options.name)
+  await fill(panel, '[data-testid="sim-count"]', String(options.count))
+  await fill(panel, '[data-testid="sim-visibility"]', options.visibility)
   for (const namespace of options.exclude ?? []) {
-    await clickIn(panel, `[data-testid="sim-namespace-editor"][data-namespace="${namespace}"] [data-testid="sim-include"]`)
+    await domClick(panel, `[data-testid="sim-namespace-editor"][data-namespace="${namespace}"] [data-testid="sim-include"]`)
   }
   if (options.cursorHz !== undefined) {
-    await setField(
-      panel,
-      '[data-testid="sim-namespace-editor"][data-namespace="cursor"] [data-testid="sim-rate"]',
-      String(options.cursorHz),
-    )
+    await fill(panel, '[data-testid="sim-namespace-editor"][data-namespace="cursor"] [data-testid="sim-rate"]', String(options.cursorHz))
   }
-  await clickIn(panel, '[data-testid="sim-add"]')
-  return waitFor(async () => {
-    const error = await panel.evaluate(() => document.querySelector('[data-testid="sim-error"]')?.textContent ?? "")
-    if (error) throw new Error(`the panel reported: ${error}`)
-    const added = (await simRows(panel)).filter(row => !before.has(row.id))
-    return added.length === options.count && added.every(row => row.state === "live") ? added : undefined
-  }, `${options.count} × ${options.name} to go live`)
+  await domClick(panel, '[data-testid="sim-add"]')
+  return waitFor(
+    async () => {
+      const error = await panel.evaluate(() => document.querySelector('[data-testid="sim-error"]')?.textContent ?? "")
+      if (error) throw new Error(`the panel reported: ${error}`)
+      const added = (await simRows(panel)).filter(row => !before.has(row.id))
+      return added.length === options.count && added.every(row => row.state === "live") ? added : undefined
+    },
+    `${options.count} × ${options.name} to go live`,
+  )
 }
 
 export interface RenderedCursor {
@@ -123,9 +92,7 @@ export function remoteCursors(page: Evaluator): Promise<RenderedCursor[]> {
 
 /** The demo page's rendered member list (peer ids). */
 export function memberIds(page: Evaluator): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-testid="member"]')].map(member => member.dataset.peerId ?? ""),
-  )
+  return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid="member"]')].map(member => member.dataset.peerId ?? ""))
 }
 
 /** Whether a peer id is anywhere in the page: its DOM or any namespace store of its first repo. */
@@ -152,4 +119,39 @@ export async function waitForMovingCursors(page: Evaluator, ids: string[], what:
     })
   }, `${what}: every cursor moving`)
   return first
+}
+
+/**
+ * Counts the synchronizer's heartbeats of the page's first repo from now on
+ * (the repo dispatches one every 10 s and re-broadcasts every store key on
+ * it); read the count with `heartbeats`.
+ */
+export async function countHeartbeats(page: Evaluator): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as any
+    const synchronizer = w.demo.peers[0].repo.synchronizer
+    const inner = synchronizer.updateFn
+    w.__heartbeats = 0
+    synchronizer.updateFn = (message: { type?: string }, model: unknown) => {
+      if (message?.type === "synchronizer/heartbeat") w.__heartbeats++
+      return inner(message, model)
+    }
+  })
+}
+
+export function heartbeats(page: Evaluator): Promise<number> {
+  return page.evaluate(() => (window as any).__heartbeats as number)
+}
+
+/** Records the commands the page's hook receives from the panel (read them with `commandsSeen`). */
+export async function watchCommands(page: Evaluator): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as any
+    w.__commandsSeen = []
+    w.__EPHEMERA_DEVTOOLS_HOOK__.onCommand((message: { type: string }) => w.__commandsSeen.push(message.type))
+  })
+}
+
+export function commandsSeen(page: Evaluator): Promise<string[]> {
+  return page.evaluate(() => (window as any).__commandsSeen as string[])
 }

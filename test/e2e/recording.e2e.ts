@@ -1,28 +1,32 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+/**
+ * Record and replay against the demo app: a recording exported from one
+ * panel opens in a fresh one at exactly the live state it was stopped (and
+ * marked) in, steps and travels with the keyboard, refuses a cut file, and
+ * replays its peers along their recorded paths into another room.
+ */
+import { describe, expect, inject, it } from "vitest"
 import { canonicalJson } from "./support/canonical-json"
-import { launchChromium, type ChromiumSession } from "./support/chromium"
-import { demoReady, panelState, peerNames } from "./support/demo-page"
+import { demoReady, peerNames, waitForRepos } from "./support/demo-page"
+import { attribute, count, domClick, fill, testId, text } from "./support/dom"
 import { describeDifference, pageMaps, panelMaps } from "./support/fidelity"
 import {
   aroundAction,
-  clickTestId,
   cursorPaths,
   exportRecording,
   followsInOrder,
   recordingCursor,
   recordingState,
   remoteCursorNames,
-  testIdAttribute,
-  testIdText,
   watchCursors,
 } from "./support/recording-panel"
+import { browserSession } from "./support/scenario"
+import { BROWSERS, type SessionPage as Page } from "./support/session"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
 const fixtureUrl = inject("fixtureUrl")
 const NAMESPACES = ["presence", "cursor", "typing"]
-
-type Page = Awaited<ReturnType<ChromiumSession["openTab"]>>["page"]
+const clickTestId = (panel: Page, id: string) => domClick(panel, testId(id))
 
 /** Waits until the panel's maps equal the page's own stores (nothing in flight). */
 async function settled(page: Page, panel: Page, docId: string, what: string): Promise<void> {
@@ -55,91 +59,57 @@ async function walk(page: Page, peer: number, path: Array<[number, number]>, gap
 
 async function openRecordingFile(panel: Page, bytes: Uint8Array, name: string): Promise<void> {
   await clickTestId(panel, "tab-record")
-  await panel.getByTestId("rec-open-input").setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) })
-  await waitFor(async () => (await testIdText(panel, "rec-info"))?.includes(name), `${name} to open`)
+  await panel.chooseFile(testId("rec-open-input"), name, bytes)
+  await waitFor(async () => (await text(panel, testId("rec-info")))?.includes(name), `${name} to open`)
 }
 
-describe("record and replay in Chromium", () => {
-  let chromium: ChromiumSession
-  beforeAll(async () => {
-    chromium = await launchChromium()
-  })
-  afterAll(async () => {
-    await chromium?.close()
-  })
+describe.each(BROWSERS)("record and replay in %s", name => {
+  const browser = browserSession(name)
 
   it("round trip: the end of an imported recording equals the live state at stop, and its mark the state then", async () => {
     const docId = "room:rec-roundtrip"
-    const host = await chromium.openTab(`${demoUrl}/?room=rec-roundtrip&name=rita&peers=2&autopilot=0`)
-    const guest = await chromium.openTab(`${demoUrl}/?room=rec-roundtrip&name=sam`)
+    const host = await browser.openTab(`${demoUrl}/?room=rec-roundtrip&name=rita&peers=2&autopilot=0`)
+    const guest = await browser.openTab(`${demoUrl}/?room=rec-roundtrip&name=sam`)
     await demoReady(host.page)
     await demoReady(guest.page)
-    const panel = await chromium.openPanel(host.tabId)
-    await waitFor(async () => (await panelState(panel)).repos.filter(r => !r.gone).length === 2, "the host's two repos")
+    const panel = await browser.openPanel(host.tabId)
+    await waitForRepos(panel, 2, "the host's two repos")
     await clickTestId(panel, "tab-record")
     // The host reloads half-way: the recording follows it.
     await clickTestId(panel, "rec-across-reloads")
     await clickTestId(panel, "rec-start")
-    await waitFor(async () => (await testIdAttribute(panel, "rec-status", "data-state")) === "recording", "recording to start")
+    await waitFor(async () => (await attribute(panel, testId("rec-status"), "data-state")) === "recording", "recording to start")
 
     // Before the mark: everyone moves, rita-2 types.
     await Promise.all([
-      walk(
-        host.page,
-        0,
-        [
-          [10, 10],
-          [40, 20],
-          [80, 35],
-        ],
-        30,
-      ),
-      walk(
-        host.page,
-        1,
-        [
-          [300, 200],
-          [320, 220],
-        ],
-        30,
-      ),
-      walk(
-        guest.page,
-        0,
-        [
-          [500, 100],
-          [520, 140],
-          [540, 180],
-        ],
-        30,
-      ),
+      walk(host.page, 0, [[10, 10], [40, 20], [80, 35]], 30),
+      walk(host.page, 1, [[300, 200], [320, 220]], 30),
+      walk(guest.page, 0, [[500, 100], [520, 140], [540, 180]], 30),
       host.page.evaluate(() => (window as any).demo.peers[1].setTyping(true)),
     ])
     await settled(host.page, panel, docId, "the panel to catch up before the mark")
     const atMark = await aroundAction(panel, () => clickTestId(panel, "rec-mark"))
 
     // After the mark: more moves, typing stops, the host reloads, sam leaves.
-    await walk(
-      host.page,
-      0,
-      [
-        [120, 60],
-        [160, 90],
-      ],
-      30,
-    )
+    await walk(host.page, 0, [[120, 60], [160, 90]], 30)
     await host.page.evaluate(() => (window as any).demo.peers[1].setTyping(false))
     await settled(host.page, panel, docId, "the panel to catch up before the reload")
     await host.page.reload()
     await demoReady(host.page)
-    await waitFor(async () => (await panelState(panel)).repos.filter(r => !r.gone).length === 2, "the reloaded page's repos")
+    await waitForRepos(panel, 2, "the reloaded page's repos")
     await walk(host.page, 0, [[200, 120]], 0)
     await guest.page.close()
     await settled(host.page, panel, docId, "sam's departure to reach the panel")
     // Two clients left (rita, rita-2); the hub's own server presence is not a client.
     const clients = (presence: Record<string, unknown>) =>
       Object.values(presence).filter(value => (value as { type?: string })?.type !== "server")
-    await waitFor(async () => clients((await pageMaps(host.page, ["presence"])).rita!.presence!).length === 2, "sam gone from the page")
+    let present: Record<string, unknown> = {}
+    await waitFor(async () => {
+      present = (await pageMaps(host.page, ["presence"])).rita!.presence!
+      return clients(present).length === 2
+    }, "sam gone from the page").catch(error => {
+      throw new Error(`${error.message}: rita sees ${JSON.stringify(present)}`)
+    })
     await settled(host.page, panel, docId, "the panel to catch up before stopping")
     const atStop = await aroundAction(panel, () => clickTestId(panel, "rec-stop"))
     await waitFor(() => recordingState(panel), "the stopped recording on the timeline")
@@ -148,8 +118,8 @@ describe("record and replay in Chromium", () => {
     expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x45, 0x50, 0x48, 0x52, 0x45, 0x43, 0x0a])
 
     // A fresh panel on a page without any repo: the recording needs no live page.
-    const blank = await chromium.openTab(`${fixtureUrl}/first-script.html`)
-    const fresh = await chromium.openPanel(blank.tabId)
+    const blank = await browser.openTab(`${fixtureUrl}/first-script.html`)
+    const fresh = await browser.openPanel(blank.tabId)
     await openRecordingFile(fresh, bytes, "roundtrip.ephrec")
     // Key for key (values, tombstones, timestamps, counters): the live state just before or just after the click.
     const end = canonicalJson(await recordingState(fresh))
@@ -157,12 +127,9 @@ describe("record and replay in Chromium", () => {
     expect(await fresh.evaluate(() => (window as any).__ephemeraPanelState.repos.length)).toBe(0)
 
     // Seek to the marked midpoint.
-    const markPosition = Number(
-      await fresh.evaluate(() =>
-        document.querySelector('[data-testid="timeline-marker"][data-kind="mark"]')?.getAttribute("data-position"),
-      ),
-    )
-    await fresh.locator('[data-testid="timeline-marker"][data-kind="mark"]').click()
+    const mark = testId("timeline-marker", '[data-kind="mark"]')
+    const markPosition = Number(await attribute(fresh, mark, "data-position"))
+    await fresh.click(mark)
     await waitFor(async () => (await recordingCursor(fresh))?.position === markPosition, "the cursor at the mark")
     const mid = canonicalJson(await recordingState(fresh))
     expect(atMark, "the state at the mark is the live state when it was marked").toContain(mid)
@@ -171,51 +138,41 @@ describe("record and replay in Chromium", () => {
     const repos = (json: string) => JSON.parse(json).repos.map((repo: { label: string; gone: boolean }) => `${repo.label}:${repo.gone}`)
     expect(repos(end)).toEqual(["rita:false", "rita-2:false"])
     expect(repos(mid)).toEqual(repos(end))
-    expect(await fresh.locator('[data-testid="timeline-marker"][data-kind="page"]').count()).toBeGreaterThan(0)
+    expect(await count(fresh, testId("timeline-marker", '[data-kind="page"]'))).toBeGreaterThan(0)
 
     // Step with the keyboard: one event back, one forward, back where it was.
-    await fresh.locator('[data-testid="timeline"]').focus()
-    await fresh.keyboard.press("ArrowLeft")
+    await fresh.evaluate(() => document.querySelector<HTMLElement>('[data-testid="timeline"]')!.focus())
+    await fresh.press("ArrowLeft")
     await waitFor(async () => (await recordingCursor(fresh))?.position === markPosition - 1, "one step back")
-    await fresh.keyboard.press("ArrowRight")
+    await fresh.press("ArrowRight")
     await waitFor(async () => (await recordingCursor(fresh))?.position === markPosition, "one step forward")
     expect(canonicalJson(await recordingState(fresh))).toBe(mid)
+    // Travel to the opening checkpoint and to the end.
+    const total = (await recordingCursor(fresh))!.total
+    await fresh.press("Home")
+    await waitFor(async () => (await recordingCursor(fresh))?.position === 0, "the cursor at the start")
+    expect(canonicalJson(await recordingState(fresh))).not.toBe(mid)
+    await fresh.press("End")
+    await waitFor(async () => (await recordingCursor(fresh))?.position === total, "the cursor at the end")
+    expect(canonicalJson(await recordingState(fresh))).toBe(end)
 
     // A file that holds nothing to open (cut inside its metadata): a clear message, and the open recording stays.
-    await fresh.getByTestId("rec-open-input").setInputFiles({
-      name: "cut.ephrec",
-      mimeType: "application/octet-stream",
-      buffer: Buffer.from(bytes.subarray(0, 30)),
-    })
-    await waitFor(async () => (await testIdText(fresh, "rec-error"))?.startsWith("Recording is truncated:"), "the truncation message")
-    expect(await testIdText(fresh, "rec-info")).toContain("roundtrip.ephrec")
-    expect(canonicalJson(await recordingState(fresh))).toBe(mid)
+    await fresh.chooseFile(testId("rec-open-input"), "cut.ephrec", bytes.subarray(0, 30))
+    await waitFor(async () => (await text(fresh, testId("rec-error")))?.startsWith("Recording is truncated:"), "the truncation message")
+    expect(await text(fresh, testId("rec-info"))).toContain("roundtrip.ephrec")
+    expect(canonicalJson(await recordingState(fresh))).toBe(end)
     await Promise.all([fresh.close(), blank.page.close(), panel.close(), host.page.close()])
   })
 
   it("replay: a recorded two-peer session moves along its recorded cursor paths in a fresh tab, and stop removes it", async () => {
-    const source = await chromium.openTab(`${demoUrl}/?room=rec-replay-src&name=ann&peers=2&autopilot=0`)
+    const source = await browser.openTab(`${demoUrl}/?room=rec-replay-src&name=ann&peers=2&autopilot=0`)
     await demoReady(source.page)
-    const pathA: Array<[number, number]> = [
-      [100, 100],
-      [140, 110],
-      [180, 130],
-      [220, 160],
-      [260, 200],
-      [300, 250],
-    ]
-    const pathB: Array<[number, number]> = [
-      [600, 400],
-      [580, 360],
-      [560, 320],
-      [540, 280],
-      [520, 240],
-      [500, 200],
-    ]
+    const pathA: Array<[number, number]> = [[100, 100], [140, 110], [180, 130], [220, 160], [260, 200], [300, 250]]
+    const pathB: Array<[number, number]> = [[600, 400], [580, 360], [560, 320], [540, 280], [520, 240], [500, 200]]
     await walk(source.page, 0, [pathA[0]!], 0)
     await walk(source.page, 1, [pathB[0]!], 0)
-    const panel = await chromium.openPanel(source.tabId)
-    await waitFor(async () => (await panelState(panel)).repos.filter(r => !r.gone).length === 2, "the two repos")
+    const panel = await browser.openPanel(source.tabId)
+    await waitForRepos(panel, 2, "the two repos")
     await settled(source.page, panel, "room:rec-replay-src", "the starting positions")
     await clickTestId(panel, "tab-record")
     await clickTestId(panel, "rec-start")
@@ -226,14 +183,14 @@ describe("record and replay in Chromium", () => {
     const bytes = await exportRecording(panel)
     await Promise.all([panel.close(), source.page.close()])
 
-    const target = await chromium.openTab(`${demoUrl}/?room=rec-replay-dst&name=cy&autopilot=0`)
+    const target = await browser.openTab(`${demoUrl}/?room=rec-replay-dst&name=cy&autopilot=0`)
     await demoReady(target.page)
-    const targetPanel = await chromium.openPanel(target.tabId)
-    await waitFor(async () => (await panelState(targetPanel)).repos.length === 1, "the target repo")
+    const targetPanel = await browser.openPanel(target.tabId)
+    await waitForRepos(targetPanel, 1, "the target repo")
     await openRecordingFile(targetPanel, bytes, "two-peers.ephrec")
     await watchCursors(target.page)
-    await targetPanel.getByTestId("replay-visibility").selectOption("local")
-    expect(await targetPanel.getByTestId("replay-target-room").inputValue()).toBe("room:rec-replay-dst")
+    await fill(targetPanel, testId("replay-visibility"), "local")
+    expect(await targetPanel.evaluate(() => document.querySelector<HTMLInputElement>('[data-testid="replay-target-room"]')?.value)).toBe("room:rec-replay-dst")
     // By default neither the recorded page's own peer (ann) nor the hub (a service) replays; ann is ticked by hand.
     const replayPeers = () =>
       targetPanel.evaluate(() =>
@@ -258,7 +215,8 @@ describe("record and replay in Chromium", () => {
       offered.filter(peer => peer.role === "client" && !peer.self).map(peer => peer.checked),
       JSON.stringify(offered),
     ).toEqual([true])
-    await targetPanel.locator(`[data-testid="replay-peer"][data-self="true"]`).check()
+    await domClick(targetPanel, testId("replay-peer", '[data-self="true"]'))
+    expect((await replayPeers()).filter(peer => peer.self).map(peer => peer.checked)).toEqual([true])
     // The live hub's own presence, as the page draws it: the replay must leave it alone.
     const servers = () =>
       target.page.evaluate(() =>
@@ -276,35 +234,27 @@ describe("record and replay in Chromium", () => {
       async () => {
         const now = await servers()
         if (canonicalJson(now) !== canonicalJson(liveServer)) otherServerLines.push(now)
-        return (await testIdAttribute(targetPanel, "replay-status", "data-state")) === "finished"
+        return (await attribute(targetPanel, testId("replay-status"), "data-state")) === "finished"
       },
       "the replay to finish",
       20_000,
     )
     await waitFor(async () => {
       const paths = await cursorPaths(target.page)
-      return (
-        canonicalJson(paths.ann?.at(-1)) === canonicalJson(pathA.at(-1)) &&
-        canonicalJson(paths["ann-2"]?.at(-1)) === canonicalJson(pathB.at(-1))
-      )
+      return canonicalJson(paths.ann?.at(-1)) === canonicalJson(pathA.at(-1)) && canonicalJson(paths["ann-2"]?.at(-1)) === canonicalJson(pathB.at(-1))
     }, "both cursors at the end of their paths").catch(async error => {
-      const status = await testIdText(targetPanel, "replay-status")
+      const status = await text(targetPanel, testId("replay-status"))
       const cursors = await target.page.evaluate(() => (window as any).demo.peers[0].getStates("cursor"))
-      throw new Error(
-        `${error.message}\ncursor store: ${JSON.stringify(cursors)}\nseen: ${JSON.stringify(await cursorPaths(target.page))}\nstatus: ${status}\nerror: ${await testIdText(targetPanel, "replay-error")}`,
-      )
+      throw new Error(`${error.message}\ncursor store: ${JSON.stringify(cursors)}\nseen: ${JSON.stringify(await cursorPaths(target.page))}\nstatus: ${status}\nerror: ${await text(targetPanel, testId("replay-error"))}`)
     })
     const paths = await cursorPaths(target.page)
-    for (const [name, path] of [
-      ["ann", pathA],
-      ["ann-2", pathB],
-    ] as const) {
+    for (const [name, path] of [["ann", pathA], ["ann-2", pathB]] as const) {
       const seen = paths[name]!
       expect(followsInOrder(seen, path), `${name} went ${JSON.stringify(seen)}, recorded ${JSON.stringify(path)}`).toBe(true)
       // Every recorded point was shown (they were 150 ms apart; the page draws each).
       expect(seen.length, `${name}: ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(path.length - 1)
     }
-    expect(await testIdText(targetPanel, "replay-error")).toBeNull()
+    expect(await text(targetPanel, testId("replay-error"))).toBeNull()
     expect(otherServerLines).toEqual([])
     expect(await servers()).toEqual(liveServer)
 

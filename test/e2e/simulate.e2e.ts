@@ -1,50 +1,50 @@
 /**
- * Simulated peers end to end in Chromium: the demo app in two tabs joined
- * through the hub, the panel of tab A adding peers. What counts is what tab
- * B renders and stores, not what the panel believes.
+ * Simulated peers end to end: the demo app in two tabs joined through the
+ * hub, the panel of tab A adding peers. What counts is what tab B renders
+ * and stores, not what the panel believes.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
-import { launchChromium, type ChromiumSession } from "./support/chromium"
+import { describe, expect, inject, it } from "vitest"
 import { demoReady } from "./support/demo-page"
+import { attribute, count, domClick, testId } from "./support/dom"
+import { browserSession } from "./support/scenario"
+import { BROWSERS } from "./support/session"
 import {
   addPeers,
-  clickIn,
+  commandsSeen,
+  countHeartbeats,
+  heartbeats,
   memberIds,
   openSimulate,
   pageKnows,
   remoteCursors,
   simRows,
   waitForMovingCursors,
+  watchCommands,
 } from "./support/simulate-panel"
-import { waitFor } from "./support/wait"
+import { holdsUntil, waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
-/** Two heartbeats of the repo (10 s each) plus a margin: a leak would ride on one of them. */
-const LOCAL_ONLY_WINDOW_MS = 21_000
+/** After the event a leak would ride on, how long tab B is still watched: a frame crosses the local hub in milliseconds. */
+const CROSSING_MS = 1_000
 
-describe("simulated peers in Chromium", () => {
-  let chromium: ChromiumSession
-  beforeAll(async () => {
-    chromium = await launchChromium()
-  })
-  afterAll(async () => {
-    await chromium?.close()
-  })
+describe.each(BROWSERS)("simulated peers in %s", name => {
+  const browser = browserSession(name)
 
   async function twoTabs(room: string) {
-    const a = await chromium.openTab(`${demoUrl}/?room=${room}&name=alice`)
-    const b = await chromium.openTab(`${demoUrl}/?room=${room}&name=bob`)
+    const a = await browser.openTab(`${demoUrl}/?room=${room}&name=alice`)
+    const b = await browser.openTab(`${demoUrl}/?room=${room}&name=bob`)
     await Promise.all([demoReady(a.page), demoReady(b.page)])
     // Real cursors, so the editor has positions to take its bounds from.
     await a.page.evaluate(() => (window as any).demo.peers[0].setCursor(200, 150))
     await b.page.evaluate(() => (window as any).demo.peers[0].setCursor(640, 420))
-    const panel = await chromium.openPanel(a.tabId)
+    const panel = await browser.openPanel(a.tabId)
     await openSimulate(panel)
     return { a, b, panel }
   }
 
   it("shows network-wide peers in tab B, keeps a local-only one out of it for two heartbeats, and removes all from both", async () => {
     const { a, b, panel } = await twoTabs("sim-wide")
+    await countHeartbeats(a.page)
 
     const ghosts = await addPeers(panel, { name: "ghost", count: 3, visibility: "network", cursorHz: 20 })
     expect(ghosts.map(row => row.name)).toEqual(["ghost-1", "ghost-2", "ghost-3"])
@@ -54,34 +54,28 @@ describe("simulated peers in Chromium", () => {
     // The default value is a client's, not the hub's server presence: both tabs list the ghosts as
     // members, and the app's own server counts them as clients.
     const realIds = [...(await demoReady(a.page)), ...(await demoReady(b.page))]
-    const templateFrom = await panel.evaluate(
-      () => document.querySelector<HTMLElement>('[data-testid="sim-template-from"]')?.dataset.peerId,
-    )
+    const templateFrom = await attribute(panel, testId("sim-template-from"), "data-peer-id")
     expect(realIds).toContain(templateFrom)
-    for (const [tab, page] of [
-      ["A", a.page],
-      ["B", b.page],
-    ] as const) {
-      await waitFor(
-        async () => (await memberIds(page)).filter(id => ghostIds.includes(id)).length === 3,
-        `tab ${tab} to list the ghosts as members`,
-      )
+    for (const [tab, page] of [["A", a.page], ["B", b.page]] as const) {
+      await waitFor(async () => (await memberIds(page)).filter(id => ghostIds.includes(id)).length === 3, `tab ${tab} to list the ghosts as members`)
     }
-    await waitFor(
-      () => b.page.evaluate(() => document.querySelector<HTMLElement>('[data-testid="server-status"]')?.dataset.clients === "5"),
-      "the hub to count alice, bob and three ghosts as clients",
-    )
+    await waitFor(async () => (await attribute(b.page, testId("server-status"), "data-clients")) === "5", "the hub to count alice, bob and three ghosts as clients")
 
     const [hermit] = await addPeers(panel, { name: "hermit", count: 1, visibility: "local" })
     await waitForMovingCursors(a.page, [hermit!.id], "tab A")
-    // An observation window, not a sleep: tab B is checked continuously for its whole length.
-    const started = Date.now()
-    let checks = 0
-    while (Date.now() - started < LOCAL_ONLY_WINDOW_MS) {
-      expect(await pageKnows(b.page, hermit!.id)).toEqual({ dom: false, stores: [] })
-      checks++
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
+    // Tab A's repo re-broadcasts every key of its stores on each heartbeat: a
+    // leak would ride on one. Tab B is checked continuously until two have
+    // gone out, and a moment longer for a leaked frame to arrive.
+    const beatsBefore = await heartbeats(a.page)
+    let twoBeatsAt: number | undefined
+    const checks = await holdsUntil(
+      async () => expect(await pageKnows(b.page, hermit!.id)).toEqual({ dom: false, stores: [] }),
+      async () => {
+        if (twoBeatsAt === undefined && (await heartbeats(a.page)) >= beatsBefore + 2) twoBeatsAt = Date.now()
+        return twoBeatsAt !== undefined && Date.now() - twoBeatsAt > CROSSING_MS
+      },
+      "two heartbeats of tab A's repo",
+    )
     expect(checks).toBeGreaterThan(50)
     expect((await pageKnows(a.page, hermit!.id)).dom).toBe(true)
     // The ghosts kept moving all along in B.
@@ -96,14 +90,12 @@ describe("simulated peers in Chromium", () => {
         return box.width === 0 || box.right > list.right || box.right > innerWidth
       }).length
     })
-    expect(await panel.locator('[data-testid="sim-remove"]').count()).toBe(4)
+    expect(await panel.evaluate(() => innerWidth)).toBe(1280)
+    expect(await count(panel, testId("sim-remove"))).toBe(4)
     expect(clipped).toBe(0)
-    await clickIn(panel, '[data-testid="sim-remove-all"]')
+    await domClick(panel, '[data-testid="sim-remove-all"]')
     await waitFor(async () => (await simRows(panel)).length === 0, "the panel's list to empty")
-    for (const [tab, page] of [
-      ["A", a.page],
-      ["B", b.page],
-    ] as const) {
+    for (const [tab, page] of [["A", a.page], ["B", b.page]] as const) {
       await waitFor(async () => {
         const known = await Promise.all([...ghostIds, hermit!.id].map(id => pageKnows(page, id)))
         return known.every(seen => !seen.dom && seen.stores.length === 0)
@@ -119,26 +111,19 @@ describe("simulated peers in Chromium", () => {
     const { a, b, panel } = await twoTabs("sim-marks")
     const [marked] = await addPeers(panel, { name: "marked", count: 1, visibility: "network" })
     await waitForMovingCursors(b.page, [marked!.id], "tab B")
-    await clickIn(panel, '[data-testid="tab-live"]')
-    const simulatedAttr = (selector: string) =>
-      panel.evaluate((sel: string) => document.querySelector(sel)?.getAttribute("data-simulated"), selector)
-    await waitFor(
-      async () => (await simulatedAttr(`[data-testid="member-row"][data-peer-id="${marked!.id}"]`)) === "true",
-      "the member row marked as simulated",
-    )
+    await domClick(panel, '[data-testid="tab-live"]')
+    const simulatedAttr = (selector: string) => attribute(panel, selector, "data-simulated")
+    await waitFor(async () => (await simulatedAttr(`[data-testid="member-row"][data-peer-id="${marked!.id}"]`)) === "true", "the member row marked as simulated")
     const [realPeer] = await demoReady(b.page)
     expect(await simulatedAttr(`[data-testid="member-row"][data-peer-id="${realPeer}"]`)).toBe("false")
     expect(await simulatedAttr(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${marked!.id}"]`)).toBe("true")
     expect(await simulatedAttr(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${realPeer}"]`)).toBe("false")
 
     // register() hands back the same unregister for a repo already registered.
-    await clickIn(panel, '[data-testid="tab-simulate"]')
+    await domClick(panel, '[data-testid="tab-simulate"]')
     await a.page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.register((window as any).demo.peers[0].repo)())
     await waitFor(async () => !(await pageKnows(b.page, marked!.id)).dom, "tab B to lose the peer of the unregistered repo")
-    const notice = await waitFor(
-      () => panel.evaluate(() => document.querySelector('[data-testid="sim-notice"][data-reason="gone"]')?.textContent),
-      "the panel to say the repo is gone",
-    )
+    const notice = await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="sim-notice"][data-reason="gone"]')?.textContent), "the panel to say the repo is gone")
     expect(notice).toMatch(/alice is gone \(unregistered\)/)
     expect(await panel.evaluate(() => (document.querySelector('[data-testid="sim-add"]') as HTMLButtonElement).disabled)).toBe(true)
     await panel.close()
@@ -153,24 +138,27 @@ describe("simulated peers in Chromium", () => {
     await panel.close()
     await waitFor(async () => !(await pageKnows(b.page, leaving!.id)).dom, "tab B to lose the peer once the panel is closed")
 
-    const reopened = await chromium.openPanel(a.tabId)
+    const reopened = await browser.openPanel(a.tabId)
     await openSimulate(reopened)
-    await clickIn(reopened, '[data-testid="sim-keep-on-close"]')
-    await waitFor(
-      () => reopened.evaluate(() => (document.querySelector('[data-testid="sim-keep-on-close"]') as HTMLInputElement).checked),
-      "keep-on-close on",
-    )
+    await domClick(reopened, '[data-testid="sim-keep-on-close"]')
+    await waitFor(() => reopened.evaluate(() => (document.querySelector('[data-testid="sim-keep-on-close"]') as HTMLInputElement).checked), "keep-on-close on")
     const [staying] = await addPeers(reopened, { name: "staying", count: 1, visibility: "network" })
     await waitForMovingCursors(b.page, [staying!.id], "tab B")
+    await watchCommands(a.page)
     await reopened.close()
-    // The relay waits 3 s before telling the hook nobody listens; the peer must outlive that.
-    const closedAt = Date.now()
-    while (Date.now() - closedAt < 5_000) {
-      expect((await pageKnows(b.page, staying!.id)).dom).toBe(true)
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
+    // The relay waits 3 s before telling the hook nobody listens; the peer
+    // must outlive that: tab B is watched until then, and a moment longer.
+    let unsubscribedAt: number | undefined
+    await holdsUntil(
+      async () => expect((await pageKnows(b.page, staying!.id)).dom).toBe(true),
+      async () => {
+        if (unsubscribedAt === undefined && (await commandsSeen(a.page)).includes("panel/unsubscribe")) unsubscribedAt = Date.now()
+        return unsubscribedAt !== undefined && Date.now() - unsubscribedAt > CROSSING_MS
+      },
+      "the hook in tab A to be told nobody listens",
+    )
     // A reload removes it everywhere (pagehide), and the panel says so.
-    const watching = await chromium.openPanel(a.tabId)
+    const watching = await browser.openPanel(a.tabId)
     await openSimulate(watching)
     await waitFor(async () => (await simRows(watching)).some(row => row.id === staying!.id), "the reopened panel to list the kept peer")
     await a.page.reload()

@@ -1,32 +1,33 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+/**
+ * The extension's plumbing in each browser: the hook exists before the
+ * page's first script, messages cross page -> panel and back, nothing is lost
+ * when the background stops, and hostile window messages are dropped and
+ * counted while real traffic still arrives.
+ */
+import { describe, expect, inject, it } from "vitest"
 import { PROTOCOL_VERSION } from "../../protocol/messages"
-import { launchChromium, type ChromiumSession } from "./support/chromium"
 import { demoReady, panelState, waitForPanelValue } from "./support/demo-page"
+import { attribute, count, testId, text } from "./support/dom"
+import { browserSession } from "./support/scenario"
+import { BROWSERS } from "./support/session"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
 const fixtureUrl = inject("fixtureUrl")
 
-describe("platform in Chromium", () => {
-  let chromium: ChromiumSession
-  beforeAll(async () => {
-    chromium = await launchChromium()
-  })
-  afterAll(async () => {
-    await chromium?.close()
-  })
+describe.each(BROWSERS)("platform in %s", name => {
+  const browser = browserSession(name)
 
   it("defines the hook before the page's first script runs", async () => {
-    const page = await chromium.context.newPage()
-    await page.goto(`${fixtureUrl}/first-script.html`)
+    const { page } = await browser.openTab(`${fixtureUrl}/first-script.html`)
     expect(await page.evaluate(() => (window as any).hookAtFirstScript)).toBe("function")
     await page.close()
   })
 
   it("carries messages page -> panel and panel -> page", async () => {
-    const { page, tabId } = await chromium.openTab(`${demoUrl}/?room=platform&name=alice`)
+    const { page, tabId } = await browser.openTab(`${demoUrl}/?room=platform&name=alice`)
     await demoReady(page)
-    const panel = await chromium.openPanel(tabId)
+    const panel = await browser.openPanel(tabId)
     // panel -> page: the panel's subscribe reaches the hook in the page.
     await waitFor(
       () => page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.listening === true),
@@ -34,22 +35,22 @@ describe("platform in Chromium", () => {
     )
     // page -> panel: the hook's hello and the registered repo show in the panel.
     const version = await page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.version)
-    await waitFor(async () => (await panel.getByTestId("hook-version").textContent())?.includes(version), "the hook version in the panel")
-    await waitFor(() => panel.locator('[data-testid="repo-item"][data-label="alice"]').count(), "alice's repo in the panel")
-    expect(await panel.getByTestId("page-status").getAttribute("data-connected")).toBe("true")
+    await waitFor(async () => (await text(panel, testId("hook-version")))?.includes(version), "the hook version in the panel")
+    await waitFor(() => count(panel, testId("repo-item", '[data-label="alice"]')), "alice's repo in the panel")
+    expect(await attribute(panel, testId("page-status"), "data-connected")).toBe("true")
     await panel.close()
     await page.close()
   })
 
-  it("loses nothing when the service worker is stopped", async () => {
-    const { page, tabId } = await chromium.openTab(`${demoUrl}/?room=restart&name=bob`)
+  it("loses nothing when the background is stopped", async () => {
+    const { page, tabId } = await browser.openTab(`${demoUrl}/?room=restart&name=bob`)
     const [peerId] = await demoReady(page)
-    const panel = await chromium.openPanel(tabId)
+    const panel = await browser.openPanel(tabId)
     await page.evaluate(() => (window as any).demo.peers[0].setCursor(1, 1))
     await waitForPanelValue(panel, "bob", "cursor", peerId!, { x: 1, y: 1 }, "the first cursor value")
     const before = await panelState(panel)
 
-    await chromium.stopServiceWorker()
+    await browser.stopBackground()
     // Traffic during the gap: each write is a store event the panel must get.
     await page.evaluate(async () => {
       for (let i = 2; i <= 40; i++) {
@@ -68,25 +69,21 @@ describe("platform in Chromium", () => {
   })
 
   it("drops and counts 10,000 hostile window messages while real traffic still arrives", async () => {
-    const { page, tabId } = await chromium.openTab(`${demoUrl}/?room=hostile&name=carol`)
+    const { page, tabId } = await browser.openTab(`${demoUrl}/?room=hostile&name=carol`)
     const [peerId] = await demoReady(page)
-    const panel = await chromium.openPanel(tabId)
-    await waitFor(() => panel.locator('[data-testid="repo-item"][data-label="carol"]').count(), "carol's repo")
+    const panel = await browser.openPanel(tabId)
+    await waitFor(() => count(panel, testId("repo-item", '[data-label="carol"]')), "carol's repo")
 
     const storm = await page.evaluate(async protocol => {
       const page = "ephemera:page"
       const relay = "ephemera:relay"
       // Well-formed envelopes whose text is garbage pass the relay unparsed; the panel counts them.
-      const batch = (messages: unknown, seq: unknown = 1) => ({
-        source: page,
-        protocol,
-        batchJson: JSON.stringify({ seq, messages }),
-        count: 1,
-      })
+      const batch = (messages: unknown, seq: unknown = 1) => ({ source: page, protocol, batchJson: JSON.stringify({ seq, messages }), count: 1 })
       const hostile: Array<() => unknown> = [
         () => ({ source: "ephemera:pagex", protocol, batchJson: "{}", count: 1 }),
         () => batch([], "one"),
         () => ({ source: page, protocol: 999, batchJson: JSON.stringify({ seq: 1, messages: [] }), count: 1 }),
+        () => ({ source: page, protocol, batchJson: { seq: 1, messages: [{ type: "hook/pong", nonce: new Date() }] }, count: 1 }),
         () => ({ source: page, protocol, batchJson: { seq: 1, messages: [new Map([[1, 2]])] }, count: 1 }),
         () => ({ source: page, protocol, batchJson: new Blob(["x"]), count: 1 }),
         () => batch([{ type: "not-a-type" }]),
@@ -97,12 +94,7 @@ describe("platform in Chromium", () => {
         () => ({ source: relay, protocol, nonce: "forged", message: { type: "attach/path", requestId: "1", path: "x" } }),
         () => null,
       ]
-      const huge = {
-        source: page,
-        protocol,
-        batchJson: `{"seq":1,"messages":[{"type":"hook/pong","nonce":"${"x".repeat(17_000_000)}"}]}`,
-        count: 1,
-      }
+      const huge = { source: page, protocol, batchJson: `{"seq":1,"messages":[{"type":"hook/pong","nonce":"${"x".repeat(17_000_000)}"}]}`, count: 1 }
       let posted = 0
       let uncloneable = 0
       for (let i = 0; i < 10_000; i++) {
@@ -126,10 +118,7 @@ describe("platform in Chromium", () => {
       return { posted, uncloneable }
     }, PROTOCOL_VERSION)
     expect(storm.uncloneable).toBe(5)
-    await waitFor(
-      async () => Number(await panel.getByTestId("relay-dropped").textContent()) >= storm.posted,
-      "the drop counter to reach the storm size",
-    )
+    await waitFor(async () => Number(await text(panel, testId("relay-dropped"))) >= storm.posted, "the drop counter to reach the storm size")
     await waitForPanelValue(panel, "carol", "cursor", peerId!, { x: -1, y: -1 }, "the last legitimate cursor value")
     expect((await panelState(panel)).lost).toBe(0)
     await panel.close()
