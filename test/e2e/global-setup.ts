@@ -1,5 +1,6 @@
 /**
- * Runs once before the e2e files: refuses to start without both browsers or
+ * Runs once before the e2e files: refuses to start without both browsers (and
+ * Xvfb, for the Firefox toolbox) or
  * without a build, and starts the demo hub that every test page talks to.
  */
 import { existsSync } from "node:fs"
@@ -9,6 +10,7 @@ import { startHub } from "../../demo/server/hub"
 import { chromiumPath, firefoxPath } from "./support/browsers"
 import { startFixtureServer } from "./support/fixture-server"
 import { CHROME_DIST, DEMO_DIST, FIREFOX_DIST, FIXTURE_APPS_DIST, SHIPPED_CHROME_DIST, SHIPPED_FIREFOX_DIST } from "./support/paths"
+import { xvfbPath } from "./support/xvfb"
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,6 +22,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   chromiumPath()
   firefoxPath()
+  xvfbPath()
   const builds = [CHROME_DIST, FIREFOX_DIST, DEMO_DIST, SHIPPED_CHROME_DIST, SHIPPED_FIREFOX_DIST, FIXTURE_APPS_DIST]
   for (const dir of builds) {
     const marker = dir === DEMO_DIST ? "index.html" : dir === FIXTURE_APPS_DIST ? "react/index.html" : "manifest.json"
