@@ -1,23 +1,20 @@
 /**
  * The panel's live state: messages from the transport are queued and applied
- * through the reducer at most once per animation frame, so thousands of
- * events per second cost one render per frame. A timer backs the frame
- * callback up, because a hidden DevTools panel gets no animation frames and
- * its queue must not grow without bound.
+ * through the reducer at most once per animation frame while the panel is
+ * visible, so thousands of events per second cost one render per frame, and
+ * as they arrive while it is hidden (see flush-scheduler.ts).
  */
 import type { BackgroundToPanelMessage, PanelToHookMessage } from "../../protocol/messages"
 import { apply } from "../state/apply"
 import { initialState, type PanelState } from "../state/panel-state"
 import type { PanelTransport, TransportStatus } from "../transport/transport"
-
-/** Longest wait for a frame before applying anyway. */
-const FLUSH_FALLBACK_MS = 250
+import { flushScheduler } from "./flush-scheduler"
 
 export interface PanelStoreOptions {
   /** Event-log capacity (default 100,000). */
   logCapacity?: number
   now?: () => number
-  /** Schedules the coalesced flush; defaults to the next animation frame. */
+  /** Schedules the coalesced flush; defaults to the next animation frame (at once when hidden). */
   schedule?: (flush: () => void) => void
 }
 
@@ -27,11 +24,6 @@ export interface PanelStoreOptions {
  * Observers must not call `flush()`.
  */
 export type MessageObserver = (message: BackgroundToPanelMessage, now: number, before: PanelState, after: PanelState) => void
-
-function nextFrame(flush: () => void): void {
-  if (typeof requestAnimationFrame === "function") requestAnimationFrame(flush)
-  setTimeout(flush, FLUSH_FALLBACK_MS)
-}
 
 export class PanelStore {
   state: PanelState = $state.raw(initialState())
@@ -48,7 +40,7 @@ export class PanelStore {
   constructor(transport: PanelTransport, options: PanelStoreOptions = {}) {
     this.#transport = transport
     this.#now = options.now ?? Date.now
-    this.#schedule = options.schedule ?? nextFrame
+    this.#schedule = options.schedule ?? flushScheduler()
     this.state = initialState(options.logCapacity)
     this.#unsubscribe = [transport.onMessage(message => this.#receive(message)), transport.onStatus(status => (this.link = status))]
   }
