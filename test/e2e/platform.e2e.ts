@@ -18,6 +18,24 @@ const fixtureUrl = inject("fixtureUrl")
 describe.each(BROWSERS)("platform in %s", name => {
   const browser = browserSession(name)
 
+  it("declares as its minimum the browser version it is tested in", async () => {
+    const { page, tabId } = await browser.openTab(`${fixtureUrl}/first-script.html`)
+    const panel = await browser.openPanel(tabId)
+    // The running build's own manifest, and the running browser's major version.
+    const { declared, running } = await panel.evaluate(() => {
+      const manifest = (globalThis as any).chrome.runtime.getManifest()
+      const firefox = /Firefox\/(\d+)/.exec(navigator.userAgent)?.[1]
+      return {
+        declared: firefox ? manifest.browser_specific_settings?.gecko?.strict_min_version : manifest.minimum_chrome_version,
+        running: firefox ?? /Chrome\/(\d+)/.exec(navigator.userAgent)?.[1],
+      }
+    })
+    expect(running, "the browser's major version").toMatch(/^\d+$/)
+    expect(String(declared).split(".")[0], `the manifest's minimum (${declared}) is the tested version ${running}: change both together`).toBe(running)
+    await panel.close()
+    await page.close()
+  })
+
   it("defines the hook before the page's first script runs", async () => {
     const { page } = await browser.openTab(`${fixtureUrl}/first-script.html`)
     expect(await page.evaluate(() => (window as any).hookAtFirstScript)).toBe("function")
