@@ -6,7 +6,7 @@
  */
 import { describe, expect, inject, it } from "vitest"
 import { PROTOCOL_VERSION } from "../../protocol/messages"
-import { demoReady, panelState, waitForPanelValue } from "./support/demo-page"
+import { demoReady, panelState, waitForPanelToEqualPage } from "./support/demo-page"
 import { attribute, count, testId, text } from "./support/dom"
 import { browserSession } from "./support/scenario"
 import { BROWSERS } from "./support/session"
@@ -65,7 +65,7 @@ describe.each(BROWSERS)("platform in %s", name => {
     const [peerId] = await demoReady(page)
     const panel = await browser.openPanel(tabId)
     await page.evaluate(() => (window as any).demo.peers[0].setCursor(1, 1))
-    await waitForPanelValue(panel, "bob", "cursor", peerId!, { x: 1, y: 1 }, "the first cursor value")
+    await waitForPanelToEqualPage(panel, page, "bob", "cursor", peerId!, "the first cursor value")
     const before = await panelState(panel)
 
     await browser.stopBackground()
@@ -76,12 +76,12 @@ describe.each(BROWSERS)("platform in %s", name => {
         await new Promise(resolve => setTimeout(resolve, 5))
       }
     })
-    await waitForPanelValue(panel, "bob", "cursor", peerId!, { x: 40, y: 40 }, "the cursor written during the gap")
+    await waitForPanelToEqualPage(panel, page, "bob", "cursor", peerId!, "the cursor written during the gap")
     const after = await panelState(panel)
     expect(after.lost).toBe(before.lost)
     // And the way back works too: the reconnected panel re-subscribed in the page.
     await page.evaluate(() => (window as any).demo.peers[0].setCursor(41, 41))
-    await waitForPanelValue(panel, "bob", "cursor", peerId!, { x: 41, y: 41 }, "a cursor after the restart")
+    await waitForPanelToEqualPage(panel, page, "bob", "cursor", peerId!, "a cursor after the restart")
     await panel.close()
     await page.close()
   })
@@ -137,7 +137,7 @@ describe.each(BROWSERS)("platform in %s", name => {
     }, PROTOCOL_VERSION)
     expect(storm.uncloneable).toBe(5)
     await waitFor(async () => Number(await text(panel, testId("relay-dropped"))) >= storm.posted, "the drop counter to reach the storm size")
-    await waitForPanelValue(panel, "carol", "cursor", peerId!, { x: -1, y: -1 }, "the last legitimate cursor value")
+    await waitForPanelToEqualPage(panel, page, "carol", "cursor", peerId!, "the page's cursor after the storm")
     expect((await panelState(panel)).lost).toBe(0)
     await panel.close()
     await page.close()

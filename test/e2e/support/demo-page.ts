@@ -60,15 +60,33 @@ export async function panelValue(panel: Evaluator, peerLabel: string, namespace:
   return undefined
 }
 
-export function waitForPanelValue(panel: Evaluator, label: string, namespace: string, key: string, expected: unknown, what: string) {
-  const want = canonicalJson(expected)
-  return waitFor(async () => canonicalJson(await panelValue(panel, label, namespace, key)) === want, what)
-}
-
 /** Waits until the panel lists `count` repos that are not gone; returns the panel's state then. */
 export function waitForRepos(panel: Evaluator, count: number, what: string): Promise<PanelSnapshot> {
   return waitFor(async () => {
     const state = await panelState(panel)
     return state.repos.filter(repo => !repo.gone).length === count ? state : undefined
   }, what)
+}
+
+/** What the page's own first peer holds for one key of a namespace (undefined when nothing). */
+export function pageValue(page: Evaluator, namespace: string, key: string): Promise<unknown> {
+  return page.evaluate(({ ns, k }: { ns: string; k: string }) => (window as any).demo.peers[0].getStates(ns)[k], { ns: namespace, k: key })
+}
+
+/**
+ * The truth check for one key: waits until the panel shows what the page's
+ * own store holds. Not simply what the test wrote last: the hub's heartbeat
+ * re-stamps every key it holds with its own clock, so a copy still on its
+ * way can overwrite the writer's newer value, everywhere and for good, by
+ * the library's last-writer-wins rule (seen under load after a burst).
+ */
+export async function waitForPanelToEqualPage(panel: Evaluator, page: Evaluator, label: string, namespace: string, key: string, what: string): Promise<void> {
+  let last = ""
+  await waitFor(async () => {
+    const [shown, held] = await Promise.all([panelValue(panel, label, namespace, key), pageValue(page, namespace, key)])
+    last = `panel ${canonicalJson(shown)}, page ${canonicalJson(held)}`
+    return held !== undefined && canonicalJson(shown) === canonicalJson(held)
+  }, what).catch(error => {
+    throw new Error(`${error.message} (${last})`)
+  })
 }
