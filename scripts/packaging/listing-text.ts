@@ -26,7 +26,9 @@ export function listingText(root: string): ListingText {
   if (!snippet) throw new Error(`README.md's "Using it in your app" has no one-line snippet for the listing`)
   const privacy = readFileSync(resolve(root, "docs/privacy.md"), "utf8")
   if (manifest.description.length > SUMMARY_LIMIT) {
-    throw new Error(`manifest.json's description has ${manifest.description.length} characters; the Chrome Web Store takes ${SUMMARY_LIMIT}`)
+    throw new Error(
+      `manifest.json's description has ${manifest.description.length} characters; the Chrome Web Store takes ${SUMMARY_LIMIT}`,
+    )
   }
   const description = [
     manifest.description,

@@ -20,7 +20,19 @@ export function writeSourceArchive(root: string, archive: string): string[] {
   execFileSync(
     "tar",
     // gzip -n: no file name or time in the gzip header either.
-    ["--create", "--use-compress-program=gzip -n", "--file", archive, "--sort=name", `--mtime=@${mtime}`, "--owner=0", "--group=0", "--numeric-owner", "--null", "--files-from=-"],
+    [
+      "--create",
+      "--use-compress-program=gzip -n",
+      "--file",
+      archive,
+      "--sort=name",
+      `--mtime=@${mtime}`,
+      "--owner=0",
+      "--group=0",
+      "--numeric-owner",
+      "--null",
+      "--files-from=-",
+    ],
     { cwd: root, input: files.join("\0") },
   )
   return files

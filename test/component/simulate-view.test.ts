@@ -268,7 +268,9 @@ describe("Simulate view", () => {
     fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer()], keepOnClose: true })
     fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [], keepOnClose: true, pageLeft: true })
     expect(panel.one("sim-notice").dataset.reason).toBe("reloaded")
-    expect(panel.one("sim-notice").textContent).toMatch(/The page started to leave \(reload or navigation\): its 1 simulated peer was removed/)
+    expect(panel.one("sim-notice").textContent).toMatch(
+      /The page started to leave \(reload or navigation\): its 1 simulated peer was removed/,
+    )
   })
 
   it("says so when the page reloads mid-simulation or the repo is unregistered", () => {

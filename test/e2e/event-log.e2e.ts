@@ -59,7 +59,11 @@ describe.each(BROWSERS)("event log in %s", name => {
     await page.evaluate(() => (window as any).demo.peers[0].setCursor(4242, 9191))
     await search(panel, '"x":4242')
     // ada-2 received it from the hub and applied it: wait for that store import.
-    await waitFor(async () => (await rowData(panel)).some(row => row.repoId === peers.ada2.repoId && row.kind === "store" && row.type === "import"), "ada-2 to import the write", 20_000)
+    await waitFor(
+      async () => (await rowData(panel)).some(row => row.repoId === peers.ada2.repoId && row.kind === "store" && row.type === "import"),
+      "ada-2 to import the write",
+      20_000,
+    )
     await panel.click(testId("log-pause"))
 
     // ada: the frame it sent, carrying its own entry.
@@ -125,7 +129,10 @@ describe.each(BROWSERS)("event log in %s", name => {
     await panel.click(testId("log-pause"))
     expect(await attribute(panel, testId("log-pause"), "aria-pressed")).toBe("true")
     await page.evaluate(() => (window as any).demo.peers[0].setCursor(5151, 6161))
-    await waitFor(() => page.evaluate(id => (window as any).demo.peers[1].getStates("cursor")[id]?.x === 5151, peers.ada.peerId), "ada-2 to see the paused write")
+    await waitFor(
+      () => page.evaluate(id => (window as any).demo.peers[1].getStates("cursor")[id]?.x === 5151, peers.ada.peerId),
+      "ada-2 to see the paused write",
+    )
     await search(panel, '"x":5151')
     expect(await shown(panel)).toBe(0)
     expect(Number(await attribute(panel, testId("log-not-recorded"), "data-count"))).toBeGreaterThan(0)

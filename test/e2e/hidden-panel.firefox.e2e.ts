@@ -44,14 +44,20 @@ describe("a hidden panel in Firefox", () => {
     await panel.evaluate((selector: string) => {
       const w = window as any
       w.__updates = 0
-      new MutationObserver(() => w.__updates++).observe(document.querySelector(selector)!, { attributes: true, attributeFilter: ["data-json"] })
+      new MutationObserver(() => w.__updates++).observe(document.querySelector(selector)!, {
+        attributes: true,
+        attributeFilter: ["data-json"],
+      })
     }, value)
 
     for (let i = 1; i <= WRITES; i++) {
       await page.evaluate((n: number) => (window as any).demo.peers[0].setCursor(n, n), i)
       await new Promise(resolve => setTimeout(resolve, WRITE_GAP_MS))
     }
-    await waitFor(async () => (await attribute(panel, value, "data-json"))?.includes(`"x":${WRITES}`), "the last cursor value in the hidden panel")
+    await waitFor(
+      async () => (await attribute(panel, value, "data-json"))?.includes(`"x":${WRITES}`),
+      "the last cursor value in the hidden panel",
+    )
     const batches: number = await page.evaluate(() => (window as any).__batches)
     const updates: number = await panel.evaluate(() => (window as any).__updates)
     expect(batches, "the hook sent batch after batch").toBeGreaterThanOrEqual(10)

@@ -112,7 +112,10 @@ describe.each(BROWSERS)("live view in %s", name => {
   it("says so when the page has no repo, with the snippet to add", async () => {
     const { page, tabId } = await browser.openTab(`${fixtureUrl}/first-script.html`)
     const panel = await browser.openPanel(tabId)
-    await waitFor(async () => (await text(panel, testId("empty-state")))?.includes("__EPHEMERA_DEVTOOLS_HOOK__?.register(repo"), "the empty state")
+    await waitFor(
+      async () => (await text(panel, testId("empty-state")))?.includes("__EPHEMERA_DEVTOOLS_HOOK__?.register(repo"),
+      "the empty state",
+    )
     await panel.close()
     await page.close()
   })

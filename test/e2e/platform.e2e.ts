@@ -31,7 +31,10 @@ describe.each(BROWSERS)("platform in %s", name => {
       }
     })
     expect(running, "the browser's major version").toMatch(/^\d+$/)
-    expect(String(declared).split(".")[0], `the manifest's minimum (${declared}) is the tested version ${running}: change both together`).toBe(running)
+    expect(
+      String(declared).split(".")[0],
+      `the manifest's minimum (${declared}) is the tested version ${running}: change both together`,
+    ).toBe(running)
     await panel.close()
     await page.close()
   })
@@ -96,7 +99,12 @@ describe.each(BROWSERS)("platform in %s", name => {
       const page = "ephemera:page"
       const relay = "ephemera:relay"
       // Well-formed envelopes whose text is garbage pass the relay unparsed; the panel counts them.
-      const batch = (messages: unknown, seq: unknown = 1) => ({ source: page, protocol, batchJson: JSON.stringify({ seq, messages }), count: 1 })
+      const batch = (messages: unknown, seq: unknown = 1) => ({
+        source: page,
+        protocol,
+        batchJson: JSON.stringify({ seq, messages }),
+        count: 1,
+      })
       const hostile: Array<() => unknown> = [
         () => ({ source: "ephemera:pagex", protocol, batchJson: "{}", count: 1 }),
         () => batch([], "one"),
@@ -112,7 +120,12 @@ describe.each(BROWSERS)("platform in %s", name => {
         () => ({ source: relay, protocol, nonce: "forged", message: { type: "attach/path", requestId: "1", path: "x" } }),
         () => null,
       ]
-      const huge = { source: page, protocol, batchJson: `{"seq":1,"messages":[{"type":"hook/pong","nonce":"${"x".repeat(17_000_000)}"}]}`, count: 1 }
+      const huge = {
+        source: page,
+        protocol,
+        batchJson: `{"seq":1,"messages":[{"type":"hook/pong","nonce":"${"x".repeat(17_000_000)}"}]}`,
+        count: 1,
+      }
       let posted = 0
       let uncloneable = 0
       for (let i = 0; i < 10_000; i++) {
@@ -136,7 +149,10 @@ describe.each(BROWSERS)("platform in %s", name => {
       return { posted, uncloneable }
     }, PROTOCOL_VERSION)
     expect(storm.uncloneable).toBe(5)
-    await waitFor(async () => Number(await text(panel, testId("relay-dropped"))) >= storm.posted, "the drop counter to reach the storm size")
+    await waitFor(
+      async () => Number(await text(panel, testId("relay-dropped"))) >= storm.posted,
+      "the drop counter to reach the storm size",
+    )
     await waitForPanelToEqualPage(panel, page, "carol", "cursor", peerId!, "the page's cursor after the storm")
     expect((await panelState(panel)).lost).toBe(0)
     await panel.close()

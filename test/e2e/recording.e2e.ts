@@ -82,16 +82,50 @@ describe.each(BROWSERS)("record and replay in %s", name => {
 
     // Before the mark: everyone moves, rita-2 types.
     await Promise.all([
-      walk(host.page, 0, [[10, 10], [40, 20], [80, 35]], 30),
-      walk(host.page, 1, [[300, 200], [320, 220]], 30),
-      walk(guest.page, 0, [[500, 100], [520, 140], [540, 180]], 30),
+      walk(
+        host.page,
+        0,
+        [
+          [10, 10],
+          [40, 20],
+          [80, 35],
+        ],
+        30,
+      ),
+      walk(
+        host.page,
+        1,
+        [
+          [300, 200],
+          [320, 220],
+        ],
+        30,
+      ),
+      walk(
+        guest.page,
+        0,
+        [
+          [500, 100],
+          [520, 140],
+          [540, 180],
+        ],
+        30,
+      ),
       host.page.evaluate(() => (window as any).demo.peers[1].setTyping(true)),
     ])
     await settled(host.page, panel, docId, "the panel to catch up before the mark")
     const atMark = await aroundAction(panel, () => clickTestId(panel, "rec-mark"))
 
     // After the mark: more moves, typing stops, the host reloads, sam leaves.
-    await walk(host.page, 0, [[120, 60], [160, 90]], 30)
+    await walk(
+      host.page,
+      0,
+      [
+        [120, 60],
+        [160, 90],
+      ],
+      30,
+    )
     await host.page.evaluate(() => (window as any).demo.peers[1].setTyping(false))
     await settled(host.page, panel, docId, "the panel to catch up before the reload")
     await host.page.reload()
@@ -167,8 +201,22 @@ describe.each(BROWSERS)("record and replay in %s", name => {
   it("replay: a recorded two-peer session moves along its recorded cursor paths in a fresh tab, and stop removes it", async () => {
     const source = await browser.openTab(`${demoUrl}/?room=rec-replay-src&name=ann&peers=2&autopilot=0`)
     await demoReady(source.page)
-    const pathA: Array<[number, number]> = [[100, 100], [140, 110], [180, 130], [220, 160], [260, 200], [300, 250]]
-    const pathB: Array<[number, number]> = [[600, 400], [580, 360], [560, 320], [540, 280], [520, 240], [500, 200]]
+    const pathA: Array<[number, number]> = [
+      [100, 100],
+      [140, 110],
+      [180, 130],
+      [220, 160],
+      [260, 200],
+      [300, 250],
+    ]
+    const pathB: Array<[number, number]> = [
+      [600, 400],
+      [580, 360],
+      [560, 320],
+      [540, 280],
+      [520, 240],
+      [500, 200],
+    ]
     await walk(source.page, 0, [pathA[0]!], 0)
     await walk(source.page, 1, [pathB[0]!], 0)
     const panel = await browser.openPanel(source.tabId)
@@ -190,7 +238,9 @@ describe.each(BROWSERS)("record and replay in %s", name => {
     await openRecordingFile(targetPanel, bytes, "two-peers.ephrec")
     await watchCursors(target.page)
     await fill(targetPanel, testId("replay-visibility"), "local")
-    expect(await targetPanel.evaluate(() => document.querySelector<HTMLInputElement>('[data-testid="replay-target-room"]')?.value)).toBe("room:rec-replay-dst")
+    expect(await targetPanel.evaluate(() => document.querySelector<HTMLInputElement>('[data-testid="replay-target-room"]')?.value)).toBe(
+      "room:rec-replay-dst",
+    )
     // By default neither the recorded page's own peer (ann) nor the hub (a service) replays; ann is ticked by hand.
     const replayPeers = () =>
       targetPanel.evaluate(() =>
@@ -241,14 +291,22 @@ describe.each(BROWSERS)("record and replay in %s", name => {
     )
     await waitFor(async () => {
       const paths = await cursorPaths(target.page)
-      return canonicalJson(paths.ann?.at(-1)) === canonicalJson(pathA.at(-1)) && canonicalJson(paths["ann-2"]?.at(-1)) === canonicalJson(pathB.at(-1))
+      return (
+        canonicalJson(paths.ann?.at(-1)) === canonicalJson(pathA.at(-1)) &&
+        canonicalJson(paths["ann-2"]?.at(-1)) === canonicalJson(pathB.at(-1))
+      )
     }, "both cursors at the end of their paths").catch(async error => {
       const status = await text(targetPanel, testId("replay-status"))
       const cursors = await target.page.evaluate(() => (window as any).demo.peers[0].getStates("cursor"))
-      throw new Error(`${error.message}\ncursor store: ${JSON.stringify(cursors)}\nseen: ${JSON.stringify(await cursorPaths(target.page))}\nstatus: ${status}\nerror: ${await text(targetPanel, testId("replay-error"))}`)
+      throw new Error(
+        `${error.message}\ncursor store: ${JSON.stringify(cursors)}\nseen: ${JSON.stringify(await cursorPaths(target.page))}\nstatus: ${status}\nerror: ${await text(targetPanel, testId("replay-error"))}`,
+      )
     })
     const paths = await cursorPaths(target.page)
-    for (const [name, path] of [["ann", pathA], ["ann-2", pathB]] as const) {
+    for (const [name, path] of [
+      ["ann", pathA],
+      ["ann-2", pathB],
+    ] as const) {
       const seen = paths[name]!
       expect(followsInOrder(seen, path), `${name} went ${JSON.stringify(seen)}, recorded ${JSON.stringify(path)}`).toBe(true)
       // Every recorded point was shown (they were 150 ms apart; the page draws each).

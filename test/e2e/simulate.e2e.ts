@@ -56,10 +56,19 @@ describe.each(BROWSERS)("simulated peers in %s", name => {
     const realIds = [...(await demoReady(a.page)), ...(await demoReady(b.page))]
     const templateFrom = await attribute(panel, testId("sim-template-from"), "data-peer-id")
     expect(realIds).toContain(templateFrom)
-    for (const [tab, page] of [["A", a.page], ["B", b.page]] as const) {
-      await waitFor(async () => (await memberIds(page)).filter(id => ghostIds.includes(id)).length === 3, `tab ${tab} to list the ghosts as members`)
+    for (const [tab, page] of [
+      ["A", a.page],
+      ["B", b.page],
+    ] as const) {
+      await waitFor(
+        async () => (await memberIds(page)).filter(id => ghostIds.includes(id)).length === 3,
+        `tab ${tab} to list the ghosts as members`,
+      )
     }
-    await waitFor(async () => (await attribute(b.page, testId("server-status"), "data-clients")) === "5", "the hub to count alice, bob and three ghosts as clients")
+    await waitFor(
+      async () => (await attribute(b.page, testId("server-status"), "data-clients")) === "5",
+      "the hub to count alice, bob and three ghosts as clients",
+    )
 
     const [hermit] = await addPeers(panel, { name: "hermit", count: 1, visibility: "local" })
     await waitForMovingCursors(a.page, [hermit!.id], "tab A")
@@ -95,7 +104,10 @@ describe.each(BROWSERS)("simulated peers in %s", name => {
     expect(clipped).toBe(0)
     await domClick(panel, '[data-testid="sim-remove-all"]')
     await waitFor(async () => (await simRows(panel)).length === 0, "the panel's list to empty")
-    for (const [tab, page] of [["A", a.page], ["B", b.page]] as const) {
+    for (const [tab, page] of [
+      ["A", a.page],
+      ["B", b.page],
+    ] as const) {
       await waitFor(async () => {
         const known = await Promise.all([...ghostIds, hermit!.id].map(id => pageKnows(page, id)))
         return known.every(seen => !seen.dom && seen.stores.length === 0)
@@ -113,7 +125,10 @@ describe.each(BROWSERS)("simulated peers in %s", name => {
     await waitForMovingCursors(b.page, [marked!.id], "tab B")
     await domClick(panel, '[data-testid="tab-live"]')
     const simulatedAttr = (selector: string) => attribute(panel, selector, "data-simulated")
-    await waitFor(async () => (await simulatedAttr(`[data-testid="member-row"][data-peer-id="${marked!.id}"]`)) === "true", "the member row marked as simulated")
+    await waitFor(
+      async () => (await simulatedAttr(`[data-testid="member-row"][data-peer-id="${marked!.id}"]`)) === "true",
+      "the member row marked as simulated",
+    )
     const [realPeer] = await demoReady(b.page)
     expect(await simulatedAttr(`[data-testid="member-row"][data-peer-id="${realPeer}"]`)).toBe("false")
     expect(await simulatedAttr(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${marked!.id}"]`)).toBe("true")
@@ -123,7 +138,10 @@ describe.each(BROWSERS)("simulated peers in %s", name => {
     await domClick(panel, '[data-testid="tab-simulate"]')
     await a.page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.register((window as any).demo.peers[0].repo)())
     await waitFor(async () => !(await pageKnows(b.page, marked!.id)).dom, "tab B to lose the peer of the unregistered repo")
-    const notice = await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="sim-notice"][data-reason="gone"]')?.textContent), "the panel to say the repo is gone")
+    const notice = await waitFor(
+      () => panel.evaluate(() => document.querySelector('[data-testid="sim-notice"][data-reason="gone"]')?.textContent),
+      "the panel to say the repo is gone",
+    )
     expect(notice).toMatch(/alice is gone \(unregistered\)/)
     expect(await panel.evaluate(() => (document.querySelector('[data-testid="sim-add"]') as HTMLButtonElement).disabled)).toBe(true)
     await panel.close()
@@ -141,7 +159,10 @@ describe.each(BROWSERS)("simulated peers in %s", name => {
     const reopened = await browser.openPanel(a.tabId)
     await openSimulate(reopened)
     await domClick(reopened, '[data-testid="sim-keep-on-close"]')
-    await waitFor(() => reopened.evaluate(() => (document.querySelector('[data-testid="sim-keep-on-close"]') as HTMLInputElement).checked), "keep-on-close on")
+    await waitFor(
+      () => reopened.evaluate(() => (document.querySelector('[data-testid="sim-keep-on-close"]') as HTMLInputElement).checked),
+      "keep-on-close on",
+    )
     const [staying] = await addPeers(reopened, { name: "staying", count: 1, visibility: "network" })
     await waitForMovingCursors(b.page, [staying!.id], "tab B")
     await watchCommands(a.page)

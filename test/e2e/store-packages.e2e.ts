@@ -33,7 +33,10 @@ function freshEnv(): NodeJS.ProcessEnv {
 function documentedCommands(doc: string): string[] {
   const block = /## Rebuild\s+```sh\n([\s\S]*?)```/.exec(doc)?.[1]
   if (!block) throw new Error("docs/building-from-source.md has no ```sh block under ## Rebuild")
-  return block.split("\n").map(line => line.trim()).filter(Boolean)
+  return block
+    .split("\n")
+    .map(line => line.trim())
+    .filter(Boolean)
 }
 
 function filesUnder(dir: string): string[] {

@@ -262,9 +262,12 @@ describe("simulate/* in the page hook", () => {
     await until(() => world.states(world.b, "presence")[id!] === undefined, "B to lose the peer as the page leaves")
     await until(() => world.messages().length > before, "the hook's last word")
     // One state, not the removal's steps: it may be all the page gets to send.
-    expect(world.messages().slice(before).filter(message => message.type === "simulate/state")).toEqual([
-      { type: "simulate/state", repoId: world.repoId, peers: [], keepOnClose: false, pageLeft: true },
-    ])
+    expect(
+      world
+        .messages()
+        .slice(before)
+        .filter(message => message.type === "simulate/state"),
+    ).toEqual([{ type: "simulate/state", repoId: world.repoId, peers: [], keepOnClose: false, pageLeft: true }])
     // Back from the back/forward cache: the panel can simulate again.
     await addLive(world, "again")
     expect(world.engines).toHaveLength(2)

@@ -85,7 +85,11 @@ function playwrightPage(page: Page): SessionPage {
   return {
     // The two libraries type evaluate() differently; at run time both take (fn, arg).
     ...sharedPageParts(page as unknown as DriverPage),
-    click: (selector, options) => page.locator(selector).first().click({ modifiers: options?.shift ? ["Shift"] : [] }),
+    click: (selector, options) =>
+      page
+        .locator(selector)
+        .first()
+        .click({ modifiers: options?.shift ? ["Shift"] : [] }),
     press: key => page.keyboard.press(key),
     chooseFile: (selector, name, bytes) =>
       page.locator(selector).setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) }),

@@ -80,7 +80,14 @@ export function pageValue(page: Evaluator, namespace: string, key: string): Prom
  * way can overwrite the writer's newer value, everywhere and for good, by
  * the library's last-writer-wins rule (seen under load after a burst).
  */
-export async function waitForPanelToEqualPage(panel: Evaluator, page: Evaluator, label: string, namespace: string, key: string, what: string): Promise<void> {
+export async function waitForPanelToEqualPage(
+  panel: Evaluator,
+  page: Evaluator,
+  label: string,
+  namespace: string,
+  key: string,
+  what: string,
+): Promise<void> {
   let last = ""
   await waitFor(async () => {
     const [shown, held] = await Promise.all([panelValue(panel, label, namespace, key), pageValue(page, namespace, key)])

@@ -38,7 +38,8 @@ export function isVisible(page: Evaluator, selector: string): Promise<boolean> {
 /** Every match's data attributes, and its text as `text`. */
 export function datasets(page: Evaluator, selector: string): Promise<Array<Record<string, string | undefined>>> {
   return page.evaluate(
-    (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)].map(element => ({ ...element.dataset, text: element.textContent ?? "" })),
+    (sel: string) =>
+      [...document.querySelectorAll<HTMLElement>(sel)].map(element => ({ ...element.dataset, text: element.textContent ?? "" })),
     selector,
   )
 }

@@ -71,7 +71,12 @@ export async function openInToolbox(chrome: ChromeScope, pageUrl: string): Promi
       await chrome.evaluate(`${toolbox}.destroy().then(() => window.__ephemeraToolboxes.delete(${key}))`)
     },
   }
-  await waitFor(() => panel.evaluate(() => document.readyState === "complete" && document.querySelector("#app")?.childElementCount), "the panel to load in the toolbox", 30_000, 100)
+  await waitFor(
+    () => panel.evaluate(() => document.readyState === "complete" && document.querySelector("#app")?.childElementCount),
+    "the panel to load in the toolbox",
+    30_000,
+    100,
+  )
   return panel
 }
 

@@ -27,10 +27,14 @@ export async function exportRecording(panel: Evaluator): Promise<Uint8Array> {
 
 /** The bytes of the panel's last export. */
 export async function lastExport(panel: Evaluator): Promise<Uint8Array> {
-  const bytes: number[] = await waitFor(() => panel.evaluate(() => {
-    const exported = (window as any).__ephemeraLastExport as Uint8Array | undefined
-    return exported ? Array.from(exported) : undefined
-  }), "the export")
+  const bytes: number[] = await waitFor(
+    () =>
+      panel.evaluate(() => {
+        const exported = (window as any).__ephemeraLastExport as Uint8Array | undefined
+        return exported ? Array.from(exported) : undefined
+      }),
+    "the export",
+  )
   return Uint8Array.from(bytes)
 }
 
@@ -59,7 +63,12 @@ export async function watchCursors(page: Evaluator): Promise<void> {
         if (!last || last[0] !== point[0] || last[1] !== point[1]) path.push(point)
       }
     }
-    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-x", "data-y", "data-name"] })
+    new MutationObserver(note).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["data-x", "data-y", "data-name"],
+    })
     ;(window as any).__cursorPaths = log
   })
 }
@@ -69,7 +78,9 @@ export function cursorPaths(page: Evaluator): Promise<Record<string, Array<[numb
 }
 
 export function remoteCursorNames(page: Evaluator): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid="remote-cursor"]')].map(cursor => cursor.dataset.name ?? ""))
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-testid="remote-cursor"]')].map(cursor => cursor.dataset.name ?? ""),
+  )
 }
 
 /** Whether `seen` visits the points of `path` in order (skipping some is fine: frames coalesce). */

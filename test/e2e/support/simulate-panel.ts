@@ -41,7 +41,11 @@ export async function openSimulate(panel: Evaluator, namespace = "cursor"): Prom
   await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="tab-simulate"]') !== null), "the Simulate tab")
   await domClick(panel, '[data-testid="tab-simulate"]')
   await waitFor(
-    () => panel.evaluate((ns: string) => document.querySelector(`[data-testid="sim-namespace-editor"][data-namespace="${ns}"]`) !== null, namespace),
+    () =>
+      panel.evaluate(
+        (ns: string) => document.querySelector(`[data-testid="sim-namespace-editor"][data-namespace="${ns}"]`) !== null,
+        namespace,
+      ),
     `the ${namespace} editor`,
   )
 }
@@ -59,15 +63,12 @@ export async function addPeers(panel: Evaluator, options: AddPeers): Promise<Sim
     await fill(panel, '[data-testid="sim-namespace-editor"][data-namespace="cursor"] [data-testid="sim-rate"]', String(options.cursorHz))
   }
   await domClick(panel, '[data-testid="sim-add"]')
-  return waitFor(
-    async () => {
-      const error = await panel.evaluate(() => document.querySelector('[data-testid="sim-error"]')?.textContent ?? "")
-      if (error) throw new Error(`the panel reported: ${error}`)
-      const added = (await simRows(panel)).filter(row => !before.has(row.id))
-      return added.length === options.count && added.every(row => row.state === "live") ? added : undefined
-    },
-    `${options.count} × ${options.name} to go live`,
-  )
+  return waitFor(async () => {
+    const error = await panel.evaluate(() => document.querySelector('[data-testid="sim-error"]')?.textContent ?? "")
+    if (error) throw new Error(`the panel reported: ${error}`)
+    const added = (await simRows(panel)).filter(row => !before.has(row.id))
+    return added.length === options.count && added.every(row => row.state === "live") ? added : undefined
+  }, `${options.count} × ${options.name} to go live`)
 }
 
 export interface RenderedCursor {
@@ -92,7 +93,9 @@ export function remoteCursors(page: Evaluator): Promise<RenderedCursor[]> {
 
 /** The demo page's rendered member list (peer ids). */
 export function memberIds(page: Evaluator): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid="member"]')].map(member => member.dataset.peerId ?? ""))
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-testid="member"]')].map(member => member.dataset.peerId ?? ""),
+  )
 }
 
 /** Whether a peer id is anywhere in the page: its DOM or any namespace store of its first repo. */

@@ -2,12 +2,7 @@
  * Waits on a condition, never on a fixed sleep: polls `check` until it
  * returns something truthy, and fails with `what` in the message.
  */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 15_000,
-  intervalMs = 25,
-): Promise<NonNullable<T>> {
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000, intervalMs = 25): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {
