@@ -27,7 +27,9 @@ export async function takeScreenshots(dir: string): Promise<string[]> {
   try {
     const { page, tabId } = await chromium.openTab(`${hub.url}/?room=listing&name=ada&peers=3`)
     await demoReady(page)
-    await page.evaluate(() => (window as any).demo.peers[0].setCursor(320, 180))
+    await page.evaluate(() =>
+      (window as unknown as { demo: { peers: Array<{ setCursor(x: number, y: number): void }> } }).demo.peers[0]!.setCursor(320, 180),
+    )
     const panel = await chromium.openPanel(tabId)
     await panel.setViewportSize(SCREENSHOT_SIZE)
     const shoot = async (name: (typeof SHOTS)[number]) => {

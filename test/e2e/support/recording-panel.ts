@@ -58,7 +58,8 @@ export async function watchCursors(page: Evaluator): Promise<void> {
       for (const cursor of document.querySelectorAll<HTMLElement>('[data-testid="remote-cursor"]')) {
         const name = cursor.dataset.name ?? "?"
         const point: [number, number] = [Number(cursor.dataset.x), Number(cursor.dataset.y)]
-        const path = (log[name] ??= [])
+        log[name] ??= []
+        const path = log[name]
         const last = path[path.length - 1]
         if (!last || last[0] !== point[0] || last[1] !== point[1]) path.push(point)
       }
