@@ -6,6 +6,7 @@
  */
 import { mount } from "svelte"
 import browser from "webextension-polyfill"
+import { collectErrorsForTests, reportErrorsForTests } from "../extension/test-seams/error-report"
 import { PANEL_PORT } from "../protocol/messages"
 import App from "./App.svelte"
 import { inspectedEval, inspectedTabId } from "./env/inspected-window"
@@ -30,6 +31,13 @@ declare global {
 
 /** Test builds only (see build-flags.d.ts): the shipped panel has no test globals. */
 const TEST_SEAMS = typeof __EPHEMERA_TEST_SEAMS__ === "boolean" && __EPHEMERA_TEST_SEAMS__
+
+if (TEST_SEAMS) {
+  // The e2e tests fail on any error of the panel's; the page they keep open
+  // with ?collectErrors (and no tab) hears every other page's reports too.
+  if (new URLSearchParams(location.search).has("collectErrors")) collectErrorsForTests()
+  reportErrorsForTests("panel")
+}
 
 const target = document.getElementById("app")!
 const hasQueryTab = new URLSearchParams(location.search).has("tabId")

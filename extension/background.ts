@@ -7,6 +7,10 @@ import browser from "webextension-polyfill"
 import { CONTENT_PORT } from "../protocol/messages"
 import { siteOf } from "./background/sender-site"
 import { TabRouter, type RouterPort } from "./background/tab-router"
+import { reportErrorsForTests } from "./test-seams/error-report"
+
+// Test builds only (build-flags.d.ts): the e2e tests fail on any error here.
+if (typeof __EPHEMERA_TEST_SEAMS__ === "boolean" && __EPHEMERA_TEST_SEAMS__) reportErrorsForTests("background")
 
 const router = new TabRouter()
 const ownOrigin = browser.runtime.getURL("")

@@ -42,8 +42,8 @@ export const SHIPPED_BUILDS = ["chrome", "firefox", "standalone-panel", "package
 
 /** The test builds under dist/test/, and the seams each must carry (the standalone page has no hook). */
 export const TEST_BUILDS: Readonly<Record<string, readonly string[]>> = {
-  chrome: ["__ephemeraPanelState", "__faultInjection"],
-  firefox: ["__ephemeraPanelState", "__faultInjection"],
+  chrome: ["__ephemeraPanelState", "__faultInjection", "__ephemeraTestError"],
+  firefox: ["__ephemeraPanelState", "__faultInjection", "__ephemeraTestError"],
   "standalone-panel": ["__ephemeraPanelState"],
 }
 

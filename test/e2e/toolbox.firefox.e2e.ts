@@ -6,9 +6,10 @@
  * neither of which the panel-as-a-tab scenarios reach. Firefox only: the
  * Chromium counterpart is devtools.chromium.e2e.ts.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest"
 import { demoReady } from "./support/demo-page"
 import { attribute, count, domClick, fill, testId, text } from "./support/dom"
+import { failOnExtensionErrors } from "./support/extension-errors"
 import { launchFirefox, type FirefoxSession } from "./support/firefox"
 import { chromeScope, type ChromeScope } from "./support/firefox-chrome"
 import { openInToolbox } from "./support/firefox-toolbox"
@@ -29,6 +30,11 @@ describe("the panel inside Firefox's DevTools toolbox", () => {
     display = await startXvfb()
     firefox = await launchFirefox({ headless: false, env: { ...process.env, DISPLAY: display.display } })
     chrome = chromeScope(firefox.browser)
+    // Opens the collecting page: the panel and devtools page in the toolbox report there.
+    await failOnExtensionErrors(firefox)
+  })
+  afterEach(async () => {
+    if (firefox) await failOnExtensionErrors(firefox)
   })
   afterAll(async () => {
     await firefox?.close()

@@ -26,17 +26,20 @@ function dist(files: Record<string, string>): string {
 }
 
 const TEST_PANEL = 'Object.defineProperty(window,"__ephemeraPanelState",{get:()=>s()})'
+const TEST_BACKGROUND = "e.runtime.sendMessage({__ephemeraTestError:r})"
 const TEST_HOOK = "o?.__faultInjection&&(r.faults=o.__faultInjection)"
 const clean = {
   "chrome/assets/panel.js": 'globalThis.__EPHEMERA_DEVTOOLS_HOOK__;console.log("panel")',
   "firefox/assets/panel.js": 'console.log("panel")',
   "test/chrome/assets/panel.js": TEST_PANEL,
   "test/chrome/injected/hook.iife.js": TEST_HOOK,
+  "test/chrome/assets/background.js": TEST_BACKGROUND,
   "test/firefox/assets/panel.js": TEST_PANEL,
   "test/firefox/injected/hook.iife.js": TEST_HOOK,
   "standalone-panel/assets/index.js": 'console.log("standalone")',
   "package/node.js": 'console.log("hook")',
   "test/standalone-panel/assets/index.js": TEST_PANEL,
+  "test/firefox/assets/background.js": TEST_BACKGROUND,
 }
 
 describe("the shipped builds' seam check", () => {
@@ -49,10 +52,12 @@ describe("the shipped builds' seam check", () => {
       ...clean,
       "chrome/assets/panel.js": "window.__ephemeraRecordingCursor=1;window.__ephemeraLastExport=2",
       "firefox/injected/hook.iife.js": TEST_HOOK,
+      "firefox/assets/background.js": TEST_BACKGROUND,
     })
     expect(checkBuilds(leaked)).toEqual([
       "dist/chrome/assets/panel.js names the test seam __ephemeraRecordingCursor",
       "dist/chrome/assets/panel.js names the test seam __ephemeraLastExport",
+      "dist/firefox/assets/background.js names the test seam __ephemeraTestError",
       "dist/firefox/injected/hook.iife.js names the test seam __faultInjection",
     ])
   })
@@ -72,10 +77,16 @@ describe("the shipped builds' seam check", () => {
   })
 
   it("fails when the test builds name no seam: the check would be blind", () => {
-    const blind = dist({ ...clean, "test/firefox/assets/panel.js": "", "test/firefox/injected/hook.iife.js": "" })
+    const blind = dist({
+      ...clean,
+      "test/firefox/assets/panel.js": "",
+      "test/firefox/injected/hook.iife.js": "",
+      "test/firefox/assets/background.js": "",
+    })
     expect(checkBuilds(blind)).toEqual([
       "dist/test/firefox lacks __ephemeraPanelState: the check would not see it either",
       "dist/test/firefox lacks __faultInjection: the check would not see it either",
+      "dist/test/firefox lacks __ephemeraTestError: the check would not see it either",
     ])
   })
 

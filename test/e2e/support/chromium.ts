@@ -9,6 +9,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { chromium, type BrowserContext, type Page, type Worker } from "playwright-core"
 import { CHROMIUM_QUIET_FLAGS, chromiumPath } from "./browsers"
+import { COLLECTOR_PATH, takeCollectedErrors } from "./extension-errors"
 import { CHROME_DIST, PANEL_PATH } from "./paths"
 import { sharedPageParts, VIEWPORT, type BrowserSession, type DriverPage, type SessionPage } from "./session"
 import { waitFor } from "./wait"
@@ -26,6 +27,7 @@ export interface ChromiumBrowser {
 /** The scenarios' browser session over Chromium. */
 export async function launchChromium(): Promise<BrowserSession> {
   const chromium = await launchChromiumBrowser()
+  let collector: Promise<Page> | undefined
   return {
     name: "chromium",
     openTab: async url => {
@@ -34,6 +36,13 @@ export async function launchChromium(): Promise<BrowserSession> {
     },
     openPanel: async tabId => playwrightPage(await chromium.openPanel(tabId)),
     stopBackground: () => chromium.stopServiceWorker(),
+    async takeExtensionErrors() {
+      collector ??= chromium.context.newPage().then(async page => {
+        await page.goto(`chrome-extension://${chromium.extensionId}/${COLLECTOR_PATH}`)
+        return page
+      })
+      return takeCollectedErrors(playwrightPage(await collector))
+    },
     close: () => chromium.close(),
   }
 }
@@ -100,9 +109,10 @@ function playwrightPage(page: Page): SessionPage {
 /** Ends the extension's service worker exactly as an idle timeout does (CDP's ServiceWorker.stopWorker). */
 async function stopServiceWorker(context: BrowserContext, extensionId: string): Promise<void> {
   // The CDP ServiceWorker domain of one of our extension pages sees the
-  // extension's worker.
+  // extension's worker. The panel page with no tab to inspect does nothing
+  // else (the devtools page, outside DevTools, would throw).
   const page = await context.newPage()
-  await page.goto(`chrome-extension://${extensionId}/extension/devtools.html`)
+  await page.goto(`chrome-extension://${extensionId}/${PANEL_PATH}`)
   const cdp = await context.newCDPSession(page)
   // Every status each version went through: the relay reconnects within
   // milliseconds and wakes the worker again, so "stopped" may be followed

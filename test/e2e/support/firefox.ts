@@ -8,6 +8,7 @@ import { join } from "node:path"
 import puppeteer, { type Browser, type Page } from "puppeteer-core"
 import { GECKO_ID } from "../../../scripts/manifest"
 import { firefoxPath } from "./browsers"
+import { COLLECTOR_PATH, takeCollectedErrors } from "./extension-errors"
 import { chromeScope } from "./firefox-chrome"
 import { FIREFOX_DIST, PANEL_PATH } from "./paths"
 import { sharedPageParts, VIEWPORT, type BrowserSession, type DriverPage, type SessionPage } from "./session"
@@ -78,7 +79,7 @@ export async function launchFirefox(options: FirefoxOptions = {}): Promise<Firef
       const page = await browser.newPage()
       await page.goto(url)
       // An extension page of ours can list the tabs; the newest with this URL is ours.
-      probe ??= openExtensionPage("extension/devtools.html")
+      probe ??= openExtensionPage(COLLECTOR_PATH)
       const tabId = await (await probe).evaluate(async (target: string) => {
         const tabs = await (globalThis as unknown as { browser: typeof chrome }).browser.tabs.query({})
         return Math.max(-1, ...tabs.filter(tab => tab.url === target).map(tab => tab.id ?? -1))
@@ -96,6 +97,11 @@ export async function launchFirefox(options: FirefoxOptions = {}): Promise<Firef
         return extension.backgroundState
       })()`)
       if (state !== "stopped") throw new Error(`the background did not stop (state: ${String(state)})`)
+    },
+    async takeExtensionErrors() {
+      // The probe that finds tab ids is the collecting page too.
+      probe ??= openExtensionPage(COLLECTOR_PATH)
+      return takeCollectedErrors(puppeteerPage(await probe, scratch))
     },
     async close() {
       await browser.close()

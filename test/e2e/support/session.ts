@@ -6,6 +6,8 @@
  * Scenarios are written once against this and run in both browsers.
  */
 
+import type { ExtensionError } from "./extension-errors"
+
 export type BrowserName = "chromium" | "firefox"
 
 /** Every browser a scenario runs in. */
@@ -51,6 +53,12 @@ export interface BrowserSession {
    * once it has stopped. It restarts on the next port that connects.
    */
   stopBackground(): Promise<void>
+  /**
+   * The errors the extension's pages (background, devtools page, panels)
+   * reported since the last call, taken from a collecting page of the
+   * extension that the first call opens.
+   */
+  takeExtensionErrors(): Promise<ExtensionError[]>
   close(): Promise<void>
 }
 
