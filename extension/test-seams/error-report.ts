@@ -6,7 +6,6 @@
  * throws from one that works; a runtime message reaches every other page of
  * the extension, among them the collecting page the tests keep open.
  */
-import browser from "webextension-polyfill"
 
 /** Which of the extension's pages an error came from. */
 export type ErrorContext = "background" | "devtools page" | "panel"
@@ -20,6 +19,15 @@ export interface ExtensionError {
 /** The key a report travels under (a test seam name, so the shipped-build check finds it). */
 const REPORT_KEY = "__ephemeraTestError"
 
+/**
+ * The extension API as the browser gives it (both return promises in MV3),
+ * not through webextension-polyfill: this module, which the shipped builds
+ * leave out, must not own the polyfill's shared chunk there.
+ */
+function runtime(): typeof chrome.runtime {
+  return (globalThis as unknown as { browser?: typeof chrome }).browser?.runtime ?? chrome.runtime
+}
+
 /** The collecting page's list, where the tests read it. */
 const collected = globalThis as { __ephemeraExtensionErrors?: ExtensionError[] }
 
@@ -30,7 +38,9 @@ export function reportErrorsForTests(context: ErrorContext): void {
     // The collecting page hears no message of its own: it keeps its errors itself.
     collected.__ephemeraExtensionErrors?.push(error)
     // With no collecting page open nobody receives it, which is no error of ours.
-    browser.runtime.sendMessage({ [REPORT_KEY]: error }).catch(() => {})
+    runtime()
+      .sendMessage({ [REPORT_KEY]: error })
+      .catch(() => {})
   }
   globalThis.addEventListener("error", event => report(describe(event.error ?? event.message)))
   globalThis.addEventListener("unhandledrejection", event => report(`unhandled rejection: ${describe(event.reason)}`))
@@ -44,7 +54,7 @@ export function reportErrorsForTests(context: ErrorContext): void {
 /** Makes this page the one that keeps every report, in `__ephemeraExtensionErrors`. */
 export function collectErrorsForTests(): void {
   collected.__ephemeraExtensionErrors = []
-  browser.runtime.onMessage.addListener((message: unknown) => {
+  runtime().onMessage.addListener((message: unknown) => {
     const error = (message as { [REPORT_KEY]?: ExtensionError } | null)?.[REPORT_KEY]
     if (error) collected.__ephemeraExtensionErrors?.push(error)
     // No answer: the sender does not wait for one.
