@@ -9,17 +9,13 @@ import { expect } from "vitest"
 import { HEADER_BYTES } from "../../../devtools-panel/recording/format"
 import { writeHeader } from "../../../devtools-panel/recording/header"
 import { PROTOCOL_VERSION } from "../../../protocol/messages"
-import { demoReady, panelState, waitForPanelValue, type Evaluator } from "./demo-page"
+import { demoReady, panelState, waitForPanelToEqualPage } from "./demo-page"
 import type { HostileDemo } from "./hostile-demo"
+import type { BrowserSession, Evaluator } from "./session"
 import { waitFor } from "./wait"
 
-export type ClosablePage = Evaluator & { close(): Promise<void> }
-
-/** What a scenario needs of a browser session (Chromium's and Firefox's both fit). */
-export interface TrustSession {
-  openTab(url: string): Promise<{ page: ClosablePage; tabId: number }>
-  openPanel(tabId: number): Promise<ClosablePage>
-}
+/** What a scenario needs of a browser session. */
+export type TrustSession = Pick<BrowserSession, "openTab" | "openPanel">
 
 interface AttackResult {
   posted: number
@@ -160,7 +156,7 @@ export async function hostilePageCannotCommandBlindOrFreeze(session: TrustSessio
 
   // Legitimate traffic still arrives, in the panel and in the other tab.
   await alice.page.evaluate(() => (window as any).demo.peers[0].setCursor(-1, -1))
-  await waitForPanelValue(panel, "alice", "cursor", alicePeer!, { x: -1, y: -1 }, "the last legitimate cursor in the panel")
+  await waitForPanelToEqualPage(panel, alice.page, "alice", "cursor", alicePeer!, "the last legitimate cursor in the panel")
   await waitFor(
     () => bob.page.evaluate((id: string) => (window as any).demo.peers[0].getStates("cursor")[id]?.x === -1, alicePeer),
     "alice's last cursor at bob",
