@@ -485,6 +485,14 @@ export type BackgroundToContentMessage =
   | { type: "background/panel-listening"; listening: boolean }
   /** A panel's message for the page hook. */
   | { type: "background/to-page"; message: PanelToHookMessage }
+  /**
+   * A panel has every page batch up to `seq`. The relay keeps what none
+   * acknowledged and sends it again (a repeat the panel skips by its seq)
+   * when the background's port goes (a stopping background can swallow what
+   * it was given, and what it routed last may never reach the panel) or the
+   * background says no panel listens (a relay can reconnect first).
+   */
+  | { type: "background/received"; seq: number }
 
 /** Panel -> background. */
 export type PanelToBackgroundMessage =
@@ -494,6 +502,8 @@ export type PanelToBackgroundMessage =
   | { type: "panel/to-page"; message: PanelToHookMessage }
   /** The other tabs of the inspected tab's origin (protocol/origin-tabs.ts). */
   | OriginTabsPanelToBackgroundMessage
+  /** Every page batch up to `seq` arrived (see background/received). */
+  | { type: "panel/received"; seq: number }
 
 /** Background -> panel, as it crosses the port: page batches are still JSON text. */
 export type BackgroundToPanelWire =

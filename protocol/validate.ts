@@ -76,11 +76,13 @@ const CONTENT_TO_BACKGROUND_TYPES = typesOf<ContentToBackgroundMessage>({
 
 const BACKGROUND_TO_CONTENT_TYPES = typesOf<BackgroundToContentMessage>({
   "background/panel-listening": true,
+  "background/received": true,
   "background/to-page": true,
 })
 
 const PANEL_TO_BACKGROUND_TYPES = typesOf<PanelToBackgroundMessage>({
   "panel/hello": true,
+  "panel/received": true,
   "panel/to-page": true,
   "panel/watch-origin": true,
   "panel/snapshot-origin": true,

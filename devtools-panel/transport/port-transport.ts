@@ -70,6 +70,8 @@ export function portTransport(options: PortTransportOptions): PortTransport {
     onMessage: raw => {
       // The background is our own code, but a message still has to look like one before the reducer sees it.
       if (!isBackgroundToPanel(raw)) return
+      // Received, whatever is in it: the relay forgets it (and sends it again otherwise).
+      if (raw.type === "background/page-batch") port.send({ type: "panel/received", seq: raw.seq } satisfies PanelToBackgroundMessage)
       for (const message of fromWire(raw)) {
         if (message.type === "background/page-status") watchPage(message)
         listeners.emit(message)

@@ -146,6 +146,13 @@ export class TabRouter {
         this.#refreshWatch()
         return
       }
+      case "panel/received": {
+        // The panel's acknowledgement, for the relay: it forgets what a panel has.
+        const tabId = this.#panelTab.get(port)
+        const tab = tabId === undefined ? undefined : this.#tabs.get(tabId)
+        if (tab && Number.isSafeInteger(message.seq)) this.#toContent(tab, { type: "background/received", seq: message.seq })
+        return
+      }
       case "panel/to-page": {
         const tabId = this.#panelTab.get(port)
         const tab = tabId === undefined ? undefined : this.#tabs.get(tabId)

@@ -54,15 +54,25 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
   const drops = new DropCounter()
   /** Batches waiting for the background, oldest first, with what they carry (for loss accounting). */
   const buffer: Buffered[] = []
+  /** Forwarded, but no panel has acknowledged them yet; all older than anything in `buffer`. */
+  const unacknowledged: Buffered[] = []
   /** Batches discarded since the last one forwarded: told to the panel with the next, so it can tell a real gap from a jump. */
   let skipped = 0
   let listening = false
+  /**
+   * Whether the background on this port has said if a panel listens. Until
+   * it has, nothing is forwarded: a restarted background may not have heard
+   * from the panel yet, and would drop a batch while routing the next one,
+   * which the panel would then see before the first one's resend.
+   */
+  let answered = false
   let graceTimer: ReturnType<typeof setTimeout> | undefined
 
   const port = reconnectingPort({
     connect,
     name: CONTENT_PORT,
     onConnect: send => {
+      answered = false
       send({ type: "content/hello", protocol: PROTOCOL_VERSION, url: url() })
       // Our counters replace whatever the background kept from this tab's last page.
       send({ type: "content/stats", stats: drops.snapshot() } satisfies ContentToBackgroundMessage)
@@ -72,8 +82,10 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
       if (isBackgroundToContent(raw)) handleBackground(raw)
     },
     onDisconnect: () => {
-      // Keep what we were told: the panel most likely still listens, and the
-      // background will say otherwise once it is back.
+      // Keep what we were told (the panel most likely still listens) for the
+      // grace period; the next background's answer settles it. What this one
+      // never acknowledged goes out again, first.
+      requeueUnacknowledged()
     },
   })
 
@@ -85,15 +97,22 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
     pairing.port.postMessage(message)
   }
 
-  function forward({ seq, batchJson }: Buffered): boolean {
+  /** Unacknowledged batches go back to the front of the buffer, in order; the panel skips those it has by their seq. */
+  function requeueUnacknowledged(): void {
+    buffer.unshift(...unacknowledged.splice(0))
+  }
+
+  function forward(batch: Buffered): boolean {
+    const { seq, batchJson } = batch
     const message: ContentToBackgroundMessage = { type: "content/page-batch", seq, batchJson, ...(skipped > 0 ? { skipped } : {}) }
     if (!port.send(message)) return false
     skipped = 0
+    unacknowledged.push(batch)
     return true
   }
 
   function flush(): void {
-    while (buffer.length > 0 && listening && port.connected) {
+    while (buffer.length > 0 && listening && answered && port.connected) {
       if (!forward(buffer[0]!)) return
       buffer.shift()
     }
@@ -101,6 +120,8 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
 
   function setListening(next: boolean): void {
     listening = next
+    // With no panel left, what none acknowledged is kept for the next one.
+    if (!next) requeueUnacknowledged()
     if (next) {
       clearTimeout(graceTimer)
       graceTimer = undefined
@@ -120,6 +141,7 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
   function handleBackground(message: BackgroundToContentMessage): void {
     switch (message.type) {
       case "background/panel-listening":
+        answered = true
         setListening(message.listening === true)
         return
       case "background/to-page": {
@@ -127,6 +149,9 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
         if (checked.ok) post(checked.value)
         return
       }
+      case "background/received":
+        while (unacknowledged.length > 0 && unacknowledged[0]!.seq <= message.seq) unacknowledged.shift()
+        return
       default:
         assertNever(message)
     }
@@ -154,10 +179,9 @@ export function createRelay({ window: win, connect, url }: RelayOptions): Relay 
   }
 
   function enqueue(batch: Buffered): void {
-    if (listening && buffer.length === 0 && forward(batch)) return
-    buffer.push(batch)
-    if (buffer.length > MAX_BUFFERED_BATCHES) {
-      drops.lose(buffer.shift()!.count)
+    if (!(listening && answered && buffer.length === 0 && forward(batch))) buffer.push(batch)
+    if (buffer.length + unacknowledged.length > MAX_BUFFERED_BATCHES) {
+      drops.lose((unacknowledged.shift() ?? buffer.shift())!.count)
       skipped++
     }
   }

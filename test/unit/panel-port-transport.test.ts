@@ -134,6 +134,16 @@ describe("port transport", () => {
     expect(received.map(m => m.type)).toEqual(["background/origin-tabs", "background/tab-batch"])
   })
 
+  it("acknowledges each page batch it receives, so the relay forgets it", () => {
+    const messages = [{ type: "hook/pong", nonce: "n" }]
+    ports[0]!.fromBackground({ type: "background/page-batch", seq: 7, batchJson: JSON.stringify({ messages }) })
+    ports[0]!.fromBackground({ type: "background/page-batch", seq: 8, batchJson: "{unreadable" })
+    expect(ports[0]!.posted.filter(m => (m as { type: string }).type === "panel/received")).toEqual([
+      { type: "panel/received", seq: 7 },
+      { type: "panel/received", seq: 8 },
+    ])
+  })
+
   it("sends page messages at once while connected", () => {
     transport.send({ type: "panel/to-page", message: { type: "panel/ping", nonce: "n" } })
     expect(ports[0]!.pageTypes().at(-1)).toBe("panel/ping")

@@ -162,20 +162,52 @@ describe("relay", () => {
     expect(s.relay.drops.snapshot().dropped).toBe(0)
   })
 
-  it("buffers across a background restart and loses nothing", async () => {
+  it("buffers across a background restart and loses nothing, sending again first what no panel acknowledged", async () => {
     const s = setup()
     relay = s.relay
     s.current().deliver({ type: "background/panel-listening", listening: true })
     s.hook.post(batch(1))
-    await until(() => s.batchesSent().length === 1)
+    s.hook.post(batch(2))
+    await until(() => s.batchesSent().length === 2)
+    // A panel has 1; 2 went into the stopping background and may never arrive.
+    s.current().deliver({ type: "background/received", seq: 1 })
     s.current().dropped()
-    for (let seq = 2; seq <= 50; seq++) s.hook.post(batch(seq))
+    for (let seq = 3; seq <= 50; seq++) s.hook.post(batch(seq))
     await until(() => s.pairs.length === 2, 2000, "reconnect")
     expect(s.current().toRemote[0]).toMatchObject({ type: "content/hello" })
     s.current().deliver({ type: "background/panel-listening", listening: true })
-    await until(() => s.batchesSent().length === 50, 2000, "flush after reconnect")
-    expect(s.batchesSent()).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    await until(() => s.batchesSent().length === 51, 2000, "flush after reconnect")
+    // The first port took 1 and 2; the second takes 2 again, then the rest.
+    expect(s.batchesSent()).toEqual([1, 2, ...Array.from({ length: 49 }, (_, i) => i + 2)])
     expect(s.sent().some(m => m.skipped !== undefined)).toBe(false)
+  })
+
+  it("sends nothing on a new port until the background says whether a panel listens", async () => {
+    const s = setup()
+    relay = s.relay
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    s.current().dropped()
+    await until(() => s.pairs.length === 2, 2000, "reconnect")
+    // A restarted background may not know of the panel yet: it would drop this one and route the next.
+    s.hook.post(batch(1))
+    s.current().deliver({ type: "background/to-page", message: { type: "panel/ping", nonce: "later" } })
+    await until(() => s.toHook.length === 1, 1000, "a later message through the channel")
+    expect(s.batchesSent()).toEqual([])
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    await until(() => s.batchesSent().length === 1, 1000, "the batch once answered")
+  })
+
+  it("keeps for the next panel what none acknowledged when no panel listens", async () => {
+    const s = setup()
+    relay = s.relay
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    for (let seq = 1; seq <= 3; seq++) s.hook.post(batch(seq))
+    await until(() => s.batchesSent().length === 3)
+    s.current().deliver({ type: "background/received", seq: 2 })
+    s.current().deliver({ type: "background/panel-listening", listening: false })
+    s.current().deliver({ type: "background/panel-listening", listening: true })
+    await until(() => s.batchesSent().length === 4, 1000, "the unacknowledged batch again")
+    expect(s.batchesSent()).toEqual([1, 2, 3, 3])
   })
 
   it("counts what overflows the buffer as lost, and tells the panel how many batches it skipped", async () => {

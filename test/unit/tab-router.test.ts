@@ -56,6 +56,21 @@ describe("TabRouter", () => {
     expect(p2.inbox.some(m => m.type === "background/page-batch")).toBe(false)
   })
 
+  it("passes a panel's acknowledgement to the relay of its tab only", () => {
+    const router = new TabRouter()
+    const c1 = content(1)
+    const c2 = content(2)
+    const p1 = panel()
+    for (const p of [c1, c2, p1]) router.accept(p)
+    router.receive(c1, { type: "content/hello", protocol: PROTOCOL_VERSION, url: "http://a/" })
+    router.receive(c2, { type: "content/hello", protocol: PROTOCOL_VERSION, url: "http://b/" })
+    router.receive(p1, { type: "panel/hello", protocol: PROTOCOL_VERSION, tabId: 1 })
+    router.receive(p1, { type: "panel/received", seq: 9 })
+    router.receive(p1, { type: "panel/received", seq: "10" } as never)
+    expect(c1.inbox.filter(m => m.type === "background/received")).toEqual([{ type: "background/received", seq: 9 }])
+    expect(c2.inbox.some(m => m.type === "background/received")).toBe(false)
+  })
+
   it("forwards only valid panel commands to the page", () => {
     const router = new TabRouter()
     const c = content(5)
