@@ -146,15 +146,11 @@ export function heartbeats(page: Evaluator): Promise<number> {
   return page.evaluate(() => (window as any).__heartbeats as number)
 }
 
-/** Records the commands the page's hook receives from the panel (read them with `commandsSeen`). */
-export async function watchCommands(page: Evaluator): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as any
-    w.__commandsSeen = []
-    w.__EPHEMERA_DEVTOOLS_HOOK__.onCommand((message: { type: string }) => w.__commandsSeen.push(message.type))
-  })
-}
-
-export function commandsSeen(page: Evaluator): Promise<string[]> {
-  return page.evaluate(() => (window as any).__commandsSeen as string[])
+/**
+ * Whether the page's hook has a panel subscribed (it goes idle on the
+ * relay's panel/unsubscribe). The page cannot hear the panel's commands
+ * themselves: they reach the hook over the relay's private channel.
+ */
+export function hookListening(page: Evaluator): Promise<boolean> {
+  return page.evaluate(() => (window as any).__EPHEMERA_DEVTOOLS_HOOK__.listening === true)
 }
