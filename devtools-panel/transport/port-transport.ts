@@ -96,6 +96,7 @@ export function portTransport(options: PortTransportOptions): PortTransport {
     send(message) {
       switch (message.type) {
         case "panel/hello":
+        case "panel/received":
           return // this transport's own business
         case "panel/watch-origin":
           watchingOrigin = message.watch === true
