@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { countLines, encodeRecording } from "../devtools-panel/recording/encode"
-import { launchChromium } from "../test/e2e/support/chromium"
+import { launchChromiumBrowser } from "../test/e2e/support/chromium"
 import { startFixtureServer } from "../test/e2e/support/fixture-server"
 import { waitFor } from "../test/e2e/support/wait"
 import { generateRecording, repeatRecording } from "./recording-generator"
@@ -64,7 +64,7 @@ export async function benchRecordingOpenPanel(): Promise<RecordingOpenPanelResul
   const file = join(scratch, FILE_NAME)
   writeFileSync(file, bytes)
   const fixtures = await startFixtureServer()
-  const chromium = await launchChromium()
+  const chromium = await launchChromiumBrowser()
   try {
     const { tabId } = await chromium.openTab(`${fixtures.url}/first-script.html`)
     const panel = await chromium.openPanel(tabId)

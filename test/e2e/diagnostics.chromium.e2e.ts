@@ -4,37 +4,32 @@
  * (the global one serves other tests) so it can hold the hub's frames or
  * kill it.
  */
-import type { Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "vitest"
 import { startHub, type Hub } from "../../demo/server/hub"
-import { launchChromium, type ChromiumSession } from "./support/chromium"
 import { demoReady } from "./support/demo-page"
+import { count, testId, text } from "./support/dom"
 import { heartbeatKeys, memberLiveness, panelText, shownFindings, showTab, waitForFinding } from "./support/findings-panel"
 import { DEMO_DIST } from "./support/paths"
+import { browserSession } from "./support/scenario"
+import type { SessionPage } from "./support/session"
 import { waitFor } from "./support/wait"
 
 interface Tab {
   name: string
-  page: Page
+  page: SessionPage
   tabId: number
   peerId: string
 }
 
 describe("diagnostics in Chromium", () => {
-  let chromium: ChromiumSession
+  const chromium = browserSession("chromium")
   let hub: Hub | undefined
-  const opened: Page[] = []
+  const opened: SessionPage[] = []
 
-  beforeAll(async () => {
-    chromium = await launchChromium()
-  })
   afterEach(async () => {
     for (const page of opened.splice(0)) await page.close().catch(() => {})
     await hub?.close().catch(() => {})
     hub = undefined
-  })
-  afterAll(async () => {
-    await chromium?.close()
   })
 
   async function ownHub(): Promise<Hub> {
@@ -49,10 +44,10 @@ describe("diagnostics in Chromium", () => {
     return { name, page, tabId, peerId: peerId! }
   }
 
-  async function panelFor(target: Tab): Promise<Page> {
+  async function panelFor(target: Tab): Promise<SessionPage> {
     const panel = await chromium.openPanel(target.tabId)
     opened.push(panel)
-    await waitFor(async () => (await panel.locator('[data-testid="repo-item"]').count()) === 1, `${target.name}'s panel to list its repo`)
+    await waitFor(async () => (await count(panel, testId("repo-item"))) === 1, `${target.name}'s panel to list its repo`)
     return panel
   }
 
@@ -137,9 +132,10 @@ describe("diagnostics in Chromium", () => {
     })
     // Her own entry is not credited to "this repo".
     await showTab(panel, "live")
-    const credit = await panel
-      .locator(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${alice.peerId}"] [data-testid="entry-credit"]`)
-      .textContent()
+    const credit = await waitFor(
+      () => text(panel, testId("ephemeral-entry", `[data-namespace="cursor"][data-key="${alice.peerId}"] [data-testid="entry-credit"]`)),
+      "alice's cursor entry's credit",
+    )
     expect(credit).toMatch(/^re-stamped by /)
   })
 
@@ -179,10 +175,10 @@ describe("diagnostics in Chromium", () => {
     ])
     // The Sync view does not call the gone hub synced.
     await showTab(panel, "sync")
-    const hubStatus = await panel
-      .locator('[data-testid="sync-row"][data-self="false"][data-connected="false"] [data-testid="sync-status"]')
-      .first()
-      .textContent()
+    const hubStatus = await waitFor(
+      () => text(panel, testId("sync-row", '[data-self="false"][data-connected="false"] [data-testid="sync-status"]')),
+      "the gone hub's row in the Sync view",
+    )
     expect(hubStatus?.trim()).toBe("disconnected (was synced)")
   })
 

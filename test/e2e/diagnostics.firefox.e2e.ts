@@ -3,29 +3,25 @@
  * the peers reached through it read as having no live path in alice's
  * panel within 20 s, and nothing read as a ghost before.
  */
-import type { Page } from "puppeteer-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { startHub, type Hub } from "../../demo/server/hub"
 import { demoReady } from "./support/demo-page"
 import { heartbeatKeys, memberLiveness, panelText, shownFindings } from "./support/findings-panel"
-import { launchFirefox, type FirefoxSession } from "./support/firefox"
 import { DEMO_DIST } from "./support/paths"
+import { browserSession } from "./support/scenario"
+import type { SessionPage } from "./support/session"
 import { waitFor } from "./support/wait"
 
 describe("diagnostics in Firefox ESR", () => {
-  let firefox: FirefoxSession
+  const firefox = browserSession("firefox")
   let hub: Hub | undefined
-  beforeAll(async () => {
-    firefox = await launchFirefox()
-  })
   afterAll(async () => {
     await hub?.close().catch(() => {})
-    await firefox?.close()
   })
 
   it("reads the peers behind a dead hub as having no live path, and nothing as a ghost before", async () => {
     hub = await startHub({ port: 0, staticDir: DEMO_DIST, warn: () => {} })
-    const tabs: Array<{ page: Page; tabId: number; peerId: string }> = []
+    const tabs: Array<{ page: SessionPage; tabId: number; peerId: string }> = []
     for (const name of ["alice", "bob", "carol"]) {
       const { page, tabId } = await firefox.openTab(`${hub.url}/?room=ghosts-ff&name=${name}`)
       const [peerId] = await demoReady(page)

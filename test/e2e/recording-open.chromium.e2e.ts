@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
-import { launchChromium, type ChromiumSession } from "./support/chromium"
+import { beforeAll, describe, expect, inject, it } from "vitest"
 import {
   LARGE_EVENTS,
   cancelOpen,
@@ -9,29 +8,25 @@ import {
   progressSeen,
   watchProgress,
 } from "./support/large-recording"
-import { clickTestId, recordingCursor, testIdAttribute, testIdText } from "./support/recording-panel"
+import { attribute, testId, text } from "./support/dom"
+import { recordingCursor } from "./support/recording-panel"
+import { browserSession } from "./support/scenario"
+import type { SessionPage } from "./support/session"
 import { waitFor } from "./support/wait"
 
 const fixtureUrl = inject("fixtureUrl")
 
-type Page = Awaited<ReturnType<ChromiumSession["openPanel"]>>
-
 describe("opening large and cut recordings in Chromium", () => {
-  let chromium: ChromiumSession
-  let panel: Page
+  const browser = browserSession("chromium")
+  let panel: SessionPage
   beforeAll(async () => {
-    chromium = await launchChromium()
-    const blank = await chromium.openTab(`${fixtureUrl}/first-script.html`)
-    panel = await chromium.openPanel(blank.tabId)
-    await clickTestId(panel, "tab-record")
+    const blank = await browser.openTab(`${fixtureUrl}/first-script.html`)
+    panel = await browser.openPanel(blank.tabId)
+    await panel.click(testId("tab-record"))
     await watchProgress(panel)
   })
-  afterAll(async () => {
-    await chromium?.close()
-  })
 
-  const choose = (bytes: Uint8Array, name: string) =>
-    panel.getByTestId("rec-open-input").setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) })
+  const choose = (bytes: Uint8Array, name: string) => panel.chooseFile(testId("rec-open-input"), name, bytes)
 
   it("a 500,000-event recording shows progress while it is read, Cancel stops its reader at once, and it then opens whole", async () => {
     const { bytes, events } = await largeRecordingFile()
@@ -45,7 +40,7 @@ describe("opening large and cut recordings in Chromium", () => {
     expect(await elementExists(panel, "rec-info")).toBe(false)
 
     await choose(bytes, "large.ephrec")
-    await waitFor(async () => (await testIdText(panel, "rec-info"))?.includes("large.ephrec"), "the large recording to open", 180_000)
+    await waitFor(async () => (await text(panel, testId("rec-info")))?.includes("large.ephrec"), "the large recording to open", 180_000)
     const cursor = (await recordingCursor(panel))!
     expect(cursor.total).toBeGreaterThanOrEqual(events)
     expect(cursor.position).toBe(cursor.total)
@@ -62,12 +57,12 @@ describe("opening large and cut recordings in Chromium", () => {
   it("a recording cut short opens the events it holds, with a note of where it was cut", async () => {
     const { bytes, events } = await cutRecordingFile(0.6)
     await choose(bytes, "cut.ephrec")
-    await waitFor(async () => (await testIdText(panel, "rec-info"))?.includes("cut.ephrec"), "the cut recording to open", 60_000)
-    const found = Number(await testIdAttribute(panel, "rec-cut", "data-found"))
-    expect(Number(await testIdAttribute(panel, "rec-cut", "data-expected"))).toBe(events)
+    await waitFor(async () => (await text(panel, testId("rec-info")))?.includes("cut.ephrec"), "the cut recording to open", 60_000)
+    const found = Number(await attribute(panel, testId("rec-cut"), "data-found"))
+    expect(Number(await attribute(panel, testId("rec-cut"), "data-expected"))).toBe(events)
     expect(found).toBeGreaterThan(0)
     expect(found).toBeLessThan(events)
-    expect(await testIdText(panel, "rec-cut")).toMatch(
+    expect(await text(panel, testId("rec-cut"))).toMatch(
       /This recording was cut short: it holds [\d,]+ of [\d,]+ events, up to [\d.]+ s after it started/,
     )
     const cursor = (await recordingCursor(panel))!

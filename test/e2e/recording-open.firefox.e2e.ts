@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
-import { launchFirefox, type FirefoxSession } from "./support/firefox"
+import { beforeAll, describe, expect, inject, it } from "vitest"
 import {
   LARGE_EVENTS,
   cancelOpen,
@@ -12,36 +8,25 @@ import {
   progressSeen,
   watchProgress,
 } from "./support/large-recording"
-import { clickTestId, recordingCursor, testIdAttribute, testIdText } from "./support/recording-panel"
+import { attribute, testId, text } from "./support/dom"
+import { recordingCursor } from "./support/recording-panel"
+import { browserSession } from "./support/scenario"
+import type { SessionPage } from "./support/session"
 import { waitFor } from "./support/wait"
 
 const fixtureUrl = inject("fixtureUrl")
 
-type Page = Awaited<ReturnType<FirefoxSession["openPanel"]>>
-
 describe("opening large and cut recordings in Firefox ESR", () => {
-  let firefox: FirefoxSession
-  let panel: Page
-  let scratch: string
+  const browser = browserSession("firefox")
+  let panel: SessionPage
   beforeAll(async () => {
-    firefox = await launchFirefox()
-    scratch = mkdtempSync(join(tmpdir(), "ephemera-recording-open-"))
-    const { tabId } = await firefox.openTab(`${fixtureUrl}/first-script.html`)
-    panel = await firefox.openPanel(tabId)
-    await clickTestId(panel, "tab-record")
+    const { tabId } = await browser.openTab(`${fixtureUrl}/first-script.html`)
+    panel = await browser.openPanel(tabId)
+    await panel.click(testId("tab-record"))
     await watchProgress(panel)
   })
-  afterAll(async () => {
-    await firefox?.close()
-    rmSync(scratch, { recursive: true, force: true })
-  })
 
-  const choose = async (bytes: Uint8Array, name: string) => {
-    const file = join(scratch, name)
-    writeFileSync(file, bytes)
-    const input = await panel.$('[data-testid="rec-open-input"]')
-    await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(file)
-  }
+  const choose = (bytes: Uint8Array, name: string) => panel.chooseFile(testId("rec-open-input"), name, bytes)
 
   it("a 500,000-event recording shows progress while it is read, Cancel stops its reader at once, and it then opens whole", async () => {
     const { bytes, events } = await largeRecordingFile()
@@ -55,7 +40,11 @@ describe("opening large and cut recordings in Firefox ESR", () => {
     expect(await elementExists(panel, "rec-info")).toBe(false)
 
     await choose(bytes, "large-again.ephrec")
-    await waitFor(async () => (await testIdText(panel, "rec-info"))?.includes("large-again.ephrec"), "the large recording to open", 240_000)
+    await waitFor(
+      async () => (await text(panel, testId("rec-info")))?.includes("large-again.ephrec"),
+      "the large recording to open",
+      240_000,
+    )
     const cursor = (await recordingCursor(panel))!
     expect(cursor.total).toBeGreaterThanOrEqual(events)
     expect(cursor.position).toBe(cursor.total)
@@ -69,12 +58,12 @@ describe("opening large and cut recordings in Firefox ESR", () => {
   it("a recording cut short opens the events it holds, with a note of where it was cut", async () => {
     const { bytes, events } = await cutRecordingFile(0.6)
     await choose(bytes, "cut.ephrec")
-    await waitFor(async () => (await testIdText(panel, "rec-info"))?.includes("cut.ephrec"), "the cut recording to open", 60_000)
-    const found = Number(await testIdAttribute(panel, "rec-cut", "data-found"))
-    expect(Number(await testIdAttribute(panel, "rec-cut", "data-expected"))).toBe(events)
+    await waitFor(async () => (await text(panel, testId("rec-info")))?.includes("cut.ephrec"), "the cut recording to open", 60_000)
+    const found = Number(await attribute(panel, testId("rec-cut"), "data-found"))
+    expect(Number(await attribute(panel, testId("rec-cut"), "data-expected"))).toBe(events)
     expect(found).toBeGreaterThan(0)
     expect(found).toBeLessThan(events)
-    expect(await testIdText(panel, "rec-cut")).toMatch(/This recording was cut short: it holds [\d,]+ of [\d,]+ events/)
+    expect(await text(panel, testId("rec-cut"))).toMatch(/This recording was cut short: it holds [\d,]+ of [\d,]+ events/)
     const cursor = (await recordingCursor(panel))!
     expect(cursor.total).toBeLessThan(events)
   }, 120_000)

@@ -5,23 +5,18 @@
  * receivers' side, and the next ordinary write ends it. A tab of another
  * origin in the same room is never shown.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { describe, expect, inject, it } from "vitest"
 import { canonicalJson } from "./support/canonical-json"
-import { launchChromium, type ChromiumSession } from "./support/chromium"
 import { demoReady, panelState } from "./support/demo-page"
+import { datasets, testId } from "./support/dom"
+import { browserSession } from "./support/scenario"
 import { burstUntilDiverged, openAcrossTabs, rowOf, stopHeartbeats, tabsView } from "./support/tabs-panel"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
 
 describe("room across tabs in Chromium", () => {
-  let chromium: ChromiumSession
-  beforeAll(async () => {
-    chromium = await launchChromium()
-  })
-  afterAll(async () => {
-    await chromium?.close()
-  })
+  const chromium = browserSession("chromium")
 
   it("flags a same-millisecond burst as diverged, until the next ordinary write", async () => {
     const room = `tabs-${Date.now()}`
@@ -66,15 +61,10 @@ describe("room across tabs in Chromium", () => {
     expect(copyOf("carol")).toEqual(copyOf("alice"))
 
     // Alice's own store, in her Live view: the key's history shows bob's second write refused as a tie.
-    await panel.getByTestId("tab-live").click()
-    await panel.locator(`[data-testid="room-item"][data-doc-id="room:${room}"]`).click()
-    await panel
-      .locator(`[data-testid="ephemeral-entry"][data-namespace="cursor"][data-key="${bobPeer}"] [data-testid="entry-history"]`)
-      .click()
-    const steps = () =>
-      panel
-        .locator('[data-testid="history-step"]')
-        .evaluateAll(elements => elements.map(element => ({ ...(element as HTMLElement).dataset })))
+    await panel.click(testId("tab-live"))
+    await panel.click(testId("room-item", `[data-doc-id="room:${room}"]`))
+    await panel.click(testId("ephemeral-entry", `[data-namespace="cursor"][data-key="${bobPeer}"] [data-testid="entry-history"]`))
+    const steps = () => datasets(panel, testId("history-step"))
     const ofBurst = (value: number) => async () =>
       (await steps()).find(
         step =>
@@ -83,7 +73,7 @@ describe("room across tabs in Chromium", () => {
     const lost = await waitFor(ofBurst(x + 1), "bob's second write in the key's history")
     expect(lost).toMatchObject({ decision: "refused-tie", writer: bobPeer })
     expect(await ofBurst(x)()).toMatchObject({ decision: "accepted", effect: "changed", writer: bobPeer })
-    await panel.getByTestId("tab-tabs").click()
+    await panel.click(testId("tab-tabs"))
 
     await bob.page.evaluate(() => (window as any).demo.peers[0].setCursor(500, 500))
     await waitFor(async () => {
@@ -95,7 +85,7 @@ describe("room across tabs in Chromium", () => {
     }, "the key no longer diverged after bob's next write")
 
     // The browser stops the service worker: the watch comes back with the hellos, and bob's tab is read again.
-    await chromium.stopServiceWorker()
+    await chromium.stopBackground()
     await bob.page.evaluate(() => (window as any).demo.peers[0].setCursor(600, 600))
     await waitFor(
       async () => {

@@ -3,23 +3,17 @@
  * one of another origin in the same room; a same-millisecond burst shows as
  * diverged in the inspected tab's panel, and the next write ends it.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { describe, expect, inject, it } from "vitest"
 import { canonicalJson } from "./support/canonical-json"
 import { demoReady } from "./support/demo-page"
-import { launchFirefox, type FirefoxSession } from "./support/firefox"
+import { browserSession } from "./support/scenario"
 import { burstUntilDiverged, openAcrossTabs, rowOf, stopHeartbeats, tabsView } from "./support/tabs-panel"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
 
 describe("room across tabs in Firefox ESR", () => {
-  let firefox: FirefoxSession
-  beforeAll(async () => {
-    firefox = await launchFirefox()
-  })
-  afterAll(async () => {
-    await firefox?.close()
-  })
+  const firefox = browserSession("firefox")
 
   it("flags a same-millisecond burst as diverged, never shows another origin's tab", async () => {
     const room = `tabs-ff-${Date.now()}`

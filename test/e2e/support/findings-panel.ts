@@ -3,7 +3,7 @@
  * the same in Playwright (Chromium) and puppeteer (Firefox): everything
  * goes through evaluate(), clicks included.
  */
-import type { Evaluator } from "./demo-page"
+import type { Evaluator } from "./session"
 import { waitFor } from "./wait"
 
 export interface ShownFinding {

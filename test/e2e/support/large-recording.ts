@@ -6,7 +6,7 @@
  */
 import { generateRecording, repeatRecording } from "../../../bench/recording-generator"
 import { encodeRecording } from "../../../devtools-panel/recording/encode"
-import type { Evaluator } from "./demo-page"
+import type { Evaluator } from "./session"
 
 export const LARGE_EVENTS = 500_000
 

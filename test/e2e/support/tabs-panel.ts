@@ -4,7 +4,7 @@
  * evaluate() on the panel page.
  */
 import { canonicalJson } from "./canonical-json"
-import type { Evaluator } from "./demo-page"
+import type { Evaluator } from "./session"
 import { waitFor } from "./wait"
 
 export interface TabsViewSnapshot {
