@@ -16,17 +16,15 @@ import { type StandaloneServer, startStandaloneServer } from "../../standalone/s
 import { CHROMIUM_QUIET_FLAGS, chromiumPath } from "./support/browsers"
 import { canonicalJson } from "./support/canonical-json"
 import { demoReady, panelState } from "./support/demo-page"
+import { attribute, domClick, testId, text } from "./support/dom"
 import { DEMO_DIST, ROOT, STANDALONE_PANEL_DIST } from "./support/paths"
 import {
   aroundAction,
-  clickTestId,
   cursorPaths,
   exportRecording,
   followsInOrder,
   recordingState,
   remoteCursorNames,
-  testIdAttribute,
-  testIdText,
   watchCursors,
 } from "./support/recording-panel"
 import { hubMapsAgree } from "./support/standalone-hub"
@@ -101,7 +99,7 @@ describe("standalone panel views on a hub and a worker", () => {
     expect((await panelState(panel)).repos.find(r => r.repoId === workerId)?.peerId).toBe(workerPeerId)
     const tabPeers = (await Promise.all(Object.values(tabs).map(tab => demoReady(tab)))).flat()
 
-    await clickTestId(panel, "tab-sync")
+    await domClick(panel, testId("tab-sync"))
     await panel.locator(`[data-testid="sync-repo"][data-repo-id="${hubId}"]`).click()
     const channelPeers = () =>
       panel
@@ -120,7 +118,7 @@ describe("standalone panel views on a hub and a worker", () => {
 
   it("logs what the hub heard from the worker and what the worker sent, each under its own repo", async () => {
     const [hubId, workerId] = [await repoIdOf("hub"), await repoIdOf("worker")]
-    await clickTestId(panel, "tab-log")
+    await domClick(panel, testId("tab-log"))
     worker.stdin.write("move 4242 4343\n")
     await panel.getByTestId("log-search").fill('"x":4242')
     const loggedRepos = () =>
@@ -134,9 +132,9 @@ describe("standalone panel views on a hub and a worker", () => {
   })
 
   it("records the hub, and replays the recording through the hub into another room's tab", async () => {
-    await clickTestId(panel, "tab-record")
-    await clickTestId(panel, "rec-start")
-    await waitFor(async () => (await testIdAttribute(panel, "rec-status", "data-state")) === "recording", "recording to start")
+    await domClick(panel, testId("tab-record"))
+    await domClick(panel, testId("rec-start"))
+    await waitFor(async () => (await attribute(panel, testId("rec-status"), "data-state")) === "recording", "recording to start")
     await Promise.all(
       Object.entries(PATHS).map(([name, path]) =>
         tabs[name]!.evaluate(async points => {
@@ -148,7 +146,7 @@ describe("standalone panel views on a hub and a worker", () => {
       ),
     )
     await hubMapsAgree(panel, hub, DOC_ID, 3, "the paths to reach the panel's hub")
-    const atStop = await aroundAction(panel, () => clickTestId(panel, "rec-stop"))
+    const atStop = await aroundAction(panel, () => domClick(panel, testId("rec-stop")))
     const end = await waitFor(() => recordingState(panel), "the stopped recording on the timeline")
     expect(atStop, "the end of the recording is the live state at stop").toContain(canonicalJson(end))
     const bytes = await exportRecording(panel)
@@ -168,21 +166,25 @@ describe("standalone panel views on a hub and a worker", () => {
     await panel.getByTestId("replay-target-repo").selectOption(hubId)
     await panel.getByTestId("replay-target-room").selectOption(REPLAY_DOC_ID)
     await panel.getByTestId("replay-visibility").selectOption("network")
-    await clickTestId(panel, "replay-start")
-    await waitFor(async () => (await testIdAttribute(panel, "replay-status", "data-state")) === "finished", "the replay to finish", 20_000)
+    await domClick(panel, testId("replay-start"))
+    await waitFor(
+      async () => (await attribute(panel, testId("replay-status"), "data-state")) === "finished",
+      "the replay to finish",
+      20_000,
+    )
     await waitFor(async () => {
       const paths = await cursorPaths(dora)
       return Object.entries(PATHS).every(([name, path]) => canonicalJson(paths[name]?.at(-1)) === canonicalJson(path.at(-1)))
     }, "the recorded cursors at the end of their paths in dora's tab").catch(async error => {
-      throw new Error(`${error.message}\nseen ${JSON.stringify(await cursorPaths(dora))}\n${await testIdText(panel, "replay-error")}`)
+      throw new Error(`${error.message}\nseen ${JSON.stringify(await cursorPaths(dora))}\n${await text(panel, testId("replay-error"))}`)
     })
     const paths = await cursorPaths(dora)
     for (const [name, path] of Object.entries(PATHS)) {
       expect(followsInOrder(paths[name]!, path), `${name} went ${JSON.stringify(paths[name])}`).toBe(true)
     }
-    expect(await testIdText(panel, "replay-error")).toBeNull()
+    expect(await text(panel, testId("replay-error"))).toBeNull()
 
-    await clickTestId(panel, "replay-stop")
+    await domClick(panel, testId("replay-stop"))
     await waitFor(async () => (await remoteCursorNames(dora)).length === 0, "the replayed peers gone from dora's tab")
     await dora.close()
   })

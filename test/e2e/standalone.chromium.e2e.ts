@@ -14,8 +14,9 @@ import { type StandaloneServer, startStandaloneServer } from "../../standalone/s
 import { CHROMIUM_QUIET_FLAGS, chromiumPath } from "./support/browsers"
 import { canonicalJson } from "./support/canonical-json"
 import { demoReady, panelState } from "./support/demo-page"
+import { domClick } from "./support/dom"
 import { DEMO_DIST, STANDALONE_PANEL_DIST } from "./support/paths"
-import { addPeers, clickIn, memberIds, openSimulate } from "./support/simulate-panel"
+import { addPeers, memberIds, openSimulate } from "./support/simulate-panel"
 import { hubMapsAgree } from "./support/standalone-hub"
 import { waitFor } from "./support/wait"
 
@@ -112,14 +113,14 @@ describe("standalone panel with the demo hub", () => {
         "every tab to list the hub's simulated peers",
       )
     }
-    await clickIn(panel, '[data-testid="sim-remove-all"]')
+    await domClick(panel, '[data-testid="sim-remove-all"]')
     for (const tab of tabs) {
       await waitFor(
         async () => (await memberIds(tab)).filter(id => ids.includes(id)).length === 0,
         "every tab to drop the hub's simulated peers",
       )
     }
-    await clickIn(panel, '[data-testid="tab-live"]')
+    await domClick(panel, '[data-testid="tab-live"]')
   })
 
   it("refuses a wrong token, from a process and from a page", async () => {

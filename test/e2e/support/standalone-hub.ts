@@ -5,7 +5,8 @@
  */
 import type { Hub } from "../../../demo/server/hub"
 import { canonicalJson } from "./canonical-json"
-import { type Evaluator, panelState } from "./demo-page"
+import { panelState } from "./demo-page"
+import type { Evaluator } from "./session"
 import { waitFor } from "./wait"
 
 export const ROOM_NAMESPACES = ["presence", "cursor", "typing"]
