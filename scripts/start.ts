@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     panelRepos = () => panel.evaluate(visibleRepos)
     // Firefox's page.url() lags behind a page opened without awaiting its load (see support/firefox.ts).
     panelUrl = () => panel.evaluate(() => location.href)
-    screenshot = path => panel.screenshot({ path })
+    screenshot = path => panel.screenshot(path)
     openPage = async url => (await firefox.openTab(url)).page
   } else {
     const session = await openInRealDevTools(demoUrl, { headless })

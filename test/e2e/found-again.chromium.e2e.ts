@@ -1,29 +1,24 @@
-import type { Page } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
-import { launchChromium, type ChromiumSession } from "./support/chromium"
+import { describe, expect, inject, it } from "vitest"
 import { panelState } from "./support/demo-page"
+import { attribute, count, fill } from "./support/dom"
+import { browserSession } from "./support/scenario"
+import type { SessionPage } from "./support/session"
 import { waitFor } from "./support/wait"
 
 const fixtureUrl = inject("fixtureUrl")
 
 /** The peer id of the repo the fixture app created, once the app is up. */
-function pagePeerId(page: Page): Promise<string> {
-  return waitFor(() => page.getAttribute("[data-peer-id]", "data-peer-id", { timeout: 1_000 }), "the fixture app to create its repo")
+function pagePeerId(page: SessionPage): Promise<string> {
+  return waitFor(() => attribute(page, "[data-peer-id]", "data-peer-id"), "the fixture app to create its repo")
 }
 
 /** The panel's live repo for the page's peer, once it shows. */
-async function panelRepoFor(panel: Page, peerId: string, what: string) {
+async function panelRepoFor(panel: SessionPage, peerId: string, what: string) {
   return waitFor(async () => (await panelState(panel)).repos.find(repo => repo.peerId === peerId && !repo.gone), what)
 }
 
 describe("repos found without a register line, and again after a reload (Chromium)", () => {
-  let chromium: ChromiumSession
-  beforeAll(async () => {
-    chromium = await launchChromium()
-  })
-  afterAll(async () => {
-    await chromium?.close()
-  })
+  const chromium = browserSession("chromium")
 
   it("finds the React fixture app's repo in component state", async () => {
     const { page, tabId } = await chromium.openTab(`${fixtureUrl}/apps/react/`)
@@ -48,7 +43,8 @@ describe("repos found without a register line, and again after a reload (Chromiu
     const panel = await chromium.openPanel(tabId)
     // Out of discovery's reach: nothing shows until the user attaches it.
     await waitFor(async () => (await panelState(panel)).repos !== undefined, "the panel to start")
-    await panel.fill('[data-testid="attach-input"]', "session.current.repo")
+    await waitFor(async () => (await count(panel, '[data-testid="attach-input"]')) > 0, "the attach field")
+    await fill(panel, '[data-testid="attach-input"]', "session.current.repo")
     await panel.click('[data-testid="attach-button"]')
     await panelRepoFor(panel, firstPeer, "the attached repo to show")
 

@@ -33,6 +33,8 @@ export interface SessionPage extends Evaluator {
   chooseFile(selector: string, name: string, bytes: Uint8Array): Promise<void>
   /** Resizes the page's viewport (CSS pixels), as a narrower or wider window would. */
   setViewportSize(size: { width: number; height: number }): Promise<void>
+  /** Saves what the page shows as a PNG file. */
+  screenshot(path: string): Promise<void>
 }
 
 export interface SessionTab {
@@ -68,10 +70,11 @@ export interface DriverPage {
   url(): string
   reload(): Promise<unknown>
   close(): Promise<void>
+  screenshot(options: { path: string }): Promise<unknown>
 }
 
 /** The parts of a session page that both drivers give as they are. */
-export function sharedPageParts(page: DriverPage): Pick<SessionPage, "evaluate" | "url" | "reload" | "close"> {
+export function sharedPageParts(page: DriverPage): Pick<SessionPage, "evaluate" | "url" | "reload" | "close" | "screenshot"> {
   return {
     evaluate: ((fn: (arg: never) => unknown, arg?: unknown) => page.evaluate(fn, arg)) as SessionPage["evaluate"],
     url: () => page.url(),
@@ -79,6 +82,9 @@ export function sharedPageParts(page: DriverPage): Pick<SessionPage, "evaluate" 
       await page.reload()
     },
     close: () => page.close(),
+    screenshot: async path => {
+      await page.screenshot({ path })
+    },
   }
 }
 
