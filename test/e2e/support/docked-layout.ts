@@ -4,7 +4,7 @@
  * are, whether every member row can be scrolled into its pane, and whether
  * anything overflows the page instead of scrolling inside its pane.
  */
-import type { Evaluator } from "./demo-page"
+import type { Evaluator } from "./session"
 
 export interface DockedLayout {
   viewport: { width: number; height: number }

@@ -114,6 +114,33 @@ export function puppeteerPage(page: Page, scratch: string): SessionPage {
   return {
     // The two libraries type evaluate() differently; at run time both take (fn, arg).
     ...sharedPageParts(page as unknown as DriverPage),
+    async reload() {
+      // page.url() may still be about:blank here: goto() never finished.
+      const href = await page.evaluate(() => location.href)
+      if (!href.startsWith(FIREFOX_EXTENSION_BASE)) {
+        await page.reload()
+        return
+      }
+      // Like goto(), reload() of a moz-extension:// page never resolves over
+      // BiDi: mark the old document, start the reload, and wait for a new
+      // document that has loaded.
+      await page.evaluate(() => {
+        ;(window as unknown as { __ephemeraOldDocument?: true }).__ephemeraOldDocument = true
+      })
+      page.reload().catch(() => {})
+      await waitFor(
+        () =>
+          page
+            .evaluate(
+              () =>
+                (window as unknown as { __ephemeraOldDocument?: true }).__ephemeraOldDocument === undefined &&
+                document.readyState === "complete",
+            )
+            .catch(() => false),
+        "the extension page to reload",
+        30_000,
+      )
+    },
     async click(selector, options) {
       await waitFor(() => page.$(selector), `${selector} to click`)
       if (!options?.shift) return page.click(selector)

@@ -24,6 +24,8 @@ export interface SessionPage extends Evaluator {
   url(): string
   /** Reloads and waits for the load event. */
   reload(): Promise<void>
+  /** Navigates the tab to `url` and waits for the load event. */
+  goto(url: string): Promise<void>
   close(): Promise<void>
   /** A real click on the first element matching `selector`, waiting for it to exist. */
   click(selector: string, options?: { shift?: boolean }): Promise<void>
@@ -31,6 +33,11 @@ export interface SessionPage extends Evaluator {
   press(key: string): Promise<void>
   /** Picks a file, given as bytes, in the `<input type="file">` at `selector`. */
   chooseFile(selector: string, name: string, bytes: Uint8Array): Promise<void>
+  /**
+   * A real mouse drag: presses in the middle of the first match, moves by
+   * `dx`, `dy` in a few steps, and releases.
+   */
+  drag(selector: string, by: { dx: number; dy: number }): Promise<void>
   /** Resizes the page's viewport (CSS pixels), as a narrower or wider window would. */
   setViewportSize(size: { width: number; height: number }): Promise<void>
   /** Saves what the page shows as a PNG file. */
@@ -69,21 +76,48 @@ export interface DriverPage {
   evaluate(fn: (arg: never) => unknown, arg?: unknown): Promise<unknown>
   url(): string
   reload(): Promise<unknown>
+  goto(url: string): Promise<unknown>
   close(): Promise<void>
   screenshot(options: { path: string }): Promise<unknown>
+  mouse: {
+    move(x: number, y: number, options?: { steps?: number }): Promise<unknown>
+    down(): Promise<unknown>
+    up(): Promise<unknown>
+  }
 }
 
 /** The parts of a session page that both drivers give as they are. */
-export function sharedPageParts(page: DriverPage): Pick<SessionPage, "evaluate" | "url" | "reload" | "close" | "screenshot"> {
+export function sharedPageParts(
+  page: DriverPage,
+): Pick<SessionPage, "evaluate" | "url" | "reload" | "goto" | "close" | "screenshot" | "drag"> {
   return {
     evaluate: ((fn: (arg: never) => unknown, arg?: unknown) => page.evaluate(fn, arg)) as SessionPage["evaluate"],
     url: () => page.url(),
     reload: async () => {
       await page.reload()
     },
+    goto: async url => {
+      await page.goto(url)
+    },
     close: () => page.close(),
     screenshot: async path => {
       await page.screenshot({ path })
+    },
+    drag: async (selector, { dx, dy }) => {
+      const box = await page.evaluate(
+        ((sel: string) => {
+          const rect = document.querySelector(sel)?.getBoundingClientRect()
+          return rect && { x: rect.x, y: rect.y, width: rect.width, height: rect.height }
+        }) as (arg: never) => unknown,
+        selector,
+      )
+      if (!box) throw new Error(`nothing to drag at ${selector}`)
+      const { x, y, width, height } = box as { x: number; y: number; width: number; height: number }
+      const from = { x: x + width / 2, y: y + height / 2 }
+      await page.mouse.move(from.x, from.y)
+      await page.mouse.down()
+      await page.mouse.move(from.x + dx, from.y + dy, { steps: 4 })
+      await page.mouse.up()
     },
   }
 }

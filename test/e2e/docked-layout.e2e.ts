@@ -1,29 +1,35 @@
+/**
+ * The panel docked in narrow or short DevTools: values stay readable, every
+ * member can be reached, panes scroll inside themselves, and the sidebar
+ * resizes and folds, remembered across a reopen. Screenshots of each size are
+ * left in SCREENSHOT_DIR for a person to look at.
+ */
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
-import type { Page } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
-import { launchChromium, type ChromiumSession } from "./support/chromium"
+import { beforeAll, describe, expect, inject, it } from "vitest"
 import { peerNames } from "./support/demo-page"
+import { count, testId } from "./support/dom"
 import { measureDockedLayout, SCREENSHOT_DIR } from "./support/docked-layout"
+import { browserSession } from "./support/scenario"
+import { BROWSERS, type SessionPage } from "./support/session"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
 /** Peers the demo page hosts: with the hub, more members than a short pane shows at once. */
 const PEERS = 10
 
-describe("docked layouts in Chromium", () => {
-  let chromium: ChromiumSession
-  let panel: Page
+const sidebarWidth = (panel: SessionPage) =>
+  panel.evaluate(() => document.querySelector('[data-testid="sidebar"]')?.getBoundingClientRect().width)
+
+describe.each(BROWSERS)("docked layouts in %s", name => {
+  const browser = browserSession(name)
+  let panel: SessionPage
   beforeAll(async () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    chromium = await launchChromium()
-    const { page, tabId } = await chromium.openTab(`${demoUrl}/?room=docked&name=dock&peers=${PEERS}&autopilot=0`)
+    const { page, tabId } = await browser.openTab(`${demoUrl}/?room=docked-${name}&name=dock&peers=${PEERS}&autopilot=0`)
     await peerNames(page)
-    panel = await chromium.openPanel(tabId)
-    await waitFor(async () => (await panel.locator('[data-testid="member-row"]').count()) >= PEERS, "every member in the panel")
-  })
-  afterAll(async () => {
-    await chromium?.close()
+    panel = await browser.openPanel(tabId)
+    await waitFor(async () => (await count(panel, testId("member-row"))) >= PEERS, "every member in the panel", 30_000)
   })
 
   it("docked right (500 x 800): values stay visible, every member is reachable, panes scroll inside", async () => {
@@ -32,7 +38,7 @@ describe("docked layouts in Chromium", () => {
       const measured = await measureDockedLayout(panel)
       return measured.viewport.width === 500 ? measured : undefined
     }, "the 500 px layout")
-    await panel.screenshot({ path: join(SCREENSHOT_DIR, "chromium-500x800.png") })
+    await panel.screenshot(join(SCREENSHOT_DIR, `${name}-500x800.png`))
     expect(layout.valuesOnScreen).toBeGreaterThanOrEqual(4)
     expect(layout.narrowestValue).toBeGreaterThanOrEqual(120)
     expect(layout.memberRows).toBeGreaterThanOrEqual(PEERS)
@@ -46,7 +52,7 @@ describe("docked layouts in Chromium", () => {
       const measured = await measureDockedLayout(panel)
       return measured.viewport.height === 300 ? measured : undefined
     }, "the 300 px layout")
-    await panel.screenshot({ path: join(SCREENSHOT_DIR, "chromium-1200x300.png") })
+    await panel.screenshot(join(SCREENSHOT_DIR, `${name}-1200x300.png`))
     expect(layout.sideBySide).toBe(true)
     expect(layout.membersOnScreen).toBeGreaterThanOrEqual(6)
     expect(layout.lastMemberReachable).toBe(true)
@@ -57,28 +63,23 @@ describe("docked layouts in Chromium", () => {
 
   it("the sidebar resizes by drag and folds away, and both are remembered after a reopen", async () => {
     await panel.setViewportSize({ width: 1000, height: 700 })
-    const sidebar = panel.locator('[data-testid="sidebar"]')
-    const before = (await sidebar.boundingBox())!.width
-    const bar = (await panel.locator('[data-testid="sidebar-splitter"]').boundingBox())!
-    await panel.mouse.move(bar.x + bar.width / 2, bar.y + 100)
-    await panel.mouse.down()
-    await panel.mouse.move(bar.x + bar.width / 2 + 60, bar.y + 100, { steps: 4 })
-    await panel.mouse.up()
-    const widened = (await sidebar.boundingBox())!.width
+    const before = await waitFor(() => sidebarWidth(panel), "the sidebar at 1000 px")
+    await panel.drag(testId("sidebar-splitter"), { dx: 60, dy: 0 })
+    const widened = (await sidebarWidth(panel))!
     expect(Math.round(widened - before)).toBe(60)
     await panel.reload()
-    await waitFor(async () => (await panel.locator('[data-testid="sidebar"]').count()) === 1, "the sidebar after the reload")
-    expect(Math.round((await panel.locator('[data-testid="sidebar"]').boundingBox())!.width)).toBe(Math.round(widened))
+    await waitFor(async () => (await count(panel, testId("sidebar"))) === 1, "the sidebar after the reload")
+    expect(Math.round((await sidebarWidth(panel))!)).toBe(Math.round(widened))
 
-    await panel.locator('[data-testid="sidebar-toggle"]').click()
-    await waitFor(async () => (await panel.locator('[data-testid="sidebar"]').count()) === 0, "the sidebar to fold")
+    await panel.click(testId("sidebar-toggle"))
+    await waitFor(async () => (await count(panel, testId("sidebar"))) === 0, "the sidebar to fold")
     await panel.reload()
     await waitFor(
-      async () => (await panel.locator('[data-testid="sidebar-toggle"][data-collapsed="true"]').count()) === 1,
+      async () => (await count(panel, testId("sidebar-toggle", '[data-collapsed="true"]'))) === 1,
       "still folded after the reload",
     )
-    expect(await panel.locator('[data-testid="sidebar"]').count()).toBe(0)
-    await panel.locator('[data-testid="sidebar-toggle"]').click()
-    await waitFor(async () => (await panel.locator('[data-testid="sidebar"]').count()) === 1, "the sidebar back")
+    expect(await count(panel, testId("sidebar"))).toBe(0)
+    await panel.click(testId("sidebar-toggle"))
+    await waitFor(async () => (await count(panel, testId("sidebar"))) === 1, "the sidebar back")
   })
 })
