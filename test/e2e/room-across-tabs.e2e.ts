@@ -1,5 +1,5 @@
 /**
- * A room across tabs in real Chromium: the demo with its hub and three tabs
+ * A room across tabs, in Chromium and Firefox ESR: the demo with its hub and three tabs
  * of one site, the panel of one of them comparing all three. A burst of
  * same-millisecond writes in one tab shows as a diverged key from the
  * receivers' side, and the next ordinary write ends it. A tab of another
@@ -10,37 +10,42 @@ import { canonicalJson } from "./support/canonical-json"
 import { demoReady, panelState } from "./support/demo-page"
 import { datasets, testId } from "./support/dom"
 import { browserSession } from "./support/scenario"
+import { BROWSERS } from "./support/session"
 import { burstUntilDiverged, openAcrossTabs, rowOf, stopHeartbeats, tabsView } from "./support/tabs-panel"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("demoUrl")
 
-describe("room across tabs in Chromium", () => {
-  const chromium = browserSession("chromium")
+describe.each(BROWSERS)("room across tabs in %s", name => {
+  const browser = browserSession(name)
 
   it("flags a same-millisecond burst as diverged, until the next ordinary write", async () => {
-    const room = `tabs-${Date.now()}`
-    const alice = await chromium.openTab(`${demoUrl}/?room=${room}&name=alice`)
-    const bob = await chromium.openTab(`${demoUrl}/?room=${room}&name=bob`)
-    const carol = await chromium.openTab(`${demoUrl}/?room=${room}&name=carol`)
+    const room = `tabs-${name}-${Date.now()}`
+    const alice = await browser.openTab(`${demoUrl}/?room=${room}&name=alice`)
+    const bob = await browser.openTab(`${demoUrl}/?room=${room}&name=bob`)
+    const carol = await browser.openTab(`${demoUrl}/?room=${room}&name=carol`)
     // The same hub and room, reached as another origin: in the room, never in the comparison.
-    const elsewhere = await chromium.openTab(`${demoUrl.replace("127.0.0.1", "localhost")}/?room=${room}&name=mallory`)
+    const elsewhere = await browser.openTab(`${demoUrl.replace("127.0.0.1", "localhost")}/?room=${room}&name=mallory`)
     const [bobPeer] = await demoReady(bob.page)
     await Promise.all([alice, carol, elsewhere].map(({ page }) => demoReady(page)))
     const [malloryPeer] = await demoReady(elsewhere.page)
 
-    const panel = await chromium.openPanel(alice.tabId)
+    const panel = await browser.openPanel(alice.tabId)
     await openAcrossTabs(panel, 0.5, `room:${room}`)
-    await waitFor(async () => {
-      const view = await tabsView(panel)
-      return (
-        view.tabs === 2 &&
-        view.columns
-          .map(column => column.label)
-          .sort()
-          .join() === "alice,bob,carol"
-      )
-    }, "the three tabs of the site side by side")
+    await waitFor(
+      async () => {
+        const view = await tabsView(panel)
+        return (
+          view.tabs === 2 &&
+          view.columns
+            .map(column => column.label)
+            .sort()
+            .join() === "alice,bob,carol"
+        )
+      },
+      "the three tabs of the site side by side",
+      30_000,
+    )
     const view = await tabsView(panel)
     expect(view.columns.map(column => column.tabId).sort()).toEqual([String(bob.tabId), String(carol.tabId), "self"].sort())
     // Mallory is in the room (alice's own store holds her presence) but her tab is another origin's.
@@ -84,8 +89,8 @@ describe("room across tabs in Chromium", () => {
       )
     }, "the key no longer diverged after bob's next write")
 
-    // The browser stops the service worker: the watch comes back with the hellos, and bob's tab is read again.
-    await chromium.stopBackground()
+    // The browser stops the background (Chromium's service worker, Firefox's event page): the watch comes back with the hellos, and bob's tab is read again.
+    await browser.stopBackground()
     await bob.page.evaluate(() => (window as any).demo.peers[0].setCursor(600, 600))
     await waitFor(
       async () => {
@@ -95,7 +100,7 @@ describe("room across tabs in Chromium", () => {
           current.copies.every(copy => copy !== "" && canonicalJson(JSON.parse(copy)) === canonicalJson({ x: 600, y: 600 }))
         )
       },
-      "every tab's copy read again after the service worker restarted",
+      "every tab's copy read again after the background restarted",
       30_000,
     )
 
