@@ -11,7 +11,7 @@ import { count, testId, text } from "./support/dom"
 import { heartbeatKeys, memberLiveness, panelText, shownFindings, showTab, waitForFinding } from "./support/findings-panel"
 import { DEMO_DIST } from "./support/paths"
 import { browserSession } from "./support/scenario"
-import type { SessionPage } from "./support/session"
+import { BROWSERS, type SessionPage } from "./support/session"
 import { waitFor } from "./support/wait"
 
 interface Tab {
@@ -21,8 +21,8 @@ interface Tab {
   peerId: string
 }
 
-describe("diagnostics in Chromium", () => {
-  const chromium = browserSession("chromium")
+describe.each(BROWSERS)("diagnostics in %s", name => {
+  const browser = browserSession(name)
   let hub: Hub | undefined
   const opened: SessionPage[] = []
 
@@ -37,15 +37,15 @@ describe("diagnostics in Chromium", () => {
     return hub
   }
 
-  async function tab(room: string, name: string): Promise<Tab> {
-    const { page, tabId } = await chromium.openTab(`${hub!.url}/?room=${room}&name=${name}`)
+  async function tab(room: string, peer: string): Promise<Tab> {
+    const { page, tabId } = await browser.openTab(`${hub!.url}/?room=${room}&name=${peer}`)
     opened.push(page)
     const [peerId] = await demoReady(page)
-    return { name, page, tabId, peerId: peerId! }
+    return { name: peer, page, tabId, peerId: peerId! }
   }
 
   async function panelFor(target: Tab): Promise<SessionPage> {
-    const panel = await chromium.openPanel(target.tabId)
+    const panel = await browser.openPanel(target.tabId)
     opened.push(panel)
     await waitFor(async () => (await count(panel, testId("repo-item"))) === 1, `${target.name}'s panel to list its repo`)
     return panel
