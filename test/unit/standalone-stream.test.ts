@@ -117,8 +117,11 @@ describe("standalone: a Node hub streamed to the panel", () => {
     expect(sent.length).toBe(2)
     for (const channel of sent) expect(channel.total.entries).toBeGreaterThan(0)
     // Both spokes spoke for themselves: the hub heard each one's key first-hand.
-    const owners = [...relay.heardFromOwner.keys()].map(key => key.split("\u001f")[2])
-    expect(new Set(owners)).toEqual(new Set([alice.repo.identity.peerId, bob.repo.identity.peerId]))
+    // A panel whose socket opened after the writes learns it from the spokes'
+    // next heartbeat (every 10 s), not from the snapshot it started with.
+    const owners = () => new Set([...(hubRepo()?.hubRelay?.heardFromOwner.keys() ?? [])].map(key => key.split("\u001f")[2]))
+    await waitFor(() => owners().size >= 2, "each spoke's key heard first-hand", 15_000)
+    expect(owners()).toEqual(new Set([alice.repo.identity.peerId, bob.repo.identity.peerId]))
   })
 
   it("goes on without the server, and the hub comes back when it returns", async () => {
