@@ -67,9 +67,9 @@ describe.each(BROWSERS)("record and replay in %s", name => {
   const browser = browserSession(name)
 
   it("round trip: the end of an imported recording equals the live state at stop, and its mark the state then", async () => {
-    const docId = "room:rec-roundtrip"
-    const host = await browser.openTab(`${demoUrl}/?room=rec-roundtrip&name=rita&peers=2&autopilot=0`)
-    const guest = await browser.openTab(`${demoUrl}/?room=rec-roundtrip&name=sam`)
+    const docId = `room:rec-roundtrip-${name}`
+    const host = await browser.openTab(`${demoUrl}/?room=rec-roundtrip-${name}&name=rita&peers=2&autopilot=0`)
+    const guest = await browser.openTab(`${demoUrl}/?room=rec-roundtrip-${name}&name=sam`)
     await demoReady(host.page)
     await demoReady(guest.page)
     const panel = await browser.openPanel(host.tabId)
@@ -199,7 +199,7 @@ describe.each(BROWSERS)("record and replay in %s", name => {
   })
 
   it("replay: a recorded two-peer session moves along its recorded cursor paths in a fresh tab, and stop removes it", async () => {
-    const source = await browser.openTab(`${demoUrl}/?room=rec-replay-src&name=ann&peers=2&autopilot=0`)
+    const source = await browser.openTab(`${demoUrl}/?room=rec-replay-src-${name}&name=ann&peers=2&autopilot=0`)
     await demoReady(source.page)
     const pathA: Array<[number, number]> = [
       [100, 100],
@@ -221,17 +221,17 @@ describe.each(BROWSERS)("record and replay in %s", name => {
     await walk(source.page, 1, [pathB[0]!], 0)
     const panel = await browser.openPanel(source.tabId)
     await waitForRepos(panel, 2, "the two repos")
-    await settled(source.page, panel, "room:rec-replay-src", "the starting positions")
+    await settled(source.page, panel, `room:rec-replay-src-${name}`, "the starting positions")
     await clickTestId(panel, "tab-record")
     await clickTestId(panel, "rec-start")
     await Promise.all([walk(source.page, 0, pathA.slice(1), 150), walk(source.page, 1, pathB.slice(1), 150)])
-    await settled(source.page, panel, "room:rec-replay-src", "the paths to reach the panel")
+    await settled(source.page, panel, `room:rec-replay-src-${name}`, "the paths to reach the panel")
     await clickTestId(panel, "rec-stop")
     await waitFor(() => recordingState(panel), "the stopped recording")
     const bytes = await exportRecording(panel)
     await Promise.all([panel.close(), source.page.close()])
 
-    const target = await browser.openTab(`${demoUrl}/?room=rec-replay-dst&name=cy&autopilot=0`)
+    const target = await browser.openTab(`${demoUrl}/?room=rec-replay-dst-${name}&name=cy&autopilot=0`)
     await demoReady(target.page)
     const targetPanel = await browser.openPanel(target.tabId)
     await waitForRepos(targetPanel, 1, "the target repo")
@@ -239,7 +239,7 @@ describe.each(BROWSERS)("record and replay in %s", name => {
     await watchCursors(target.page)
     await fill(targetPanel, testId("replay-visibility"), "local")
     expect(await targetPanel.evaluate(() => document.querySelector<HTMLInputElement>('[data-testid="replay-target-room"]')?.value)).toBe(
-      "room:rec-replay-dst",
+      `room:rec-replay-dst-${name}`,
     )
     // By default neither the recorded page's own peer (ann) nor the hub (a service) replays; ann is ticked by hand.
     const replayPeers = () =>
@@ -303,14 +303,14 @@ describe.each(BROWSERS)("record and replay in %s", name => {
       )
     })
     const paths = await cursorPaths(target.page)
-    for (const [name, path] of [
+    for (const [peer, path] of [
       ["ann", pathA],
       ["ann-2", pathB],
     ] as const) {
-      const seen = paths[name]!
-      expect(followsInOrder(seen, path), `${name} went ${JSON.stringify(seen)}, recorded ${JSON.stringify(path)}`).toBe(true)
+      const seen = paths[peer]!
+      expect(followsInOrder(seen, path), `${peer} went ${JSON.stringify(seen)}, recorded ${JSON.stringify(path)}`).toBe(true)
       // Every recorded point was shown (they were 150 ms apart; the page draws each).
-      expect(seen.length, `${name}: ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(path.length - 1)
+      expect(seen.length, `${peer}: ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(path.length - 1)
     }
     expect(await text(targetPanel, testId("replay-error"))).toBeNull()
     expect(otherServerLines).toEqual([])
