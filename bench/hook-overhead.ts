@@ -16,7 +16,7 @@
 import { spawn } from "node:child_process"
 import { resolve } from "node:path"
 import type { HookRunResult, HookVariant } from "./hook-overhead-process"
-import { median } from "./stats"
+import { median, percentile } from "./stats"
 
 export type { HookVariant }
 const VARIANTS: readonly HookVariant[] = ["none", "idle", "streaming"]
@@ -32,6 +32,8 @@ export interface HookOverheadResult {
   cpuRatio: Record<HookVariant, number>
   /** Median over rounds of the CPU the variant adds per update over the same round's no-hook run, µs. */
   addedUs: Record<HookVariant, number>
+  /** The quartiles of those per-round figures: how far this machine's noise spreads them. */
+  addedUsQuartiles: Record<HookVariant, [number, number]>
   /** No-hook CPU per update (median), µs: what one update costs the three repos. */
   baseUs: number
   /** Chars the relay stand-in consumed in one streaming run (shows it really drained). */
@@ -57,6 +59,7 @@ export async function benchHookOverhead(updates = 5_000, rounds = 15, warmup = 1
   const cpuPerUpdate = (run: HookRunResult) => run.cpuMicros / run.updates
   const perVariant = (of: (variant: HookVariant) => number) =>
     Object.fromEntries(VARIANTS.map(variant => [variant, of(variant)])) as Record<HookVariant, number>
+  const added = (variant: HookVariant) => runs[variant].map((run, i) => cpuPerUpdate(run) - cpuPerUpdate(runs.none[i]!))
   const ratioBy = (rate: (run: HookRunResult) => number) =>
     perVariant(variant => median(runs[variant].map((run, i) => rate(run) / rate(runs.none[i]!))))
   return {
@@ -65,7 +68,13 @@ export async function benchHookOverhead(updates = 5_000, rounds = 15, warmup = 1
     rate: perVariant(variant => median(runs[variant].map(wallRate))),
     ratio: ratioBy(wallRate),
     cpuRatio: ratioBy(cpuRate),
-    addedUs: perVariant(variant => median(runs[variant].map((run, i) => cpuPerUpdate(run) - cpuPerUpdate(runs.none[i]!)))),
+    addedUs: perVariant(variant => median(added(variant))),
+    addedUsQuartiles: Object.fromEntries(
+      VARIANTS.map(variant => {
+        const sorted = added(variant).sort((a, b) => a - b)
+        return [variant, [percentile(sorted, 0.25), percentile(sorted, 0.75)]]
+      }),
+    ) as Record<HookVariant, [number, number]>,
     baseUs: median(runs.none.map(cpuPerUpdate)),
     consumedChars: runs.streaming.at(-1)?.consumedChars ?? 0,
   }
