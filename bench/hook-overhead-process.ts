@@ -40,8 +40,12 @@ const DOC = "bench-room"
 const DocShape = Shape.doc({ notes: Shape.list(Shape.plain.string()) })
 const Presence = Shape.plain.struct({ x: Shape.plain.number(), y: Shape.plain.number() })
 
+/** The build's hook, or EPHEMERA_BENCH_HOOK (another build of it, to compare two side by side). */
 export function bundledHookPath(): string {
-  return resolve(import.meta.dirname, "..", process.env.EPHEMERA_DIST ?? "dist", "chrome/injected/hook.iife.js")
+  return (
+    process.env.EPHEMERA_BENCH_HOOK ??
+    resolve(import.meta.dirname, "..", process.env.EPHEMERA_DIST ?? "dist", "chrome/injected/hook.iife.js")
+  )
 }
 
 /** The page's side: a window stand-in, the relay paired first (as a content script may be), then the hook's script. */

@@ -18,22 +18,28 @@ import { resolve } from "node:path"
 import type { HookRunResult, HookVariant } from "./hook-overhead-process"
 import { median, percentile } from "./stats"
 
-export type { HookVariant }
-const VARIANTS: readonly HookVariant[] = ["none", "idle", "streaming"]
+/**
+ * "compared": the streaming variant with the hook file EPHEMERA_BENCH_COMPARE
+ * names (say, the previous build's), run in the same rounds: how a change
+ * to the hook moves the figure, side by side.
+ */
+export type BenchVariant = HookVariant | "compared"
+const COMPARED_HOOK = process.env.EPHEMERA_BENCH_COMPARE
+const VARIANTS: readonly BenchVariant[] = COMPARED_HOOK ? ["none", "idle", "streaming", "compared"] : ["none", "idle", "streaming"]
 
 export interface HookOverheadResult {
   updates: number
   rounds: number
   /** Median updates/s per variant, by wall clock. */
-  rate: Record<HookVariant, number>
+  rate: Record<BenchVariant, number>
   /** Median over rounds of the variant's updates/s over the same round's no-hook run, by wall clock. */
-  ratio: Record<HookVariant, number>
+  ratio: Record<BenchVariant, number>
   /** The same by process CPU time, which time the VM gives to other guests does not stretch. */
-  cpuRatio: Record<HookVariant, number>
+  cpuRatio: Record<BenchVariant, number>
   /** Median over rounds of the CPU the variant adds per update over the same round's no-hook run, µs. */
-  addedUs: Record<HookVariant, number>
+  addedUs: Record<BenchVariant, number>
   /** The quartiles of those per-round figures: how far this machine's noise spreads them. */
-  addedUsQuartiles: Record<HookVariant, [number, number]>
+  addedUsQuartiles: Record<BenchVariant, [number, number]>
   /** No-hook CPU per update (median), µs: what one update costs the three repos. */
   baseUs: number
   /** Chars the relay stand-in consumed in one streaming run (shows it really drained). */
@@ -47,7 +53,7 @@ const PROCESS_SCRIPT = resolve(import.meta.dirname, "hook-overhead-process.ts")
 const TSX = resolve(import.meta.dirname, "../node_modules/.bin/tsx")
 
 export async function benchHookOverhead(updates = 5_000, rounds = 15, warmup = 1_000): Promise<HookOverheadResult> {
-  const runs: Record<HookVariant, HookRunResult[]> = { none: [], idle: [], streaming: [] }
+  const runs: Record<BenchVariant, HookRunResult[]> = { none: [], idle: [], streaming: [], compared: [] }
   for (let round = 0; round < rounds; round++) {
     // Rotate the order each round so no variant always runs first.
     for (const variant of VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!)) {
@@ -57,9 +63,9 @@ export async function benchHookOverhead(updates = 5_000, rounds = 15, warmup = 1
   const wallRate = (run: HookRunResult) => run.updates / run.wallSeconds
   const cpuRate = (run: HookRunResult) => run.updates / (run.cpuMicros / 1e6)
   const cpuPerUpdate = (run: HookRunResult) => run.cpuMicros / run.updates
-  const perVariant = (of: (variant: HookVariant) => number) =>
-    Object.fromEntries(VARIANTS.map(variant => [variant, of(variant)])) as Record<HookVariant, number>
-  const added = (variant: HookVariant) => runs[variant].map((run, i) => cpuPerUpdate(run) - cpuPerUpdate(runs.none[i]!))
+  const perVariant = (of: (variant: BenchVariant) => number) =>
+    Object.fromEntries(VARIANTS.map(variant => [variant, of(variant)])) as Record<BenchVariant, number>
+  const added = (variant: BenchVariant) => runs[variant].map((run, i) => cpuPerUpdate(run) - cpuPerUpdate(runs.none[i]!))
   const ratioBy = (rate: (run: HookRunResult) => number) =>
     perVariant(variant => median(runs[variant].map((run, i) => rate(run) / rate(runs.none[i]!))))
   return {
@@ -74,15 +80,17 @@ export async function benchHookOverhead(updates = 5_000, rounds = 15, warmup = 1
         const sorted = added(variant).sort((a, b) => a - b)
         return [variant, [percentile(sorted, 0.25), percentile(sorted, 0.75)]]
       }),
-    ) as Record<HookVariant, [number, number]>,
+    ) as Record<BenchVariant, [number, number]>,
     baseUs: median(runs.none.map(cpuPerUpdate)),
     consumedChars: runs.streaming.at(-1)?.consumedChars ?? 0,
   }
 }
 
-function runInProcess(variant: HookVariant, updates: number, warmup: number): Promise<HookRunResult> {
+function runInProcess(variant: BenchVariant, updates: number, warmup: number): Promise<HookRunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(TSX, [PROCESS_SCRIPT, variant, String(updates), String(warmup)], { stdio: ["ignore", "pipe", "pipe"] })
+    const env = variant === "compared" ? { ...process.env, EPHEMERA_BENCH_HOOK: COMPARED_HOOK } : process.env
+    const args = [PROCESS_SCRIPT, variant === "compared" ? "streaming" : variant, String(updates), String(warmup)]
+    const child = spawn(TSX, args, { stdio: ["ignore", "pipe", "pipe"], env })
     let out = ""
     let err = ""
     child.stdout.on("data", chunk => (out += chunk))

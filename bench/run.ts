@@ -28,7 +28,7 @@ const BENCHES: Bench[] = [
     async run() {
       const r = await benchHookOverhead()
       const bench = "1. Hook overhead (bundled hook)"
-      const added = (variant: "idle" | "streaming") => {
+      const added = (variant: "idle" | "streaming" | "compared") => {
         const [q1, q3] = r.addedUsQuartiles[variant].map(us => us.toFixed(0))
         return `${r.addedUs[variant].toFixed(1)} µs [${q1}, ${q3}] (${ratio(r.cpuRatio[variant])}; wall ${ratio(r.ratio[variant])})`
       }
@@ -54,6 +54,17 @@ const BENCHES: Bench[] = [
           target: `<= ${HOOK_TARGETS_US.streaming} µs added`,
           met: r.addedUs.streaming <= HOOK_TARGETS_US.streaming,
         },
+        ...(r.addedUs.compared === undefined
+          ? []
+          : [
+              {
+                bench,
+                what: `streaming, EPHEMERA_BENCH_COMPARE's hook, same rounds`,
+                value: added("compared"),
+                target: "reported",
+                met: true,
+              },
+            ]),
       ]
     },
   },

@@ -280,6 +280,32 @@ export type HookEvent =
   /** A store the repo created after registration. */
   | (EventBase & { kind: "store-created"; docId: string; namespace: string })
 
+/**
+ * What the hook writes for a call that may have changed an EphemeralStore:
+ * the call and the bytes it already had, never the store read back. The
+ * panel's intake (codec/event-tape/store-intake.ts) applies it to its
+ * replica of the store by the store's own rules and passes on a "store"
+ * event with what changed; nothing past the intake sees a store-op.
+ *   local   set/delete (then the key encoded), touch (then all encoded):
+ *           `bytes` overwrite what is held
+ *   import  apply(bytes): `bytes` as given, last-writer-wins, ties lose
+ *   expire  the store's timer removed `removed` (bytes empty)
+ * `timeout` is the store's, for the imports it drops as already expired.
+ */
+export type StoreOpEvent = EventBase & {
+  kind: "store-op"
+  docId: string
+  namespace: string
+  op: "local" | "import" | "expire" | string
+  /** Hex of the store's encoding. */
+  bytes: string
+  removed: WireValue
+  timeout: number
+}
+
+/** What an event tape carries: every HookEvent, and the store-ops the panel's intake turns into store events. */
+export type TapeEvent = HookEvent | StoreOpEvent
+
 export type HookEventKind = HookEvent["kind"]
 
 /** One token of an event tape: the layout is the codec's (codec/event-tape/). */

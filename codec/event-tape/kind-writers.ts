@@ -44,4 +44,12 @@ export const KIND_WRITERS: KindWriters = {
     tape.str(fields.docId)
     tape.str(fields.namespace)
   },
+  "store-op": (tape, fields) => {
+    tape.str(fields.docId)
+    tape.str(fields.namespace)
+    tape.str(fields.op)
+    tape.str(fields.bytes)
+    writeValue(tape, fields.removed)
+    tape.num(fields.timeout)
+  },
 }

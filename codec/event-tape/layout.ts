@@ -38,7 +38,7 @@
  *             travel as the store's own bytes (EntryFlag.Encoded, hex): the
  *             panel decodes them, which the page then need not do.
  */
-import type { CommandSummary, HookEvent, StoreEntry, WireValue } from "../../protocol/messages"
+import type { CommandSummary, StoreEntry, TapeEvent, WireValue } from "../../protocol/messages"
 
 export const ValTag = {
   Null: 0,
@@ -107,7 +107,15 @@ export const EVENT_LAYOUTS = {
     ["docId", "str"],
     ["namespace", "str"],
   ],
-} as const satisfies Record<HookEvent["kind"], readonly FieldLayout[]>
+  "store-op": [
+    ["docId", "str"],
+    ["namespace", "str"],
+    ["op", "str"],
+    ["bytes", "str"],
+    ["removed", "val"],
+    ["timeout", "num"],
+  ],
+} as const satisfies Record<TapeEvent["kind"], readonly FieldLayout[]>
 
 export type EventKind = keyof typeof EVENT_LAYOUTS
 
@@ -136,7 +144,7 @@ interface TokenCarries {
   entries: StoreEntry[]
 }
 
-type FieldsOf<K extends HookEvent["kind"]> = Omit<Extract<HookEvent, { kind: K }>, "id" | "repoId" | "t" | "kind">
+type FieldsOf<K extends TapeEvent["kind"]> = Omit<Extract<TapeEvent, { kind: K }>, "id" | "repoId" | "t" | "kind">
 type LaidOut<K extends EventKind> = LayoutOf<K>[0]
 
 type Missing = { [K in EventKind]: Exclude<keyof FieldsOf<K>, LaidOut<K>> }[EventKind]

@@ -15,24 +15,25 @@
  * A tape comes from the page: every token is checked, and a malformed tape
  * throws TapeError and nothing else.
  */
-import type { CommandSummary, EventTapeMessage, HookEvent, HookToPanelMessage, StoreEntry } from "../../protocol/messages"
+import type { CommandSummary, EventTapeMessage, HookToPanelMessage, StoreEntry, TapeEvent } from "../../protocol/messages"
 import { hexToBytes } from "../hex"
 import { decodeEphemeralEntry } from "../loro-ephemeral/ephemeral-codec"
 import { toStoreEntry } from "../loro-ephemeral/store-entry"
 import { EntryFlag, EVENT_LAYOUTS, KIND_CODES } from "./layout"
+import type { StoreIntake } from "./store-intake"
 import { TapeError, TokenReader } from "./token-reader"
 
 export { TapeError } from "./token-reader"
 
-/** Expands a tape into its events; throws TapeError for a malformed one. */
-export function decodeEventTape(message: EventTapeMessage): HookEvent[] {
+/** Expands a tape into its events (store-ops still raw); throws TapeError for a malformed one. */
+export function decodeEventTape(message: EventTapeMessage): TapeEvent[] {
   const { firstId, t0, events, ops } = message
   if (!Number.isSafeInteger(firstId) || !Number.isFinite(t0) || !Number.isSafeInteger(events) || events < 0 || !Array.isArray(ops)) {
     throw new TapeError("bad header", 0)
   }
   if (events > ops.length) throw new TapeError(`${events} events in ${ops.length} tokens`, 0)
   const reader = new TokenReader(ops)
-  const decoded: HookEvent[] = []
+  const decoded: TapeEvent[] = []
   let t = t0
   for (let ordinal = 0; ordinal < events; ordinal++) {
     const event = readEvent(reader, firstId + ordinal, t)
@@ -45,12 +46,16 @@ export function decodeEventTape(message: EventTapeMessage): HookEvent[] {
 
 /**
  * The tape's events as repo/events messages, one per run of events of the
- * same repo: what the rest of the panel works with. Throws TapeError.
+ * same repo: what the rest of the panel works with. Store-ops go through
+ * `intake` (the stream's store replicas), which must have seen the
+ * stream's earlier messages. Throws TapeError.
  */
-export function tapeAsRepoEvents(tape: EventTapeMessage): Array<Extract<HookToPanelMessage, { type: "repo/events" }>> {
+export function tapeAsRepoEvents(tape: EventTapeMessage, intake: StoreIntake): Array<Extract<HookToPanelMessage, { type: "repo/events" }>> {
   const messages: Array<Extract<HookToPanelMessage, { type: "repo/events" }>> = []
   let open: Extract<HookToPanelMessage, { type: "repo/events" }> | undefined
-  for (const event of decodeEventTape(tape)) {
+  for (const raw of decodeEventTape(tape)) {
+    const event = intake.take(raw)
+    if (!event) continue
     if (open?.repoId !== event.repoId) {
       open = { type: "repo/events", repoId: event.repoId, events: [] }
       messages.push(open)
@@ -60,7 +65,7 @@ export function tapeAsRepoEvents(tape: EventTapeMessage): Array<Extract<HookToPa
   return messages
 }
 
-function readEvent(reader: TokenReader, id: number, previousT: number): HookEvent {
+function readEvent(reader: TokenReader, id: number, previousT: number): TapeEvent {
   const kind = KIND_CODES[reader.count("kind")]
   if (kind === undefined) reader.fail("unknown event kind")
   const repoId = reader.str()
@@ -110,7 +115,7 @@ function readEvent(reader: TokenReader, id: number, previousT: number): HookEven
     }
   }
   // The layout matches HookEvent field for field (checked where it is declared).
-  return event as unknown as HookEvent
+  return event as unknown as TapeEvent
 }
 
 function readCommands(reader: TokenReader): CommandSummary[] {

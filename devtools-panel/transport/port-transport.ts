@@ -23,7 +23,7 @@ import {
 import { reconnectingPort, type PortLike } from "../../extension/ports/reconnecting-port"
 import { isBackgroundToPanel } from "../../protocol/validate"
 import { TransportListeners } from "./listeners"
-import { fromWire, type PanelTransport } from "./transport"
+import { fromWire, StreamIntakes, type PanelTransport } from "./transport"
 
 /** Page-bound messages held while the background is away; an attach request is worth keeping, a flood is not. */
 const MAX_QUEUED = 100
@@ -43,6 +43,8 @@ export interface PortTransport extends PanelTransport {
 export function portTransport(options: PortTransportOptions): PortTransport {
   const listeners = new TransportListeners()
   const queue: PanelToHookMessage[] = []
+  /** The store replicas of the page's stream and other tabs' (they outlive reconnects: a resubscribe reseeds them). */
+  const intakes = new StreamIntakes()
   /** The page as last reported on the current connection; undefined right after connecting. */
   let page: { connected: boolean; url?: string } | undefined
   let watchingOrigin = false
@@ -72,7 +74,7 @@ export function portTransport(options: PortTransportOptions): PortTransport {
       if (!isBackgroundToPanel(raw)) return
       // Received, whatever is in it: the relay forgets it (and sends it again otherwise).
       if (raw.type === "background/page-batch") port.send({ type: "panel/received", seq: raw.seq } satisfies PanelToBackgroundMessage)
-      for (const message of fromWire(raw)) {
+      for (const message of fromWire(raw, intakes)) {
         if (message.type === "background/page-status") watchPage(message)
         listeners.emit(message)
       }

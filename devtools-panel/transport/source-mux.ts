@@ -18,7 +18,7 @@ import {
   type PanelToHookMessage,
 } from "../../protocol/messages"
 import type { ServerToPanelMessage, SourceInfo } from "../../protocol/standalone"
-import { fromWire } from "./transport"
+import { fromWire, StreamIntakes } from "./transport"
 
 export interface SourceCommand {
   source: string
@@ -34,6 +34,8 @@ interface SourceState {
   info: SourceInfo
   /** The source's own repo ids it has registered, so they can be unregistered when it goes. */
   repos: Set<string>
+  /** The source's store replicas: its batches pass through them in order. */
+  intakes: StreamIntakes
 }
 
 /** What the page's hook version reads as: the sources may run other versions of the hook. */
@@ -122,7 +124,7 @@ export class SourceMux {
       }
     }
     for (const info of infos) {
-      const state = this.#sources.get(info.source) ?? { info, repos: new Set<string>() }
+      const state = this.#sources.get(info.source) ?? { info, repos: new Set<string>(), intakes: new StreamIntakes() }
       state.info = info
       this.#sources.set(info.source, state)
       // Its hook answers with hello and every repo (again): a full resync.
@@ -144,7 +146,7 @@ export class SourceMux {
     const out: BackgroundToPanelMessage[] = []
     // The source's own numbering is not needed here: its batches come over one socket, in order, and are
     // numbered again below; what it could not deliver it reports (server/lost).
-    for (const message of fromWire({ type: "background/page-batch", seq: 0, batchJson })) {
+    for (const message of fromWire({ type: "background/page-batch", seq: 0, batchJson }, state.intakes)) {
       if (message.type !== "background/page-batch") out.push(message)
       else out.push(this.#batch(message.batch.messages.flatMap(inner => this.#scope(state, inner))))
     }

@@ -4,6 +4,7 @@
  * ever sees this interface.
  */
 import { tapeAsRepoEvents } from "../../codec/event-tape/reader"
+import { StoreIntake } from "../../codec/event-tape/store-intake"
 import type { BackgroundToPanelMessage, BackgroundToPanelWire, HookToPanelMessage, PanelToBackgroundMessage } from "../../protocol/messages"
 import { parseBatchMessages } from "../../protocol/validate"
 
@@ -19,6 +20,23 @@ export interface PanelTransport {
   onStatus(listener: (status: TransportStatus) => void): () => void
 }
 
+/**
+ * The store replicas of each stream the panel reads (its page, and each
+ * other tab by id): a stream's batches must all pass through its own, in order.
+ */
+export class StreamIntakes {
+  readonly page = new StoreIntake()
+  readonly #tabs = new Map<number, StoreIntake>()
+
+  tab(tabId: number): StoreIntake {
+    const held = this.#tabs.get(tabId)
+    if (held) return held
+    const intake = new StoreIntake()
+    this.#tabs.set(tabId, intake)
+    return intake
+  }
+}
+
 type PageBatchOrUnreadable = Extract<BackgroundToPanelMessage, { type: "background/tab-batch" }>["message"]
 
 /**
@@ -31,17 +49,23 @@ type PageBatchOrUnreadable = Extract<BackgroundToPanelMessage, { type: "backgrou
  * applied. Another tab's batch (a room across tabs) is read the same way
  * and keeps its tab id.
  */
-export function fromWire(message: BackgroundToPanelWire): BackgroundToPanelMessage[] {
+export function fromWire(message: BackgroundToPanelWire, intakes = new StreamIntakes()): BackgroundToPanelMessage[] {
   switch (message.type) {
     case "background/page-batch": {
-      const read = readBatch(message.seq, message.batchJson)
+      const read = readBatch(message.seq, message.batchJson, intakes.page)
       if (read.type !== "background/page-batch") return [read]
       const skipped = Number.isSafeInteger(message.skipped) && message.skipped! > 0 ? { skipped: message.skipped } : {}
       return [{ ...read, ...skipped }]
     }
     case "background/tab-batch":
       if (!Number.isSafeInteger(message.tabId)) return []
-      return [{ type: "background/tab-batch", tabId: message.tabId, message: readBatch(message.seq, message.batchJson) }]
+      return [
+        {
+          type: "background/tab-batch",
+          tabId: message.tabId,
+          message: readBatch(message.seq, message.batchJson, intakes.tab(message.tabId)),
+        },
+      ]
     case "background/origin-tabs":
       return Array.isArray(message.tabs) ? [message] : []
     default:
@@ -49,7 +73,7 @@ export function fromWire(message: BackgroundToPanelWire): BackgroundToPanelMessa
   }
 }
 
-function readBatch(seq: unknown, batchJson: unknown): PageBatchOrUnreadable {
+function readBatch(seq: unknown, batchJson: unknown, intake: StoreIntake): PageBatchOrUnreadable {
   if (typeof batchJson !== "string") return { type: "panel/unreadable", reason: "not-plain-data", count: 1 }
   if (!Number.isSafeInteger(seq)) return { type: "panel/unreadable", reason: "bad-shape", count: 1 }
   const batch = parseBatchMessages(batchJson)
@@ -57,11 +81,12 @@ function readBatch(seq: unknown, batchJson: unknown): PageBatchOrUnreadable {
   const messages: HookToPanelMessage[] = []
   for (const inner of batch) {
     if (inner.type !== "repo/event-tape") {
+      intake.observe(inner)
       messages.push(inner)
       continue
     }
     try {
-      messages.push(...tapeAsRepoEvents(inner))
+      messages.push(...tapeAsRepoEvents(inner, intake))
     } catch {
       return { type: "panel/unreadable", reason: "bad-shape", count: Math.max(1, carried(batch)) }
     }

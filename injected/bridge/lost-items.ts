@@ -5,6 +5,7 @@
  * travel as summaries), so it may expand a tape to look inside it.
  */
 import { tapeAsRepoEvents } from "../../codec/event-tape/reader"
+import { StoreIntake } from "../../codec/event-tape/store-intake"
 import type { HookEvent, HookToPanelMessage, LostItem } from "../../protocol/messages"
 
 /** Items listed per hook/dropped; the count says how many there were in all. */
@@ -12,7 +13,8 @@ export const MAX_LOST_ITEMS = 20
 
 export function lostItems(message: HookToPanelMessage, json: string | undefined): LostItem[] {
   try {
-    if (message.type === "repo/event-tape") return tapeAsRepoEvents(message).flatMap(inner => eventItems(inner.events))
+    // Without the stream's replicas a store-op names the keys its bytes carry: enough to say what was lost.
+    if (message.type === "repo/event-tape") return tapeAsRepoEvents(message, new StoreIntake()).flatMap(inner => eventItems(inner.events))
     if (message.type === "repo/events") return eventItems(message.events)
   } catch {
     // A tape the hook cannot read back is described as one message below.

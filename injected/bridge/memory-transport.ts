@@ -4,6 +4,7 @@
  * and by anything that runs the hook outside a browser.
  */
 import { tapeAsRepoEvents } from "../../codec/event-tape/reader"
+import { StoreIntake } from "../../codec/event-tape/store-intake"
 import type { HookToPanelMessage, HookToRelayMessage } from "../../protocol/messages"
 import { parseBatchMessages } from "../../protocol/validate"
 import type { HookTransport } from "./transport"
@@ -12,8 +13,12 @@ export interface MemoryTransport extends HookTransport {
   readonly posted: HookToRelayMessage[]
   /** Delivers `message` to the hook as the relay would. */
   deliver(message: unknown): void
-  /** Every message of every posted batch, in order, event tapes expanded into repo/events as the panel does. */
-  messages(): HookToPanelMessage[]
+  /**
+   * Every message of every posted batch, in order, event tapes expanded into
+   * repo/events as the panel does (store-ops through store replicas, which
+   * `intake` holds afterwards; a fresh one by default).
+   */
+  messages(intake?: StoreIntake): HookToPanelMessage[]
 }
 
 export function memoryTransport(): MemoryTransport {
@@ -32,11 +37,15 @@ export function memoryTransport(): MemoryTransport {
       }
     },
     deliver: message => listener?.(structuredClone(message)),
-    messages: () =>
+    messages: (intake = new StoreIntake()) =>
       posted.flatMap(batch => {
         const messages = parseBatchMessages(batch.batchJson)
         if (typeof messages === "string") throw new Error(`unreadable batch ${batch.seq}: ${messages}`)
-        return messages.flatMap(message => (message.type === "repo/event-tape" ? tapeAsRepoEvents(message) : [message]))
+        return messages.flatMap(message => {
+          if (message.type === "repo/event-tape") return tapeAsRepoEvents(message, intake)
+          intake.observe(message)
+          return [message]
+        })
       }),
   }
 }

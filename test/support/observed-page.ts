@@ -11,7 +11,7 @@ import { createHook } from "../../injected/hook/create-hook"
 import type { EphemeraHook } from "../../injected/hook/types"
 import type { Finding, FindingKind } from "../../devtools-panel/diagnostics/finding"
 import { MemoryTransport } from "../../devtools-panel/transport/memory-transport"
-import { fromWire } from "../../devtools-panel/transport/transport"
+import { fromWire, StreamIntakes } from "../../devtools-panel/transport/transport"
 import { Diagnostics } from "../../devtools-panel/ui/diagnostics.svelte"
 import { PanelStore } from "../../devtools-panel/ui/panel-store.svelte"
 import { textOf } from "../../devtools-panel/diagnostics/text"
@@ -37,10 +37,13 @@ export class ObservedPage {
   }
 
   /** Everything the hook has posted reaches the panel and is applied. */
+  /** The panel's store replicas for this page: every batch passes through them, in order. */
+  readonly #intakes = new StreamIntakes()
+
   sync(): void {
     this.hook.flush()
     for (const envelope of this.window.posted.slice(this.#delivered)) {
-      for (const message of fromWire({ type: "background/page-batch", seq: envelope.seq, batchJson: envelope.batchJson }))
+      for (const message of fromWire({ type: "background/page-batch", seq: envelope.seq, batchJson: envelope.batchJson }, this.#intakes))
         this.#panelSide.deliver(message)
     }
     this.#delivered = this.window.posted.length

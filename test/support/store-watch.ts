@@ -21,7 +21,7 @@ import {
   sentEntries,
   type ReplicaStep,
   type StoreReplica,
-} from "../../devtools-panel/replica/store-replica"
+} from "../../codec/loro-ephemeral/store-replica"
 import { canonicalJson } from "../e2e/support/canonical-json"
 
 interface WatchedStore {

@@ -26,7 +26,7 @@ import { decodeEventTape, TapeError } from "../../codec/event-tape/reader"
 import { decodeEphemeralEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
 import { bytesToHex } from "../../codec/hex"
 import { toStoreEntry } from "../../codec/loro-ephemeral/store-entry"
-import { SUMMARY_TAG, type EventTapeMessage, type HookEvent, type TapeToken, type WireValue } from "../../protocol/messages"
+import { SUMMARY_TAG, type EventTapeMessage, type HookEvent, type TapeEvent, type TapeToken, type WireValue } from "../../protocol/messages"
 import { serialize } from "../../codec/serialize/serialize"
 import { TapeWriter, type FullSerializer } from "../../codec/event-tape/writer"
 import { collectEphemeralData, estimateSize, serializeRepoValue } from "../../injected/sources/loro-extended/loro-values"
@@ -59,7 +59,7 @@ function overJson(tape: EventTapeMessage): EventTapeMessage {
   return JSON.parse(JSON.stringify(tape)) as EventTapeMessage
 }
 
-function decode(writer: TapeWriter): HookEvent[] {
+function decode(writer: TapeWriter): TapeEvent[] {
   return decodeEventTape(overJson(writer.seal()))
 }
 

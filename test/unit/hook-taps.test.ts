@@ -391,12 +391,15 @@ describe("the hook on a hub and two spokes", () => {
     expect(counts.stores).toBe(0)
     for (const encode of encodes) expect(encode).not.toHaveBeenCalled()
 
-    // A panel subscribes: from now on events flow, and entries are read with encode().
+    // A panel subscribes: from now on events flow. The writer's set() is
+    // followed by encode(key); an import is shipped as its bytes, so the
+    // receiver's store is never read back.
     world.relay({ type: "panel/subscribe" })
     aliceRoom.presence.setSelf({ name: "alice", x: 2 })
     await until(() => bobRoom.presence.peers.get(world.alice.identity.peerId)?.x === 2, "bob to see the update")
     expect(eventsOf(posted(world), repoIdOf(world, "bob")).some(e => e.kind === "store")).toBe(true)
-    expect(encodes[2]).toHaveBeenCalled()
+    expect(encodes[1]).toHaveBeenCalled()
+    expect(encodes[2]).not.toHaveBeenCalled()
     // The emitter tap attached with the panel (its listeners run asynchronously).
     await vi.waitFor(() => expect(eventsOf(posted(world), repoIdOf(world, "bob")).some(e => e.kind === "emitter")).toBe(true))
 

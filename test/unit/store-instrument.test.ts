@@ -1,34 +1,42 @@
 /**
  * How the hook watches an EphemeralStore without subscribing to it: the
- * wrapped mutators report what the store holds right after each call, and
- * a call that changed nothing (a stale frame the store refused, the same
- * value set twice) reports nothing, as loro's own change events would.
- * Real loro-crdt stores throughout.
+ * wrapped mutators report each call with the bytes it had (never reading
+ * the store back), and the panel's intake turns them into what changed, by
+ * the store's rules: a call that changed nothing (a stale frame the store
+ * refused, the same frame twice) reports nothing, as loro's own change
+ * events would. Real loro-crdt stores throughout.
  */
 import { EphemeralStore } from "loro-crdt"
 import { describe, expect, it } from "vitest"
-import { decodeEphemeralEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
-import { toStoreEntry } from "../../codec/loro-ephemeral/store-entry"
-import { ReportedEntries } from "../../injected/sources/loro-extended/store-entries"
-import { instrumentStore, type StoreChange } from "../../injected/sources/loro-extended/store-instrument"
+import { bytesToHex } from "../../codec/hex"
+import { StoreIntake } from "../../codec/event-tape/store-intake"
+import { instrumentStore, type StoreOp } from "../../injected/sources/loro-extended/store-instrument"
 import type { EphemeralStoreLike } from "../../injected/sources/loro-extended/repo-shape"
 
 type Reported = { by: string; entries: Array<{ key: string; value?: unknown; deleted: boolean; timestamp?: number }> }
 
 function watched(store: EphemeralStore) {
-  const reported = new ReportedEntries()
+  const intake = new StoreIntake()
   const seen: Reported[] = []
   const errors: unknown[] = []
+  let id = 0
   const restore = instrumentStore(
     store as unknown as EphemeralStoreLike,
-    (change: StoreChange) => {
-      const entries = change.by === "timeout" ? reported.removed(change.removed) : reported.changes(change.reading)
-      // Entries travel as the store's bytes; decode them as the panel does.
-      if (entries.length > 0)
-        seen.push({
-          by: change.by,
-          entries: entries.map(entry => (entry.encoded ? toStoreEntry(decodeEphemeralEntry(entry.encoded)) : entry)),
-        })
+    (change: StoreOp) => {
+      // What the tap writes for the call, as the panel's intake takes it.
+      const event = intake.take({
+        id: ++id,
+        repoId: "repo",
+        t: Date.now(),
+        kind: "store-op",
+        docId: "doc",
+        namespace: "ns",
+        op: change.op,
+        bytes: change.op === "expire" ? "" : bytesToHex(change.bytes),
+        removed: change.op === "expire" ? change.removed : null,
+        timeout: (store as unknown as { timeout: number }).timeout,
+      })
+      if (event?.kind === "store") seen.push({ by: event.by, entries: event.entries })
     },
     error => errors.push(error),
   )

@@ -12,7 +12,7 @@
 import { Bridge, BridgeAdapter, Repo, Shape } from "@loro-extended/repo"
 import { EphemeralStore } from "loro-crdt"
 import { afterEach, describe, expect, it, vi } from "vitest"
-import { applyImport, applyLocal, emptyReplica, liveEntries } from "../../devtools-panel/replica/store-replica"
+import { applyImport, applyLocal, emptyReplica, liveEntries } from "../../codec/loro-ephemeral/store-replica"
 import { encodeEphemeralEntries } from "../../codec/loro-ephemeral/ephemeral-encoder"
 import { StormTally, watchRepo } from "../support/store-watch"
 

@@ -4,21 +4,18 @@
  * on every change, which costs more than the change itself (measured: a
  * subscriber more than doubles the cost of a `set`).
  *
- * What changes a store, and how each is read back right after the call:
- *   set(key) / delete(key)       "local"   encode(key)
- *   apply(bytes)                 "import"  encode(key) for each key in bytes
+ * Each call is reported with the bytes it already had or that cost least,
+ * never by reading the store back and comparing (the panel's replica of the
+ * store applies the call by the store's own rules: codec/event-tape/store-intake.ts):
+ *   set(key) / delete(key)       "local"   encode(key): the entry as written
  *   touch() (the repo's stores)  "local"   encodeAll(): it re-stamps every key
- *   inner.removeOutdated()       "timeout" the keys that disappeared
- * Calls that changed nothing report nothing (see ReportedEntries).
+ *   apply(bytes)                 "import"  the bytes as given
+ *   inner.removeOutdated()       "expire"  the keys that disappeared
  */
-import { decodeEphemeralKeys } from "../../../codec/loro-ephemeral/ephemeral-codec"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
 import { isObject, read, type AnyFunction, type EphemeralStoreLike } from "./repo-shape"
-import { readKeys, type StoreReading } from "./store-entries"
 
-export type StoreChangeBy = "local" | "import" | "timeout"
-
-export type StoreChange = { by: "local" | "import"; reading: StoreReading } | { by: "timeout"; removed: string[] }
+export type StoreOp = { op: "local" | "import"; bytes: Uint8Array } | { op: "expire"; removed: string[] }
 
 /**
  * Wraps the store's mutators; `onChange` runs after each call that may have
@@ -27,7 +24,7 @@ export type StoreChange = { by: "local" | "import"; reading: StoreReading } | { 
  */
 export function instrumentStore(
   store: EphemeralStoreLike,
-  onChange: (change: StoreChange) => void,
+  onChange: (change: StoreOp) => void,
   onError: (error: unknown) => void,
 ): () => void {
   const wrapped: WrappedFunction[] = []
@@ -60,12 +57,15 @@ export function instrumentStore(
     if (typeof handle !== "string") wrapped.push(handle)
   }
 
-  const local = (key: unknown) => onChange({ by: "local", reading: readKeys(store, [String(key)]) })
+  const local = (key: unknown) => onChange({ op: "local", bytes: store.encode(String(key)) })
   wrapAfter(store, "set", args => local(args[0]))
   wrapAfter(store, "delete", args => local(args[0]))
-  wrapAfter(store, "apply", args => onChange({ by: "import", reading: readKeys(store, keysIn(args[0])) }))
+  wrapAfter(store, "apply", args => {
+    if (args[0] instanceof Uint8Array) onChange({ op: "import", bytes: args[0] })
+    else throw new TypeError("apply() was given something other than bytes")
+  })
   if (typeof read(store, "touch") === "function") {
-    wrapAfter(store, "touch", () => onChange({ by: "local", reading: readKeys(store, "all") }))
+    wrapAfter(store, "touch", () => onChange({ op: "local", bytes: store.encodeAll() }))
   }
   const inner = read(store, "inner")
   if (isObject(inner) && typeof inner.removeOutdated === "function") {
@@ -76,7 +76,7 @@ export function instrumentStore(
       (_args, _result, before) => {
         const after = new Set(keys())
         const removed = Array.isArray(before) ? before.filter(key => !after.has(key)) : []
-        if (removed.length > 0) onChange({ by: "timeout", removed })
+        if (removed.length > 0) onChange({ op: "expire", removed })
       },
       keys,
     )
@@ -84,15 +84,6 @@ export function instrumentStore(
   return () => {
     for (const handle of wrapped) handle.restore()
     wrapped.length = 0
-  }
-}
-
-/** The keys an apply() touches: the entries its bytes carry ("all" when they do not decode). */
-function keysIn(bytes: unknown): string[] | "all" {
-  try {
-    return decodeEphemeralKeys(bytes as Uint8Array)
-  } catch {
-    return "all"
   }
 }
 

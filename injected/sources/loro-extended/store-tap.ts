@@ -2,16 +2,19 @@
  * Every EphemeralStore in `synchronizer.docNamespacedStores`, now and later:
  * the existing ones are known at registration, new ones when
  * `getOrCreateNamespacedStore` or `registerExternalStore` hands them out.
- * Each store event carries the changed keys' entries as the store holds them
- * right after the change.
+ * Each call that may change a store is written as a store-op with the bytes
+ * it had (store-instrument.ts); the panel's replicas start from the full
+ * encode in repo/registered, and a store created later from empty plus one
+ * full encode if it came with entries.
  *
  * Stores are known from registration on, but instrumented only while a panel
  * listens (see store-instrument.ts for why we wrap rather than subscribe).
  */
+import { bytesToHex } from "../../../codec/hex"
+import { REPO_STORE_TIMEOUT } from "../../../codec/loro-ephemeral/store-replica"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
-import { isEphemeralStore, namespacedStores, type EphemeralStoreLike, type SynchronizerLike } from "./repo-shape"
-import { ReportedEntries } from "./store-entries"
-import { instrumentStore, type StoreChange } from "./store-instrument"
+import { isEphemeralStore, namespacedStores, read, type EphemeralStoreLike, type SynchronizerLike } from "./repo-shape"
+import { instrumentStore, type StoreOp } from "./store-instrument"
 import type { RepoSink, TapBoard, Teardown } from "./tap-board"
 
 const TAP = "stores"
@@ -26,23 +29,30 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
   /** The stores instrumented while a panel listens, with their restore. */
   const instrumented = new Map<EphemeralStoreLike, () => void>()
 
-  const onStoreChange = (docId: string, namespace: string, reported: ReportedEntries, change: StoreChange) => {
+  const write = (docId: string, namespace: string, store: EphemeralStoreLike, change: StoreOp) => {
+    const timeout = read(store, "timeout")
+    sink.event("store-op", {
+      docId,
+      namespace,
+      op: change.op,
+      bytes: change.op === "expire" ? "" : bytesToHex(change.bytes),
+      removed: change.op === "expire" ? change.removed : null,
+      timeout: typeof timeout === "number" ? timeout : REPO_STORE_TIMEOUT,
+    })
+  }
+
+  const onStoreOp = (docId: string, namespace: string, store: EphemeralStoreLike, change: StoreOp) => {
     if (!active) return
     board.counts[TAP]++
     if (!sink.listening) return
-    board.guard(TAP, () => {
-      const entries = change.by === "timeout" ? reported.removed(change.removed) : reported.changes(change.reading)
-      if (entries.length === 0) return
-      sink.event("store", { docId, namespace, by: change.by, entries })
-    })
+    board.guard(TAP, () => write(docId, namespace, store, change))
   }
 
   const instrument = (store: EphemeralStoreLike, { docId, namespace }: { docId: string; namespace: string }) => {
     if (instrumented.has(store)) return
-    const reported = new ReportedEntries()
     const restore = instrumentStore(
       store,
-      change => onStoreChange(docId, namespace, reported, change),
+      change => onStoreOp(docId, namespace, store, change),
       error => board.fail(TAP, error),
     )
     instrumented.set(store, restore)
@@ -65,6 +75,9 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
     board.guard(TAP, () => {
       if (!watch(docId, namespace, store) || !sink.listening) return
       sink.event("store-created", { docId: String(docId), namespace: String(namespace) })
+      // A store registered with entries already in it: the replica starts empty, so one full encode follows.
+      const all = (store as EphemeralStoreLike).encodeAll()
+      if (all.length > 1) write(String(docId), String(namespace), store as EphemeralStoreLike, { op: "local", bytes: all })
     })
   }
 

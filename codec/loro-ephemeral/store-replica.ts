@@ -16,7 +16,7 @@
  * Pure and immutable: no DOM, no loro; each step returns a new replica, so
  * the panel's reducer (and time travel) can keep them in its state.
  */
-import { decodeEphemeralStore, type DecodedEntry } from "../../codec/loro-ephemeral/ephemeral-codec"
+import { decodeEphemeralStore, type DecodedEntry } from "./ephemeral-codec"
 
 export type ReplicaEntry = DecodedEntry
 
