@@ -301,6 +301,11 @@ export type StoreOpEvent = EventBase & {
   bytes: string
   removed: WireValue
   timeout: number
+  /**
+   * Entries of `bytes` beyond the size cap, decoded and summarised by the
+   * hook (their values in `bytes` are null): shown as these, ruled by `bytes`.
+   */
+  oversized: StoreEntry[]
 }
 
 /** What an event tape carries: every HookEvent, and the store-ops the panel's intake turns into store events. */

@@ -51,5 +51,6 @@ export const KIND_WRITERS: KindWriters = {
     tape.str(fields.bytes)
     writeValue(tape, fields.removed)
     tape.num(fields.timeout)
+    writeEntries(tape, fields.oversized)
   },
 }

@@ -114,6 +114,7 @@ export const EVENT_LAYOUTS = {
     ["bytes", "str"],
     ["removed", "val"],
     ["timeout", "num"],
+    ["oversized", "entries"],
   ],
 } as const satisfies Record<TapeEvent["kind"], readonly FieldLayout[]>
 

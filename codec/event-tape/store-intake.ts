@@ -57,7 +57,7 @@ export class StoreIntake {
     const replica = Number.isFinite(event.timeout) && event.timeout > 0 ? { ...held, timeout: event.timeout } : held
     const { step, written } = apply(replica, event)
     stores.set(key, step.replica)
-    const entries = changedEntries(step, written)
+    const entries = changedEntries(step, written, event.oversized)
     if (entries.length === 0) {
       this.#skipped++
       return undefined
@@ -129,12 +129,13 @@ function expire(replica: StoreReplica, op: StoreOp): ReplicaStep {
 }
 
 /** The store event's entries: each changed key as written, a removal as a tombstone. */
-function changedEntries(step: ReplicaStep, written: ReadonlyMap<string, DecodedEntry>): StoreEntry[] {
+function changedEntries(step: ReplicaStep, written: ReadonlyMap<string, DecodedEntry>, oversized: readonly StoreEntry[]): StoreEntry[] {
   const { added, updated, removed } = step.changes
   const entries: StoreEntry[] = []
   for (const key of [...added, ...updated, ...removed]) {
     const entry = written.get(key)
-    entries.push(entry ? toStoreEntry(entry) : { key, deleted: true })
+    const summarised = entry && oversized.length > 0 ? oversized.find(large => large.key === key) : undefined
+    entries.push(summarised ?? (entry ? toStoreEntry(entry) : { key, deleted: true }))
   }
   return entries
 }

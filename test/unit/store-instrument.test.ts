@@ -35,6 +35,7 @@ function watched(store: EphemeralStore) {
         bytes: change.op === "expire" ? "" : bytesToHex(change.bytes),
         removed: change.op === "expire" ? change.removed : null,
         timeout: (store as unknown as { timeout: number }).timeout,
+        oversized: [],
       })
       if (event?.kind === "store") seen.push({ by: event.by, entries: event.entries })
     },

@@ -10,11 +10,11 @@
  * Stores are known from registration on, but instrumented only while a panel
  * listens (see store-instrument.ts for why we wrap rather than subscribe).
  */
-import { bytesToHex } from "../../../codec/hex"
 import { REPO_STORE_TIMEOUT } from "../../../codec/loro-ephemeral/store-replica"
 import { wrapFunction, type WrappedFunction } from "./function-wrap"
 import { isEphemeralStore, namespacedStores, read, type EphemeralStoreLike, type SynchronizerLike } from "./repo-shape"
 import { instrumentStore, type StoreOp } from "./store-instrument"
+import { shippedBytes } from "./store-oversized"
 import type { RepoSink, TapBoard, Teardown } from "./tap-board"
 
 const TAP = "stores"
@@ -31,13 +31,15 @@ export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: R
 
   const write = (docId: string, namespace: string, store: EphemeralStoreLike, change: StoreOp) => {
     const timeout = read(store, "timeout")
+    const shipped = change.op === "expire" ? { hex: "", oversized: [] } : shippedBytes(change.bytes)
     sink.event("store-op", {
       docId,
       namespace,
       op: change.op,
-      bytes: change.op === "expire" ? "" : bytesToHex(change.bytes),
+      bytes: shipped.hex,
       removed: change.op === "expire" ? change.removed : null,
       timeout: typeof timeout === "number" ? timeout : REPO_STORE_TIMEOUT,
+      oversized: shipped.oversized,
     })
   }
 
