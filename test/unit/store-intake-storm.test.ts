@@ -59,6 +59,28 @@ afterEach(() => {
 })
 
 describe("store events as bytes, through the panel's replicas", () => {
+  it("starts a store registered with entries already in it from its full encode", () => {
+    const transport = memoryTransport()
+    const { hook, dispose } = createHook({ transport, url: () => "http://app.test/", root: {} })
+    disposals.push(dispose)
+    transport.deliver({ type: "panel/subscribe" })
+    const app = new Repo({ identity: { name: "app" } })
+    repos.push(app)
+    hook.register(app, { label: "app" })
+    const store = new EphemeralStore(60_000)
+    store.set("typing", true)
+    store.set("gone", 1)
+    store.delete("gone")
+    app.synchronizer.registerExternalStore(ROOM, "typing", store)
+    hook.flush()
+    const intakes = new StreamIntakes()
+    for (const batch of transport.posted) fromWire({ type: "background/page-batch", seq: batch.seq, batchJson: batch.batchJson }, intakes)
+    const replica = intakes.page.replicas(hook.repos()[0]!.repoId).get(storeKey(ROOM, "typing"))!
+    expect(sentEntries(replica, Date.now()).map(fields)).toEqual(decodeEphemeralStore(store.encodeAll()).map(fields).sort(byKey))
+    expect(Object.fromEntries(liveEntries(replica).map(e => [e.key, e.value]))).toEqual(store.getAllStates())
+    expect(sentEntries(replica, Date.now()).map(e => e.key)).toEqual(["gone", "typing"])
+  })
+
   it("keep every replica equal to its page store through storms", async () => {
     vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] })
     vi.setSystemTime(T0)
