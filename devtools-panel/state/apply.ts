@@ -15,7 +15,7 @@ import { Draft, type Mutable } from "./draft"
 import type { PanelState } from "./panel-state"
 import { applyRepoEvents } from "./repo-events"
 import { disableTap, registerRepo, resetPage, unregisterRepo } from "./repos"
-import { judgeSeq } from "./sequence"
+import { judgeSeq } from "../transport/sequence"
 import { applyNetworkState, applySimulationState, recordSimulationError } from "./simulation"
 import { applyTabSnapshot } from "./tab-snapshot"
 

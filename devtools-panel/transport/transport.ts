@@ -7,6 +7,7 @@ import { tapeAsRepoEvents } from "../../codec/event-tape/reader"
 import { StoreIntake } from "../../codec/event-tape/store-intake"
 import type { BackgroundToPanelMessage, BackgroundToPanelWire, HookToPanelMessage, PanelToBackgroundMessage } from "../../protocol/messages"
 import { parseBatchMessages } from "../../protocol/validate"
+import { judgeSeq } from "./sequence"
 
 /** The link to the background (not the page: the page's status arrives as background/page-status). */
 export type TransportStatus = "connecting" | "connected" | "disconnected"
@@ -27,6 +28,24 @@ export interface PanelTransport {
 export class StreamIntakes {
   readonly page = new StoreIntake()
   readonly #tabs = new Map<number, StoreIntake>()
+  /** Each stream's last seq its intake applied. */
+  readonly #lastSeq = new Map<StoreIntake, number>()
+
+  /**
+   * True for a batch the intake already applied, or one older than that: the
+   * relay resends what the panel has not acknowledged, and an old store call
+   * applied again could set a replica back (a local write always overwrites).
+   * The reducer refuses the same batches (`judgeSeq`); a new hook's hello
+   * starts a new numbering and is never a repeat.
+   */
+  isRepeat(intake: StoreIntake, seq: number, messages: readonly HookToPanelMessage[]): boolean {
+    if (judgeSeq(this.#lastSeq.get(intake), seq).kind !== "repeat") return false
+    return !messages.some(message => message.type === "hook/hello")
+  }
+
+  applied(intake: StoreIntake, seq: number): void {
+    this.#lastSeq.set(intake, seq)
+  }
 
   tab(tabId: number): StoreIntake {
     const held = this.#tabs.get(tabId)
@@ -52,7 +71,7 @@ type PageBatchOrUnreadable = Extract<BackgroundToPanelMessage, { type: "backgrou
 export function fromWire(message: BackgroundToPanelWire, intakes = new StreamIntakes()): BackgroundToPanelMessage[] {
   switch (message.type) {
     case "background/page-batch": {
-      const read = readBatch(message.seq, message.batchJson, intakes.page)
+      const read = readBatch(message.seq, message.batchJson, intakes, intakes.page)
       if (read.type !== "background/page-batch") return [read]
       const skipped = Number.isSafeInteger(message.skipped) && message.skipped! > 0 ? { skipped: message.skipped } : {}
       return [{ ...read, ...skipped }]
@@ -63,7 +82,7 @@ export function fromWire(message: BackgroundToPanelWire, intakes = new StreamInt
         {
           type: "background/tab-batch",
           tabId: message.tabId,
-          message: readBatch(message.seq, message.batchJson, intakes.tab(message.tabId)),
+          message: readBatch(message.seq, message.batchJson, intakes, intakes.tab(message.tabId)),
         },
       ]
     case "background/origin-tabs":
@@ -73,11 +92,14 @@ export function fromWire(message: BackgroundToPanelWire, intakes = new StreamInt
   }
 }
 
-function readBatch(seq: unknown, batchJson: unknown, intake: StoreIntake): PageBatchOrUnreadable {
+function readBatch(seq: unknown, batchJson: unknown, intakes: StreamIntakes, intake: StoreIntake): PageBatchOrUnreadable {
   if (typeof batchJson !== "string") return { type: "panel/unreadable", reason: "not-plain-data", count: 1 }
   if (!Number.isSafeInteger(seq)) return { type: "panel/unreadable", reason: "bad-shape", count: 1 }
   const batch = parseBatchMessages(batchJson)
   if (typeof batch === "string") return { type: "panel/unreadable", reason: batch, count: 1 }
+  // Passed on as it came, for the reducer to refuse and count; the replicas never see it again.
+  if (intakes.isRepeat(intake, seq as number, batch))
+    return { type: "background/page-batch", batch: { seq: seq as number, messages: batch } }
   const messages: HookToPanelMessage[] = []
   for (const inner of batch) {
     if (inner.type !== "repo/event-tape") {
@@ -91,6 +113,7 @@ function readBatch(seq: unknown, batchJson: unknown, intake: StoreIntake): PageB
       return { type: "panel/unreadable", reason: "bad-shape", count: Math.max(1, carried(batch)) }
     }
   }
+  intakes.applied(intake, seq as number)
   return { type: "background/page-batch", batch: { seq: seq as number, messages } }
 }
 

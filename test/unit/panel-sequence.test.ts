@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { judgeSeq, MAX_UNEXPLAINED_GAP } from "../../devtools-panel/state/sequence"
+import { judgeSeq, MAX_UNEXPLAINED_GAP } from "../../devtools-panel/transport/sequence"
 
 describe("judgeSeq", () => {
   it("takes the first batch, and each next one, as they come", () => {

@@ -81,6 +81,34 @@ describe("store events as bytes, through the panel's replicas", () => {
     expect(sentEntries(replica, Date.now()).map(e => e.key)).toEqual(["gone", "typing"])
   })
 
+  it("never sets a replica back when the relay resends an older batch", () => {
+    const transport = memoryTransport()
+    const { hook, dispose } = createHook({ transport, url: () => "http://app.test/", root: {} })
+    disposals.push(dispose)
+    transport.deliver({ type: "panel/subscribe" })
+    const app = new Repo({ identity: { name: "app" } })
+    repos.push(app)
+    hook.register(app, { label: "app" })
+    const store = new EphemeralStore(60_000)
+    app.synchronizer.registerExternalStore(ROOM, "cursor", store)
+    hook.flush()
+    store.set("alice", 1)
+    hook.flush()
+    const older = transport.posted.at(-1)!
+    store.set("alice", 2)
+    hook.flush()
+    const intakes = new StreamIntakes()
+    const receive = (batch: { seq: number; batchJson: string }) =>
+      fromWire({ type: "background/page-batch", seq: batch.seq, batchJson: batch.batchJson }, intakes)
+    for (const batch of transport.posted) receive(batch)
+    // The background restarted before the panel's acknowledgement of `older` reached it.
+    const [resent] = receive(older)
+    const replica = intakes.page.replicas(hook.repos()[0]!.repoId).get(storeKey(ROOM, "cursor"))!
+    expect(Object.fromEntries(liveEntries(replica).map(e => [e.key, e.value]))).toEqual({ alice: 2 })
+    // Still passed on, with its seq, for the reducer to refuse as a repeat.
+    expect(resent).toMatchObject({ type: "background/page-batch", batch: { seq: older.seq } })
+  })
+
   it("keep every replica equal to its page store through storms", async () => {
     vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] })
     vi.setSystemTime(T0)
