@@ -6,6 +6,10 @@
  * under the simulated identity, so the page applies every one of them
  * (recorded bytes and timestamps would lose to anything newer).
  *
+ * From a point in the middle, the replay starts at the recording's state
+ * there (every replayed peer's values, added at once) and continues with
+ * what followed, as far from the point as it happened on the page.
+ *
  * A peer's visit (from its first live key to its last deletion) is one
  * simulated peer: added when the visit starts, removed when it ends. A
  * namespace that starts or stops inside a visit is an update. Keyframe
@@ -17,10 +21,17 @@ import type { StoreEntry, WireValue } from "../../protocol/messages"
 import { deepEqual } from "../values/deep-equal"
 import type { PanelState } from "../state/panel-state"
 import { shortId } from "../values/format"
-import { timeAt, type StepIndex } from "./steps"
+import { stepAt, timeAt, type StepIndex } from "./steps"
 
 /** The engine's limit on frames per keyframes behaviour. */
 export const MAX_FRAMES_PER_WINDOW = 1000
+
+/**
+ * How long after the start a change that followed the chosen point comes at
+ * the earliest (ms): the replay first stands at the point's state, even when
+ * the next change happened in the same millisecond.
+ */
+export const AFTER_POINT_MS = 1
 
 /** The plan's steps; a test fixture is a plan (protocol/fixture.ts). */
 export type ReplayAction = FixtureAction
@@ -48,6 +59,7 @@ export interface ReplayTarget {
 }
 
 interface Change {
+  /** The page's time of the change. */
   readonly t: number
   readonly key: string
   readonly namespace: string
@@ -127,12 +139,17 @@ function windows(frames: readonly Frame[]): Frame[][] {
   }
 }
 
-/** Visits of every peer, from the starting values and the changes after them (times already scaled). */
-function visitsOf(changes: readonly Change[], scale: (t: number) => number): Visit[] {
+/** A change at its time in the replay (ms from the start). */
+interface TimedChange extends Change {
+  readonly at: number
+}
+
+/** Visits of every peer, from the starting values and the changes after them. */
+function visitsOf(changes: readonly TimedChange[]): Visit[] {
   const open = new Map<string, Visit>()
   const all: Visit[] = []
   for (const change of changes) {
-    const at = scale(change.t)
+    const { at } = change
     let visit = open.get(change.key)
     const run = visit?.live.get(change.namespace)
     if (change.value === undefined) {
@@ -166,24 +183,36 @@ function nameIn(value: WireValue | undefined): string | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) && typeof value.name === "string" ? value.name : undefined
 }
 
+/**
+ * The time of the chosen point on the page's clock, the one the changes
+ * after it carry: the page's own time of the step there when it is a hook
+ * event (the message holding it reached the panel later, after the page had
+ * moved on), else when its message arrived.
+ */
+function pointTime(index: StepIndex, position: number): number {
+  const step = stepAt(index, position)
+  return step?.kind === "event" && Number.isFinite(step.event.t) ? step.event.t : timeAt(index, position)
+}
+
 export function planReplay(index: StepIndex, source: ReplaySource, target: ReplayTarget): ReplayAction[] {
   const speed = Math.max(1, target.speed)
-  const fromT = timeAt(index, source.from)
-  const scale = (t: number) => Math.max(0, (t - fromT) / speed)
-  const initial: Change[] = []
+  const fromT = pointTime(index, source.from)
+  const changes: TimedChange[] = []
+  // The recording's state at the point, all at the start.
   const room = source.fromState.repos.get(source.repoId)?.rooms.get(source.docId)
   for (const [namespace, entries] of room?.namespaces ?? []) {
     for (const entry of entries.values())
-      if (!entry.deleted) initial.push({ t: fromT, key: entry.key, namespace, value: entry.value ?? null })
+      if (!entry.deleted) changes.push({ t: fromT, at: 0, key: entry.key, namespace, value: entry.value ?? null })
   }
-  const changes = [...initial, ...changesAfter(index, source)]
+  // Then what followed, as far apart as it was (divided by the speed), and never at the start itself.
+  for (const change of changesAfter(index, source)) changes.push({ ...change, at: Math.max(AFTER_POINT_MS, (change.t - fromT) / speed) })
   const names = new Map<string, string>()
   for (const change of changes) {
     const name = nameIn(change.value)
     if (name) names.set(change.key, name)
   }
   const actions: ReplayAction[] = []
-  for (const visit of visitsOf(changes, scale)) {
+  for (const visit of visitsOf(changes)) {
     if (target.peers && !target.peers.has(visit.key)) continue
     const namespaces: Record<string, SimulatedNamespaceSpec> = {}
     for (const run of visit.runs) {
