@@ -240,3 +240,16 @@ export function planReplay(index: StepIndex, source: ReplaySource, target: Repla
 }
 
 const ORDER = { add: 0, update: 1, remove: 2 } as const
+
+/** When a plan has played out: its last action, or the last keyframe an action starts (ms from the start). */
+export function planEnd(actions: readonly ReplayAction[]): number {
+  let end = 0
+  for (const action of actions) {
+    const specs =
+      action.kind === "add" ? Object.values(action.spec.namespaces) : action.kind === "update" && action.spec ? [action.spec] : []
+    end = Math.max(end, action.at)
+    for (const spec of specs)
+      if (spec.behaviour.kind === "keyframes") end = Math.max(end, action.at + (spec.behaviour.frames.at(-1)?.at ?? 0))
+  }
+  return end
+}

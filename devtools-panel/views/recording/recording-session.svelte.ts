@@ -37,6 +37,8 @@ export interface ReplayChoice {
   targetDocId: string
   visibility: SimulatedVisibility
   speed: number
+  /** Play again from the same point each time it has played out, until stopped. */
+  loop?: boolean
   /** The recorded peers (store keys) to replay; undefined: every one. */
   peers?: ReadonlySet<string>
 }
@@ -144,7 +146,11 @@ export class RecordingSession {
       { repoId: choice.sourceRepoId, docId: choice.sourceDocId, from, fromState: player.travel.stateAt(from) },
       { docId: choice.targetDocId, visibility: choice.visibility, speed: choice.speed, ...(choice.peers ? { peers: choice.peers } : {}) },
     )
-    this.replayer.start(actions, { repoId: choice.targetRepoId, docId: choice.targetDocId, visibility: choice.visibility })
+    this.replayer.start(
+      actions,
+      { repoId: choice.targetRepoId, docId: choice.targetDocId, visibility: choice.visibility },
+      { loop: choice.loop === true },
+    )
   }
 
   dispose(): void {

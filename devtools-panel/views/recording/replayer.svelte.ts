@@ -5,9 +5,13 @@
  * visit learns its peer id there, by its name, unique among the replay's own
  * and the peers the repo already simulated when it started. Stopping removes
  * the replay's peers and nobody else's: peers added by hand stay.
+ *
+ * A replay is done when its last keyframe is reached, not when its last
+ * action is sent (keyframes run on in the page). Looping, it then removes its
+ * peers and plays again from the start: the state at the chosen point first.
  */
 import type { SimulatedPeerInfo, SimulatedVisibility } from "../../../protocol/simulate"
-import type { ReplayAction } from "../../recording/replay-plan"
+import { planEnd, type ReplayAction } from "../../recording/replay-plan"
 import type { PanelStore } from "../../ui/panel-store.svelte"
 
 export type ReplayStatus = "idle" | "running" | "finished"
@@ -16,6 +20,11 @@ export interface ReplayTargetRepo {
   repoId: string
   docId: string
   visibility: SimulatedVisibility
+}
+
+export interface ReplayOptions {
+  /** Play again from the start each time the plan has played out, until stopped. */
+  loop?: boolean
 }
 
 type AddAction = Extract<ReplayAction, { kind: "add" }>
@@ -36,10 +45,15 @@ export class Replayer {
   total = $state(0)
   /** Simulated peers of this replay the page reports alive. */
   alive = $state(0)
+  /** The pass being played: 1, then 2, 3... when looping. */
+  pass = $state(1)
+  loop = $state(false)
 
   readonly #store: PanelStore
   #target: ReplayTargetRepo | undefined
   #actions: readonly ReplayAction[] = []
+  /** When the plan has played out (ms after a pass starts). */
+  #end = 0
   #startedAt = 0
   #timer: ReturnType<typeof setTimeout> | undefined
   #stopObserving: (() => void) | undefined
@@ -57,14 +71,17 @@ export class Replayer {
     this.#store = store
   }
 
-  start(actions: readonly ReplayAction[], target: ReplayTargetRepo): void {
+  start(actions: readonly ReplayAction[], target: ReplayTargetRepo, options: ReplayOptions = {}): void {
     this.stop()
     this.#target = target
     this.#actions = actions
+    this.#end = planEnd(actions)
     this.#startedAt = performance.now()
     this.error = undefined
     this.done = 0
     this.total = actions.length
+    this.pass = 1
+    this.loop = options.loop === true
     this.status = "running"
     for (const peer of this.#store.state.repos.get(target.repoId)?.simulation?.peers ?? []) {
       this.#foreign.add(peer.id)
@@ -140,11 +157,36 @@ export class Replayer {
       else this.#perform(action)
     }
     if (adds.length > 0) this.#add(adds)
-    if (this.done >= this.#actions.length) {
-      this.status = "finished"
+    const next = this.done < this.#actions.length ? this.#actions[this.done]!.at : this.#end
+    if (this.done >= this.#actions.length && elapsed >= this.#end) {
+      if (this.loop) this.#nextPass()
+      else this.status = "finished"
       return
     }
-    this.#timer = setTimeout(this.#run, Math.max(0, this.#actions[this.done]!.at - elapsed))
+    this.#timer = setTimeout(this.#run, Math.max(0, next - elapsed))
+  }
+
+  /** Removes this pass's peers (never to be taken for the next pass's) and plays the plan again. */
+  #nextPass(): void {
+    const repoId = this.#target!.repoId
+    this.#removeOwnPeers(repoId)
+    for (const [name, visit] of this.#names) {
+      const peerId = this.#ids.get(visit)
+      // A peer removed now may still be listed a moment: it is not the next pass's. Names of
+      // peers whose ids are still unknown stay taken, so the sweep removes the right ones.
+      if (peerId !== undefined) {
+        this.#foreign.add(peerId)
+        this.#usedNames.delete(name)
+      }
+    }
+    this.#names.clear()
+    this.#ids.clear()
+    this.#waiting.clear()
+    this.alive = 0
+    this.done = 0
+    this.pass++
+    this.#startedAt = performance.now()
+    this.#run()
   }
 
   #add(adds: AddAction[]): void {
