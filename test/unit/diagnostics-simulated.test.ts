@@ -39,9 +39,6 @@ describe("simulated peers", () => {
     await until(
       () => simulated().length === 2 && simulated().every(peer => held(bob, "presence", peer.id) !== undefined),
       "bob to see the simulated peers",
-      // Adding them crosses the hook's transport and the simulated peers' own links: more event-loop
-      // turns than a plain store update, and a loaded machine stretches them further.
-      5_000,
     )
 
     for (let second = 0; second < 60; second++) {
