@@ -104,6 +104,8 @@ export interface RepoSimulationState {
   readonly peers: readonly SimulatedPeerInfo[]
   /** The peers' ids: every store key and model peer with one of these ids is simulated. */
   readonly ids: ReadonlySet<string>
+  /** Ids simulated before and no longer listed (newest last): the members table folds them away once gone. */
+  readonly former: ReadonlySet<string>
   readonly keepOnClose: boolean
   /** Counts simulate/state messages for this repo: a request is answered once it moves. */
   readonly version: number

@@ -12,6 +12,9 @@ type SimulateState = Extract<HookToPanelMessage, { type: "simulate/state" }>
 type SimulateError = Extract<HookToPanelMessage, { type: "simulate/error" }>
 type NetworkState = Extract<HookToPanelMessage, { type: "simulate/network-state" }>
 
+/** Removed simulated peers remembered per repo; the oldest are forgotten first. */
+const MAX_FORMER_IDS = 1000
+
 /** Failures kept for the view (it only ever shows the latest request's). */
 const MAX_SIMULATION_ERRORS = 32
 
@@ -21,11 +24,19 @@ export function applySimulationState(draft: Draft, state: Mutable<PanelState>, m
   const current = state.repos.get(message.repoId)
   if (!current || !Array.isArray(message.peers)) return
   const peers = message.peers.filter(peer => typeof peer?.id === "string")
+  const ids = new Set(peers.map(peer => peer.id))
+  const former = new Set<string>()
+  for (const id of [...(current.simulation?.former ?? []), ...(current.simulation?.ids ?? [])]) if (!ids.has(id)) former.add(id)
+  for (const id of former) {
+    if (former.size <= MAX_FORMER_IDS) break
+    former.delete(id)
+  }
   const repos = draft.map(state.repos)
   const repo = draft.object(current)
   repo.simulation = {
     peers,
-    ids: new Set(peers.map(peer => peer.id)),
+    ids,
+    former,
     keepOnClose: message.keepOnClose === true,
     version: (current.simulation?.version ?? 0) + 1,
     pageLeft: message.pageLeft === true,
@@ -53,6 +64,11 @@ export function recordSimulationError(state: Mutable<PanelState>, message: Simul
   })
   while (errors.size > MAX_SIMULATION_ERRORS) errors.delete(errors.keys().next().value!)
   state.simulationErrors = errors
+}
+
+/** The ids of a repo's removed simulated peers (see RepoSimulationState.former). */
+export function formerSimulatedIds(repo: { readonly simulation?: RepoSimulationState } | undefined): ReadonlySet<string> {
+  return repo?.simulation?.former ?? NO_IDS
 }
 
 /** The ids of a repo's simulated peers (empty when it simulates nothing). */

@@ -27,6 +27,8 @@ export class PanelSelection {
   /** The key whose value history is open (Live view). */
   history: KeyRef | undefined = $state()
   readonly expanded = new SvelteSet<string>()
+  /** Gone simulated peers the user cleared from the members table. */
+  readonly clearedGone = new SvelteSet<string>()
 
   selectRepo(repo: RepoState): void {
     this.repoId = repo.info.repoId

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import type { HookToPanelMessage, PanelToHookMessage, SimulatedPeerInfo } from "../../protocol/messages"
 import { mountPanel, type MountedPanel } from "./fixtures/mount-panel"
-import { T0, batch, channel, entry, hello, pageStatus, peer, registered, repoInfo, store } from "./fixtures/messages"
+import { T0, batch, channel, entry, hello, pageStatus, peer, registered, repoInfo, store, tombstone } from "./fixtures/messages"
 
 const DOC = "room:lobby"
 const SELF = "100"
@@ -271,6 +271,53 @@ describe("Simulate view", () => {
     expect(panel.one("sim-notice").textContent).toMatch(
       /The page started to leave \(reload or navigation\): its 1 simulated peer was removed/,
     )
+  })
+
+  it("folds removed simulated peers into one members line that expands and clears", () => {
+    const twin = "1099511627778"
+    const live = "1099511627779"
+    const carol = "400"
+    const presence = (entries: ReturnType<typeof entry>[], t: number): HookToPanelMessage => ({
+      type: "repo/events",
+      repoId: "r1",
+      events: [{ id: t, repoId: "r1", t, kind: "store", docId: DOC, namespace: "presence", by: "import", entries }],
+    })
+    fromPage(panel, {
+      type: "simulate/state",
+      repoId: "r1",
+      peers: [simPeer(), simPeer({ id: twin, name: "twin" }), simPeer({ id: live, name: "stays" })],
+      keepOnClose: false,
+    })
+    fromPage(
+      panel,
+      presence(
+        [entry(SIM, { name: "sim" }, T0 + 1), entry(twin, { name: "twin" }, T0 + 1), entry(live, { name: "stays" }, T0 + 1)],
+        T0 + 1,
+      ),
+    )
+    // Two simulated peers are removed, and carol, a real peer, leaves too.
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [simPeer({ id: live, name: "stays" })], keepOnClose: false })
+    fromPage(panel, presence([tombstone(SIM, T0 + 2), tombstone(twin, T0 + 2), tombstone(carol, T0 + 2)], T0 + 2))
+    click(panel, panel.one("tab-live"))
+    const rows = () => Object.fromEntries(panel.all("member-row").map(row => [row.dataset.peerId, row.dataset.present]))
+    expect(rows()).toEqual({ [SELF]: "true", [BOB]: "true", [carol]: "false", [live]: "true" })
+    expect(panel.one("gone-sim-summary").dataset.count).toBe("2")
+    expect(panel.one("gone-sim-toggle").textContent).toMatch(/2 removed simulated peers/)
+
+    click(panel, panel.one("gone-sim-toggle"))
+    expect(rows()).toEqual({ [SELF]: "true", [BOB]: "true", [carol]: "false", [live]: "true", [SIM]: "false", [twin]: "false" })
+    expect(panel.one("gone-sim-toggle").getAttribute("aria-expanded")).toBe("true")
+    click(panel, panel.one("gone-sim-toggle"))
+    expect(Object.keys(rows())).toHaveLength(4)
+
+    click(panel, panel.one("gone-sim-clear"))
+    expect(panel.all("gone-sim-summary")).toHaveLength(0)
+    expect(rows()).toEqual({ [SELF]: "true", [BOB]: "true", [carol]: "false", [live]: "true" })
+    // The one still simulated is removed later: it folds into a new line of its own.
+    fromPage(panel, { type: "simulate/state", repoId: "r1", peers: [], keepOnClose: false })
+    fromPage(panel, presence([tombstone(live, T0 + 3)], T0 + 3))
+    expect(panel.one("gone-sim-summary").dataset.count).toBe("1")
+    expect(rows()).toEqual({ [SELF]: "true", [BOB]: "true", [carol]: "false" })
   })
 
   it("says so when the page reloads mid-simulation or the repo is unregistered", () => {
