@@ -81,6 +81,7 @@ export class PeerWriter {
       for (const namespace of peer.dirty) {
         const value: JsonValue | undefined = peer.valueOf(namespace)
         entries.push({ peer, namespace, value })
+        peer.unstarted.delete(namespace)
         if (value === undefined) peer.written.delete(namespace)
         else peer.written.add(namespace)
       }

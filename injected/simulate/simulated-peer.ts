@@ -34,6 +34,12 @@ export class SimulatedPeer {
   readonly dirty = new Set<string>()
   /** Namespaces the repo has received a value for: what removal must delete. */
   readonly written = new Set<string>()
+  /**
+   * Namespaces whose starting value has not been written yet. Their behaviour
+   * waits for it: a replay from a point must show the state there before what
+   * followed, even when its next keyframe is due before the first write.
+   */
+  readonly unstarted = new Set<string>()
   #pausedAt = 0
 
   constructor(id: string, channelId: number, spec: SimulatedPeerSpec, now: number) {
@@ -56,11 +62,13 @@ export class SimulatedPeer {
         : seedFromString(`${this.id}/${namespace}`)
     this.namespaces.set(namespace, { spec, state: startBehaviour(spec.behaviour, spec.value, seed), startedAt: now })
     this.dirty.add(namespace)
+    this.unstarted.add(namespace)
   }
 
   /** Stops writing a namespace; its entry is deleted with the next frame. */
   deleteNamespace(namespace: string): void {
     this.namespaces.delete(namespace)
+    this.unstarted.delete(namespace)
     if (this.written.has(namespace)) this.dirty.add(namespace)
     else this.dirty.delete(namespace)
   }
@@ -86,6 +94,7 @@ export class SimulatedPeer {
     if (this.paused || this.state !== "live") return false
     let changed = false
     for (const [namespace, runtime] of this.namespaces) {
+      if (this.unstarted.has(namespace)) continue
       const elapsed = now - runtime.startedAt
       // A tick that lands a little early still takes the step, at its own time.
       if (runtime.state.nextChangeMs > elapsed + toleranceMs) continue

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest"
-import type { BehaviourSpec, JsonValue } from "../../protocol/simulate"
+import type { BehaviourSpec, JsonValue, SimulatedPeerSpec } from "../../protocol/simulate"
 import { advanceBehaviour, type BehaviourState, startBehaviour } from "../../injected/simulate/behaviours"
 import { EngineClock } from "../../injected/simulate/clock"
 import { generateSimulatedPeerId } from "../../injected/simulate/ids"
 import { wrapMethod } from "../../injected/simulate/method-wrap"
+import { SimulatedPeer } from "../../injected/simulate/simulated-peer"
 import { validatePeerSpec } from "../../injected/simulate/spec-validation"
 import { validatePeerId } from "@loro-extended/repo"
 
@@ -191,5 +192,27 @@ describe("wrapMethod", () => {
     manager.send("y")
     expect(manager.calls).toEqual(["theirs(x)", "y"])
     expect(manager.send).toBe(original)
+  })
+})
+
+describe("a simulated peer's behaviours", () => {
+  it("wait until the value they start from is written: a replay shows its starting state first", () => {
+    const spec: SimulatedPeerSpec = {
+      name: "replayed",
+      docId: "room:lobby",
+      visibility: "local",
+      namespaces: {
+        cursor: { value: { x: 1, y: 1 }, behaviour: { kind: "keyframes", frames: [{ at: 1, value: { x: 2, y: 2 } }] } },
+      },
+    }
+    const peer = new SimulatedPeer("1099511627777", 1_000_000_007, spec, 0)
+    peer.state = "live"
+    // The next keyframe is long due, but the starting value has not reached the repo yet.
+    expect(peer.advance(50, 0)).toBe(false)
+    expect(peer.valueOf("cursor")).toEqual({ x: 1, y: 1 })
+    // Written (as the writer's flush does): the behaviour moves on to where it should be by now.
+    peer.unstarted.delete("cursor")
+    expect(peer.advance(50, 0)).toBe(true)
+    expect(peer.valueOf("cursor")).toEqual({ x: 2, y: 2 })
   })
 })
