@@ -88,7 +88,9 @@ describe("ephemeral encoder against loro-crdt's EphemeralStore", () => {
   })
 
   it("writes many entries that loro applies as a whole, keeping each timestamp", () => {
-    const base = Date.now()
+    // Ahead of the clock: the local write of "3" below must be older than its tombstone even when
+    // the machine is slow enough for milliseconds to pass between the two.
+    const base = Date.now() + 1_000
     const entries = [
       { key: "1", timestamp: base, value: { x: 1, y: 2 } },
       { key: "2", timestamp: base + 1, value: "two" },
