@@ -84,6 +84,7 @@ function templates(): { registration: HookToPanelMessage; cycle: WireValue[]; do
       peerId: SELF,
       name: "me",
       identityType: "user",
+      library: "loro-extended",
       libraryVersion: "5.x",
       origin: "register",
       taps: [],

@@ -66,6 +66,7 @@ function repoInfo(repoId: string, peer: Peer): RepoInfo {
     peerId: peer.peerId,
     name: peer.name,
     identityType: "user",
+    library: "loro-extended",
     libraryVersion: "5.x",
     origin: "register",
     taps: [],

@@ -32,8 +32,11 @@
  *   panel and background.
  *   Added within 5: simulate/network and simulate/network-state (a hook
  *   without them drops the request as bad-shape; nothing else changes).
+ * - 6: a second source library (automerge-repo): RepoInfo.library, the
+ *   `model` event kind, channel-in's `discarded`, document heads; the
+ *   tape's layout grew, so a panel of 5 cannot read a hook of 6.
  */
-export const PROTOCOL_VERSION = 5
+export const PROTOCOL_VERSION = 6
 
 import type {
   OriginTabsBackgroundToPanelMessage,
@@ -130,9 +133,12 @@ export interface IdentitySummary {
 
 export interface DocSyncStateSummary {
   docId: string
+  /** loro-extended: SyncStatus; automerge-repo: what the peer has ("unknown", "has", "wants", "unavailable"). */
   status: SyncStatus | string
-  /** VersionVector as {peer: counter}. */
+  /** VersionVector as {peer: counter} (loro-extended). */
   lastKnownVersion?: Record<string, number>
+  /** The peer's heads as the last sync message told them (automerge-repo: change hashes). */
+  lastKnownHeads?: string[]
   /** ms since epoch. */
   lastUpdated?: number
 }
@@ -155,7 +161,10 @@ export interface ChannelSummary {
 
 export interface DocSummary {
   docId: string
+  /** loro-extended's VersionVector as {peer: counter}; empty where a library has none. */
   version: Record<string, number>
+  /** automerge-repo: the document's heads (change hashes). */
+  heads?: string[]
   /** Ready states as the synchronizer reports them, summarised. */
   readyStates?: WireValue
 }
@@ -196,7 +205,18 @@ export interface StoreSnapshot {
 // Repos and taps
 // ---------------------------------------------------------------------------
 
-export type TapName = "update-fn" | "adapters-send" | "establishment-send" | "channel-receive" | "emitter" | "stores"
+/** The source libraries the hook can tap. */
+export type SourceLibrary = "loro-extended" | "automerge-repo"
+
+export type LoroExtendedTapName = "update-fn" | "adapters-send" | "establishment-send" | "channel-receive" | "emitter" | "stores"
+/**
+ * automerge-repo's taps: messages in from each network adapter (with the
+ * network subsystem's verdict), messages out through each adapter, the
+ * adapters' peers (connections), the document handles' ephemeral messages,
+ * registered Presence instances, and the synchronizer's sync states.
+ */
+export type AutomergeRepoTapName = "network-in" | "network-out" | "peers" | "handles" | "presence" | "sync-state"
+export type TapName = LoroExtendedTapName | AutomergeRepoTapName
 
 export interface TapStatus {
   tap: TapName
@@ -212,7 +232,9 @@ export interface RepoInfo {
   peerId: string
   name?: string
   identityType: string
-  /** As given at registration, or the detected shape ("5.x" / "6.x"). */
+  /** Which library the repo is from (a hook of protocol 3 or older tapped loro-extended only). */
+  library: SourceLibrary
+  /** As given at registration, or the detected shape ("5.x" / "6.x"; "2.x" for automerge-repo). */
   libraryVersion: string
   /** How the repo was found. */
   origin: "register" | "discovered" | "expression"
@@ -249,7 +271,10 @@ export type HookEvent =
       commands: CommandSummary[]
       delta: ModelDelta
     })
-  /** A channel message delivered to the repo by an adapter. */
+  /**
+   * A channel message delivered to the repo by an adapter (automerge-repo: a
+   * network message; its channel is the hook's id for the adapter and peer).
+   */
   | (EventBase & {
       kind: "channel-in"
       channelId: number
@@ -257,6 +282,8 @@ export type HookEvent =
       msgType: string
       size: number
       message: WireValue
+      /** Why the repo dropped it on arrival (automerge-repo: an ephemeral message seen before, by session and count). */
+      discarded?: string
     })
   /** An envelope the repo handed to its adapters. */
   | (EventBase & {
@@ -279,6 +306,12 @@ export type HookEvent =
     })
   /** A store the repo created after registration. */
   | (EventBase & { kind: "store-created"; docId: string; namespace: string })
+  /**
+   * The parts of the model that changed, for a library without an update
+   * function to see them through (automerge-repo); `cause` says what the
+   * hook saw happen ("peer", "peer-disconnected", "sync-state", …).
+   */
+  | (EventBase & { kind: "model"; cause: string; delta: ModelDelta })
 
 /**
  * What the hook writes for a call that may have changed an EphemeralStore:

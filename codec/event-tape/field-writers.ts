@@ -74,7 +74,9 @@ interface TokenInput {
 }
 
 /** What a tap hands over for an event of kind `K`: each field of its layout, by name. */
-export type EventFields<K extends EventKind> = { readonly [F in LayoutOf<K> as F[0]]: TokenInput[F[1]] }
+export type EventFields<K extends EventKind> = {
+  readonly [F in LayoutOf<K> as F[1] extends "opt" ? never : F[0]]: TokenInput[F[1]]
+} & { readonly [F in LayoutOf<K> as F[1] extends "opt" ? F[0] : never]?: TokenInput["opt"] }
 
 /** Writes a val field; returns the bytes the fast path measured, or undefined when the full serializer wrote it. */
 export function writeValue(tape: TapeWriter, input: unknown): number | undefined {

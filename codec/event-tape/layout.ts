@@ -85,6 +85,7 @@ export const EVENT_LAYOUTS = {
     ["msgType", "str"],
     ["message", "val"],
     ["size", "size"],
+    ["discarded", "opt"],
   ],
   "channel-out": [
     ["toChannelIds", "numbers"],
@@ -115,6 +116,10 @@ export const EVENT_LAYOUTS = {
     ["removed", "val"],
     ["timeout", "num"],
     ["oversized", "entries"],
+  ],
+  model: [
+    ["cause", "str"],
+    ["delta", "record"],
   ],
 } as const satisfies Record<TapeEvent["kind"], readonly FieldLayout[]>
 

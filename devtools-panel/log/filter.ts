@@ -18,6 +18,7 @@ export const EVENT_KINDS = [
   "emitter",
   "store",
   "store-created",
+  "model",
 ] as const satisfies readonly HookEventKind[]
 
 export interface LogFilter {

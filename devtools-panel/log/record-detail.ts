@@ -90,7 +90,7 @@ export function detailOf(record: LogRecord, names: PeerNames, isKnownPeer?: (id:
     // A received frame's bytes show once, not again under the command that applies them.
     payloads: payloads.length > 0 ? payloads : commandPayloads(event),
     docs: message !== undefined ? docPayloads(message) : [],
-    changes: event.kind === "sync-message" ? modelChanges(record.model, event.delta, names) : [],
+    changes: event.kind === "sync-message" || event.kind === "model" ? modelChanges(record.model, event.delta, names) : [],
     propagation: explainPropagation(record),
   }
 }

@@ -123,6 +123,10 @@ export function rowText(record: LogRecord, names: PeerNames): RowText {
     }
     case "store-created":
       return { type: "store-created", where: `${event.docId}/${event.namespace}`, summary: "" }
+    case "model": {
+      const parts = isWireObject(event.delta as unknown as WireValue) ? Object.keys(event.delta) : []
+      return { type: "model", where: String(event.cause), summary: parts.length === 0 ? "no change" : `${parts.join(", ")} changed` }
+    }
     default:
       // A newer hook's kind: shown as unknown, never a crash.
       skipUnknown(event)

@@ -1,7 +1,8 @@
 /**
  * The hook's observed events for one repo, applied in order: store events
- * update the ephemeral maps, synchronizer messages replace the parts of the
- * model they changed, and every event goes to the event log.
+ * update the ephemeral maps, synchronizer messages (and model events, from a
+ * library whose model the hook reads rather than sees change) replace the
+ * parts of the model they changed, and every event goes to the event log.
  */
 import { skipUnknown, type HookEvent, type ModelSnapshot } from "../../protocol/messages"
 import { ephemeralDocIds, storeSenderKey, storeSenders } from "./attribution"
@@ -55,6 +56,7 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
         touched.set(event.docId, t)
         break
       case "sync-message":
+      case "model":
         observe(event)
         if (applyDelta(draft, repo, event.delta)) {
           modelChangedAt = t

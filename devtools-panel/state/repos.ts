@@ -37,8 +37,9 @@ function predecessorOf(state: PanelState, info: RepoInfo): RepoState | undefined
 }
 
 export function registerRepo(draft: Draft, state: Mutable<PanelState>, message: Registered, now: number): void {
-  const info = message.repo
-  if (typeof info?.repoId !== "string") return
+  if (typeof message.repo?.repoId !== "string") return
+  // Recordings made before a second library existed name none: theirs is loro-extended.
+  const info: RepoInfo = message.repo.library === undefined ? { ...message.repo, library: "loro-extended" } : message.repo
   const predecessor = predecessorOf(state, info)
   // History carries over only within one page; a reloaded page starts afresh.
   const history = predecessor && predecessor.epoch === state.epoch ? predecessor : undefined

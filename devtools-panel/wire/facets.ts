@@ -127,6 +127,13 @@ export function facetsOf(event: HookEvent, model: ModelSnapshot, label: string):
     case "store-created":
       collect.doc(event.docId)
       return collect.facets(label, String(event.namespace), "local", 0)
+    case "model": {
+      const delta = isWireObject(event.delta as unknown as WireValue) ? (event.delta as Record<string, WireValue>) : {}
+      for (const peer of Array.isArray(delta.peers) ? delta.peers : [])
+        if (isWireObject(peer) && isWireObject(peer.identity)) collect.peer(peer.identity.peerId)
+      for (const doc of Array.isArray(delta.documents) ? delta.documents : []) if (isWireObject(doc)) collect.doc(doc.docId)
+      return collect.facets(label, String(event.cause), "local", 0)
+    }
     default: {
       // A newer hook's kind: filed under its own name.
       const kind = text((event as { kind?: WireValue }).kind) ?? "unknown"

@@ -20,7 +20,7 @@ export interface HookStats {
   /** Entries waiting for the next flush. */
   queued: number
   /** Calls each tap has seen per repo, counted even while no panel listens. */
-  repos: Array<{ repoId: string; counts: Readonly<Record<TapName, number>> }>
+  repos: Array<{ repoId: string; counts: Readonly<Partial<Record<TapName, number>>> }>
 }
 
 export interface EphemeraHook {

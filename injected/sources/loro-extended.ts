@@ -3,7 +3,7 @@
  * through its public `synchronizer`, describes it, snapshots it, and undoes
  * every tap on dispose. The taps themselves live in ./loro-extended/.
  */
-import type { ModelSnapshot, RepoInfo, StoreSnapshot, TapName } from "../../protocol/messages"
+import type { LoroExtendedTapName, ModelSnapshot, RepoInfo, StoreSnapshot, TapName } from "../../protocol/messages"
 import { ChannelReceiveTap } from "./loro-extended/channel-receive-tap"
 import { installEmitterTap } from "./loro-extended/emitter-tap"
 import { summarizeIdentity, summarizeModel } from "./loro-extended/model-summary"
@@ -11,11 +11,21 @@ import { detectLibraryVersion, findSynchronizer, namespacedStores, read, type Fo
 import { installSendTap } from "./loro-extended/send-taps"
 import { snapshotStores } from "./loro-extended/store-entries"
 import { installStoreTap } from "./loro-extended/store-tap"
-import { TapBoard, type FaultInjection, type RepoSink } from "./loro-extended/tap-board"
+import { TapBoard, type FaultInjection, type RepoSink } from "./shared/tap-board"
 import { UpdateFnTap } from "./loro-extended/update-fn-tap"
 
 export { findSynchronizer } from "./loro-extended/repo-shape"
-export type { FaultInjection, RepoSink } from "./loro-extended/tap-board"
+
+/** The taps, in the order the panel lists them. */
+export const LORO_EXTENDED_TAPS = [
+  "update-fn",
+  "adapters-send",
+  "establishment-send",
+  "channel-receive",
+  "emitter",
+  "stores",
+] as const satisfies readonly LoroExtendedTapName[]
+export type { FaultInjection, RepoSink } from "./shared/tap-board"
 
 export interface TapRepoOptions {
   repoId: string
@@ -33,8 +43,8 @@ export interface TappedRepo {
   readonly repo: object
   info(): RepoInfo
   snapshot(): { snapshot: ModelSnapshot; stores: StoreSnapshot[] }
-  /** Calls each tap has seen, listening or not. */
-  counts(): Readonly<Record<TapName, number>>
+  /** Calls each of the source's taps has seen, listening or not. */
+  counts(): Readonly<Partial<Record<TapName, number>>>
   /** Restores every wrapped function and unsubscribes everything. */
   dispose(): void
 }
@@ -44,7 +54,7 @@ export function tapLoroExtendedRepo(repo: unknown, options: TapRepoOptions): Fou
   if (!found.ok) return found
   const sync = found.value
   const { sink, repoId } = options
-  const board = new TapBoard(repoId, sink, options.faults)
+  const board = new TapBoard(LORO_EXTENDED_TAPS, repoId, sink, options.faults)
   const libraryVersion = options.libraryVersion ?? detectLibraryVersion(sync)
 
   const updates = new UpdateFnTap(sync, board, sink)
@@ -71,6 +81,7 @@ export function tapLoroExtendedRepo(repo: unknown, options: TapRepoOptions): Fou
           peerId,
           ...(name === undefined ? {} : { name }),
           identityType: type,
+          library: "loro-extended",
           libraryVersion,
           origin: options.origin,
           taps: board.statuses(),

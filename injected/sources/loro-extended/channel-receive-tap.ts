@@ -9,23 +9,24 @@
  * channel when it becomes established), and a copy taken while wrapped holds
  * our wrapper; restoring puts the original back on those copies too.
  */
+import type { LoroExtendedTapName } from "../../../protocol/messages"
 import { withOptions } from "../../../codec/event-tape/event-writer"
-import { wrapFunction, type WrappedFunction } from "./function-wrap"
+import { wrapFunction, type WrappedFunction } from "../shared/function-wrap"
 import { collectEphemeralData, estimateSize } from "./loro-values"
 import { adapterChannelDirectories, asModel, isObject, messageType, read, type AnyFunction, type SynchronizerLike } from "./repo-shape"
 import type { ChannelLifecycle, UpdateFnTap } from "./update-fn-tap"
-import type { InstallOutcome, RepoSink, TapBoard } from "./tap-board"
+import type { InstallOutcome, RepoSink, TapBoard } from "../shared/tap-board"
 
 const TAP = "channel-receive"
 
 export class ChannelReceiveTap implements ChannelLifecycle {
   readonly #sync: SynchronizerLike
-  readonly #board: TapBoard
+  readonly #board: TapBoard<LoroExtendedTapName>
   readonly #sink: RepoSink
   readonly #wrapped = new Map<object, WrappedFunction>()
   #active = true
 
-  constructor(sync: SynchronizerLike, board: TapBoard, sink: RepoSink) {
+  constructor(sync: SynchronizerLike, board: TapBoard<LoroExtendedTapName>, sink: RepoSink) {
     this.#sync = sync
     this.#board = board
     this.#sink = sink

@@ -8,14 +8,15 @@
  * Wrapped only while a panel listens; the wrappers are own properties of the
  * instance, deleted again when the panel goes.
  */
-import { wrapFunction, type WrappedFunction } from "./function-wrap"
+import type { LoroExtendedTapName } from "../../../protocol/messages"
+import { wrapFunction, type WrappedFunction } from "../shared/function-wrap"
 import { isObject, read, type SynchronizerLike } from "./repo-shape"
-import type { RepoSink, TapBoard, Teardown } from "./tap-board"
+import type { RepoSink, TapBoard, Teardown } from "../shared/tap-board"
 
 const TAP = "emitter"
 const EMIT_METHODS = ["emit", "emitSerial"] as const
 
-export function installEmitterTap(sync: SynchronizerLike, board: TapBoard, sink: RepoSink): Teardown | string {
+export function installEmitterTap(sync: SynchronizerLike, board: TapBoard<LoroExtendedTapName>, sink: RepoSink): Teardown | string {
   const emitter = read(sync, "emitter")
   if (!isObject(emitter) || typeof emitter.emit !== "function") return "synchronizer.emitter.emit is missing"
 

@@ -4,7 +4,9 @@
  * objects as `unknown` and narrowed here, one property at a time.
  */
 
-export type AnyFunction = (this: unknown, ...args: unknown[]) => unknown
+import type { AnyFunction } from "../shared/function-wrap"
+
+export type { AnyFunction } from "../shared/function-wrap"
 
 /** The synchronizer as far as the hook relies on it; every other field is checked where it is used. */
 export interface SynchronizerLike {

@@ -5,17 +5,17 @@
  * the wrappers are own properties of the instance, deleted on restore.
  */
 import { withOptions } from "../../../codec/event-tape/event-writer"
-import type { TapName } from "../../../protocol/messages"
-import { wrapFunction } from "./function-wrap"
+import type { LoroExtendedTapName } from "../../../protocol/messages"
+import { wrapFunction } from "../shared/function-wrap"
 import { collectEphemeralData, estimateSize } from "./loro-values"
 import { isObject, messageType, read, type SynchronizerLike } from "./repo-shape"
-import type { RepoSink, TapBoard, Teardown } from "./tap-board"
+import type { RepoSink, TapBoard, Teardown } from "../shared/tap-board"
 
 export function installSendTap(
   sync: SynchronizerLike,
-  board: TapBoard,
+  board: TapBoard<LoroExtendedTapName>,
   sink: RepoSink,
-  tap: Extract<TapName, "adapters-send" | "establishment-send">,
+  tap: Extract<LoroExtendedTapName, "adapters-send" | "establishment-send">,
 ): Teardown | string {
   const adapters = read(sync, "adapters")
   if (!isObject(adapters)) return "synchronizer.adapters is missing"

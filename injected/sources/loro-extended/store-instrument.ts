@@ -12,7 +12,7 @@
  *   apply(bytes)                 "import"  the bytes as given
  *   inner.removeOutdated()       "expire"  the keys that disappeared
  */
-import { wrapFunction, type WrappedFunction } from "./function-wrap"
+import { wrapFunction, type WrappedFunction } from "../shared/function-wrap"
 import { isObject, read, type AnyFunction, type EphemeralStoreLike } from "./repo-shape"
 
 export type StoreOp = { op: "local" | "import"; bytes: Uint8Array } | { op: "expire"; removed: string[] }

@@ -11,15 +11,16 @@
  * listens (see store-instrument.ts for why we wrap rather than subscribe).
  */
 import { REPO_STORE_TIMEOUT } from "../../../codec/loro-ephemeral/store-replica"
-import { wrapFunction, type WrappedFunction } from "./function-wrap"
+import { wrapFunction, type WrappedFunction } from "../shared/function-wrap"
 import { isEphemeralStore, namespacedStores, read, type EphemeralStoreLike, type SynchronizerLike } from "./repo-shape"
 import { instrumentStore, type StoreOp } from "./store-instrument"
 import { shippedBytes } from "./store-oversized"
-import type { RepoSink, TapBoard, Teardown } from "./tap-board"
+import type { RepoSink, TapBoard, Teardown } from "../shared/tap-board"
+import type { LoroExtendedTapName } from "../../../protocol/messages"
 
 const TAP = "stores"
 
-export function installStoreTap(sync: SynchronizerLike, board: TapBoard, sink: RepoSink): Teardown | string {
+export function installStoreTap(sync: SynchronizerLike, board: TapBoard<LoroExtendedTapName>, sink: RepoSink): Teardown | string {
   const stores = namespacedStores(sync)
   if (!stores.ok) return stores.reason
 

@@ -7,12 +7,13 @@
  * "channel-receive", which learns here about channels added and removed.
  * Each can be turned off alone; the original comes back when neither needs it.
  */
+import type { LoroExtendedTapName } from "../../../protocol/messages"
 import { withOptions, type ValueOptions } from "../../../codec/event-tape/event-writer"
 import { writeCommands } from "./command-summary"
-import { wrapFunction, type WrappedFunction } from "./function-wrap"
+import { wrapFunction, type WrappedFunction } from "../shared/function-wrap"
 import { captureDelta } from "./model-summary"
 import { messageType, read, type SynchronizerLike } from "./repo-shape"
-import type { RepoSink, TapBoard, Teardown } from "./tap-board"
+import type { RepoSink, TapBoard, Teardown } from "../shared/tap-board"
 
 /** Messages are immutable by the synchronizer's contract: written once, then as references. */
 const REFERENCES: ValueOptions = { references: true }
@@ -24,13 +25,13 @@ export interface ChannelLifecycle {
 
 export class UpdateFnTap {
   readonly #sync: SynchronizerLike
-  readonly #board: TapBoard
+  readonly #board: TapBoard<LoroExtendedTapName>
   readonly #sink: RepoSink
   #wrapped: WrappedFunction | string | undefined
   #events = false
   #lifecycle: ChannelLifecycle | undefined
 
-  constructor(sync: SynchronizerLike, board: TapBoard, sink: RepoSink) {
+  constructor(sync: SynchronizerLike, board: TapBoard<LoroExtendedTapName>, sink: RepoSink) {
     this.#sync = sync
     this.#board = board
     this.#sink = sink

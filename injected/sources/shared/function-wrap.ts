@@ -4,7 +4,8 @@
  * when the function was inherited (a prototype method), so that afterwards
  * `target[key] === original` again.
  */
-import type { AnyFunction } from "./repo-shape"
+/** Any function, called with whatever `this` the caller gives it. */
+export type AnyFunction = (this: unknown, ...args: unknown[]) => unknown
 
 export interface WrappedFunction {
   readonly original: AnyFunction

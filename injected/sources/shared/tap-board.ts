@@ -8,15 +8,6 @@ import type { EventFields } from "../../../codec/event-tape/event-writer"
 import type { EventKind } from "../../../codec/event-tape/layout"
 import type { HookToPanelMessage, TapName, TapStatus } from "../../../protocol/messages"
 
-export const TAP_NAMES = [
-  "update-fn",
-  "adapters-send",
-  "establishment-send",
-  "channel-receive",
-  "emitter",
-  "stores",
-] as const satisfies readonly TapName[]
-
 /** Where a tap's observations go; bound to one repo. */
 export interface RepoSink {
   /** Read on every hot-path call: while false, taps only count. */
@@ -42,29 +33,27 @@ export type Teardown = () => void
 /** A teardown; the reason a tap could not be installed; or a teardown with a caveat. */
 export type InstallOutcome = Teardown | string | { teardown: Teardown; note: string }
 
-export class TapBoard {
-  readonly counts: Record<TapName, number> = {
-    "update-fn": 0,
-    "adapters-send": 0,
-    "establishment-send": 0,
-    "channel-receive": 0,
-    emitter: 0,
-    stores: 0,
-  }
-  readonly #statuses = new Map<TapName, TapStatus>()
-  readonly #teardowns = new Map<TapName, Teardown>()
+/** The taps of one source library (`T`, its tap names), for one repo. */
+export class TapBoard<T extends TapName = TapName> {
+  readonly counts: Record<T, number>
+  readonly #taps: readonly T[]
+  readonly #statuses = new Map<T, TapStatus>()
+  readonly #teardowns = new Map<T, Teardown>()
   readonly #repoId: string
   readonly #sink: RepoSink
   readonly #faults: ReadonlySet<TapName>
 
-  constructor(repoId: string, sink: RepoSink, faults?: FaultInjection) {
+  /** `taps`: every tap the source has, in the order statuses() lists them. */
+  constructor(taps: readonly T[], repoId: string, sink: RepoSink, faults?: FaultInjection) {
+    this.#taps = taps
+    this.counts = Object.fromEntries(taps.map(tap => [tap, 0])) as Record<T, number>
     this.#repoId = repoId
     this.#sink = sink
     this.#faults = new Set(faults?.throwIn ?? [])
   }
 
   /** Runs `install`; it returns its teardown, or the reason the feature is missing. */
-  install(tap: TapName, install: () => InstallOutcome): void {
+  install(tap: T, install: () => InstallOutcome): void {
     let outcome: InstallOutcome
     try {
       outcome = install()
@@ -82,12 +71,12 @@ export class TapBoard {
     }
   }
 
-  enabled(tap: TapName): boolean {
+  enabled(tap: T): boolean {
     return this.#statuses.get(tap)?.enabled === true
   }
 
   /** Runs a tap's own work; an exception disables the tap instead of propagating. */
-  guard(tap: TapName, work: () => void): void {
+  guard(tap: T, work: () => void): void {
     try {
       if (this.#faults.has(tap)) throw new Error(`fault injected into the ${tap} tap`)
       work()
@@ -96,7 +85,7 @@ export class TapBoard {
     }
   }
 
-  fail(tap: TapName, error: unknown): void {
+  fail(tap: T, error: unknown): void {
     if (!this.enabled(tap)) return
     const reason = describeError(error)
     this.#statuses.set(tap, { tap, enabled: false, reason })
@@ -109,18 +98,18 @@ export class TapBoard {
   }
 
   statuses(): TapStatus[] {
-    return TAP_NAMES.map(tap => ({ ...(this.#statuses.get(tap) ?? { tap, enabled: false, reason: "not installed" }) }))
+    return this.#taps.map(tap => ({ ...(this.#statuses.get(tap) ?? { tap, enabled: false, reason: "not installed" }) }))
   }
 
   /** Undoes every tap (unregister). */
   dispose(reason: string): void {
-    for (const tap of TAP_NAMES) {
+    for (const tap of this.#taps) {
       if (this.#statuses.get(tap)?.enabled) this.#statuses.set(tap, { tap, enabled: false, reason })
       this.#teardown(tap)
     }
   }
 
-  #teardown(tap: TapName): void {
+  #teardown(tap: T): void {
     const teardown = this.#teardowns.get(tap)
     this.#teardowns.delete(tap)
     try {
