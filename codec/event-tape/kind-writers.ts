@@ -22,6 +22,7 @@ export const KIND_WRITERS: KindWriters = {
     tape.str(fields.msgType)
     const messageSize = writeValue(tape, fields.message)
     tape.num(messageSize ?? fields.size(unwrapped(fields.message)))
+    tape.opt(fields.discarded)
   },
   "channel-out": (tape, fields) => {
     writeValue(tape, fields.toChannelIds)
@@ -52,5 +53,9 @@ export const KIND_WRITERS: KindWriters = {
     writeValue(tape, fields.removed)
     tape.num(fields.timeout)
     writeEntries(tape, fields.oversized)
+  },
+  model: (tape, fields) => {
+    tape.str(fields.cause)
+    writeValue(tape, fields.delta)
   },
 }

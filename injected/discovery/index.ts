@@ -1,5 +1,6 @@
 /**
- * Finding Repos the app did not register: on window globals, in React
+ * Finding Repos the app did not register (and automerge-repo Presence
+ * instances, which no repo leads to): on window globals, in React
  * component state and in Vue apps. Each source is bounded and reads only
  * data properties, so a scan costs little and runs no page code.
  */

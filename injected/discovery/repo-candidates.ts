@@ -5,7 +5,8 @@
  * `current`, a `useMemo` tuple, a context value, a state object), so a
  * candidate is looked at, and one level into it, no deeper.
  */
-import { findSynchronizer } from "../sources/loro-extended"
+import { isPresence } from "../sources/automerge-repo"
+import { recogniseRepo } from "../sources/tap-repo"
 
 export interface DiscoveredRepo {
   /** Where it was found, for the panel's repo list: "window.app.repo", "React <App> hook 0". */
@@ -20,7 +21,9 @@ const MAX_NAMES_PER_HOLDER = 50
 
 export function isRepoLike(value: object): boolean {
   try {
-    return "synchronizer" in value && findSynchronizer(value).ok
+    // automerge-repo's Presence instances are found too: no repo leads to them.
+    if ("getPeerStates" in value) return isPresence(value)
+    return ("synchronizer" in value || "networkSubsystem" in value) && recogniseRepo(value).ok
   } catch {
     // Cross-origin frames and revoked proxies throw on any look.
     return false

@@ -2,7 +2,8 @@
  * Attach by path: "repo", "app.repo" or "window.app.repo", walked property by
  * property from window, never evaluated.
  */
-import { findSynchronizer } from "../sources/loro-extended"
+import { isPresence } from "../sources/automerge-repo"
+import { recogniseRepo } from "../sources/tap-repo"
 
 export type Resolved = { ok: true; value: object; label: string } | { ok: false; error: string }
 
@@ -25,7 +26,8 @@ export function resolveRepoPath(root: object, path: string): Resolved {
     label = `${label}.${segment}`
   }
   if (current === null || current === undefined) return { ok: false, error: `${label} is ${String(current)}` }
-  const found = findSynchronizer(current)
+  if (isPresence(current)) return { ok: true, value: current, label }
+  const found = recogniseRepo(current)
   if (!found.ok) return { ok: false, error: `${label} is not a Repo (${found.reason})` }
   return { ok: true, value: current as object, label }
 }

@@ -93,14 +93,14 @@ export function createHook(env: HookEnvironment): HookHandle {
     const registered = registry.register(resolved.value, { origin: "expression", label: resolved.label })
     bridge.reply(
       registered.ok
-        ? { type: "attach/result", requestId, ok: true, repoId: registered.value.repoId }
+        ? { type: "attach/result", requestId, ok: true, ...(registered.value.repoId === "" ? {} : { repoId: registered.value.repoId }) }
         : { type: "attach/result", requestId, ok: false, error: `${resolved.label}: ${registered.reason}` },
     )
   }
 
   function scan(): void {
     for (const { path, repo } of discoverRepos(env.root)) {
-      if (!registry.find(repo)) registry.register(repo, { origin: "discovered", label: path })
+      if (!registry.knows(repo)) registry.register(repo, { origin: "discovered", label: path })
     }
   }
 

@@ -1,13 +1,17 @@
 /**
  * The repos the hook has tapped: ids, the announce on (re)subscribe, and
  * unregistering. A repo registered twice keeps its first registration.
+ * automerge-repo's Presence instances register here too: they are no repos
+ * of their own, but join the repo whose document they run on.
  */
 import type { HookToPanelMessage, RepoInfo, RepoSnapshot } from "../../protocol/messages"
 import type { HookBridge } from "../bridge/bridge"
-import { tapLoroExtendedRepo, type FaultInjection, type RepoSink, type TappedRepo } from "../sources/loro-extended"
+import { isPresence, PresenceDirectory } from "../sources/automerge-repo"
+import { type FaultInjection, type RepoSink, type TappedRepo, tapRepo } from "../sources/tap-repo"
 import type { HookStats } from "./types"
 
 export interface Registration {
+  /** Empty for a Presence: it joins a repo once it talks on one of its documents. */
   readonly repoId: string
   readonly unregister: () => void
 }
@@ -24,6 +28,7 @@ export class RepoRegistry {
   readonly #now: () => number
   readonly #byId = new Map<string, { tapped: TappedRepo; registration: Registration }>()
   readonly #byRepo = new WeakMap<object, Registration>()
+  readonly #presences = new PresenceDirectory()
   #nextId = 1
   readonly #onUnregistered: ((repoId: string) => void) | undefined
 
@@ -43,10 +48,16 @@ export class RepoRegistry {
     return typeof repo === "object" && repo !== null ? this.#byRepo.get(repo) : undefined
   }
 
+  /** Whether `value` is a repo or Presence the hook follows already. */
+  knows(value: unknown): boolean {
+    return this.find(value) !== undefined || this.#presences.has(value)
+  }
+
   /** The registration, or why `repo` cannot be tapped. */
   register(repo: unknown, request: RegisterRequest): { ok: true; value: Registration } | { ok: false; reason: string } {
     const existing = this.find(repo)
     if (existing) return { ok: true, value: existing }
+    if (isPresence(repo)) return { ok: true, value: { repoId: "", unregister: this.#presences.register(repo) } }
     const repoId = `repo-${this.#nextId++}`
     const bridge = this.#bridge
     const sink: RepoSink = {
@@ -57,15 +68,19 @@ export class RepoRegistry {
       event: (kind, fields) => bridge.event(repoId, kind, fields),
       message: message => bridge.send(message),
     }
-    const tapped = tapLoroExtendedRepo(repo, {
-      repoId,
-      origin: request.origin,
-      sink,
-      registeredAt: this.#now(),
-      ...(request.label === undefined ? {} : { label: request.label }),
-      ...(request.libraryVersion === undefined ? {} : { libraryVersion: request.libraryVersion }),
-      ...(request.faults === undefined ? {} : { faults: request.faults }),
-    })
+    const tapped = tapRepo(
+      repo,
+      {
+        repoId,
+        origin: request.origin,
+        sink,
+        registeredAt: this.#now(),
+        ...(request.label === undefined ? {} : { label: request.label }),
+        ...(request.libraryVersion === undefined ? {} : { libraryVersion: request.libraryVersion }),
+        ...(request.faults === undefined ? {} : { faults: request.faults }),
+      },
+      this.#presences,
+    )
     if (!tapped.ok) return tapped
     let done = false
     const registration: Registration = {
@@ -103,6 +118,7 @@ export class RepoRegistry {
   /** Unregisters everything (the hook itself is going away). */
   disposeAll(): void {
     for (const { registration } of Array.from(this.#byId.values())) registration.unregister()
+    this.#presences.dispose()
   }
 
   #unregister(repoId: string, reason: string): void {

@@ -4,7 +4,7 @@
  * directly. Every method is guarded: none of them throws into the page.
  */
 import type { HookToPanelMessage, RepoInfo, TapName } from "../../protocol/messages"
-import type { FaultInjection } from "../sources/loro-extended"
+import type { FaultInjection } from "../sources/tap-repo"
 
 export interface RegisterOptions {
   /** Shown in the panel's repo list; defaults to the identity's name, then "peer <peerId>". */
@@ -27,7 +27,11 @@ export interface EphemeraHook {
   readonly version: string
   /** True while a panel is subscribed. */
   readonly listening: boolean
-  /** Taps a Repo; returns its unregister. A second call for the same repo returns the same unregister. */
+  /**
+   * Taps a Repo (@loro-extended/repo, or @automerge/automerge-repo), or follows
+   * an automerge-repo Presence; returns its unregister. A second call for the
+   * same object returns the same unregister.
+   */
   register(repo: unknown, options?: RegisterOptions): () => void
   /**
    * Queues a message about the page's repos for the panel (repo/registered,

@@ -3,7 +3,7 @@
  * through its public `synchronizer`, describes it, snapshots it, and undoes
  * every tap on dispose. The taps themselves live in ./loro-extended/.
  */
-import type { LoroExtendedTapName, ModelSnapshot, RepoInfo, StoreSnapshot, TapName } from "../../protocol/messages"
+import type { LoroExtendedTapName } from "../../protocol/messages"
 import { ChannelReceiveTap } from "./loro-extended/channel-receive-tap"
 import { installEmitterTap } from "./loro-extended/emitter-tap"
 import { summarizeIdentity, summarizeModel } from "./loro-extended/model-summary"
@@ -11,7 +11,8 @@ import { detectLibraryVersion, findSynchronizer, namespacedStores, read, type Fo
 import { installSendTap } from "./loro-extended/send-taps"
 import { snapshotStores } from "./loro-extended/store-entries"
 import { installStoreTap } from "./loro-extended/store-tap"
-import { TapBoard, type FaultInjection, type RepoSink } from "./shared/tap-board"
+import { TapBoard } from "./shared/tap-board"
+import type { TappedRepo, TapRepoOptions } from "./tapped-repo"
 import { UpdateFnTap } from "./loro-extended/update-fn-tap"
 
 export { findSynchronizer } from "./loro-extended/repo-shape"
@@ -26,28 +27,6 @@ export const LORO_EXTENDED_TAPS = [
   "stores",
 ] as const satisfies readonly LoroExtendedTapName[]
 export type { FaultInjection, RepoSink } from "./shared/tap-board"
-
-export interface TapRepoOptions {
-  repoId: string
-  label?: string
-  libraryVersion?: string
-  origin: RepoInfo["origin"]
-  sink: RepoSink
-  registeredAt: number
-  /** Test-only, see FaultInjection. */
-  faults?: FaultInjection
-}
-
-export interface TappedRepo {
-  readonly repoId: string
-  readonly repo: object
-  info(): RepoInfo
-  snapshot(): { snapshot: ModelSnapshot; stores: StoreSnapshot[] }
-  /** Calls each of the source's taps has seen, listening or not. */
-  counts(): Readonly<Partial<Record<TapName, number>>>
-  /** Restores every wrapped function and unsubscribes everything. */
-  dispose(): void
-}
 
 export function tapLoroExtendedRepo(repo: unknown, options: TapRepoOptions): Found<TappedRepo> {
   const found = findSynchronizer(repo)

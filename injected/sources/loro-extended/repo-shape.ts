@@ -5,8 +5,10 @@
  */
 
 import type { AnyFunction } from "../shared/function-wrap"
+import { type Found, isObject, read } from "../shared/read"
 
 export type { AnyFunction } from "../shared/function-wrap"
+export { type Found, isObject, messageType, read } from "../shared/read"
 
 /** The synchronizer as far as the hook relies on it; every other field is checked where it is used. */
 export interface SynchronizerLike {
@@ -32,22 +34,6 @@ export interface EphemeralStoreLike {
   encodeAll(): Uint8Array
   subscribe(listener: (event: unknown) => void): () => void
   get(key: string): unknown
-}
-
-export type Found<T> = { ok: true; value: T } | { ok: false; reason: string }
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return (typeof value === "object" && value !== null) || typeof value === "function"
-}
-
-/** Reads a property without letting a throwing getter escape. */
-export function read(target: unknown, key: string): unknown {
-  if (!isObject(target)) return undefined
-  try {
-    return target[key]
-  } catch {
-    return undefined
-  }
 }
 
 /** A Repo-like object: `synchronizer` with a function `updateFn` and an object `model`. */
@@ -100,9 +86,4 @@ export function adapterChannelDirectories(sync: SynchronizerLike): Iterable<unkn
     }
   }
   return directories
-}
-
-export function messageType(message: unknown): string {
-  const type = read(message, "type")
-  return typeof type === "string" ? type : "(unknown)"
 }
