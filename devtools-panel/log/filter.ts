@@ -109,7 +109,10 @@ export function carriedMessage(event: HookEvent): WireValue | undefined {
 /** Peers whose ephemeral entries an event carries (decoded from its bytes, so not kept in the facets). */
 export function subjectPeers(record: LogRecord): string[] {
   const peers = new Set<string>()
-  for (const entry of rawEntries(carriedMessage(record.event))) if (peerOfKey(entry.key) !== undefined) peers.add(entry.key)
+  for (const entry of rawEntries(carriedMessage(record.event))) {
+    const peer = entry.peer ?? peerOfKey(entry.key)
+    if (peer !== undefined) peers.add(peer)
+  }
   return [...peers]
 }
 

@@ -9,7 +9,7 @@ import type { LogRecord } from "../state/event-log"
 import { formatBytes, type PeerNames } from "../values/format"
 import { isWireObject } from "../values/summary"
 import { docPayloads, flattenBatch, text } from "../wire/channel-message"
-import { decodeMessage } from "../wire/ephemeral-decode"
+import { type DecodedPayload, decodeMessage } from "../wire/ephemeral-decode"
 import { envelopeMessage } from "./filter"
 import { explainPropagation, OUTCOME_LABEL, type Outcome } from "./propagation"
 
@@ -26,10 +26,24 @@ export function shortType(type: string): string {
   return slash >= 0 && /^(synchronizer|channel|cmd)\//.test(type) ? type.slice(slash + 1) : type
 }
 
+/** automerge: "update cursor from alice · #12", "heartbeat from bob · #40", "broadcast from carol · #3". */
+function cborGist(decoded: DecodedPayload, names: PeerNames): string {
+  const { payload } = decoded
+  if (decoded.error) return `ephemeral (${decoded.error})`
+  const kind = (decoded.kind ?? "ephemeral").replace(/^presence /, "")
+  const channels = kind === "broadcast" ? [] : decoded.entries.map(entry => entry.key)
+  const from = payload.sender ? ` from ${names(payload.sender)}` : ""
+  return `${kind}${channels.length > 0 ? ` ${channels.join(", ")}` : ""}${from} · #${payload.count ?? "?"}`
+}
+
 /** "presence: alice, ✕bob" for ephemeral payloads; "snapshot 81 B" for documents; else the inner types. */
 export function messageGist(message: WireValue | undefined, names: PeerNames): string {
   const parts: string[] = []
   for (const payload of decodeMessage(message)) {
+    if (payload.payload.format === "cbor") {
+      parts.push(cborGist(payload, names))
+      continue
+    }
     const keys = payload.entries.map(entry => `${entry.deleted ? "✕" : ""}${entry.peer ? names(entry.peer) : entry.key}`)
     parts.push(`${payload.payload.namespace}: ${payload.error ? `(${payload.error})` : keys.length === 0 ? "no entries" : keys.join(", ")}`)
   }
@@ -93,7 +107,8 @@ export function rowText(record: LogRecord, names: PeerNames): RowText {
       return {
         type: shortType(event.msgType),
         where: `from ${channelWhere([event.channelId], [event.peerId ?? peerOn(record, event.channelId)], names)}`,
-        summary: messageGist(event.message, names),
+        // Dropped on arrival (gossip seen before): said first, the gist is what was dropped.
+        summary: `${typeof event.discarded === "string" ? "✕ discarded · " : ""}${messageGist(event.message, names)}`,
       }
     case "channel-out": {
       const ids = Array.isArray(event.toChannelIds) ? event.toChannelIds : []

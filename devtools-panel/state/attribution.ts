@@ -1,5 +1,7 @@
 /**
- * Which channel delivered an imported key. A `channel/ephemeral` frame's
+ * Which channel delivered an imported key (both libraries: automerge-repo's
+ * relayed ephemeral messages keep their author as `senderId`, but the channel
+ * they came on is the relay's). A `channel/ephemeral` frame's
  * `stores[i].peerId` is the sender or a relayer, not the key's owner (a hub
  * forwards everyone's entries), so the panel remembers the last inbound frame
  * that carried ephemeral data and credits the `by: "import"` store events
@@ -26,6 +28,8 @@ export function ephemeralDocIds(message: WireValue, msgType: string): string[] {
     }
     const carriesEphemeral = type === "channel/ephemeral" || (value.ephemeral !== undefined && value.ephemeral !== null)
     if (carriesEphemeral && typeof value.docId === "string") found.add(value.docId)
+    // automerge-repo: an ephemeral message names its document as documentId.
+    if (type === "ephemeral" && typeof value.documentId === "string") found.add(value.documentId)
   }
   visit(message, isRecord(message) && typeof message.type === "string" ? message.type : msgType, 0)
   return [...found]

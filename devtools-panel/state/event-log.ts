@@ -30,6 +30,8 @@ export interface ObservedEvent {
   readonly event: HookEvent
   readonly model: ModelSnapshot
   readonly label: string
+  /** Every store key of the repo is a peer id (automerge-repo's maps are keyed by peer; loro-extended's only by convention). */
+  readonly keysArePeers?: boolean
 }
 
 export interface EventLog {
@@ -94,14 +96,14 @@ export function appendToLog(log: EventLog, observed: readonly ObservedEvent[]): 
     last = last.slice(0, ownLength)
     chunks[chunks.length - 1] = last
   }
-  for (const { event, model, label } of observed) {
+  for (const { event, model, label, keysArePeers } of observed) {
     if (!last || last.length === LOG_CHUNK_SIZE) {
       last = []
       // After a clear the next seq may sit mid-chunk: leave holes so positions stay aligned.
       last.length = end % LOG_CHUNK_SIZE
       chunks.push(last)
     }
-    last.push({ seq: end, event, model, facets: facetsOf(event, model, label) })
+    last.push({ seq: end, event, model, facets: facetsOf(event, model, label, keysArePeers) })
     end++
   }
   return trim({ ...log, chunks, end, total: end, size: end - log.start, traffic: traffic.result() })

@@ -6,6 +6,7 @@
 import type { ChannelSummary, PeerSummary } from "../../protocol/messages"
 import type { EntryState, MemberActivity, RepoState, RoomState, Via } from "./panel-state"
 import { nameInPresence } from "./peer-directory"
+import { isWireObject } from "../values/summary"
 
 export interface RoomSummary {
   docId: string
@@ -35,6 +36,9 @@ export type HeardVia = (peerId: string) => { channelId: number; relay?: string }
 export interface MemberRow {
   peerId: string
   name?: string
+  /** The user and device a peer's own presence names (`userId`, `deviceId` fields), when it does. */
+  userId?: string
+  deviceId?: string
   type?: string
   isSelf: boolean
   present: boolean
@@ -67,6 +71,16 @@ function nameOf(repo: RepoState, room: RoomState, peerId: string): string | unde
   for (const { entry } of entriesOfPeer(room, peerId)) {
     const published = entry.deleted ? undefined : nameInPresence(entry.value)
     if (published !== undefined) return published
+  }
+  return undefined
+}
+
+/** A string field of any of the peer's own presence values (its entries in the room). */
+function presenceField(room: RoomState, peerId: string, field: string): string | undefined {
+  for (const { entry } of entriesOfPeer(room, peerId)) {
+    if (entry.deleted || !isWireObject(entry.value)) continue
+    const value = entry.value[field]
+    if (typeof value === "string") return value
   }
   return undefined
 }
@@ -111,6 +125,8 @@ export function memberRows(repo: RepoState, room: RoomState, heardVia?: HeardVia
     return {
       peerId: activity.peerId,
       name: nameOf(repo, room, activity.peerId),
+      userId: presenceField(room, activity.peerId, "userId"),
+      deviceId: presenceField(room, activity.peerId, "deviceId"),
       type: isSelf ? repo.info.identityType : peer?.identity?.type,
       isSelf,
       present: activity.present,

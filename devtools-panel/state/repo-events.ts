@@ -29,12 +29,14 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
   repos.set(repoId, repo)
 
   const logged: ObservedEvent[] = []
+  // automerge-repo's maps are keyed by peer (Presence, and broadcasts by sender).
+  const keysArePeers = repo.info.library === "automerge-repo"
   // The model each event was observed against, for the log. Copied because a
   // drafted model is written in place by later deltas of the same batch.
   let observedModel: ModelSnapshot | undefined
   const observe = (event: HookEvent) => {
     observedModel ??= { ...repo.model }
-    logged.push({ event, model: observedModel, label: repo.info.label })
+    logged.push({ event, model: observedModel, label: repo.info.label, keysArePeers })
   }
   // Presence is settled once per batch, at the time of the last event that touched the room.
   const touched = new Map<string, number>()
@@ -64,7 +66,8 @@ export function applyRepoEvents(draft: Draft, state: Mutable<PanelState>, repoId
         }
         break
       case "channel-in": {
-        const docIds = ephemeralDocIds(event.message, event.msgType)
+        // A message the repo dropped on arrival (gossip seen before) delivers nothing.
+        const docIds = event.discarded === undefined ? ephemeralDocIds(event.message, event.msgType) : []
         if (docIds.length > 0)
           repo.lastInbound = {
             via: { channelId: event.channelId, peerId: event.peerId },

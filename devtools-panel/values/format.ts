@@ -5,6 +5,7 @@
  * numbers read "12,345.6" and its dates "2026-12-06" in every view, whatever
  * the browser's locale (a mix of the two read as different quantities).
  */
+import { headAsHex } from "./heads"
 import type { WireValue } from "../../protocol/messages"
 
 const LOCALE = "en-US"
@@ -95,6 +96,12 @@ export function formatVersion(version: WireValue | undefined): string {
   if (typeof version !== "object" || version === null || Array.isArray(version)) return "—"
   const parts = Object.entries(version).map(([peer, counter]) => `${shortId(peer, 4)}: ${String(counter)}`)
   return `{${parts.join(", ")}}`
+}
+
+/** A document's heads (automerge change hashes) in hex, each cut to its first 7 characters as git does: "[3f2a9c1, 81be0d4]". */
+export function formatHeads(heads: readonly string[] | undefined): string {
+  if (!Array.isArray(heads)) return "—"
+  return `[${heads.map(hash => headAsHex(String(hash)).slice(0, 7)).join(", ")}]`
 }
 
 /** Byte counts as DevTools' Network panel shows them: "812 B", "1.5 kB". */

@@ -6,12 +6,18 @@
  *
  * Entries are attributed by their key, never by the frame's `peerId`: a hub
  * relays everyone's entries under its own id.
+ *
+ * automerge-repo's payloads are CBOR (automerge-payload.ts): their entries
+ * are a Presence message's channels, or a raw broadcast's message, all
+ * written by the message's sender (relays keep the author's `senderId`).
+ * They carry no writer's timestamp.
  */
 import type { WireValue } from "../../protocol/messages"
 import { tryDecodeEphemeralStore, type DecodedEntry, type DecodedValue } from "../../codec/loro-ephemeral/ephemeral-codec"
 import { bytesToHex, hexToBytes } from "../../codec/hex"
 import { serialize } from "../../codec/serialize/serialize"
 import { field, numberField, readSummary } from "../values/summary"
+import { decodeCbor, readCborPayload } from "./automerge-payload"
 import { ephemeralPayloads, type EphemeralPayload } from "./channel-message"
 
 export interface DecodedEntryView {
@@ -21,15 +27,17 @@ export interface DecodedEntryView {
   /** Absent for tombstones. */
   value?: WireValue
   deleted: boolean
-  /** The writer's clock, ms since epoch. */
-  timestamp: number
-  /** Bytes this entry takes in the frame. */
-  size: number
+  /** The writer's clock, ms since epoch (loro; automerge's messages carry none). */
+  timestamp?: number
+  /** Bytes this entry takes in the frame (loro). */
+  size?: number
 }
 
 export interface DecodedPayload {
   payload: EphemeralPayload
   bytes?: Uint8Array
+  /** automerge: what the message is ("presence update", "presence heartbeat", "broadcast", …). */
+  kind?: string
   entries: DecodedEntryView[]
   /** Why the bytes could not be read: cut by the hook, not bytes, or malformed. */
   error?: string
@@ -60,6 +68,7 @@ export function payloadBytes(data: WireValue): { ok: true; bytes: Uint8Array } |
 export function decodePayload(payload: EphemeralPayload, isKnownPeer?: (id: string) => boolean): DecodedPayload {
   const read = payloadBytes(payload.data)
   if (!read.ok) return { payload, entries: [], error: read.error }
+  if (payload.format === "cbor") return decodeCborPayload(payload, read.bytes)
   const decoded = tryDecodeEphemeralStore(read.bytes)
   if (!decoded.ok) return { payload, bytes: read.bytes, entries: [], error: decoded.error }
   const entries = decoded.entries.map((entry): DecodedEntryView => {
@@ -77,19 +86,49 @@ export function decodePayload(payload: EphemeralPayload, isKnownPeer?: (id: stri
   return { payload, bytes: read.bytes, entries }
 }
 
+function decodeCborPayload(payload: EphemeralPayload, bytes: Uint8Array): DecodedPayload {
+  const decoded = decodeCbor(bytes)
+  if (!decoded.ok) return { payload, bytes, entries: [], error: decoded.error }
+  const read = readCborPayload(decoded.value)
+  return {
+    payload,
+    bytes,
+    kind: read.kind,
+    entries: read.entries.map(entry => ({
+      key: entry.key,
+      ...(payload.sender === undefined ? {} : { peer: payload.sender }),
+      value: entry.value,
+      deleted: false,
+    })),
+  }
+}
+
 /** Every ephemeral payload of a channel message, decoded. */
 export function decodeMessage(message: WireValue | undefined, isKnownPeer?: (id: string) => boolean): DecodedPayload[] {
   return ephemeralPayloads(message).map(payload => decodePayload(payload, isKnownPeer))
 }
 
+/** One decoded entry for filters and search: its key, value, and the peer it belongs to when the format says. */
+export interface RawEntry {
+  key: string
+  value: DecodedValue | undefined
+  /** automerge: the sender; loro: undefined (the key names the peer, when it is one). */
+  peer?: string
+}
+
 /** The raw decoded entries of every payload a message carries, undecodable ones skipped (for filters and search). */
-export function rawEntries(message: WireValue | undefined): DecodedEntry[] {
-  const entries: DecodedEntry[] = []
+export function rawEntries(message: WireValue | undefined): RawEntry[] {
+  const entries: RawEntry[] = []
   for (const payload of ephemeralPayloads(message)) {
     const read = payloadBytes(payload.data)
     if (!read.ok) continue
+    if (payload.format === "cbor") {
+      const decoded = decodeCbor(read.bytes)
+      if (decoded.ok) entries.push({ key: readCborPayload(decoded.value).kind, value: decoded.value as DecodedValue, peer: payload.sender })
+      continue
+    }
     const decoded = tryDecodeEphemeralStore(read.bytes)
-    if (decoded.ok) entries.push(...decoded.entries)
+    if (decoded.ok) entries.push(...decoded.entries.map((entry: DecodedEntry) => ({ key: entry.key, value: entry.value })))
   }
   return entries
 }

@@ -90,7 +90,8 @@ class Collector {
   }
 }
 
-export function facetsOf(event: HookEvent, model: ModelSnapshot, label: string): LogFacets {
+/** `keysArePeers`: every store key of this repo is a peer id (automerge-repo); else only keys that look like one. */
+export function facetsOf(event: HookEvent, model: ModelSnapshot, label: string, keysArePeers = false): LogFacets {
   const collect = new Collector(model)
   switch (event.kind) {
     case "sync-message": {
@@ -109,6 +110,8 @@ export function facetsOf(event: HookEvent, model: ModelSnapshot, label: string):
       collect.channel(event.channelId)
       collect.peer(event.peerId)
       collect.message(event.message)
+      // automerge-repo: the author of a relayed message is its senderId.
+      if (isWireObject(event.message)) collect.peer(event.message.senderId)
       return collect.facets(label, String(event.msgType), "in", numberOf(event.size) ?? 0)
     case "channel-out":
       for (const id of Array.isArray(event.toChannelIds) ? event.toChannelIds : []) collect.channel(id)
@@ -122,7 +125,9 @@ export function facetsOf(event: HookEvent, model: ModelSnapshot, label: string):
     }
     case "store":
       collect.doc(event.docId)
-      for (const entry of Array.isArray(event.entries) ? event.entries : []) collect.peer(peerOfKey(String(entry?.key)))
+      for (const entry of Array.isArray(event.entries) ? event.entries : []) {
+        collect.peer(keysArePeers ? String(entry?.key) : peerOfKey(String(entry?.key)))
+      }
       return collect.facets(label, String(event.by), event.by === "import" ? "in" : "local", 0)
     case "store-created":
       collect.doc(event.docId)

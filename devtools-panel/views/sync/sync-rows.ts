@@ -34,6 +34,8 @@ export interface SyncRow {
   simulated: boolean
   subscribed: boolean
   lastKnownVersion?: Readonly<Record<string, number>>
+  /** automerge-repo: the heads the peer's last sync message told; for this repo, the document's own heads. */
+  lastKnownHeads?: readonly string[]
   lastUpdated?: number
   /** Whether the peer has a channel now (disconnected peers stay in the model). */
   connected: boolean
@@ -76,7 +78,8 @@ export function syncRows(repo: RepoState): SyncRow[] {
   const self = repo.info.peerId
   const simulated = simulatedIds(repo)
   for (const docId of documentIds(repo)) {
-    const ready = readyStatesOf(repo.model.documents.find(doc => doc.docId === docId)?.readyStates)
+    const document = repo.model.documents.find(doc => doc.docId === docId)
+    const ready = readyStatesOf(document?.readyStates)
     const own = ready.get(self)
     rows.push({
       docId,
@@ -86,6 +89,7 @@ export function syncRows(repo: RepoState): SyncRow[] {
       status: own?.status ?? "—",
       simulated: false,
       subscribed: false,
+      ...(Array.isArray(document?.heads) ? { lastKnownHeads: document.heads } : {}),
       connected: true,
       ready: own,
     })
@@ -106,6 +110,7 @@ export function syncRows(repo: RepoState): SyncRow[] {
         simulated: simulated.has(peerId),
         subscribed: peer.subscriptions.includes(docId),
         lastKnownVersion: state?.lastKnownVersion,
+        ...(Array.isArray(state?.lastKnownHeads) ? { lastKnownHeads: state.lastKnownHeads } : {}),
         lastUpdated: state?.lastUpdated,
         connected,
         // The repo keeps a gone peer's last ready state ("synced", no channels): it is not ready now.
