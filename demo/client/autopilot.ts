@@ -1,4 +1,4 @@
-import type { RoomPeer } from "./room-peer"
+import type { CursorPeer } from "./cursor-peer"
 
 const TICK_MS = 50
 
@@ -6,7 +6,7 @@ const TICK_MS = 50
  * Moves an extra peer's cursor along its own Lissajous figure across the
  * visible part of the page, so a room always has something going on.
  */
-export function startAutopilot(peer: RoomPeer, index: number): () => void {
+export function startAutopilot(peer: CursorPeer, index: number): () => void {
   // Distinct speeds and phases per peer keep the figures from overlapping.
   const speedX = 0.45 + 0.11 * index
   const speedY = 0.7 + 0.07 * index

@@ -1,18 +1,16 @@
-import type { Repo } from "@loro-extended/repo"
-
 /**
  * What the Ephemera extension installs on the page before any script runs.
  * Declared locally: the demo stands in for a third-party app, which knows the
  * hook only by this name and shape.
  */
 interface DevtoolsHook {
-  register?(repo: Repo, options: { label: string }): unknown
+  register?(repoOrPresence: object, options: { label: string }): unknown
 }
 
 type HookHost = { __EPHEMERA_DEVTOOLS_HOOK__?: DevtoolsHook }
 
 /** A no-op without the extension; a failing hook must never break the app. */
-export function registerWithDevtools(repo: Repo, label: string): void {
+export function registerWithDevtools(repo: object, label: string): void {
   const hook = (globalThis as HookHost).__EPHEMERA_DEVTOOLS_HOOK__
   try {
     hook?.register?.(repo, { label })
@@ -22,6 +20,6 @@ export function registerWithDevtools(repo: Repo, label: string): void {
 }
 
 /** For `?register=0`: leave the repo where the extension's auto-discovery looks. */
-export function exposeForAutoDiscovery(repo: Repo): void {
-  ;(globalThis as { repo?: Repo }).repo = repo
+export function exposeForAutoDiscovery(repo: object, name = "repo"): void {
+  ;(globalThis as Record<string, unknown>)[name] = repo
 }

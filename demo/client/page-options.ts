@@ -10,7 +10,7 @@ export interface PageOptions {
   peerCount: number
   /** `?register=0` turns registration off and exposes `window.repo` instead. */
   registerWithDevtools: boolean
-  /** `?hub=ws://…`; by default the hub that served the page. */
+  /** `?hub=ws://…`; by default the server that served the page, at `socketPath`. */
   hubUrl: string
   /** `?autopilot=0` keeps the extra peers still (tests that compare exact values want that). */
   autopilot: boolean
@@ -18,7 +18,8 @@ export interface PageOptions {
 
 const MAX_PEERS = 12
 
-export function readPageOptions(location: Location): PageOptions {
+/** `socketPath`: where the serving server takes WebSockets (the hub's `/ws`, automerge's sync server's `/sync`). */
+export function readPageOptions(location: Location, socketPath = "/ws"): PageOptions {
   const params = new URLSearchParams(location.search)
   const socketScheme = location.protocol === "https:" ? "wss" : "ws"
   return {
@@ -26,7 +27,7 @@ export function readPageOptions(location: Location): PageOptions {
     name: params.get("name")?.trim() || randomFriendlyName(),
     peerCount: clamp(Number.parseInt(params.get("peers") ?? "1", 10), 1, MAX_PEERS),
     registerWithDevtools: params.get("register") !== "0",
-    hubUrl: params.get("hub") || `${socketScheme}://${location.host}/ws`,
+    hubUrl: params.get("hub") || `${socketScheme}://${location.host}${socketPath}`,
     autopilot: params.get("autopilot") !== "0",
   }
 }

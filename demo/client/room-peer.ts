@@ -1,9 +1,10 @@
 import { Repo } from "@loro-extended/repo"
 import { openRoom, type RoomHandle, type RoomNamespace } from "../shared/room"
+import type { CursorPeer } from "./cursor-peer"
 import { type ConnectionStatus, type SocketConstructor, WsClientAdapter } from "./ws-client-adapter"
 
 /** One participant in the room: its own repo, socket and peer id. */
-export interface RoomPeer {
+export interface RoomPeer extends CursorPeer {
   repo: Repo
   name: string
   color: string
@@ -11,7 +12,6 @@ export interface RoomPeer {
   handle: RoomHandle
   /** Resolves once the first sync with the hub completed (the channel is established). */
   synced: Promise<void>
-  setCursor(x: number, y: number): void
   /**
    * Writes the cursor once per point, all within one millisecond (the same
    * writer's timestamp): what a fast input handler can do, and what
@@ -19,7 +19,6 @@ export interface RoomPeer {
    * when the clock ticked in between (nothing is then promised; try again).
    */
   burstCursor(points: ReadonlyArray<{ x: number; y: number }>): number | undefined
-  setTyping(on: boolean): void
   /** The namespace's raw `getAllStates()`, keyed by peerId. */
   getStates(namespace: RoomNamespace): Record<string, unknown>
   onStatus(listener: (status: ConnectionStatus) => void): void
