@@ -1,4 +1,4 @@
-import type { Presence, Repo } from "@automerge/automerge-repo"
+import type { Presence, Repo } from "@automerge/automerge-repo/slim"
 import type { PeerPresence, RoomDoc } from "../shared/room"
 
 /**

@@ -5,7 +5,7 @@
  * The views and input handling are the loro-extended demo's own.
  */
 import "../../client/styles.css"
-import type { AutomergeUrl } from "@automerge/automerge-repo"
+import type { AutomergeUrl } from "@automerge/automerge-repo/slim"
 import { startAutopilot } from "../../client/autopilot"
 import { exposeForAutoDiscovery, registerWithDevtools } from "../../client/devtools-registration"
 import { requireElement } from "../../client/dom"
@@ -17,13 +17,17 @@ import { renderHeader, renderStatus } from "../../client/views/header-view"
 import { renderMembers } from "../../client/views/members-view"
 import { renderNotes } from "../../client/views/notes-view"
 import { ROOMS_PATH, type RoomAnswer, SYNC_SOCKET_PATH } from "../shared/room"
+import { loadAutomerge } from "./automerge-wasm"
 import { channelStates, installDemoApi } from "./demo-api"
 import { deviceId } from "./device-id"
 import { createPresencePeer, type PresencePeer } from "./presence-peer"
 import { membersOf, remoteCursorsOf } from "./presence-snapshot"
 
 const options = readPageOptions(window.location, SYNC_SOCKET_PATH)
-const answer = (await (await fetch(`${ROOMS_PATH}${encodeURIComponent(options.room)}`)).json()) as RoomAnswer
+const [answer] = await Promise.all([
+  fetch(`${ROOMS_PATH}${encodeURIComponent(options.room)}`).then(response => response.json() as Promise<RoomAnswer>),
+  loadAutomerge(),
+])
 const docUrl = answer.url as AutomergeUrl
 const device = deviceId()
 

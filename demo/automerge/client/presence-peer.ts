@@ -1,4 +1,4 @@
-import { type AutomergeUrl, type DocHandle, Presence, Repo } from "@automerge/automerge-repo"
+import { type AutomergeUrl, type DocHandle, Presence, Repo } from "@automerge/automerge-repo/slim"
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket"
 import type { CursorPeer } from "../../client/cursor-peer"
 import type { ConnectionStatus } from "../../client/ws-client-adapter"

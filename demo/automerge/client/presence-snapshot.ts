@@ -1,4 +1,4 @@
-import type { Presence } from "@automerge/automerge-repo"
+import type { Presence } from "@automerge/automerge-repo/slim"
 import type { CursorView, MemberView } from "../../client/views/room-snapshot"
 import type { PeerPresence, RoomDoc } from "../shared/room"
 

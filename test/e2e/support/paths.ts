@@ -17,6 +17,8 @@ export const SHIPPED_FIREFOX_DIST = resolve(DIST, "firefox")
 export const DEMO_DIST = resolve(DIST, "demo")
 /** The fixture apps (test/e2e/fixture-apps), built by `npm run build:fixtures`. */
 export const FIXTURE_APPS_DIST = resolve(DIST, "fixture-apps")
+/** The automerge-repo demo page, served by its sync server. */
+export const AUTOMERGE_DEMO_DIST = resolve(DIST, "demo-automerge")
 export const PANEL_PATH = "devtools-panel/index.html"
 /** The standalone panel's test build (npm run build:standalone). */
 export const STANDALONE_PANEL_DIST = resolve(DIST, "test", "standalone-panel")
