@@ -9,6 +9,8 @@
  */
 import { assertNever, type HookToPanelMessage } from "../../protocol/messages"
 import type { SimulatePanelToHookMessage, SimulationErrorCode } from "../../protocol/simulate"
+import { isAutomergeRepo } from "./automerge/automerge-access"
+import { createAutomergeSimulationEngine } from "./automerge/engine"
 import { createSimulationEngine, type SimulationEngine } from "./engine"
 import { SimulationError } from "./errors"
 import { NetworkShaper } from "./network-shaper"
@@ -144,7 +146,8 @@ export class SimulationCommands {
         `Repo ${repoId} is no longer registered in the page (it was unregistered, or the page reloaded).`,
       )
     }
-    const engine = (this.#host.createEngine ?? createSimulationEngine)(repo)
+    const create = this.#host.createEngine ?? (isAutomergeRepo(repo) ? createAutomergeSimulationEngine : createSimulationEngine)
+    const engine = create(repo)
     const simulation: RepoSimulation = {
       engine,
       keepOnClose: false,
