@@ -7,6 +7,7 @@
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { automergeDocId, presenceStorm, waitForPresenceTruth } from "./support/automerge-demo"
+import { simulatedPeersRoundTrip } from "./support/automerge-simulate"
 import { launchChromium, type ChromiumSession } from "./support/chromium"
 import { demoReady, panelState, peerNames } from "./support/demo-page"
 import { waitFor } from "./support/wait"
@@ -75,5 +76,17 @@ describe("automerge-repo demo in Chromium", () => {
     await panel.close()
     await writer.page.close()
     await watcher.page.close()
+  })
+
+  it("brings simulated peers into the app through Presence's protocol, and keeps a local one in its tab", async () => {
+    const room = "am-sim"
+    const a = await chromium.openTab(`${demoUrl}/?room=${room}&name=ann`)
+    const b = await chromium.openTab(`${demoUrl}/?room=${room}&name=ben`)
+    await Promise.all([demoReady(a.page), demoReady(b.page)])
+    const panel = await chromium.openPanel(a.tabId)
+    await simulatedPeersRoundTrip(a.page, b.page, panel, 5_000)
+    await panel.close()
+    await a.page.close()
+    await b.page.close()
   })
 })

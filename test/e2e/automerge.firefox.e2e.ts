@@ -5,8 +5,9 @@
  */
 import type { Page } from "puppeteer-core"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { simulatedPeersRoundTrip } from "./support/automerge-simulate"
 import { automergeDocId, presenceStorm, waitForPresenceTruth } from "./support/automerge-demo"
-import { panelState, peerNames } from "./support/demo-page"
+import { demoReady, panelState, peerNames } from "./support/demo-page"
 import { launchFirefox, type FirefoxSession } from "./support/firefox"
 import { waitFor } from "./support/wait"
 
@@ -76,5 +77,17 @@ describe("automerge-repo demo in Firefox ESR", () => {
     expect(decoded.entry.text).toMatch(/7373[\s\S]*8383/)
     await panel.close()
     await page.close()
+  })
+
+  it("brings simulated peers into the app, and keeps a local one in its tab", async () => {
+    const room = "am-sim-ff"
+    const a = await firefox.openTab(`${demoUrl}/?room=${room}&name=ann`)
+    const b = await firefox.openTab(`${demoUrl}/?room=${room}&name=ben`)
+    await Promise.all([demoReady(a.page), demoReady(b.page)])
+    const panel = await firefox.openPanel(a.tabId)
+    await simulatedPeersRoundTrip(a.page, b.page, panel, 3_000)
+    await panel.close()
+    await a.page.close()
+    await b.page.close()
   })
 })

@@ -98,13 +98,23 @@ export function memberIds(page: Evaluator): Promise<string[]> {
   )
 }
 
-/** Whether a peer id is anywhere in the page: its DOM or any namespace store of its first repo. */
-export function pageKnows(page: Evaluator, peerId: string): Promise<{ dom: boolean; stores: string[] }> {
-  return page.evaluate((id: string) => {
-    const demo = (window as any).demo
-    const stores = ["presence", "cursor", "typing"].filter(namespace => Object.hasOwn(demo.peers[0].getStates(namespace), id))
-    return { dom: document.querySelector(`[data-peer-id="${id}"]`) !== null, stores }
-  }, peerId)
+/**
+ * Whether a peer id is anywhere in the page: its DOM or any namespace store of
+ * its first repo (the automerge demo's namespaces are its Presence channels).
+ */
+export function pageKnows(
+  page: Evaluator,
+  peerId: string,
+  namespaces = ["presence", "cursor", "typing"],
+): Promise<{ dom: boolean; stores: string[] }> {
+  return page.evaluate(
+    ({ id, names }: { id: string; names: string[] }) => {
+      const demo = (window as any).demo
+      const stores = names.filter(namespace => Object.hasOwn(demo.peers[0].getStates(namespace), id))
+      return { dom: document.querySelector(`[data-peer-id="${id}"]`) !== null, stores }
+    },
+    { id: peerId, names: namespaces },
+  )
 }
 
 /** Waits until each of `ids` has a rendered cursor in `page`, then until every one of them has moved. */
