@@ -7,9 +7,11 @@
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { automergeDocId, presenceStorm, waitForPresenceTruth } from "./support/automerge-demo"
+import { automergeRecordAndReplay } from "./support/automerge-recording"
 import { simulatedPeersRoundTrip } from "./support/automerge-simulate"
 import { launchChromium, type ChromiumSession } from "./support/chromium"
 import { demoReady, panelState, peerNames } from "./support/demo-page"
+import { clickTestId, testIdText } from "./support/recording-panel"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("automergeDemoUrl")
@@ -88,5 +90,22 @@ describe("automerge-repo demo in Chromium", () => {
     await panel.close()
     await a.page.close()
     await b.page.close()
+  })
+
+  it("records a session that round-trips through a file and replays into another room", async () => {
+    await automergeRecordAndReplay(
+      {
+        openTab: url => chromium.openTab(url),
+        openPanel: tabId => chromium.openPanel(tabId),
+        async openFile(panel, bytes, name) {
+          const page = panel as Page
+          await clickTestId(page, "tab-record")
+          await page.getByTestId("rec-open-input").setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) })
+          await waitFor(async () => (await testIdText(page, "rec-info"))?.includes(name), `${name} to open`)
+        },
+      },
+      demoUrl,
+      "am-rec",
+    )
   })
 })

@@ -4,11 +4,16 @@
  * each peer's Presence, and the Log decodes a relayed update's CBOR.
  */
 import type { Page } from "puppeteer-core"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { automergeRecordAndReplay } from "./support/automerge-recording"
 import { simulatedPeersRoundTrip } from "./support/automerge-simulate"
 import { automergeDocId, presenceStorm, waitForPresenceTruth } from "./support/automerge-demo"
 import { demoReady, panelState, peerNames } from "./support/demo-page"
 import { launchFirefox, type FirefoxSession } from "./support/firefox"
+import { clickTestId, testIdText } from "./support/recording-panel"
 import { waitFor } from "./support/wait"
 
 const demoUrl = inject("automergeDemoUrl")
@@ -89,5 +94,30 @@ describe("automerge-repo demo in Firefox ESR", () => {
     await panel.close()
     await a.page.close()
     await b.page.close()
+  })
+
+  it("records a session that round-trips through a file and replays into another room", async () => {
+    const scratch = mkdtempSync(join(tmpdir(), "ephemera-am-recording-"))
+    try {
+      await automergeRecordAndReplay(
+        {
+          openTab: url => firefox.openTab(url),
+          openPanel: tabId => firefox.openPanel(tabId),
+          async openFile(panel, bytes, name) {
+            const page = panel as Page
+            const file = join(scratch, name)
+            writeFileSync(file, bytes)
+            await clickTestId(page, "tab-record")
+            const input = await page.$('[data-testid="rec-open-input"]')
+            await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(file)
+            await waitFor(async () => (await testIdText(page, "rec-info"))?.includes(name), `${name} to open`)
+          },
+        },
+        demoUrl,
+        "am-rec-ff",
+      )
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
+    }
   })
 })
