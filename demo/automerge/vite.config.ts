@@ -16,5 +16,7 @@ export default defineConfig({
     target: "es2022",
     // automerge's wasm alone is 3.6 MB; the warning would fire on every build.
     chunkSizeWarningLimit: 4096,
+    // Under load every build would print rolldown's plugin-timing notice, which reads like a warning.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
 })

@@ -13,7 +13,7 @@ const WARNING = /\(!\)|\bwarn(ing)?s?\b|deprecat|PLUGIN_TIMINGS/i
  * Each build `npm run build` runs, into a scratch folder.
  */
 describe("the build's output", () => {
-  it.each(["build:chrome", "build:firefox", "build:demo", "build:fixtures", "build:package"])(
+  it.each(["build:chrome", "build:firefox", "build:demo", "build:demo:automerge", "build:fixtures", "build:package"])(
     "npm run %s prints no warnings",
     { timeout: 240_000 },
     script => {
