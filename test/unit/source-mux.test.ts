@@ -13,6 +13,7 @@ const repoInfo = (repoId: string, label: string) => ({
   label,
   peerId: `${label}-peer`,
   identityType: "service",
+  library: "loro-extended" as const,
   libraryVersion: "5.x",
   origin: "register" as const,
   taps: [],

@@ -14,7 +14,7 @@ import { resolve } from "node:path"
 import { type AutomergeUrl, type PeerId, Repo } from "@automerge/automerge-repo"
 import { NodeWSServerAdapter } from "@automerge/automerge-repo-network-websocket"
 import { WebSocketServer } from "ws"
-import { createStaticHandler } from "../../server/static-files"
+import { createStaticHandler } from "../../../standalone/server/static-files"
 import { ROOM_NAME, ROOMS_PATH, type RoomAnswer, type RoomDoc, SYNC_SOCKET_PATH } from "../shared/room"
 
 export interface SyncServerOptions {
