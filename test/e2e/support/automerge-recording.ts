@@ -96,6 +96,22 @@ export async function automergeRecordAndReplay(browser: RecordingBrowser, demoUr
   expect(await targetPanel.evaluate(() => document.querySelector<HTMLInputElement>('[data-testid="replay-target-room"]')?.value)).toBe(
     targetDoc,
   )
+  // The recorded page's own peer (one of the two) is offered unticked, the other ticked; both are wanted here.
+  const offered = (): Promise<Array<{ name?: string; self: boolean; checked: boolean }>> =>
+    targetPanel.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement>('[data-testid="replay-peer"]')].map(box => ({
+        name: box.dataset.name,
+        self: box.dataset.self === "true",
+        checked: box.checked,
+      })),
+    )
+  const before = await offered()
+  expect(before.map(peer => [peer.self, peer.checked]).sort(), JSON.stringify(before)).toEqual([
+    [false, true],
+    [true, false],
+  ])
+  await clickTestId(targetPanel, "replay-peer", '[data-self="true"]')
+  await waitFor(async () => (await offered()).every(peer => peer.checked), "both recorded peers ticked")
   await clickTestId(targetPanel, "replay-start")
   await waitFor(
     async () => (await testIdAttribute(targetPanel, "replay-status", "data-state")) === "finished",
