@@ -7,10 +7,14 @@ import { SimulationError } from "../errors"
 export interface AutomergeAccess {
   /** `repo.networkSubsystem`: its `send` is where local-only peers' messages are held back. */
   readonly network: { send: (message: unknown) => unknown }
+  /** The repo's network adapters now (`networkSubsystem.adapters`). */
+  adapters(): readonly unknown[]
   addAdapter(adapter: object): void
   removeAdapter(adapter: object): void
   /** A room is a document the repo has a handle for. */
   docExists(docId: string): boolean
+  /** The repo's handle of a document (`repo.handles[docId]`), where Presence listens. */
+  handle(docId: string): unknown
   /** The repo's own peer id: where simulated messages are addressed. */
   peerId(): string
 }
@@ -34,9 +38,11 @@ export function accessAutomergeRepo(repo: unknown): AutomergeAccess {
   const call = (method: string, adapter: object) => (network[method] as (adapter: object) => void).call(network, adapter)
   return {
     network: network as AutomergeAccess["network"],
+    adapters: () => (Array.isArray(network.adapters) ? network.adapters : []),
     addAdapter: adapter => call("addNetworkAdapter", adapter),
     removeAdapter: adapter => call("removeNetworkAdapter", adapter),
     docExists: docId => isObject(repo.handles) && docId in repo.handles,
+    handle: docId => (isObject(repo.handles) ? repo.handles[docId] : undefined),
     peerId: () => String(repo.peerId),
   }
 }

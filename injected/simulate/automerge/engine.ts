@@ -1,15 +1,15 @@
 /**
  * Simulated peers for an automerge-repo Repo, behind the same
  * SimulationEngine interface as loro-extended's. Each peer speaks Presence's
- * own protocol (presence-messages.ts) through a network adapter the hook adds
- * (relay-adapter.ts): a snapshot of its channels when it arrives, an update
+ * own protocol (presence-messages.ts), through a network adapter the hook adds
+ * or its own connection to the sync server (peer-links.ts): a snapshot of its channels when it arrives, an update
  * per changed channel, heartbeats while it lives, a goodbye when it leaves.
  * The app's Presence sees it as it sees a person behind the sync server.
  *
- * Visibility: the app's repo floods every ephemeral message it receives to
- * its other peers (the sync server among them), so a peer is network-wide by
- * nature; a local one has its messages dropped from the repo's outbound
- * traffic (everything but what goes back to the relay).
+ * Visibility: a local peer's messages come in through the relay and are
+ * dropped from the repo's outbound traffic (everything but what goes back to
+ * the relay). A network-wide peer joins the app's WebSocket sync server on a
+ * connection of its own (peer-links.ts says why and when).
  */
 import type { SimulatedPeerInfo } from "../../../protocol/simulate"
 import { SimulationError } from "../errors"
@@ -20,8 +20,9 @@ import { SimulatedPeer } from "../simulated-peer"
 import { validatePatch, validatePeerSpecs } from "../spec-validation"
 import { TickScheduler } from "../tick-scheduler"
 import { accessAutomergeRepo } from "./automerge-access"
+import { PeerLinks } from "./peer-links"
 import { PresenceSender } from "./presence-messages"
-import { RelayAdapter } from "./relay-adapter"
+import { watchNewcomers } from "./presence-watch"
 
 /** Below automerge's own default (15 s) and far below its peer TTL (45 s): a paused peer must not be pruned. */
 export const SIMULATED_HEARTBEAT_MS = 5_000
@@ -32,15 +33,14 @@ export function createAutomergeSimulationEngine(repo: unknown): SimulationEngine
   const senders = new Map<string, PresenceSender>()
   const hidden = new Set<string>()
   const listeners = new Set<(peers: SimulatedPeerInfo[]) => void>()
-  const nextChannelId = createChannelIdSource()
   const stats = { frames: 0, entries: 0, resent: 0, refused: 0 }
   let ticks = 0
   let lastError: string | undefined
-  let relay: RelayAdapter | undefined
-  let relayChannel = 0
   let guard: MethodWrap | undefined
   let heartbeat: ReturnType<typeof setInterval> | undefined
   let disposing: Promise<void> | undefined
+  /** Per document with simulated peers: the watch for newcomers to announce them to. */
+  const watches = new Map<string, () => void>()
 
   const list = () => Array.from(peers.values(), peer => peer.info())
   const emitChange = () => {
@@ -54,14 +54,15 @@ export function createAutomergeSimulationEngine(repo: unknown): SimulationEngine
     }
   }
 
-  /** Sends what changed for every live peer: a snapshot first, then updates. */
+  /** Sends what changed for every live peer whose link is up: a snapshot first, then updates. */
   const flush = () => {
-    if (!relay?.connected) return
     for (const peer of peers.values()) {
       if (peer.state !== "live" || (peer.dirty.size === 0 && peer.written.size > 0)) continue
+      const deliver = links.deliverFor(peer.id)
+      if (!deliver) continue
       const sender = senders.get(peer.id)!
       try {
-        const sent = sender.sendChanges(peer, message => relay!.deliver(message))
+        const sent = sender.sendChanges(peer, deliver)
         stats.frames += sent
         stats.entries += sent
         peer.error = undefined
@@ -71,6 +72,74 @@ export function createAutomergeSimulationEngine(repo: unknown): SimulationEngine
       peer.dirty.clear()
     }
   }
+
+  /** As a Presence does for a peer it hears first: every simulated peer of the document sends its snapshot. */
+  const answerNewcomer = (docId: string) => {
+    for (const peer of peers.values()) if (peer.docId === docId && peer.state === "live") senders.get(peer.id)?.reannounce(peer)
+    flush()
+  }
+
+  const followDocuments = () => {
+    const docs = new Set(Array.from(peers.values(), peer => peer.docId))
+    for (const [docId, stop] of watches) {
+      if (docs.has(docId)) continue
+      stop()
+      watches.delete(docId)
+    }
+    for (const docId of docs) {
+      if (!watches.has(docId))
+        watches.set(
+          docId,
+          watchNewcomers(
+            access.handle(docId),
+            id => peers.has(id),
+            () => answerNewcomer(docId),
+          ),
+        )
+    }
+  }
+
+  const goLive = (peer: SimulatedPeer) => {
+    if (peer.state === "connecting") peer.state = "live"
+  }
+
+  const links: PeerLinks = new PeerLinks(
+    access,
+    {
+      relayReady() {
+        for (const peer of peers.values()) if (links.deliverFor(peer.id)) goLive(peer)
+        flush()
+        reschedule()
+        emitChange()
+      },
+      upstreamReady(peerId) {
+        const peer = peers.get(peerId)
+        if (!peer) return
+        goLive(peer)
+        // After a reconnect the others may have pruned it: arrive again with everything.
+        senders.get(peerId)?.reannounce(peer)
+        flush()
+        reschedule()
+        emitChange()
+      },
+      upstreamLost(peerId) {
+        const peer = peers.get(peerId)
+        if (peer?.state !== "live") return
+        peer.state = "connecting"
+        emitChange()
+      },
+      relayStopped(gone) {
+        for (const id of gone) {
+          peers.delete(id)
+          senders.delete(id)
+          hidden.delete(id)
+        }
+        reschedule()
+        emitChange()
+      },
+    },
+    createChannelIdSource(),
+  )
 
   const scheduler = new TickScheduler(now => {
     ticks++
@@ -86,48 +155,18 @@ export function createAutomergeSimulationEngine(repo: unknown): SimulationEngine
       if (interval !== undefined && (wanted === undefined || interval < wanted)) wanted = interval
     }
     scheduler.run(wanted)
+    followDocuments()
     if (peers.size > 0 && heartbeat === undefined) {
       heartbeat = setInterval(() => {
         for (const peer of peers.values()) {
-          if (peer.state === "live") senders.get(peer.id)?.heartbeat(message => relay?.deliver(message))
+          const deliver = peer.state === "live" ? links.deliverFor(peer.id) : undefined
+          if (deliver) senders.get(peer.id)?.heartbeat(deliver)
         }
       }, SIMULATED_HEARTBEAT_MS)
     } else if (peers.size === 0 && heartbeat !== undefined) {
       clearInterval(heartbeat)
       heartbeat = undefined
     }
-  }
-
-  const ensureRelay = (): RelayAdapter => {
-    if (relay) return relay
-    relayChannel = nextChannelId()
-    const created: RelayAdapter = new RelayAdapter(`ephemera-relay-${relayChannel}`, {
-      connected: () =>
-        queueMicrotask(() => {
-          if (relay !== created) return
-          for (const peer of peers.values()) if (peer.state === "connecting") peer.state = "live"
-          flush()
-          reschedule()
-          emitChange()
-        }),
-      stopped: () => {
-        // The app removed our adapter (or shut its repo down): the peers are gone with it.
-        if (relay !== created) return
-        relay = undefined
-        peers.clear()
-        senders.clear()
-        reschedule()
-        emitChange()
-      },
-    })
-    relay = created
-    try {
-      access.addAdapter(created)
-    } catch (error) {
-      relay = undefined
-      throw new SimulationError("unsupported-repo", `The repo refused the simulated peers' adapter: ${errorText(error)}`)
-    }
-    return created
   }
 
   /** Local peers: their messages stay in this repo (the flood to other peers is dropped). */
@@ -138,7 +177,7 @@ export function createAutomergeSimulationEngine(repo: unknown): SimulationEngine
       original =>
         function guardedSend(this: unknown, message: Record<string, unknown>) {
           const local = message.type === "ephemeral" && hidden.has(String(message.senderId))
-          if (local && message.targetId !== relay?.relayId) return undefined
+          if (local && message.targetId !== links.relayId) return undefined
           return (original as (message: unknown) => unknown).call(this, message)
         } as never,
     )
@@ -147,7 +186,10 @@ export function createAutomergeSimulationEngine(repo: unknown): SimulationEngine
   const removePeers = (targets: SimulatedPeer[]) => {
     for (const peer of targets) {
       peer.state = "removing"
-      if (relay?.connected && peer.written.size > 0) senders.get(peer.id)?.goodbye(message => relay?.deliver(message))
+      const deliver = links.deliverFor(peer.id)
+      if (deliver && peer.written.size > 0) senders.get(peer.id)?.goodbye(deliver)
+      // A socket sends what it was given before it closes.
+      links.close(peer.id)
       peers.delete(peer.id)
       senders.delete(peer.id)
       hidden.delete(peer.id)
@@ -157,14 +199,7 @@ export function createAutomergeSimulationEngine(repo: unknown): SimulationEngine
   }
 
   const releaseRelayIfUnused = () => {
-    if (peers.size > 0 || !relay) return
-    const leaving = relay
-    relay = undefined
-    try {
-      access.removeAdapter(leaving)
-    } catch (error) {
-      lastError = `removeNetworkAdapter failed: ${errorText(error)}`
-    }
+    lastError = links.releaseRelayIfUnused() ?? lastError
   }
 
   const findPeer = (id: string): SimulatedPeer => {
@@ -189,14 +224,14 @@ export function createAutomergeSimulationEngine(repo: unknown): SimulationEngine
       assertUsable()
       const valid = validatePeerSpecs(specs, access.docExists)
       if (valid.some(spec => spec.visibility === "local")) installGuard()
-      const current = ensureRelay()
       const now = Date.now()
       const created = valid.map(spec => {
         let id: string
         do id = `ephemera-sim-${crypto.randomUUID().slice(0, 8)}`
         while (peers.has(id))
-        const peer = new SimulatedPeer(id, relayChannel, spec, now)
-        if (current.connected) peer.state = "live"
+        const connected = links.open(id, spec.visibility)
+        const peer = new SimulatedPeer(id, links.channelId, spec, now)
+        if (connected) peer.state = "live"
         peers.set(id, peer)
         senders.set(id, new PresenceSender(id, spec.docId, access.peerId()))
         if (peer.visibility === "local") hidden.add(id)

@@ -52,6 +52,13 @@ export class PresenceSender {
     return channels.length
   }
 
+  /** The next send is a snapshot of every channel again (after a reconnect). */
+  reannounce(peer: SimulatedPeer): void {
+    if (!this.#announced) return
+    this.#announced = false
+    for (const channel of peer.namespaces.keys()) peer.dirty.add(channel)
+  }
+
   heartbeat(deliver: Deliver): void {
     if (this.#announced) this.#send(deliver, { type: "heartbeat" })
   }

@@ -1,13 +1,9 @@
 /**
  * Simulated peers on the automerge demo, the same in both browsers: peers
  * added in the panel of tab A appear in A's app (members and moving cursors,
- * from A's Presence), a local-only one never reaches tab B, and "Remove all"
- * makes A forget both (their goodbyes).
- *
- * Not checked: a network-wide peer reaching tab B. automerge's WebSocket
- * server adapter drops every message whose senderId is not the peer of the
- * socket it came on, so the app's repo cannot flood a simulated peer's
- * messages through it (over MessageChannels it can: unit-tested).
+ * from A's Presence); a network-wide one reaches tab B through the sync
+ * server (on its own connection to it), a local-only one never does; and
+ * "Remove all" makes both tabs forget them (their goodbyes).
  */
 import { expect } from "vitest"
 import { PRESENCE_CHANNELS } from "./automerge-demo"
@@ -30,6 +26,8 @@ export async function simulatedPeersRoundTrip(a: Evaluator, b: Evaluator, panel:
   const [wide] = await addPeers(panel, { name: "fox", count: 1, visibility: "network", cursorHz: 20 })
   const [rendered] = await waitForMovingCursors(a, [wide!.id], "the panel's own tab")
   expect(rendered!.name).toBe("fox")
+  const [elsewhere] = await waitForMovingCursors(b, [wide!.id], "the other tab, through the sync server")
+  expect(elsewhere!.name).toBe("fox")
 
   const [local] = await addPeers(panel, { name: "den", count: 1, visibility: "local" })
   await waitForMovingCursors(a, [local!.id], "the panel's own tab")
@@ -45,4 +43,8 @@ export async function simulatedPeersRoundTrip(a: Evaluator, b: Evaluator, panel:
     const known = await Promise.all([wide!.id, local!.id].map(id => pageKnows(a, id, PRESENCE_CHANNELS)))
     return known.every(seen => !seen.dom && seen.stores.length === 0)
   }, "tab A to forget the simulated peers (their goodbyes)")
+  await waitFor(async () => {
+    const seen = await pageKnows(b, wide!.id, PRESENCE_CHANNELS)
+    return !seen.dom && seen.stores.length === 0
+  }, "tab B to forget the network-wide peer")
 }
