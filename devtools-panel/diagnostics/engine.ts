@@ -4,12 +4,15 @@
  * facts. Findings collect in the book. Pure TypeScript, no clock of its own:
  * time comes from the events and from `tick`.
  */
+import type { SourceLibrary } from "../../protocol/messages"
 import { DEFAULT_CONFIG, type DiagnosticsConfig } from "./config"
 import type { Detector, DetectorContext } from "./detector"
 import { Amplification } from "./detectors/amplification"
 import { ClockSkew } from "./detectors/clock-skew"
+import { DuplicateGossip } from "./detectors/duplicate-gossip"
 import { NoLivePath } from "./detectors/no-live-path"
 import { OwnKeyOverwritten } from "./detectors/own-key-overwritten"
+import { PrunedPeer } from "./detectors/pruned-peer"
 import { SameMillisecondWrites } from "./detectors/same-millisecond"
 import type { Finding, FindingDraft } from "./finding"
 import { FindingsBook } from "./findings-book"
@@ -32,7 +35,16 @@ export class DiagnosticsEngine {
     this.#config = { ...DEFAULT_CONFIG, ...config }
     this.liveness = new NoLivePath()
     this.amplification = new Amplification()
-    this.detectors = [new SameMillisecondWrites(), new OwnKeyOverwritten(), this.liveness, this.amplification, new ClockSkew()]
+    this.detectors = [
+      new SameMillisecondWrites(),
+      new OwnKeyOverwritten(),
+      this.liveness,
+      this.amplification,
+      new ClockSkew(),
+      // automerge-repo's Presence and gossip.
+      new DuplicateGossip(),
+      new PrunedPeer(),
+    ]
     const engine = this
     this.#context = {
       world: this.world,
@@ -68,9 +80,21 @@ export class DiagnosticsEngine {
 
   ingest(events: readonly DiagnosticEvent[]): void {
     for (const event of events) {
-      for (const detector of this.detectors) detector.observe(event, this.#context)
+      const library = this.#libraryOf(event)
+      for (const detector of this.detectors) {
+        if (library === undefined || detector.libraries === undefined || detector.libraries.includes(library)) {
+          detector.observe(event, this.#context)
+        }
+      }
       this.world.apply(event)
     }
+  }
+
+  /** The library of the repo an event is about; undefined for ticks (every detector sees them). */
+  #libraryOf(event: DiagnosticEvent): SourceLibrary | undefined {
+    if (event.type === "tick") return undefined
+    const identity = event.type === "repo" ? event.repo : this.world.repo(event.repoId)?.identity
+    return identity?.library ?? "loro-extended"
   }
 
   /** Time passed with nothing observed. */

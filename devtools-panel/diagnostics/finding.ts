@@ -10,7 +10,16 @@ export type Severity = "error" | "warning" | "info"
 
 export const SEVERITIES: readonly Severity[] = ["error", "warning", "info"]
 
-export type FindingKind = "lost-update" | "update-at-risk" | "own-key-overwritten" | "no-live-path" | "amplification" | "clock-skew"
+export type FindingKind =
+  | "lost-update"
+  | "update-at-risk"
+  | "own-key-overwritten"
+  | "no-live-path"
+  | "amplification"
+  | "clock-skew"
+  | "duplicate-gossip"
+  | "pruned-peer"
+  | "pruned-while-alive"
 
 export interface PeerRef {
   readonly peerId: string

@@ -7,7 +7,7 @@
  *
  * Times are the page's clock (ms since epoch) when the event was observed.
  */
-import type { ChannelSummary, PeerSummary, StoreEntry, WireValue } from "../../protocol/messages"
+import type { ChannelSummary, PeerSummary, SourceLibrary, StoreEntry, WireValue } from "../../protocol/messages"
 
 /** A repo as it introduced itself. */
 export interface RepoIdentity {
@@ -15,6 +15,8 @@ export interface RepoIdentity {
   readonly peerId: string
   readonly label: string
   readonly name?: string
+  /** The library the repo is from (undefined: loro-extended, as hooks before protocol 6 tapped only that). */
+  readonly library?: SourceLibrary
 }
 
 /** One namespace store's entries, as the repo holds them. */
@@ -105,6 +107,8 @@ export type DiagnosticEvent =
       readonly channelPeer?: string
       readonly messages: number
       readonly payloads: readonly CarriedPayload[]
+      /** Why the repo dropped it on arrival (automerge-repo: seen before, by session and count). */
+      readonly discarded?: string
     })
   /** The repo sent a frame to channels. */
   | (Evidenced & {

@@ -95,6 +95,7 @@ export class PanelEventSource {
         peerId: info.peerId,
         label: String(info.label ?? info.repoId),
         ...(typeof info.name === "string" ? { name: info.name } : {}),
+        ...(info.library === "automerge-repo" ? { library: info.library } : {}),
       },
       channels: model.channels,
       peers: model.peers,
@@ -121,7 +122,8 @@ export class PanelEventSource {
         const payloads = carriedPayloads(event.message)
         const frame = { channelId: event.channelId, ...(channelPeer !== undefined ? { channelPeer } : {}), payloads }
         if (payloads.length > 0) this.#lastInbound.set(repoId, frame)
-        out.push({ type: "frame-in", t, repoId, eventId, ...frame, messages: messagesIn(event.message) })
+        const discarded = typeof event.discarded === "string" ? { discarded: event.discarded } : {}
+        out.push({ type: "frame-in", t, repoId, eventId, ...frame, messages: messagesIn(event.message), ...discarded })
         return
       }
       case "channel-out": {
@@ -137,18 +139,25 @@ export class PanelEventSource {
         })
         return
       }
-      case "sync-message": {
+      case "sync-message":
         if (event.msgType === "synchronizer/heartbeat") out.push({ type: "heartbeat", t, repoId, eventId })
-        const delta = typeof event.delta === "object" && event.delta !== null ? (event.delta as Record<string, unknown>) : {}
-        const channels = channelsOf(delta.channels)
-        const peers = peersOf(delta.peers)
-        if (channels) this.#repos.get(repoId)?.channelPeers.clear()
-        for (const channel of channels ?? []) this.#repos.get(repoId)?.channelPeers.set(channel.channelId, channel.peerId)
-        if (channels || peers) out.push({ type: "model", t, repoId, ...(channels ? { channels } : {}), ...(peers ? { peers } : {}) })
+        this.#modelDelta(repoId, t, event.delta, out)
         return
-      }
+      // automerge-repo's model changes come on their own (no update function to carry them).
+      case "model":
+        this.#modelDelta(repoId, t, event.delta, out)
+        return
       default:
     }
+  }
+
+  #modelDelta(repoId: string, t: number, value: unknown, out: DiagnosticEvent[]): void {
+    const delta = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {}
+    const channels = channelsOf(delta.channels)
+    const peers = peersOf(delta.peers)
+    if (channels) this.#repos.get(repoId)?.channelPeers.clear()
+    for (const channel of channels ?? []) this.#repos.get(repoId)?.channelPeers.set(channel.channelId, channel.peerId)
+    if (channels || peers) out.push({ type: "model", t, repoId, ...(channels ? { channels } : {}), ...(peers ? { peers } : {}) })
   }
 
   #reset(now: number, out: DiagnosticEvent[]): void {

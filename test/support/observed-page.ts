@@ -25,7 +25,7 @@ export class ObservedPage {
   readonly #dispose: () => void
   #delivered = 0
 
-  constructor(repos: ReadonlyArray<{ repo: Repo; label: string }>) {
+  constructor(repos: ReadonlyArray<{ repo: Repo | object; label: string }>) {
     const { hook, dispose } = createHook({ transport: this.window, url: () => "http://app.test/", root: {} })
     this.hook = hook
     this.#dispose = dispose

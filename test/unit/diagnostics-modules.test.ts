@@ -58,6 +58,32 @@ describe("the engine on plain diagnostic events", () => {
     expect(engine.book.list().map(finding => [finding.kind, finding.repoId, finding.key])).toEqual([["lost-update", "bob", "1"]])
   })
 
+  it("judges a repo only by its own library's rules: the same stream on automerge-repo raises nothing", () => {
+    const engine = new DiagnosticsEngine()
+    const stream: DiagnosticEvent[] = [
+      {
+        type: "repo",
+        t: T0,
+        repo: { repoId: "bob", peerId: "2", label: "bob", library: "automerge-repo" },
+        channels: [],
+        peers: [],
+        stores: [{ docId: DOC, namespace: "cursor", entries: [{ key: "1", value: { x: 1 }, deleted: false, timestamp: T0 }] }],
+      },
+      {
+        type: "frame-in",
+        t: T0 + 5,
+        repoId: "bob",
+        eventId: 7,
+        channelId: 1,
+        channelPeer: "9",
+        messages: 1,
+        payloads: [payload("1", [{ key: "1", value: { x: 2 }, timestamp: T0 }])],
+      },
+    ]
+    engine.ingest(stream)
+    expect(engine.book.list()).toEqual([])
+  })
+
   it("counts one lost update once, however many frames re-offer the refused write", () => {
     const engine = new DiagnosticsEngine()
     const offer = (t: number, stamp: number): DiagnosticEvent => ({

@@ -11,7 +11,7 @@
  * two rounds, or a round sent more than `amplificationCeiling` copies of
  * each key per channel.
  */
-import type { Detector, DetectorContext } from "../detector"
+import { type Detector, type DetectorContext, LORO_EXTENDED_ONLY } from "../detector"
 import type { TextPart } from "../finding"
 import type { DiagnosticEvent } from "../input"
 import { formatDecimal } from "../../values/format"
@@ -51,6 +51,7 @@ const FIX =
 
 export class Amplification implements Detector {
   readonly name = "heartbeat amplification"
+  readonly libraries = LORO_EXTENDED_ONLY
   readonly #open = new Map<string, OpenRound>()
   readonly #rounds = new Map<string, HeartbeatRound[]>()
   /** Rounds completed so far (views re-read when it moves). */

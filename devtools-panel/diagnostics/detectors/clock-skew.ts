@@ -8,7 +8,7 @@
  * broadcasts after re-stamping them), the stamp is the owner's if this repo
  * already saw the owner send that stamp, else the sender's re-stamp.
  */
-import type { Detector, DetectorContext } from "../detector"
+import { type Detector, type DetectorContext, LORO_EXTENDED_ONLY } from "../detector"
 import type { DiagnosticEvent } from "../input"
 import { formatSeconds } from "../../values/format"
 import { eventEvidence } from "../wording"
@@ -25,6 +25,7 @@ const FIX =
 
 export class ClockSkew implements Detector {
   readonly name = "clock skew"
+  readonly libraries = LORO_EXTENDED_ONLY
   /** repoId + stamper -> what was reported. */
   readonly #seen = new Map<string, Seen>()
   /** repoId -> key -> the newest stamp the key's owner itself sent. */

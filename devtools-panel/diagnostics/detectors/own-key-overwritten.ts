@@ -5,7 +5,7 @@
  * on each heartbeat, and a relay's stale copy re-stamped after the owner's
  * last write is "newer" by last-writer-wins.
  */
-import type { Detector, DetectorContext } from "../detector"
+import { type Detector, type DetectorContext, LORO_EXTENDED_ONLY } from "../detector"
 import type { PeerRef, TextPart } from "../finding"
 import type { DiagnosticEvent } from "../input"
 import { eventEvidence, keyEvidence, sameValue, valuePart } from "../wording"
@@ -19,6 +19,7 @@ const FIX =
 
 export class OwnKeyOverwritten implements Detector {
   readonly name = "own key overwritten"
+  readonly libraries = LORO_EXTENDED_ONLY
 
   observe(event: DiagnosticEvent, context: DetectorContext): void {
     if (event.type !== "store" || event.by !== "import") return

@@ -11,7 +11,7 @@
  *   is refused: the update is CONFIRMED LOST there.
  */
 import type { WireValue } from "../../../protocol/messages"
-import type { Detector, DetectorContext } from "../detector"
+import { type Detector, type DetectorContext, LORO_EXTENDED_ONLY } from "../detector"
 import type { TextPart } from "../finding"
 import type { CarriedEntry, DiagnosticEvent } from "../input"
 import { eventEvidence, keyEvidence, keyOf, sameValue, valuePart } from "../wording"
@@ -48,6 +48,7 @@ const FIX =
 
 export class SameMillisecondWrites implements Detector {
   readonly name = "same-millisecond writes"
+  readonly libraries = LORO_EXTENDED_ONLY
   /** Finding id -> the stamp last reported lost: one loss refused in several frames counts once. */
   readonly #reported = new Map<string, number>()
 
