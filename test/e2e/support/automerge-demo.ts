@@ -3,7 +3,7 @@
  * panel must equal, key for key (the page's `getStates(channel)` reads each
  * Presence's peer states and local state).
  */
-import type { Evaluator } from "./demo-page"
+import type { Evaluator } from "./session"
 import { describeDifference, pageMaps, panelMaps } from "./fidelity"
 import { waitFor } from "./wait"
 

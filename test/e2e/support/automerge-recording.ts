@@ -8,29 +8,25 @@
 import { expect } from "vitest"
 import { automergeDocId, waitForPresenceTruth } from "./automerge-demo"
 import { canonicalJson } from "./canonical-json"
-import { demoReady, type Evaluator, panelState, peerNames } from "./demo-page"
+import { demoReady, panelState, peerNames } from "./demo-page"
+import { attribute, domClick, fill, testId, text } from "./dom"
 import {
   aroundAction,
-  clickTestId,
   cursorPaths,
   exportRecording,
   followsInOrder,
   recordingState,
   remoteCursorNames,
-  testIdAttribute,
-  testIdText,
   watchCursors,
 } from "./recording-panel"
-import { setField } from "./simulate-panel"
+import type { BrowserSession, Evaluator, SessionPage } from "./session"
 import { waitFor } from "./wait"
 
-type Closable = Evaluator & { close(): Promise<unknown> }
-
-export interface RecordingBrowser {
-  openTab(url: string): Promise<{ page: Closable; tabId: number }>
-  openPanel(tabId: number): Promise<Closable>
-  /** Opens `bytes` as a recording file named `name` in the panel's Record tab. */
-  openFile(panel: Closable, bytes: Uint8Array, name: string): Promise<void>
+/** Opens `bytes` as a recording file named `name` in the panel's Record tab. */
+async function openFile(panel: SessionPage, bytes: Uint8Array, name: string): Promise<void> {
+  await domClick(panel, testId("tab-record"))
+  await panel.chooseFile(testId("rec-open-input"), name, bytes)
+  await waitFor(async () => (await text(panel, testId("rec-info")))?.includes(name), `${name} to open`)
 }
 
 const PATH_A: Array<[number, number]> = [
@@ -60,7 +56,7 @@ async function walk(page: Evaluator, peer: number, path: Array<[number, number]>
   )
 }
 
-export async function automergeRecordAndReplay(browser: RecordingBrowser, demoUrl: string, room: string): Promise<void> {
+export async function automergeRecordAndReplay(browser: BrowserSession, demoUrl: string, room: string): Promise<void> {
   const source = await browser.openTab(`${demoUrl}/?room=${room}-src&name=ann&peers=2&autopilot=0`)
   const labels = await peerNames(source.page)
   const docId = await automergeDocId(source.page)
@@ -69,18 +65,18 @@ export async function automergeRecordAndReplay(browser: RecordingBrowser, demoUr
   const panel = await browser.openPanel(source.tabId)
   await waitFor(async () => (await panelState(panel)).repos.filter(r => !r.gone).length === 2, "the two repos")
   await waitForPresenceTruth(source.page, panel, labels, docId, 2)
-  await clickTestId(panel, "tab-record")
-  await clickTestId(panel, "rec-start")
-  await waitFor(async () => (await testIdAttribute(panel, "rec-status", "data-state")) === "recording", "recording to start")
+  await domClick(panel, testId("tab-record"))
+  await domClick(panel, testId("rec-start"))
+  await waitFor(async () => (await attribute(panel, testId("rec-status"), "data-state")) === "recording", "recording to start")
   await Promise.all([walk(source.page, 0, PATH_A.slice(1), 150), walk(source.page, 1, PATH_B.slice(1), 150)])
   await waitForPresenceTruth(source.page, panel, labels, docId, 2)
-  const atStop = await aroundAction(panel, () => clickTestId(panel, "rec-stop"))
+  const atStop = await aroundAction(panel, () => domClick(panel, testId("rec-stop")))
   await waitFor(() => recordingState(panel), "the stopped recording")
   const bytes = await exportRecording(panel)
 
   // Round trip: the file opens at the state recording stopped in.
   const fresh = await browser.openPanel(source.tabId)
-  await browser.openFile(fresh, bytes, "automerge.ephrec")
+  await openFile(fresh, bytes, "automerge.ephrec")
   expect(atStop, "the end of the timeline is the live state at stop").toContain(canonicalJson(await recordingState(fresh)))
   await Promise.all([fresh.close(), panel.close(), source.page.close()])
 
@@ -90,9 +86,9 @@ export async function automergeRecordAndReplay(browser: RecordingBrowser, demoUr
   const targetDoc = await automergeDocId(target.page)
   const targetPanel = await browser.openPanel(target.tabId)
   await waitFor(async () => (await panelState(targetPanel)).repos.length === 1, "the target repo")
-  await browser.openFile(targetPanel, bytes, "automerge.ephrec")
+  await openFile(targetPanel, bytes, "automerge.ephrec")
   await watchCursors(target.page)
-  await setField(targetPanel, '[data-testid="replay-visibility"]', "local")
+  await fill(targetPanel, testId("replay-visibility"), "local")
   expect(await targetPanel.evaluate(() => document.querySelector<HTMLInputElement>('[data-testid="replay-target-room"]')?.value)).toBe(
     targetDoc,
   )
@@ -110,11 +106,11 @@ export async function automergeRecordAndReplay(browser: RecordingBrowser, demoUr
     [false, true],
     [true, false],
   ])
-  await clickTestId(targetPanel, "replay-peer", '[data-self="true"]')
+  await domClick(targetPanel, testId("replay-peer", '[data-self="true"]'))
   await waitFor(async () => (await offered()).every(peer => peer.checked), "both recorded peers ticked")
-  await clickTestId(targetPanel, "replay-start")
+  await domClick(targetPanel, testId("replay-start"))
   await waitFor(
-    async () => (await testIdAttribute(targetPanel, "replay-status", "data-state")) === "finished",
+    async () => (await attribute(targetPanel, testId("replay-status"), "data-state")) === "finished",
     "the replay to finish",
     20_000,
   )
@@ -126,14 +122,14 @@ export async function automergeRecordAndReplay(browser: RecordingBrowser, demoUr
     )
   }, "both replayed cursors at the end of their paths").catch(async error => {
     throw new Error(
-      `${error.message}\nseen: ${JSON.stringify(await cursorPaths(target.page))}\nerror: ${await testIdText(targetPanel, "replay-error")}`,
+      `${error.message}\nseen: ${JSON.stringify(await cursorPaths(target.page))}\nerror: ${await text(targetPanel, testId("replay-error"))}`,
     )
   })
   const paths = await cursorPaths(target.page)
   expect(followsInOrder(paths.ann!, PATH_A), `ann went ${JSON.stringify(paths.ann)}`).toBe(true)
   expect(followsInOrder(paths["ann-2"]!, PATH_B), `ann-2 went ${JSON.stringify(paths["ann-2"])}`).toBe(true)
-  expect(await testIdText(targetPanel, "replay-error")).toBeNull()
-  await clickTestId(targetPanel, "replay-stop")
+  expect(await text(targetPanel, testId("replay-error"))).toBeNull()
+  await domClick(targetPanel, testId("replay-stop"))
   await waitFor(async () => (await remoteCursorNames(target.page)).length === 0, "the replayed peers gone from the page")
   await Promise.all([targetPanel.close(), target.page.close()])
 }

@@ -7,8 +7,10 @@
  */
 import { expect } from "vitest"
 import { PRESENCE_CHANNELS } from "./automerge-demo"
-import { type Evaluator, panelState } from "./demo-page"
-import { addPeers, clickIn, openSimulate, pageKnows, simRows, waitForMovingCursors } from "./simulate-panel"
+import { panelState } from "./demo-page"
+import { domClick, testId } from "./dom"
+import type { Evaluator } from "./session"
+import { addPeers, openSimulate, pageKnows, simRows, waitForMovingCursors } from "./simulate-panel"
 import { waitFor } from "./wait"
 
 export async function simulatedPeersRoundTrip(a: Evaluator, b: Evaluator, panel: Evaluator, localOnlyWindowMs: number): Promise<void> {
@@ -37,7 +39,7 @@ export async function simulatedPeersRoundTrip(a: Evaluator, b: Evaluator, panel:
     await new Promise(resolve => setTimeout(resolve, 100))
   }
 
-  await clickIn(panel, '[data-testid="sim-remove-all"]')
+  await domClick(panel, testId("sim-remove-all"))
   await waitFor(async () => (await simRows(panel)).length === 0, "the panel's list to empty")
   await waitFor(async () => {
     const known = await Promise.all([wide!.id, local!.id].map(id => pageKnows(a, id, PRESENCE_CHANNELS)))
