@@ -16,6 +16,7 @@
  */
 import { type Detector, type DetectorContext, AUTOMERGE_REPO_ONLY } from "../detector"
 import type { DiagnosticEvent } from "../input"
+import { formatSeconds } from "../../values/format"
 import { eventEvidence, keyEvidence } from "../wording"
 
 type StoreEvent = Extract<DiagnosticEvent, { type: "store" }>
@@ -75,7 +76,7 @@ export class PrunedPeer implements Detector {
       kind: "pruned-peer",
       severity: "warning",
       t: event.t,
-      summary: [{ peer }, ` was pruned after ${seconds(silenceMs)} s without a message: it left without a goodbye`],
+      summary: [{ peer }, ` was pruned after ${seconds(silenceMs)} without a message: it left without a goodbye`],
       details: [["Last heard ", { time: held.at }, "; until it was pruned, ", { time: event.t }, ", this page showed it as present."]],
       why: PRUNED_WHY,
       fix: PRUNED_FIX,
@@ -106,13 +107,13 @@ export class PrunedPeer implements Detector {
       t: event.t,
       summary: [
         { peer },
-        ` was pruned, then heard again ${seconds(backAfterMs)} s later: its heartbeats come further apart than this page keeps a silent peer`,
+        ` was pruned, then heard again ${seconds(backAfterMs)} later: its heartbeats come further apart than this page keeps a silent peer`,
       ],
       details: [
         [
-          `Silent for ${seconds(pruning.silenceMs)} s when pruned (`,
+          `Silent for ${seconds(pruning.silenceMs)} when pruned (`,
           { time: pruning.t },
-          `); its next message came ${seconds(pruning.silenceMs + backAfterMs)} s after the one before.`,
+          `); its next message came ${seconds(pruning.silenceMs + backAfterMs)} after the one before.`,
         ],
       ],
       why: FLICKER_WHY,
@@ -126,6 +127,7 @@ export class PrunedPeer implements Detector {
   }
 }
 
+/** "0.4 s", "45 s": tenths only where they matter. */
 function seconds(ms: number): string {
-  return (ms / 1000).toFixed(ms < 10_000 ? 1 : 0)
+  return formatSeconds(ms, ms < 10_000 ? 1 : 0)
 }
