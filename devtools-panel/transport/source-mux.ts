@@ -36,6 +36,8 @@ interface SourceState {
   repos: Set<string>
   /** The source's store replicas: its batches pass through them in order. */
   intakes: StreamIntakes
+  /** How many of its batches came in: the intakes' numbering (a repeated number would read as a resend). */
+  received: number
 }
 
 /** What the page's hook version reads as: the sources may run other versions of the hook. */
@@ -124,7 +126,7 @@ export class SourceMux {
       }
     }
     for (const info of infos) {
-      const state = this.#sources.get(info.source) ?? { info, repos: new Set<string>(), intakes: new StreamIntakes() }
+      const state = this.#sources.get(info.source) ?? { info, repos: new Set<string>(), intakes: new StreamIntakes(), received: 0 }
       state.info = info
       this.#sources.set(info.source, state)
       // Its hook answers with hello and every repo (again): a full resync.
@@ -145,8 +147,8 @@ export class SourceMux {
     if (!state) return []
     const out: BackgroundToPanelMessage[] = []
     // The source's own numbering is not needed here: its batches come over one socket, in order, and are
-    // numbered again below; what it could not deliver it reports (server/lost).
-    for (const message of fromWire({ type: "background/page-batch", seq: 0, batchJson }, state.intakes)) {
+    // numbered as they arrive, for its intakes, and again below; what it could not deliver it reports (server/lost).
+    for (const message of fromWire({ type: "background/page-batch", seq: state.received++, batchJson }, state.intakes)) {
       if (message.type !== "background/page-batch") out.push(message)
       else out.push(this.#batch(message.batch.messages.flatMap(inner => this.#scope(state, inner))))
     }
