@@ -42,12 +42,17 @@ export class PresenceSender {
       this.#send(deliver, { type: "snapshot", state: this.#state(peer) })
       this.#announced = true
       peer.written.clear()
-      for (const channel of peer.namespaces.keys()) peer.written.add(channel)
+      // Written now: their behaviours may move on from here (SimulatedPeer.unstarted).
+      for (const channel of peer.namespaces.keys()) {
+        peer.written.add(channel)
+        peer.unstarted.delete(channel)
+      }
       return sent + 1
     }
     for (const channel of channels) {
       this.#send(deliver, { type: "update", channel, value: peer.valueOf(channel) ?? null })
       peer.written.add(channel)
+      peer.unstarted.delete(channel)
     }
     return channels.length
   }
