@@ -39,9 +39,8 @@
 export const PROTOCOL_VERSION = 6
 
 import type {
-  OriginTabsBackgroundToPanelMessage,
+  OriginTab,
   OriginTabsBackgroundToPanelWire,
-  OriginTabsHookToPanelMessage,
   OriginTabsPanelToBackgroundMessage,
   OriginTabsPanelToHookMessage,
 } from "./origin-tabs"
@@ -406,6 +405,31 @@ export type HookToPanelMessage =
   /** A snapshot for a panel that compares tabs (protocol/origin-tabs.ts). */
   | OriginTabsHookToPanelMessage
 
+// A room across tabs (protocol/origin-tabs.ts): the messages that carry repos or batches.
+
+/** One repo as a snapshot carries it: what `repo/registered` carries. */
+export interface RepoSnapshot {
+  repo: RepoInfo
+  snapshot: ModelSnapshot
+  stores: StoreSnapshot[]
+}
+
+/** Page hook -> panel. */
+export type OriginTabsHookToPanelMessage =
+  /**
+   * Answer to panel/snapshot: the page (as hook/hello says it) and every
+   * repo registered now. A repo missing from the list is no longer registered.
+   */
+  {
+    type: "hook/snapshot"
+    requestId: string
+    protocol: number
+    hookVersion: string
+    url: string
+    instance: string
+    repos: RepoSnapshot[]
+  }
+
 /** One event the hook could not deliver: whose, what, how big. */
 export interface LostItem {
   repoId: string
@@ -594,6 +618,16 @@ export type BackgroundToPanelMessage =
   | { type: "panel/unreadable"; reason: DropReason; count: number }
   /** The other tabs of the inspected tab's origin, and their batches (protocol/origin-tabs.ts). */
   | OriginTabsBackgroundToPanelMessage
+
+/** Background -> panel, as the panel's code sees it (batches parsed by the transport). */
+export type OriginTabsBackgroundToPanelMessage =
+  | { type: "background/origin-tabs"; tabs: OriginTab[] }
+  /** A batch from another tab, or what its text could not be read as (counted in that tab's state). */
+  | {
+      type: "background/tab-batch"
+      tabId: number
+      message: { type: "background/page-batch"; batch: HookBatch } | { type: "panel/unreadable"; reason: DropReason; count: number }
+    }
 
 /** For a switch over messages that were checked: a type the switch forgot does not compile, and fails loudly at run time. */
 export function assertNever(value: never): never {

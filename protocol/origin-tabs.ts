@@ -1,7 +1,11 @@
 /**
  * A room across tabs: the panel compares the stores of the tab it inspects
  * with those of the browser's other tabs of the same origin. Types only,
- * like `messages.ts`; the unions below are merged into its unions.
+ * like `messages.ts`; the unions below are merged into its unions. The
+ * messages that carry a repo's snapshot or a parsed batch are declared in
+ * `messages.ts` beside those types (`RepoSnapshot`,
+ * `OriginTabsHookToPanelMessage`, `OriginTabsBackgroundToPanelMessage`), so
+ * this file imports nothing.
  *
  * The panel asks the background to watch its inspected tab's origin. The
  * background lists the other tabs of that origin (same profile, same private
@@ -12,7 +16,6 @@
  * go through; a snapshot costs the page one read of its stores per request
  * and nothing in between (docs/room-across-tabs.md; BENCHMARKS.md, figure 6).
  */
-import type { DropReason, HookBatch, ModelSnapshot, RepoInfo, StoreSnapshot } from "./messages"
 
 /** How often a panel comparing tabs asks each other tab for a snapshot (the comparison's lag, at most). */
 export const SNAPSHOT_INTERVAL_MS = 500
@@ -24,33 +27,10 @@ export interface OriginTab {
   url?: string
 }
 
-/** One repo as a snapshot carries it: what `repo/registered` carries. */
-export interface RepoSnapshot {
-  repo: RepoInfo
-  snapshot: ModelSnapshot
-  stores: StoreSnapshot[]
-}
-
 /** Panel -> page hook. */
 export type OriginTabsPanelToHookMessage =
   /** Every repo's model and stores as they are now, without subscribing; answered with hook/snapshot. */
   { type: "panel/snapshot"; requestId: string }
-
-/** Page hook -> panel. */
-export type OriginTabsHookToPanelMessage =
-  /**
-   * Answer to panel/snapshot: the page (as hook/hello says it) and every
-   * repo registered now. A repo missing from the list is no longer registered.
-   */
-  {
-    type: "hook/snapshot"
-    requestId: string
-    protocol: number
-    hookVersion: string
-    url: string
-    instance: string
-    repos: RepoSnapshot[]
-  }
 
 /** Panel -> background. */
 export type OriginTabsPanelToBackgroundMessage =
@@ -65,13 +45,3 @@ export type OriginTabsBackgroundToPanelWire =
   | { type: "background/origin-tabs"; tabs: OriginTab[] }
   /** A page batch from one of them, still as the hook's JSON text, its `seq` beside it. */
   | { type: "background/tab-batch"; tabId: number; seq: number; batchJson: string }
-
-/** Background -> panel, as the panel's code sees it (batches parsed by the transport). */
-export type OriginTabsBackgroundToPanelMessage =
-  | { type: "background/origin-tabs"; tabs: OriginTab[] }
-  /** A batch from another tab, or what its text could not be read as (counted in that tab's state). */
-  | {
-      type: "background/tab-batch"
-      tabId: number
-      message: { type: "background/page-batch"; batch: HookBatch } | { type: "panel/unreadable"; reason: DropReason; count: number }
-    }
