@@ -1,7 +1,8 @@
 /**
  * The import boundaries between the product's folders, checked by `npm test`
  * (npm run lint). Each folder may import only the folders listed for it, type
- * imports included, and the folders' imports may not run in a circle:
+ * imports included; neither the folders' imports nor the files' of protocol/
+ * and codec/ (what everything else stands on) may run in a circle:
  *
  *   protocol/        itself only, and no package: message types, constants, validators
  *   codec/           protocol/, and no package: the wire code both sides share
@@ -29,6 +30,9 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "devtools-panel": ["codec", "protocol", "extension"],
   standalone: ["devtools-panel", "injected", "codec", "protocol"],
 }
+
+/** Folders whose files may not import one another in a circle: the ground the others stand on. */
+const NO_FILE_CIRCLES = ["protocol", "codec"]
 
 /** Folders whose code may import no package: what they hold must run anywhere, as it is. */
 const NO_PACKAGES = new Set(["protocol", "codec"])
@@ -79,7 +83,65 @@ export function checkBoundaries(root: string): string[] {
     }
   }
   for (const cycle of cycles(edges)) problems.push(`the folders import one another in a circle: ${cycle.join(" -> ")}`)
+  for (const circle of fileCircles(root)) problems.push(`these files import one another in a circle: ${circle.join(", ")}`)
   return problems
+}
+
+/**
+ * The files of NO_FILE_CIRCLES that import one another in a circle, each
+ * circle once as its sorted files (the strongly connected parts of the
+ * file graph, found by Tarjan's algorithm).
+ */
+function fileCircles(root: string): string[][] {
+  const edges = new Map<string, string[]>()
+  for (const top of NO_FILE_CIRCLES) {
+    const dir = join(root, top)
+    if (!existsSync(dir)) continue
+    for (const path of sourceFiles(dir)) {
+      const file = relative(root, path).split(sep).join("/")
+      const targets = specifiersOf(path)
+        .filter(specifier => specifier.startsWith("."))
+        .map(specifier => sourceFileOf(root, resolve(dirname(path), specifier)))
+        .filter((target): target is string => target !== undefined && target !== file)
+      edges.set(file, targets)
+    }
+  }
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: string[] = []
+  const circles: string[][] = []
+  const visit = (file: string): void => {
+    index.set(file, index.size)
+    low.set(file, index.get(file)!)
+    stack.push(file)
+    for (const next of edges.get(file) ?? []) {
+      if (!edges.has(next)) continue
+      if (!index.has(next)) {
+        visit(next)
+        low.set(file, Math.min(low.get(file)!, low.get(next)!))
+      } else if (stack.includes(next)) {
+        low.set(file, Math.min(low.get(file)!, index.get(next)!))
+      }
+    }
+    if (low.get(file) !== index.get(file)) return
+    const part: string[] = []
+    let top: string
+    do {
+      top = stack.pop()!
+      part.push(top)
+    } while (top !== file)
+    if (part.length > 1) circles.push(part.sort())
+  }
+  for (const file of [...edges.keys()].sort()) if (!index.has(file)) visit(file)
+  return circles.sort((a, b) => (a[0]! < b[0]! ? -1 : 1))
+}
+
+/** The source file an import names (TypeScript's resolution of a relative path, as far as this tree uses it). */
+function sourceFileOf(root: string, target: string): string | undefined {
+  for (const candidate of [target, `${target}.ts`, join(target, "index.ts")]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return relative(root, candidate).split(sep).join("/")
+  }
+  return undefined
 }
 
 function describeAllowed(folder: string): string {

@@ -55,6 +55,7 @@ describe("the import-boundary check", () => {
       "protocol/messages.ts imports ../codec/wire (protocol/ may import only itself)",
       'protocol/messages.ts imports the package "zod" (protocol/ imports no package)',
       "the folders import one another in a circle: codec -> protocol -> codec",
+      "these files import one another in a circle: codec/wire.ts, protocol/messages.ts",
     ])
   })
 
@@ -82,6 +83,22 @@ describe("the import-boundary check", () => {
       "injected/hook.ts imports ../devtools-panel/lazy (injected/ may import only itself and codec/, protocol/)",
       "devtools-panel/App.svelte imports ../injected/hook (devtools-panel/ may import only itself and codec/, protocol/, extension/)",
       "the folders import one another in a circle: devtools-panel -> injected -> devtools-panel",
+    ])
+  })
+
+  it("fails when files of protocol/ or codec/ import one another in a circle, type imports included", () => {
+    const root = tree({
+      ...lawful,
+      "protocol/messages.ts": 'import type { Tab } from "./tabs"\nexport type Message = { type: "x"; tab?: Tab }\n',
+      "protocol/tabs.ts": 'import type { Message } from "./messages.ts"\nexport type Tab = { last?: Message }\n',
+      "codec/a.ts": 'import { b } from "./b"\nexport const a = () => b\n',
+      "codec/b.ts": 'import { a } from "./a"\nexport const b = () => a\n',
+      // A file that names itself (a recursive type's re-export) is no circle.
+      "codec/self.ts": 'export type { Self } from "./self"\nexport type Self = Self[]\n',
+    })
+    expect(checkBoundaries(root)).toEqual([
+      "these files import one another in a circle: codec/a.ts, codec/b.ts",
+      "these files import one another in a circle: protocol/messages.ts, protocol/tabs.ts",
     ])
   })
 
