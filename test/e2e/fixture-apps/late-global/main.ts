@@ -5,10 +5,16 @@
  */
 import { createRepo, markReady } from "../shared"
 
-addEventListener("load", () => {
+function createLate(): void {
   requestAnimationFrame(() => {
     const repo = createRepo("late-peer")
     ;(window as unknown as { session: unknown }).session = { current: { repo } }
     markReady(document.getElementById("root")!, repo)
   })
-})
+}
+
+// Firefox runs the page's load event while loro's synchronous wasm fetch
+// (on importing shared) is still under way, so by the time this module runs
+// the page may have loaded already; a load listener alone would never fire.
+if (document.readyState === "complete") createLate()
+else addEventListener("load", createLate)
