@@ -1,8 +1,13 @@
+/**
+ * Discovery finds repos that no register line announced (React hook state,
+ * Vue setup state), and after a reload the panel finds them again, or
+ * re-attaches a repo the user attached by expression, without user action.
+ */
 import { describe, expect, inject, it } from "vitest"
 import { panelState } from "./support/demo-page"
 import { attribute, count, fill } from "./support/dom"
 import { browserSession } from "./support/scenario"
-import type { SessionPage } from "./support/session"
+import { BROWSERS, type SessionPage } from "./support/session"
 import { waitFor } from "./support/wait"
 
 const fixtureUrl = inject("fixtureUrl")
@@ -17,30 +22,30 @@ async function panelRepoFor(panel: SessionPage, peerId: string, what: string) {
   return waitFor(async () => (await panelState(panel)).repos.find(repo => repo.peerId === peerId && !repo.gone), what)
 }
 
-describe("repos found without a register line, and again after a reload (Chromium)", () => {
-  const chromium = browserSession("chromium")
+describe.each(BROWSERS)("repos found without a register line, and again after a reload in %s", name => {
+  const browser = browserSession(name)
 
   it("finds the React fixture app's repo in component state", async () => {
-    const { page, tabId } = await chromium.openTab(`${fixtureUrl}/apps/react/`)
+    const { page, tabId } = await browser.openTab(`${fixtureUrl}/apps/react/`)
     const peerId = await pagePeerId(page)
-    const panel = await chromium.openPanel(tabId)
+    const panel = await browser.openPanel(tabId)
     const repo = await panelRepoFor(panel, peerId, "the panel to show the React app's repo")
     // A production build minifies the component's name; the hook's place stays.
     expect(repo.label).toMatch(/^React <\w+> hook 0$/)
   })
 
   it("finds the Vue fixture app's repo in its root component's setup state", async () => {
-    const { page, tabId } = await chromium.openTab(`${fixtureUrl}/apps/vue/`)
+    const { page, tabId } = await browser.openTab(`${fixtureUrl}/apps/vue/`)
     const peerId = await pagePeerId(page)
-    const panel = await chromium.openPanel(tabId)
+    const panel = await browser.openPanel(tabId)
     const repo = await panelRepoFor(panel, peerId, "the panel to show the Vue app's repo")
     expect(repo.label).toBe("Vue <App> setup.repo")
   })
 
   it("attaches a repo attached by expression again after a reload, without user action", async () => {
-    const { page, tabId } = await chromium.openTab(`${fixtureUrl}/apps/late-global/`)
+    const { page, tabId } = await browser.openTab(`${fixtureUrl}/apps/late-global/`)
     const firstPeer = await pagePeerId(page)
-    const panel = await chromium.openPanel(tabId)
+    const panel = await browser.openPanel(tabId)
     // Out of discovery's reach: nothing shows until the user attaches it.
     await waitFor(async () => (await panelState(panel)).repos !== undefined, "the panel to start")
     await waitFor(async () => (await count(panel, '[data-testid="attach-input"]')) > 0, "the attach field")
@@ -58,8 +63,8 @@ describe("repos found without a register line, and again after a reload (Chromiu
   })
 
   it("finds the React app's repo again after a reload", async () => {
-    const { page, tabId } = await chromium.openTab(`${fixtureUrl}/apps/react/`)
-    const panel = await chromium.openPanel(tabId)
+    const { page, tabId } = await browser.openTab(`${fixtureUrl}/apps/react/`)
+    const panel = await browser.openPanel(tabId)
     await panelRepoFor(panel, await pagePeerId(page), "the React app's repo")
     await page.reload()
     const reloadedPeer = await pagePeerId(page)
